@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "emb_native",
+      "sources": ["emb_native.c"],
+      "cflags": ["-O3", "-fopenmp-simd", "-march=native", "-std=c11"],
+      "libraries": ["-lpthread"]
+    }
+  ]
+}

@@ -1,0 +1,86 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { EmbError } from '../errors.js';
+
+/**
+ * Sequential reads over a file in large chunks, for the streaming readers: callers look at
+ * buf[pos..end) and ask for more with ensure() or findByte(). Offsets in error messages are
+ * file offsets: base + index into buf.
+ */
+export class ByteReader {
+  buf: Uint8Array;
+  pos = 0;
+  end = 0;
+  /** File offset of buf[0]. */
+  base = 0;
+  eof = false;
+  readonly size: number;
+  private readonly fd: number;
+
+  constructor(
+    readonly path: string,
+    chunk = 1 << 24,
+  ) {
+    try {
+      this.fd = openSync(path, 'r');
+    } catch (e) {
+      throw new EmbError('E_IO', `${path}: cannot open (${(e as NodeJS.ErrnoException).code})`);
+    }
+    this.size = fstatSync(this.fd).size;
+    this.buf = new Uint8Array(Math.max(1024, Math.min(chunk, this.size + 1)));
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  /** File offset of buf[i]. */
+  offsetOf(i: number): number {
+    return this.base + i;
+  }
+
+  /** Reads more bytes after `end`, keeping buf[pos..end). Returns false at end of file. */
+  private fill(): boolean {
+    if (this.eof) return false;
+    if (this.pos > 0) {
+      this.buf.copyWithin(0, this.pos, this.end);
+      this.base += this.pos;
+      this.end -= this.pos;
+      this.pos = 0;
+    }
+    if (this.end === this.buf.length) {
+      const bigger = new Uint8Array(this.buf.length * 2);
+      bigger.set(this.buf.subarray(0, this.end));
+      this.buf = bigger;
+    }
+    const n = readSync(this.fd, this.buf, this.end, this.buf.length - this.end, this.base + this.end);
+    if (n === 0) {
+      this.eof = true;
+      return false;
+    }
+    this.end += n;
+    return true;
+  }
+
+  /** Makes n bytes available at pos; false when the file ends first. */
+  ensure(n: number): boolean {
+    while (this.end - this.pos < n) if (!this.fill()) return false;
+    return true;
+  }
+
+  /** Index in buf of the next `byte` at or after pos, reading on as needed; -1 at end of file. */
+  findByte(byte: number): number {
+    let from = this.pos;
+    for (;;) {
+      const i = this.buf.subarray(from, this.end).indexOf(byte);
+      if (i >= 0) return from + i;
+      const scanned = this.end - this.pos;
+      if (!this.fill()) return -1;
+      from = this.pos + scanned;
+    }
+  }
+
+  /** Bytes read so far (for progress). */
+  get consumed(): number {
+    return this.base + this.pos;
+  }
+}

@@ -1,0 +1,77 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { extname } from 'node:path';
+import { EmbError } from '../errors.js';
+import type { Embeddings } from '../embeddings/embeddings.js';
+import type { Encoding } from './words.js';
+
+export type FormatName =
+  | 'emb'
+  | 'word2vec-binary'
+  | 'word2vec-text'
+  | 'glove-text'
+  | 'fasttext-vec'
+  | 'fasttext-bin'
+  | 'wink-json';
+
+export const FORMAT_NAMES: readonly FormatName[] = [
+  'emb',
+  'word2vec-binary',
+  'word2vec-text',
+  'glove-text',
+  'fasttext-vec',
+  'fasttext-bin',
+  'wink-json',
+];
+
+export interface ReadOptions {
+  /** How words are decoded (default utf8). */
+  encoding?: Encoding;
+  /** Skip sniffing. */
+  format?: FormatName;
+  /** Called now and then with bytes read and the file size. */
+  onProgress?: (done: number, total: number) => void;
+  /** Called with warnings (duplicate words dropped, ...). */
+  warn?: (message: string) => void;
+}
+
+const FASTTEXT_MAGIC = 793712314; // 0x2f4f16ba, little-endian int32 at the start of a .bin
+
+/**
+ * Tells the format from the first bytes, which is where the formats differ with certainty;
+ * the extension only separates fastText .vec from word2vec text (the same layout).
+ */
+export function sniffFormat(path: string): FormatName {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new EmbError('E_IO', `${path}: cannot open (${(e as NodeJS.ErrnoException).code})`);
+  }
+  const head = Buffer.alloc(4096);
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (n === 0) throw new EmbError('E_FORMAT', `${path}: the file is empty`);
+  const bytes = head.subarray(0, n);
+  if (bytes[0] === 0x89 && bytes.subarray(1, 4).toString('latin1') === 'EMB') return 'emb';
+  if (n >= 4 && bytes.readInt32LE(0) === FASTTEXT_MAGIC) return 'fasttext-bin';
+  let start = 0;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
+  while (start < n && (bytes[start] === 32 || bytes[start] === 10 || bytes[start] === 13 || bytes[start] === 9)) start++;
+  if (bytes[start] === 0x7b /* { */) return 'wink-json';
+  const nl = bytes.indexOf(10, start);
+  const first = bytes.subarray(start, nl < 0 ? n : nl).toString('latin1');
+  const header = /^\s*(\d+)\s+(\d+)\s*$/.exec(first);
+  if (!header) return 'glove-text';
+  // A header: binary or text? Text rows are words followed by printable numbers.
+  const dims = Number(header[2]);
+  const body = bytes.subarray(nl + 1);
+  const sp = body.indexOf(32);
+  const values = body.subarray(sp + 1, Math.min(body.length, sp + 1 + Math.min(dims * 4, 64)));
+  const textual = sp >= 0 && values.every((b) => (b >= 48 && b <= 57) || b === 45 || b === 46 || b === 32 || b === 101 || b === 69 || b === 43 || b === 10 || b === 13);
+  if (!textual) return 'word2vec-binary';
+  return extname(path).toLowerCase() === '.vec' ? 'fasttext-vec' : 'word2vec-text';
+}
