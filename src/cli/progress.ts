@@ -1,0 +1,43 @@
+import cliProgress from 'cli-progress';
+
+export interface Progress {
+  update(done: number, total?: number): void;
+  stop(): void;
+}
+
+const silent: Progress = { update() {}, stop() {} };
+
+/**
+ * A progress bar on stderr, only when stderr is a terminal (so scripts and CI logs stay
+ * clean). `unit` "bytes" shows megabytes.
+ */
+export function progressBar(label: string, unit: 'bytes' | 'items' = 'items'): Progress {
+  if (!process.stderr.isTTY || process.env.EMB_QUIET) return silent;
+  const mb = unit === 'bytes';
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: `${label} [{bar}] {percentage}% | {shown} | eta {eta_formatted}`,
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 50,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  const shown = (done: number, total: number) => (mb ? `${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB` : `${done}/${total}`);
+  return {
+    update(done, total) {
+      if (!started) {
+        bar.start(total ?? 1, done, { shown: shown(done, total ?? 1) });
+        started = true;
+      } else {
+        if (total !== undefined) bar.setTotal(total);
+        bar.update(done, { shown: shown(done, total ?? bar.getTotal()) });
+      }
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import type { Embeddings } from '../embeddings/embeddings.js';
+
+/**
+ * Up to `n` known words within edit distance 2 of `word`, closest first, then most frequent.
+ * Only the most frequent `scan` words are tried: cheap, and those are the likely intents.
+ */
+export function suggest(emb: Embeddings, word: string, n = 3, scan = 50000): string[] {
+  const target = word.toLowerCase();
+  const found: { word: string; distance: number; row: number }[] = [];
+  for (let row = 0; row < Math.min(scan, emb.rows); row++) {
+    const w = emb.word(row);
+    if (Math.abs(w.length - target.length) > 2) continue;
+    const d = editDistance(target, w.toLowerCase(), 2);
+    if (d <= 2 && d > 0) found.push({ word: w, distance: d, row });
+  }
+  found.sort((a, b) => a.distance - b.distance || a.row - b.row);
+  return found.slice(0, n).map((f) => f.word);
+}
+
+/** Levenshtein distance, giving up (returning max + 1) once it must exceed max. */
+export function editDistance(a: string, b: string, max: number): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      rowMin = Math.min(rowMin, cur[j]);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}

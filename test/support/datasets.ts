@@ -1,0 +1,53 @@
+/**
+ * The public benchmark sets in ../shared/data (never copied into the repository), read as
+ * ANCHORS.md section 2 prescribes: MR and SUBJ decoded as Latin-1 and split on "\n" only.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { fromLabelled, type Dataset } from '../../src/text/dataset.js';
+
+export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
+export const DATA = `${SHARED}data/`;
+export const FIXTURES = `${SHARED}fixtures/`;
+export const hasSharedData = existsSync(DATA);
+
+function lines(path: string, encoding: 'latin1' | 'utf8'): string[] {
+  const text = readFileSync(path).toString(encoding);
+  const out = text.split('\n');
+  if (out[out.length - 1] === '') out.pop();
+  return out;
+}
+
+function twoFiles(pos: string, neg: string, names: [string, string], source: string): Dataset {
+  const a = lines(pos, 'latin1');
+  const b = lines(neg, 'latin1');
+  return fromLabelled([...a, ...b], [...a.map(() => names[0]), ...b.map(() => names[1])], source);
+}
+
+export function loadMR(): Dataset {
+  return twoFiles(`${DATA}mr/rt-polarity.pos`, `${DATA}mr/rt-polarity.neg`, ['pos', 'neg'], 'MR');
+}
+
+export function loadSUBJ(): Dataset {
+  return twoFiles(`${DATA}subj/subj.subjective`, `${DATA}subj/subj.objective`, ['subjective', 'objective'], 'SUBJ');
+}
+
+/** SST-2 sentence level: "label sentence" lines, 0 negative, 1 positive. */
+export function loadSST2(part: 'train' | 'dev' | 'test'): Dataset {
+  const rows = lines(`${DATA}sst2/stsa.binary.${part}`, 'utf8');
+  return fromLabelled(
+    rows.map((r) => r.slice(2)),
+    rows.map((r) => (r[0] === '1' ? 'positive' : 'negative')),
+    `SST-2 ${part}`,
+  );
+}
+
+/** SMS Spam Collection: "label<TAB>message". */
+export function loadSMS(): Dataset {
+  const rows = lines(`${DATA}sms_spam/SMSSpamCollection`, 'utf8').map((r) => r.replace(/\r$/, ''));
+  return fromLabelled(
+    rows.map((r) => r.slice(r.indexOf('\t') + 1)),
+    rows.map((r) => r.slice(0, r.indexOf('\t'))),
+    'SMS',
+  );
+}
