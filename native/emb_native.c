@@ -151,12 +151,199 @@ static napi_value products(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// ---- analogy_topk: many analogy questions answered in one pass over the matrix ----
+//
+// The candidate rows are cut into blocks of ROW_BLOCK rows. For each block we compute the
+// cosine of every row with every distinct question word once (S = words x block, the block
+// transposed so the inner loop runs across rows and each sum is accumulated over dims in
+// plain order), then score every question from three rows of S and keep a streaming top-k.
+// All arithmetic is float32 in a fixed order, without FMA contraction, so the JavaScript
+// fallback reproduces every score bit for bit.
+
+#define ROW_BLOCK 64
+
+typedef struct {
+  const float *matrix, *scale, *words;
+  const int32_t *word_rows, *questions;
+  size_t dims, nwords, nq, k, row_begin, row_end;
+  int method;          // 0: 3CosAdd, 1: 3CosMul
+  int32_t *top_rows;   // nq * k, -1 where empty
+  float *top_scores;   // nq * k
+  float *work;         // dims * ROW_BLOCK + nwords * ROW_BLOCK + ROW_BLOCK floats
+} analogy_job_t;
+
+// Inserts (row, score) into a list sorted by score, descending; an equal score keeps the
+// earlier (lower, more frequent) row first because rows arrive in increasing order.
+static inline void topk_insert(int32_t *rows, float *scores, size_t k, int32_t row, float s) {
+  size_t at = k - 1;
+  while (at > 0 && (rows[at - 1] < 0 || scores[at - 1] < s)) {
+    rows[at] = rows[at - 1];
+    scores[at] = scores[at - 1];
+    at--;
+  }
+  rows[at] = row;
+  scores[at] = s;
+}
+
+static void *run_analogy_job(void *arg) {
+  analogy_job_t *job = (analogy_job_t *)arg;
+  const size_t dims = job->dims, U = job->nwords, k = job->k;
+  float *T = job->work;                     // dims x ROW_BLOCK
+  float *S = T + dims * ROW_BLOCK;          // U x ROW_BLOCK
+  float *score = S + U * ROW_BLOCK;         // ROW_BLOCK
+  for (size_t i = 0; i < job->nq * k; i++) {
+    job->top_rows[i] = -1;
+    job->top_scores[i] = 0;
+  }
+  for (size_t b = job->row_begin; b < job->row_end; b += ROW_BLOCK) {
+    size_t n = job->row_end - b < ROW_BLOCK ? job->row_end - b : ROW_BLOCK;
+    for (size_t r = 0; r < ROW_BLOCK; r++)
+      for (size_t j = 0; j < dims; j++)
+        T[j * ROW_BLOCK + r] = r < n ? job->matrix[(b + r) * dims + j] : 0.0f;
+    float sc[ROW_BLOCK];
+    for (size_t r = 0; r < ROW_BLOCK; r++) sc[r] = r < n ? job->scale[b + r] : 0.0f;
+    for (size_t u = 0; u < U; u++) {
+      const float *w = job->words + u * dims;
+      float acc[ROW_BLOCK] = {0};
+      for (size_t j = 0; j < dims; j++) {
+        const float wj = w[j];
+        const float *t = T + j * ROW_BLOCK;
+        for (size_t r = 0; r < ROW_BLOCK; r++) acc[r] = acc[r] + wj * t[r];
+      }
+      float *s = S + u * ROW_BLOCK;
+      for (size_t r = 0; r < ROW_BLOCK; r++) s[r] = acc[r] * sc[r];
+    }
+    for (size_t q = 0; q < job->nq; q++) {
+      const int32_t *qs = job->questions + q * 3;
+      const float *sa = S + (size_t)qs[0] * ROW_BLOCK, *sb = S + (size_t)qs[1] * ROW_BLOCK,
+                  *scc = S + (size_t)qs[2] * ROW_BLOCK;
+      if (job->method == 0) {
+        for (size_t r = 0; r < ROW_BLOCK; r++) score[r] = (sb[r] + scc[r]) - sa[r];
+      } else {
+        for (size_t r = 0; r < ROW_BLOCK; r++)
+          score[r] = (((1.0f + sb[r]) / 2.0f) * ((1.0f + scc[r]) / 2.0f)) /
+                     (((1.0f + sa[r]) / 2.0f) + 1e-6f);
+      }
+      int32_t *rows = job->top_rows + q * k;
+      float *scores = job->top_scores + q * k;
+      const int32_t ea = job->word_rows[qs[0]], eb = job->word_rows[qs[1]],
+                    ec = job->word_rows[qs[2]];
+      for (size_t r = 0; r < n; r++) {
+        const float s = score[r];
+        if (rows[k - 1] >= 0 && !(s > scores[k - 1])) continue;  // also drops NaN
+        if (s != s) continue;
+        const int32_t row = (int32_t)(b + r);
+        if (row == ea || row == eb || row == ec) continue;
+        topk_insert(rows, scores, k, row, s);
+      }
+    }
+  }
+  return NULL;
+}
+
+static int get_i32(napi_env env, napi_value v, int32_t **data, size_t *length) {
+  napi_typedarray_type type;
+  void *ptr;
+  napi_value ab;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, length, &ptr, &ab, &offset) != napi_ok ||
+      type != napi_int32_array) {
+    napi_throw_type_error(env, NULL, "expected an Int32Array");
+    return 0;
+  }
+  *data = (int32_t *)ptr;
+  return 1;
+}
+
+// analogyTopK(matrix, dims, rows, scale, words, wordRows, questions, method, k, outRows,
+// outScores, threads): for each question (a, b, c) given as three indices into `words` (unit
+// vectors; wordRows[i] is word i's row, or -1, and those rows are never answers), the k best
+// of the first `rows` rows by 3CosAdd (cos b + cos c - cos a) or 3CosMul.
+static napi_value analogy_topk(napi_env env, napi_callback_info info) {
+  size_t argc = 12;
+  napi_value argv[12];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  float *matrix, *scale, *words, *out_scores;
+  int32_t *word_rows, *questions, *out_rows;
+  size_t mlen, slen, wlen, wrlen, qlen, orlen, oslen;
+  uint32_t dims, rows, method, k, threads;
+  if (!get_f32(env, argv[0], &matrix, &mlen)) return NULL;
+  napi_get_value_uint32(env, argv[1], &dims);
+  napi_get_value_uint32(env, argv[2], &rows);
+  if (!get_f32(env, argv[3], &scale, &slen)) return NULL;
+  if (!get_f32(env, argv[4], &words, &wlen)) return NULL;
+  if (!get_i32(env, argv[5], &word_rows, &wrlen)) return NULL;
+  if (!get_i32(env, argv[6], &questions, &qlen)) return NULL;
+  napi_get_value_uint32(env, argv[7], &method);
+  napi_get_value_uint32(env, argv[8], &k);
+  if (!get_i32(env, argv[9], &out_rows, &orlen)) return NULL;
+  if (!get_f32(env, argv[10], &out_scores, &oslen)) return NULL;
+  napi_get_value_uint32(env, argv[11], &threads);
+  size_t U = wrlen, nq = qlen / 3;
+  int ok = dims > 0 && k > 0 && method <= 1 && (size_t)rows * dims <= mlen && slen >= rows &&
+           wlen == U * dims && qlen % 3 == 0 && orlen == nq * k && oslen == nq * k;
+  for (size_t i = 0; ok && i < qlen; i++) ok = questions[i] >= 0 && (size_t)questions[i] < U;
+  if (!ok) {
+    napi_throw_range_error(env, NULL, "analogyTopK: array sizes do not agree");
+    return NULL;
+  }
+  if (threads < 1) threads = 1;
+  if (threads > MAX_THREADS) threads = MAX_THREADS;
+  if (rows < 4 * ROW_BLOCK * threads) threads = 1;
+  analogy_job_t jobs[MAX_THREADS];
+  pthread_t tids[MAX_THREADS];
+  size_t per = ((rows + threads - 1) / threads + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
+  size_t work = dims * ROW_BLOCK + U * ROW_BLOCK + ROW_BLOCK;
+  int failed = 0;
+  for (uint32_t t = 0; t < threads; t++) {
+    size_t b = t * per < rows ? t * per : rows, e = b + per < rows ? b + per : rows;
+    int32_t *tr = malloc(nq * k * sizeof(int32_t));
+    float *ts = malloc(nq * k * sizeof(float));
+    float *wk = malloc(work * sizeof(float));
+    if (!tr || !ts || !wk) failed = 1;
+    jobs[t] = (analogy_job_t){matrix, scale, words, word_rows, questions, dims, U, nq, k,
+                              b, e, (int)method, tr, ts, wk};
+  }
+  if (!failed) {
+    uint32_t started = 1;
+    for (uint32_t t = 1; t < threads; t++) {
+      if (pthread_create(&tids[t], NULL, run_analogy_job, &jobs[t]) != 0) break;
+      started++;
+    }
+    for (uint32_t t = started; t < threads; t++) run_analogy_job(&jobs[t]);
+    run_analogy_job(&jobs[0]);
+    for (uint32_t t = 1; t < started; t++) pthread_join(tids[t], NULL);
+    // Merge: threads hold increasing row ranges, so on equal scores the earlier thread wins.
+    for (size_t q = 0; q < nq; q++) {
+      int32_t *rows_out = out_rows + q * k;
+      float *scores_out = out_scores + q * k;
+      for (size_t i = 0; i < k; i++) rows_out[i] = -1;
+      for (uint32_t t = 0; t < threads; t++)
+        for (size_t i = 0; i < k; i++) {
+          int32_t row = jobs[t].top_rows[q * k + i];
+          float s = jobs[t].top_scores[q * k + i];
+          if (row < 0) break;
+          if (rows_out[k - 1] >= 0 && !(s > scores_out[k - 1])) break;
+          topk_insert(rows_out, scores_out, k, row, s);
+        }
+    }
+  }
+  for (uint32_t t = 0; t < threads; t++) {
+    free(jobs[t].top_rows);
+    free(jobs[t].top_scores);
+    free(jobs[t].work);
+  }
+  if (failed) napi_throw_error(env, "E_IO", "analogyTopK: out of memory");
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"map", NULL, map_file, NULL, NULL, NULL, napi_default, NULL},
       {"products", NULL, products, NULL, NULL, NULL, napi_default, NULL},
+      {"analogyTopK", NULL, analogy_topk, NULL, NULL, NULL, napi_default, NULL},
   };
-  napi_define_properties(env, exports, 2, props);
+  napi_define_properties(env, exports, 3, props);
   return exports;
 }
 

@@ -14,12 +14,28 @@ export interface NativeAddon {
     out: Float32Array,
     threads: number,
   ): void;
+  analogyTopK(
+    matrix: Float32Array,
+    dims: number,
+    rows: number,
+    scale: Float32Array,
+    words: Float32Array,
+    wordRows: Int32Array,
+    questions: Int32Array,
+    method: number,
+    k: number,
+    outRows: Int32Array,
+    outScores: Float32Array,
+    threads: number,
+  ): void;
 }
 
 function loadAddon(): NativeAddon | undefined {
   if (process.env.EMB_NO_NATIVE) return undefined;
   const require = createRequire(import.meta.url);
-  const built = fileURLToPath(new URL('../../native/build/Release/emb_native.node', import.meta.url));
+  const built = fileURLToPath(
+    new URL('../../native/build/Release/emb_native.node', import.meta.url),
+  );
   try {
     return require(built) as NativeAddon;
   } catch {

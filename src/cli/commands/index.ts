@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { analogyCommand } from './analogy.js';
 import { convertCommand } from './convert.js';
 import { doesntMatchCommand } from './doesnt-match.js';
+import { evalCommand } from './eval.js';
 import { infoCommand } from './info.js';
 import { prepareCommand } from './prepare.js';
 import { similarCommand } from './similar.js';
@@ -13,6 +14,7 @@ export const commands: (() => Command)[] = [
   similarCommand,
   similarityCommand,
   doesntMatchCommand,
+  evalCommand,
   infoCommand,
   convertCommand,
   prepareCommand,
