@@ -1,10 +1,11 @@
-// emb's optional native addon: read-only-safe memory mapping of .emb files and the two
-// float32 kernels every query spends its time in (matrix-vector and matrix-matrix products
-// over the unit-length embedding rows). Everything else stays in TypeScript.
+// emb's optional native addon: read-only-safe memory mapping of .emb files and the float32
+// kernels queries spend their time in (scores of a few queries against every row, and many
+// analogy questions answered in one pass). Everything else stays in TypeScript.
 #define _GNU_SOURCE
 #include <node_api.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -169,7 +170,7 @@ typedef struct {
   int method;          // 0: 3CosAdd, 1: 3CosMul
   int32_t *top_rows;   // nq * k, -1 where empty
   float *top_scores;   // nq * k
-  float *work;         // dims * ROW_BLOCK + nwords * ROW_BLOCK + ROW_BLOCK floats
+  float *work;         // (dims + nwords + 1) * ROW_BLOCK + nq floats
 } analogy_job_t;
 
 // Inserts (row, score) into a list sorted by score, descending; an equal score keeps the
@@ -190,11 +191,13 @@ static void *run_analogy_job(void *arg) {
   const size_t dims = job->dims, U = job->nwords, k = job->k;
   float *T = job->work;                     // dims x ROW_BLOCK
   float *S = T + dims * ROW_BLOCK;          // U x ROW_BLOCK
-  float *score = S + U * ROW_BLOCK;         // ROW_BLOCK
+  float *restrict score = S + U * ROW_BLOCK;  // ROW_BLOCK
+  float *thr = score + ROW_BLOCK;           // nq: each question's k-th score so far
   for (size_t i = 0; i < job->nq * k; i++) {
     job->top_rows[i] = -1;
     job->top_scores[i] = 0;
   }
+  for (size_t q = 0; q < job->nq; q++) thr[q] = -INFINITY;
   for (size_t b = job->row_begin; b < job->row_end; b += ROW_BLOCK) {
     size_t n = job->row_end - b < ROW_BLOCK ? job->row_end - b : ROW_BLOCK;
     for (size_t r = 0; r < ROW_BLOCK; r++)
@@ -215,26 +218,38 @@ static void *run_analogy_job(void *arg) {
     }
     for (size_t q = 0; q < job->nq; q++) {
       const int32_t *qs = job->questions + q * 3;
-      const float *sa = S + (size_t)qs[0] * ROW_BLOCK, *sb = S + (size_t)qs[1] * ROW_BLOCK,
-                  *scc = S + (size_t)qs[2] * ROW_BLOCK;
+      const float *restrict sa = S + (size_t)qs[0] * ROW_BLOCK;
+      const float *restrict sb = S + (size_t)qs[1] * ROW_BLOCK;
+      const float *restrict scc = S + (size_t)qs[2] * ROW_BLOCK;
+      // Almost every block has nothing better than the question's current k-th answer:
+      // the scores and that test are one vectorised loop, the scan below is rare.
+      const float t = thr[q];
+      int hit = 0;
       if (job->method == 0) {
-        for (size_t r = 0; r < ROW_BLOCK; r++) score[r] = (sb[r] + scc[r]) - sa[r];
+        for (size_t r = 0; r < ROW_BLOCK; r++) {
+          const float v = (sb[r] + scc[r]) - sa[r];
+          score[r] = v;
+          hit |= v > t;
+        }
       } else {
-        for (size_t r = 0; r < ROW_BLOCK; r++)
-          score[r] = (((1.0f + sb[r]) / 2.0f) * ((1.0f + scc[r]) / 2.0f)) /
-                     (((1.0f + sa[r]) / 2.0f) + 1e-6f);
+        for (size_t r = 0; r < ROW_BLOCK; r++) {
+          const float v = (((1.0f + sb[r]) / 2.0f) * ((1.0f + scc[r]) / 2.0f)) /
+                          (((1.0f + sa[r]) / 2.0f) + 1e-6f);
+          score[r] = v;
+          hit |= v > t;
+        }
       }
+      if (!hit) continue;
       int32_t *rows = job->top_rows + q * k;
       float *scores = job->top_scores + q * k;
       const int32_t ea = job->word_rows[qs[0]], eb = job->word_rows[qs[1]],
                     ec = job->word_rows[qs[2]];
       for (size_t r = 0; r < n; r++) {
-        const float s = score[r];
-        if (rows[k - 1] >= 0 && !(s > scores[k - 1])) continue;  // also drops NaN
-        if (s != s) continue;
+        if (!(score[r] > thr[q])) continue;  // also drops NaN
         const int32_t row = (int32_t)(b + r);
         if (row == ea || row == eb || row == ec) continue;
-        topk_insert(rows, scores, k, row, s);
+        topk_insert(rows, scores, k, row, score[r]);
+        if (rows[k - 1] >= 0) thr[q] = scores[k - 1];
       }
     }
   }
@@ -293,7 +308,7 @@ static napi_value analogy_topk(napi_env env, napi_callback_info info) {
   analogy_job_t jobs[MAX_THREADS];
   pthread_t tids[MAX_THREADS];
   size_t per = ((rows + threads - 1) / threads + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
-  size_t work = dims * ROW_BLOCK + U * ROW_BLOCK + ROW_BLOCK;
+  size_t work = (dims + U + 1) * ROW_BLOCK + nq;
   int failed = 0;
   for (uint32_t t = 0; t < threads; t++) {
     size_t b = t * per < rows ? t * per : rows, e = b + per < rows ? b + per : rows;

@@ -55,7 +55,7 @@ export interface AnalogyScore extends Tally {
 export const DEFAULT_RESTRICT = 300000;
 /** gensim looks at its 5 best answers and takes the first that is not a question word. */
 const TOPN = 5;
-const DEFAULT_BATCH = 2048;
+const DEFAULT_BATCH = 4096;
 
 /** A question word's vector: a row of the vocabulary, or built from subwords. */
 interface Slot {
