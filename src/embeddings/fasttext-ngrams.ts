@@ -29,7 +29,11 @@ export function ngramBuckets(word: string, settings: SubwordSettings): number[] 
 }
 
 /** Subword vectors as fastText computes them for a word outside the vocabulary. */
-export function fastTextSubwords(settings: SubwordSettings, buckets: Float32Array, dims: number): Subwords {
+export function fastTextSubwords(
+  settings: SubwordSettings,
+  buckets: Float32Array,
+  dims: number,
+): Subwords {
   return {
     settings: { minn: settings.minn, maxn: settings.maxn, bucket: settings.bucket },
     buckets,
@@ -41,7 +45,9 @@ export function fastTextSubwords(settings: SubwordSettings, buckets: Float32Arra
         const o = id * dims;
         for (let j = 0; j < dims; j++) out[j] += buckets[o + j];
       }
-      for (let j = 0; j < dims; j++) out[j] /= ids.length;
+      // fastText scales by the float32 reciprocal (Vector::mul), not by dividing.
+      const by = Math.fround(1 / ids.length);
+      for (let j = 0; j < dims; j++) out[j] *= by;
       return out;
     },
   };

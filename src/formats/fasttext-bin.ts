@@ -1,8 +1,262 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { EmbError } from '../errors.js';
-import type { Embeddings } from '../embeddings/embeddings.js';
+import { Embeddings } from '../embeddings/embeddings.js';
+import { fastTextSubwords, ngramBuckets } from '../embeddings/fasttext-ngrams.js';
+import type { SubwordSettings } from '../embeddings/subwords.js';
+import { ByteReader } from './byte-reader.js';
 import type { ReadOptions } from './format.js';
+import { decodeWord } from './words.js';
 
-/** fastText's binary model (.bin): words plus character n-gram buckets. */
-export function readFastTextBin(path: string, _options: ReadOptions = {}): Embeddings {
-  throw new EmbError('E_FORMAT', `${path}: fastText .bin models are not supported yet; use the .vec file`);
+const MAGIC = 793712314;
+const VERSIONS = [11, 12];
+const EOS = '</s>';
+
+/** The training settings stored in a model (fastText's Args, in file order). */
+export interface FastTextArgs {
+  dim: number;
+  ws: number;
+  epoch: number;
+  minCount: number;
+  neg: number;
+  wordNgrams: number;
+  loss: number;
+  model: number;
+  bucket: number;
+  minn: number;
+  maxn: number;
+  lrUpdateRate: number;
+  t: number;
+}
+
+/**
+ * fastText's binary model (.bin, fastText 0.9): magic and version, the training args, the
+ * dictionary (words, then labels, each with count and type, then the prune index), and the
+ * input matrix of (nwords + bucket) x dim float32 rows: the words' own rows, then the
+ * character n-gram buckets. Each word's vector is the mean of its own row and its n-gram
+ * rows, exactly what fastText writes to .vec; the buckets are kept so unknown words get
+ * fastText's vector too. The output matrix (for training) is not read.
+ */
+export function readFastTextBin(path: string, options: ReadOptions = {}): Embeddings {
+  const r = new ByteReader(path, 1 << 20);
+  try {
+    return parse(r, options);
+  } finally {
+    r.close();
+  }
+}
+
+function parse(r: ByteReader, options: ReadOptions): Embeddings {
+  const file = r.path;
+  const need = (n: number, what: string) => {
+    if (!r.ensure(n)) {
+      throw new EmbError(
+        'E_FORMAT',
+        `${file}: byte ${r.size}: the file ends inside the ${what} (at byte ${r.offsetOf(r.pos)}); it is truncated`,
+      );
+    }
+  };
+  const view = () => new DataView(r.buf.buffer, r.buf.byteOffset);
+  const i32 = (what: string) => {
+    need(4, what);
+    const v = view().getInt32(r.pos, true);
+    r.pos += 4;
+    return v;
+  };
+  const i64 = (what: string) => {
+    need(8, what);
+    const v = Number(view().getBigInt64(r.pos, true));
+    r.pos += 8;
+    return v;
+  };
+  const f64 = (what: string) => {
+    need(8, what);
+    const v = view().getFloat64(r.pos, true);
+    r.pos += 8;
+    return v;
+  };
+  const u8 = (what: string) => {
+    need(1, what);
+    return r.buf[r.pos++];
+  };
+
+  const magic = i32('header');
+  if (magic !== MAGIC)
+    throw new EmbError(
+      'E_FORMAT',
+      `${file}: byte 0: not a fastText model (magic ${magic}, expected ${MAGIC})`,
+    );
+  const version = i32('header');
+  if (!VERSIONS.includes(version)) {
+    throw new EmbError(
+      'E_VERSION',
+      `${file}: byte 4: fastText model version ${version}, expected ${VERSIONS.join(' or ')} (fastText 0.9); re-save it with fastText 0.9, or use its .vec file`,
+    );
+  }
+  const ints = [
+    'dim',
+    'ws',
+    'epoch',
+    'minCount',
+    'neg',
+    'wordNgrams',
+    'loss',
+    'model',
+    'bucket',
+    'minn',
+    'maxn',
+    'lrUpdateRate',
+  ] as const;
+  const args = {} as FastTextArgs;
+  for (const name of ints) args[name] = i32('training arguments');
+  args.t = f64('training arguments');
+  // Old supervised models (version 11) had no character n-grams.
+  if (version === 11 && args.model === 3) args.maxn = 0;
+  const bad = (byte: number, what: string): never => {
+    throw new EmbError(
+      'E_FORMAT',
+      `${file}: byte ${byte}: ${what}; is this a fastText .bin model?`,
+    );
+  };
+  if (args.dim <= 0 || args.dim > 100000) bad(8, `dimension ${args.dim} is out of range`);
+  if (args.bucket < 0 || args.minn < 0 || args.maxn < 0 || args.maxn > 100)
+    bad(40, `bad n-gram settings (bucket ${args.bucket}, minn ${args.minn}, maxn ${args.maxn})`);
+
+  const dictAt = r.offsetOf(r.pos);
+  const size = i32('dictionary');
+  const nwords = i32('dictionary');
+  const nlabels = i32('dictionary');
+  i64('dictionary'); // ntokens
+  const pruneSize = i64('dictionary');
+  if (nwords < 0 || nlabels < 0 || size !== nwords + nlabels)
+    bad(
+      dictAt,
+      `dictionary counts do not add up (size ${size}, words ${nwords}, labels ${nlabels})`,
+    );
+  const words: string[] = [];
+  let nextProgress = 0;
+  for (let i = 0; i < size; i++) {
+    const at = r.offsetOf(r.pos);
+    const nul = r.findByte(0);
+    if (nul < 0) need(r.size, `dictionary entry ${i + 1} of ${size}`);
+    const word = decodeWord(r.buf, r.pos, nul, options.encoding ?? 'utf8', file, at);
+    r.pos = nul + 1;
+    i64('dictionary'); // count
+    const type = u8('dictionary');
+    if (type !== (i < nwords ? 0 : 1))
+      bad(
+        at,
+        `dictionary entry ${i + 1} "${word}" has type ${type}, expected ${i < nwords ? '0 (word)' : '1 (label)'}`,
+      );
+    if (i < nwords) words.push(word);
+    if (options.onProgress && r.consumed >= nextProgress) {
+      options.onProgress(r.consumed, r.size);
+      nextProgress = r.consumed + (1 << 22);
+    }
+  }
+  if (pruneSize > 0) {
+    throw new EmbError(
+      'E_FORMAT',
+      `${file}: the model has a pruned n-gram index (fasttext quantize -cutoff), which emb does not read; use the model before quantization, or its .vec file`,
+    );
+  }
+  if (u8('quantization flag') !== 0) {
+    throw new EmbError(
+      'E_FORMAT',
+      `${file}: a quantized fastText model (.ftz); emb reads only full .bin models: use the .bin it was quantized from, or its .vec file`,
+    );
+  }
+  const matrixAt = r.offsetOf(r.pos);
+  const m = i64('input matrix header');
+  const n = i64('input matrix header');
+  if (m !== nwords + args.bucket || n !== args.dim) {
+    bad(
+      matrixAt,
+      `the input matrix is ${m} x ${n}, expected ${nwords + args.bucket} x ${args.dim} (words + buckets x dim)`,
+    );
+  }
+  const dataAt = r.offsetOf(r.pos);
+  const end = dataAt + m * n * 4;
+  if (r.size < end) {
+    throw new EmbError(
+      'E_FORMAT',
+      `${file}: byte ${r.size}: the file ends inside the input matrix, which needs ${m} x ${n} float32 from byte ${dataAt} to byte ${end}; it is truncated`,
+    );
+  }
+  const dims = args.dim;
+  const fd = openSync(file, 'r');
+  let own: Float32Array;
+  let buckets: Float32Array;
+  try {
+    own = readFloats(fd, file, dataAt, nwords * dims, options, end);
+    buckets = readFloats(fd, file, dataAt + nwords * dims * 4, args.bucket * dims, options, end);
+  } finally {
+    closeSync(fd);
+  }
+  options.onProgress?.(end, r.size);
+
+  // pruneidx_size 0 means "no n-grams"; -1 means "all buckets, unpruned".
+  const settings: SubwordSettings = {
+    minn: args.minn,
+    maxn: pruneSize === 0 ? 0 : args.maxn,
+    bucket: args.bucket,
+  };
+  const matrix = wordVectors(words, own, buckets, dims, settings);
+  const subwords =
+    settings.maxn > 0 && settings.bucket > 0
+      ? fastTextSubwords(settings, buckets, dims)
+      : undefined;
+  return Embeddings.fromRows(
+    words,
+    matrix,
+    dims,
+    { source: file, sourceFormat: 'fasttext-bin' },
+    subwords,
+  );
+}
+
+/** Reads `count` little-endian float32 values at byte `at` straight into a new array. */
+function readFloats(
+  fd: number,
+  file: string,
+  at: number,
+  count: number,
+  options: ReadOptions,
+  total: number,
+): Float32Array {
+  const out = new Float32Array(count);
+  const bytes = new Uint8Array(out.buffer);
+  for (let done = 0; done < bytes.length;) {
+    const got = readSync(fd, bytes, done, Math.min(bytes.length - done, 1 << 26), at + done);
+    if (got === 0)
+      throw new EmbError(
+        'E_FORMAT',
+        `${file}: byte ${at + done}: the file ended while it was read`,
+      );
+    done += got;
+    options.onProgress?.(at + done, total);
+  }
+  return out;
+}
+
+/**
+ * fastText's word vector: the mean of the word's own row and the rows of its n-grams,
+ * summed in float32 and scaled by 1/count, as Vector::addRow and Vector::mul do.
+ */
+function wordVectors(
+  words: string[],
+  own: Float32Array,
+  buckets: Float32Array,
+  dims: number,
+  settings: SubwordSettings,
+): Float32Array {
+  const out = new Float32Array(own.length);
+  const acc = new Float32Array(dims);
+  words.forEach((word, i) => {
+    acc.set(own.subarray(i * dims, (i + 1) * dims));
+    const ids = word === EOS ? [] : ngramBuckets(word, settings);
+    for (const id of ids) for (let j = 0, o = id * dims; j < dims; j++) acc[j] += buckets[o + j];
+    const by = Math.fround(1 / (ids.length + 1));
+    for (let j = 0; j < dims; j++) out[i * dims + j] = acc[j] * by;
+  });
+  return out;
 }
