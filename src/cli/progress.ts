@@ -25,7 +25,8 @@ export function progressBar(label: string, unit: 'bytes' | 'items' = 'items'): P
     cliProgress.Presets.shades_classic,
   );
   let started = false;
-  const shown = (done: number, total: number) => (mb ? `${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB` : `${done}/${total}`);
+  const shown = (done: number, total: number) =>
+    mb ? `${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB` : `${done}/${total}`;
   return {
     update(done, total) {
       if (!started) {

@@ -29,7 +29,11 @@ export function ngramBuckets(word: string, settings: SubwordSettings): number[] 
 }
 
 /** Subword vectors as fastText computes them for a word outside the vocabulary. */
-export function fastTextSubwords(settings: SubwordSettings, buckets: Float32Array, dims: number): Subwords {
+export function fastTextSubwords(
+  settings: SubwordSettings,
+  buckets: Float32Array,
+  dims: number,
+): Subwords {
   return {
     settings: { minn: settings.minn, maxn: settings.maxn, bucket: settings.bucket },
     buckets,

@@ -19,7 +19,9 @@ export interface NativeAddon {
 function loadAddon(): NativeAddon | undefined {
   if (process.env.EMB_NO_NATIVE) return undefined;
   const require = createRequire(import.meta.url);
-  const built = fileURLToPath(new URL('../../native/build/Release/emb_native.node', import.meta.url));
+  const built = fileURLToPath(
+    new URL('../../native/build/Release/emb_native.node', import.meta.url),
+  );
   try {
     return require(built) as NativeAddon;
   } catch {

@@ -19,7 +19,10 @@ export class VectorsBuilder {
     expectedRows = 1024,
   ) {
     if (!Number.isInteger(dims) || dims <= 0) {
-      throw new EmbError('E_FORMAT', `${file}: the dimension must be a positive whole number, got ${dims}`);
+      throw new EmbError(
+        'E_FORMAT',
+        `${file}: the dimension must be a positive whole number, got ${dims}`,
+      );
     }
     this.matrix = new Float32Array(Math.max(1, expectedRows) * dims);
   }
@@ -41,7 +44,10 @@ export class VectorsBuilder {
 
   /** Keeps the row in slot() under `word`, unless the word was seen before. */
   commit(word: string, where: { line?: number; byte?: number }): void {
-    const row = this.matrix.subarray(this.words.length * this.dims, (this.words.length + 1) * this.dims);
+    const row = this.matrix.subarray(
+      this.words.length * this.dims,
+      (this.words.length + 1) * this.dims,
+    );
     for (let j = 0; j < this.dims; j++) {
       if (!Number.isFinite(row[j])) {
         throw new EmbError(

@@ -29,7 +29,10 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings {
   const header = nl < 0 ? '' : Buffer.from(r.buf.subarray(r.pos, nl)).toString('latin1');
   const m = /^\s*(\d+)\s+(\d+)\s*$/.exec(header);
   if (!m) {
-    throw new EmbError('E_FORMAT', `${file}: line 1: expected a word2vec header "ROWS DIMS", found "${header.slice(0, 60)}"`);
+    throw new EmbError(
+      'E_FORMAT',
+      `${file}: line 1: expected a word2vec header "ROWS DIMS", found "${header.slice(0, 60)}"`,
+    );
   }
   const rows = Number(m[1]);
   const dims = Number(m[2]);
@@ -67,7 +70,8 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings {
       nextProgress = r.consumed + (1 << 22);
     }
   }
-  while (r.ensure(1) && (r.buf[r.pos] === 10 || r.buf[r.pos] === 13 || r.buf[r.pos] === 32)) r.pos++;
+  while (r.ensure(1) && (r.buf[r.pos] === 10 || r.buf[r.pos] === 13 || r.buf[r.pos] === 32))
+    r.pos++;
   if (r.ensure(1)) {
     throw new EmbError(
       'E_FORMAT',

@@ -49,7 +49,16 @@ export function firstInvalidUtf8(buf: Uint8Array, start: number, end: number): n
   let i = start;
   while (i < end) {
     const b = buf[i];
-    const n = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+    const n =
+      b < 0x80
+        ? 0
+        : b >= 0xc2 && b < 0xe0
+          ? 1
+          : b >= 0xe0 && b < 0xf0
+            ? 2
+            : b >= 0xf0 && b < 0xf5
+              ? 3
+              : -1;
     if (n < 0) return i - start;
     for (let k = 1; k <= n; k++) {
       if (i + k >= end || (buf[i + k] & 0xc0) !== 0x80) return i - start;
