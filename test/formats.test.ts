@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { readVectors, sniffFormat, writeVectors, WRITABLE_FORMATS } from '../src/formats/index.js';
 import { Embeddings } from '../src/embeddings/embeddings.js';
+import { Vocabulary } from '../src/embeddings/vocabulary.js';
 import { parseNumber } from '../src/formats/numbers.js';
 import { formatFloat32 } from '../src/formats/float-text.js';
 import { FIXTURES } from './support/datasets.js';
@@ -162,7 +163,7 @@ test('property: random vocabularies and values survive text and binary round tri
           { length: words.length * dims },
           () => it.next().value as number,
         );
-        const emb = Embeddings.fromRows(words, matrix, dims, {
+        const emb = Embeddings.fromRows(Vocabulary.build(words), matrix, dims, {
           source: 'memory',
           sourceFormat: 'test',
         });

@@ -3,9 +3,9 @@ import { EmbError, place } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { ByteReader } from './byte-reader.js';
 import { VectorsBuilder } from './builder.js';
-import { parseNumber } from './numbers.js';
+import { parseField, parseNumber } from './numbers.js';
 import { formatFloat32 } from './float-text.js';
-import { decodeWord } from './words.js';
+import { wordBytes } from './words.js';
 import type { ReadOptions } from './format.js';
 
 const HEADER = /^\s*(\d+)\s+(\d+)\s*$/;
@@ -90,6 +90,8 @@ interface LineContext {
   offset: number;
 }
 
+const cursor = { end: 0 };
+
 function isSeparator(b: number): boolean {
   return b === 32 || b === 9;
 }
@@ -111,14 +113,14 @@ function parseLine(
     while (i < end && isSeparator(buf[i])) i++;
     if (i >= end) break;
     const fieldStart = i;
-    while (i < end && !isSeparator(buf[i])) i++;
     if (count === dims) {
       throw new EmbError(
         'E_FORMAT',
         `${place(ctx.file, { line: ctx.lineNo })}: expected ${dims} values after the word, found ${fieldCount(buf, start, end) - 1}`,
       );
     }
-    const v = parseNumber(buf, fieldStart, i);
+    const v = parseField(buf, fieldStart, end, cursor);
+    i = cursor.end;
     if (Number.isNaN(v)) {
       // GloVe 840B has words with spaces in them (". . ."): the word is what precedes the
       // last `dims` fields.
@@ -137,7 +139,7 @@ function parseLine(
       `${place(ctx.file, { line: ctx.lineNo })}: expected ${dims} values after the word, found ${count}`,
     );
   }
-  builder.commit(decodeWord(buf, start, wordEnd, ctx.encoding, ctx.file, ctx.offset), {
+  builder.commit(wordBytes(buf, start, wordEnd, ctx.encoding, ctx.file, ctx.offset), {
     line: ctx.lineNo,
   });
 }
@@ -173,7 +175,7 @@ function parseLineWithSpaces(
     slot[k] = v;
   }
   const wordEnd = fields[wordFields - 1][1];
-  builder.commit(decodeWord(buf, start, wordEnd, ctx.encoding, ctx.file, ctx.offset), {
+  builder.commit(wordBytes(buf, start, wordEnd, ctx.encoding, ctx.file, ctx.offset), {
     line: ctx.lineNo,
   });
 }

@@ -1,5 +1,6 @@
 import { EmbError } from '../errors.js';
 import { Embeddings } from '../embeddings/embeddings.js';
+import { Vocabulary } from '../embeddings/vocabulary.js';
 import { ByteReader } from './byte-reader.js';
 import { parseNumber } from './numbers.js';
 import type { ReadOptions } from './format.js';
@@ -156,7 +157,7 @@ class WinkParser {
         `${file}: no "vectors" object; is this a wink embeddings file?`,
       );
     this.options.onProgress?.(this.r.size, this.r.size);
-    return Embeddings.fromRows(result.words, result.matrix, this.dims, {
+    return Embeddings.fromRows(Vocabulary.build(result.words), result.matrix, this.dims, {
       source: file,
       sourceFormat: 'wink-json',
     });
