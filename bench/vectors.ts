@@ -57,7 +57,10 @@ function repeat(cmd: string[], n: number) {
 
 // 1. Whole process: one analogy from the memory-mapped file.
 log('whole-process analogy...');
-const ours = repeat([process.execPath, `${root}bin/emb.js`, 'analogy', 'king', '-', 'man', '+', 'woman'], 15);
+const ours = repeat(
+  [process.execPath, `${root}bin/emb.js`, 'analogy', 'king', '-', 'man', '+', 'woman'],
+  15,
+);
 const theirs = repeat([python, peer, 'analogy', kv], 15);
 
 // 2. Warm top-10 neighbours for 200 frequent words.
@@ -73,7 +76,9 @@ const times = words.map((word) => {
   return performance.now() - t;
 });
 const oursSimilar = median(times);
-const theirsSimilar = JSON.parse(execFileSync(python, [peer, 'similar', kv, `${out}words.txt`], { encoding: 'utf8' })).median_ms as number;
+const theirsSimilar = JSON.parse(
+  execFileSync(python, [peer, 'similar', kv, `${out}words.txt`], { encoding: 'utf8' }),
+).median_ms as number;
 const anonGrowthMiB = (rssAnon() - rssBefore) / 1024;
 
 // 3. Reading the GloVe text file.
@@ -81,7 +86,9 @@ log('reading the GloVe text file (gensim takes about 25 s)...');
 let t = performance.now();
 const parsed = readVectors(gloveText).embeddings;
 const oursText = (performance.now() - t) / 1000;
-const theirsText = JSON.parse(execFileSync(python, [peer, 'load-text', gloveText], { encoding: 'utf8' })).seconds as number;
+const theirsText = JSON.parse(
+  execFileSync(python, [peer, 'load-text', gloveText], { encoding: 'utf8' }),
+).seconds as number;
 
 // 4. Opening the .emb: what it costs, and that it copies nothing.
 t = performance.now();
@@ -94,11 +101,29 @@ function rssAnon(): number {
 }
 
 const result = {
-  machine: { cpus: (await import('node:os')).cpus().length, load: (await import('node:os')).loadavg()[0], native: !!native },
+  machine: {
+    cpus: (await import('node:os')).cpus().length,
+    load: (await import('node:os')).loadavg()[0],
+    native: !!native,
+  },
   wholeProcessAnalogy: { emb: ours, gensim: theirs, speedup: theirs.seconds / ours.seconds },
-  warmSimilarTop10Ms: { emb: oursSimilar, gensim: theirsSimilar, speedup: theirsSimilar / oursSimilar },
-  readGloveText: { emb: oursText, gensim: theirsText, speedup: theirsText / oursText, words: parsed.rows },
-  openEmb: { ms: openMs, words: opened.rows, anonymousMemoryGrowthDuringQueriesMiB: anonGrowthMiB, fileMiB: readFileSync(emb).length / 2 ** 20 },
+  warmSimilarTop10Ms: {
+    emb: oursSimilar,
+    gensim: theirsSimilar,
+    speedup: theirsSimilar / oursSimilar,
+  },
+  readGloveText: {
+    emb: oursText,
+    gensim: theirsText,
+    speedup: theirsText / oursText,
+    words: parsed.rows,
+  },
+  openEmb: {
+    ms: openMs,
+    words: opened.rows,
+    anonymousMemoryGrowthDuringQueriesMiB: anonGrowthMiB,
+    fileMiB: readFileSync(emb).length / 2 ** 20,
+  },
 };
 writeFileSync(`${out}vectors.json`, JSON.stringify(result, null, 2));
 const f = (x: number, d = 2) => x.toFixed(d);
