@@ -16,8 +16,15 @@ export interface VectorOptions {
 /** --vectors and --encoding, shared by every command that reads vectors. */
 export function addVectorOptions(cmd: Command): Command {
   return cmd
-    .option('--vectors <path>', 'vector file in any supported format (default: the bundled GloVe 6B 100d)')
-    .addOption(new Option('--encoding <name>', 'how words in the vector file are encoded').choices(['utf8', 'latin1']).default('utf8'));
+    .option(
+      '--vectors <path>',
+      'vector file in any supported format (default: the bundled GloVe 6B 100d)',
+    )
+    .addOption(
+      new Option('--encoding <name>', 'how words in the vector file are encoded')
+        .choices(['utf8', 'latin1'])
+        .default('utf8'),
+    );
 }
 
 export function warn(message: string): void {
@@ -51,7 +58,9 @@ export function openVectors(options: VectorOptions): Embeddings {
     });
     bar.stop();
     if (format !== 'emb' && Date.now() - started > 2000) {
-      warn(`reading ${options.vectors} took ${((Date.now() - started) / 1000).toFixed(1)} s; "emb convert ${options.vectors} OUT.emb" once makes later runs instant`);
+      warn(
+        `reading ${options.vectors} took ${((Date.now() - started) / 1000).toFixed(1)} s; "emb convert ${options.vectors} OUT.emb" once makes later runs instant`,
+      );
     }
     return embeddings;
   } finally {
@@ -62,15 +71,21 @@ export function openVectors(options: VectorOptions): Embeddings {
 export { defaultVectorsPath };
 
 /** The words given on the command line, or else one query per non-empty line of stdin. */
-export async function* queriesFrom(args: string[]): AsyncGenerator<{ words: string[]; text: string }> {
+export async function* queriesFrom(
+  args: string[],
+): AsyncGenerator<{ words: string[]; text: string }> {
   if (args.length > 0) {
     yield { words: args, text: args.join(' ') };
     return;
   }
-  if (process.stdin.isTTY) process.stderr.write('emb: reading queries from stdin, one per line (end with Ctrl-D)\n');
+  if (process.stdin.isTTY)
+    process.stderr.write('emb: reading queries from stdin, one per line (end with Ctrl-D)\n');
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of rl) {
-    const words = line.trim().split(/\s+/).filter((w) => w.length > 0);
+    const words = line
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w.length > 0);
     if (words.length > 0) yield { words, text: line.trim() };
   }
 }
@@ -79,7 +94,8 @@ export async function* queriesFrom(args: string[]): AsyncGenerator<{ words: stri
 export function positiveInt(name: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new EmbError('E_INPUT', `${name} must be a positive whole number, got "${value}"`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new EmbError('E_INPUT', `${name} must be a positive whole number, got "${value}"`);
     return n;
   };
 }
@@ -117,10 +133,19 @@ export async function forEachQuery(
 }
 
 /** Tells the user, on stderr, which words were unknown and which came from subwords. */
-export function reportWords(missing: string[], suggestions: Record<string, string[]>, subwords: string[]): void {
+export function reportWords(
+  missing: string[],
+  suggestions: Record<string, string[]>,
+  subwords: string[],
+): void {
   for (const w of missing) {
     const s = suggestions[w];
-    warn(`not in the vocabulary: "${w}"${s?.length ? ` (did you mean ${s.map((x) => `"${x}"`).join(', ')}?)` : ''}; left out`);
+    warn(
+      `not in the vocabulary: "${w}"${s?.length ? ` (did you mean ${s.map((x) => `"${x}"`).join(', ')}?)` : ''}; left out`,
+    );
   }
-  if (subwords.length > 0) warn(`built from subword n-grams (not in the vocabulary): ${subwords.map((w) => `"${w}"`).join(', ')}`);
+  if (subwords.length > 0)
+    warn(
+      `built from subword n-grams (not in the vocabulary): ${subwords.map((w) => `"${w}"`).join(', ')}`,
+    );
 }

@@ -10,7 +10,9 @@ import { commands } from './commands/index.js';
  */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('emb')
-    .description('Pretrained word embeddings for small labelled datasets: load, query, evaluate, and train classifiers on them.')
+    .description(
+      'Pretrained word embeddings for small labelled datasets: load, query, evaluate, and train classifiers on them.',
+    )
     .version(VERSION)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
@@ -20,7 +22,12 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
+        return 0;
       return 2;
     }
     if (e instanceof EmbError) {

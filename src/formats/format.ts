@@ -1,7 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import { EmbError } from '../errors.js';
-import type { Embeddings } from '../embeddings/embeddings.js';
 import type { Encoding } from './words.js';
 
 export type FormatName =
@@ -60,7 +59,11 @@ export function sniffFormat(path: string): FormatName {
   if (n >= 4 && bytes.readInt32LE(0) === FASTTEXT_MAGIC) return 'fasttext-bin';
   let start = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
-  while (start < n && (bytes[start] === 32 || bytes[start] === 10 || bytes[start] === 13 || bytes[start] === 9)) start++;
+  while (
+    start < n &&
+    (bytes[start] === 32 || bytes[start] === 10 || bytes[start] === 13 || bytes[start] === 9)
+  )
+    start++;
   if (bytes[start] === 0x7b /* { */) return 'wink-json';
   const nl = bytes.indexOf(10, start);
   const first = bytes.subarray(start, nl < 0 ? n : nl).toString('latin1');
@@ -69,9 +72,15 @@ export function sniffFormat(path: string): FormatName {
   // A header: binary or text? Text rows are words followed by printable numbers.
   const dims = Number(header[2]);
   const body = bytes.subarray(nl + 1);
-  const sp = body.indexOf(32);
-  const values = body.subarray(sp + 1, Math.min(body.length, sp + 1 + Math.min(dims * 4, 64)));
-  const textual = sp >= 0 && values.every((b) => (b >= 48 && b <= 57) || b === 45 || b === 46 || b === 32 || b === 101 || b === 69 || b === 43 || b === 10 || b === 13);
+  const sp = body.findIndex((b) => b === 32 || b === 9);
+  const lineEnd = body.indexOf(10, sp + 1);
+  const values = body.subarray(
+    sp + 1,
+    Math.min(lineEnd < 0 ? body.length : lineEnd, sp + 1 + dims * 4),
+  );
+  const numeric = (b: number) =>
+    (b >= 48 && b <= 57) || [45, 46, 43, 101, 69, 32, 9, 13].includes(b);
+  const textual = sp >= 0 && values.every(numeric);
   if (!textual) return 'word2vec-binary';
   return extname(path).toLowerCase() === '.vec' ? 'fasttext-vec' : 'word2vec-text';
 }

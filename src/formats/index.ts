@@ -11,7 +11,10 @@ import { readFastTextBin } from './fasttext-bin.js';
 export { sniffFormat, FORMAT_NAMES, type FormatName, type ReadOptions } from './format.js';
 
 /** Reads vectors in any supported format (sniffed unless options.format says). */
-export function readVectors(path: string, options: ReadOptions = {}): { embeddings: Embeddings; format: FormatName } {
+export function readVectors(
+  path: string,
+  options: ReadOptions = {},
+): { embeddings: Embeddings; format: FormatName } {
   const format = options.format ?? sniffFormat(path);
   const read: Record<FormatName, () => Embeddings> = {
     emb: () => readEmb(path),
@@ -26,7 +29,12 @@ export function readVectors(path: string, options: ReadOptions = {}): { embeddin
 }
 
 export type WritableFormat = 'emb' | 'word2vec-binary' | 'word2vec-text' | 'glove-text';
-export const WRITABLE_FORMATS: readonly WritableFormat[] = ['emb', 'word2vec-binary', 'word2vec-text', 'glove-text'];
+export const WRITABLE_FORMATS: readonly WritableFormat[] = [
+  'emb',
+  'word2vec-binary',
+  'word2vec-text',
+  'glove-text',
+];
 
 /** Writes vectors to `path` through a temporary file renamed into place. */
 export function writeVectors(emb: Embeddings, path: string, format: WritableFormat): void {
@@ -36,6 +44,10 @@ export function writeVectors(emb: Embeddings, path: string, format: WritableForm
     'word2vec-text': (fd) => writeText(emb, fd, true),
     'glove-text': (fd) => writeText(emb, fd, false),
   };
-  if (!(format in write)) throw new EmbError('E_INPUT', `cannot write format "${format}"; choose one of ${WRITABLE_FORMATS.join(', ')}`);
+  if (!(format in write))
+    throw new EmbError(
+      'E_INPUT',
+      `cannot write format "${format}"; choose one of ${WRITABLE_FORMATS.join(', ')}`,
+    );
   writeFileAtomically(path, write[format]);
 }

@@ -3,9 +3,9 @@ import { EmbError, place } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { ByteReader } from './byte-reader.js';
 import { VectorsBuilder } from './builder.js';
-import { parseNumber } from './numbers.js';
+import { parseField, parseNumber } from './numbers.js';
 import { formatFloat32 } from './float-text.js';
-import { decodeWord } from './words.js';
+import { wordBytes } from './words.js';
 import type { ReadOptions } from './format.js';
 
 const HEADER = /^\s*(\d+)\s+(\d+)\s*$/;
@@ -59,7 +59,12 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings {
         continue;
       }
     }
-    if (!builder) builder = new VectorsBuilder(file, fieldCount(buf, start, end) - 1, estimateRows(r.size, end - start));
+    if (!builder)
+      builder = new VectorsBuilder(
+        file,
+        fieldCount(buf, start, end) - 1,
+        estimateRows(r.size, end - start),
+      );
     parseLine(buf, start, end, builder, { file, lineNo, encoding, offset: r.offsetOf(start) });
     if (options.onProgress && r.consumed >= nextProgress) {
       options.onProgress(r.consumed, r.size);
@@ -85,11 +90,19 @@ interface LineContext {
   offset: number;
 }
 
+const cursor = { end: 0 };
+
 function isSeparator(b: number): boolean {
   return b === 32 || b === 9;
 }
 
-function parseLine(buf: Uint8Array, start: number, end: number, builder: VectorsBuilder, ctx: LineContext): void {
+function parseLine(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  builder: VectorsBuilder,
+  ctx: LineContext,
+): void {
   let i = start;
   while (i < end && !isSeparator(buf[i])) i++;
   const wordEnd = i;
@@ -100,14 +113,19 @@ function parseLine(buf: Uint8Array, start: number, end: number, builder: Vectors
     while (i < end && isSeparator(buf[i])) i++;
     if (i >= end) break;
     const fieldStart = i;
-    while (i < end && !isSeparator(buf[i])) i++;
     if (count === dims) {
-      // Too many fields: GloVe 840B has words with spaces in them; retry that way.
-      return parseLineWithSpaces(buf, start, end, builder, ctx);
+      throw new EmbError(
+        'E_FORMAT',
+        `${place(ctx.file, { line: ctx.lineNo })}: expected ${dims} values after the word, found ${fieldCount(buf, start, end) - 1}`,
+      );
     }
-    const v = parseNumber(buf, fieldStart, i);
+    const v = parseField(buf, fieldStart, end, cursor);
+    i = cursor.end;
     if (Number.isNaN(v)) {
-      if (fieldCount(buf, start, end) > dims + 1) return parseLineWithSpaces(buf, start, end, builder, ctx);
+      // GloVe 840B has words with spaces in them (". . ."): the word is what precedes the
+      // last `dims` fields.
+      if (count === 0 && fieldCount(buf, start, end) > dims + 1)
+        return parseLineWithSpaces(buf, start, end, builder, ctx);
       throw new EmbError(
         'E_FORMAT',
         `${place(ctx.file, { line: ctx.lineNo })}: value ${count + 1} "${latin1(buf, fieldStart, i)}" is not a number`,
@@ -121,11 +139,19 @@ function parseLine(buf: Uint8Array, start: number, end: number, builder: Vectors
       `${place(ctx.file, { line: ctx.lineNo })}: expected ${dims} values after the word, found ${count}`,
     );
   }
-  builder.commit(decodeWord(buf, start, wordEnd, ctx.encoding, ctx.file, ctx.offset), { line: ctx.lineNo });
+  builder.commit(wordBytes(buf, start, wordEnd, ctx.encoding, ctx.file, ctx.offset), {
+    line: ctx.lineNo,
+  });
 }
 
 /** The word is everything before the last `dims` fields. */
-function parseLineWithSpaces(buf: Uint8Array, start: number, end: number, builder: VectorsBuilder, ctx: LineContext): void {
+function parseLineWithSpaces(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  builder: VectorsBuilder,
+  ctx: LineContext,
+): void {
   const dims = builder.dims;
   const fields: [number, number][] = [];
   let i = start;
@@ -149,7 +175,9 @@ function parseLineWithSpaces(buf: Uint8Array, start: number, end: number, builde
     slot[k] = v;
   }
   const wordEnd = fields[wordFields - 1][1];
-  builder.commit(decodeWord(buf, start, wordEnd, ctx.encoding, ctx.file, ctx.offset), { line: ctx.lineNo });
+  builder.commit(wordBytes(buf, start, wordEnd, ctx.encoding, ctx.file, ctx.offset), {
+    line: ctx.lineNo,
+  });
 }
 
 function fieldCount(buf: Uint8Array, start: number, end: number): number {

@@ -1,5 +1,6 @@
 import { EmbError } from '../errors.js';
 import { Embeddings } from '../embeddings/embeddings.js';
+import { Vocabulary } from '../embeddings/vocabulary.js';
 import { ByteReader } from './byte-reader.js';
 import { parseNumber } from './numbers.js';
 import type { ReadOptions } from './format.js';
@@ -79,7 +80,16 @@ class WinkParser {
       }
       if (!r.ensure(1)) this.fail('the file ends inside a string');
       const e = r.buf[r.pos++];
-      const simple: Record<number, number> = { 34: 34, 92: 92, 47: 47, 98: 8, 102: 12, 110: 10, 114: 13, 116: 9 };
+      const simple: Record<number, number> = {
+        34: 34,
+        92: 92,
+        47: 47,
+        98: 8,
+        102: 12,
+        110: 10,
+        114: 13,
+        116: 9,
+      };
       if (e in simple) parts.push(simple[e]);
       else if (e === 117 /* u */) {
         if (!r.ensure(4)) this.fail('the file ends inside a string');
@@ -123,7 +133,8 @@ class WinkParser {
         this.skipValue();
       } while (this.more(close));
     } else if (b === 116 || b === 102 || b === 110) {
-      while (this.r.ensure(1) && this.r.buf[this.r.pos] >= 97 && this.r.buf[this.r.pos] <= 122) this.r.pos++;
+      while (this.r.ensure(1) && this.r.buf[this.r.pos] >= 97 && this.r.buf[this.r.pos] <= 122)
+        this.r.pos++;
     } else this.number();
   }
 
@@ -140,9 +151,16 @@ class WinkParser {
       else if (key === 'vectors') result = this.vectors();
       else this.skipValue();
     } while (this.more('}'));
-    if (!result) throw new EmbError('E_FORMAT', `${file}: no "vectors" object; is this a wink embeddings file?`);
+    if (!result)
+      throw new EmbError(
+        'E_FORMAT',
+        `${file}: no "vectors" object; is this a wink embeddings file?`,
+      );
     this.options.onProgress?.(this.r.size, this.r.size);
-    return Embeddings.fromRows(result.words, result.matrix, this.dims, { source: file, sourceFormat: 'wink-json' });
+    return Embeddings.fromRows(Vocabulary.build(result.words), result.matrix, this.dims, {
+      source: file,
+      sourceFormat: 'wink-json',
+    });
   }
 
   /** {word: [v1..vD, norm, index], ...}, placed by index. */
@@ -163,10 +181,13 @@ class WinkParser {
         if (n === dims + 2) this.fail(`"${word}" has more than ${dims + 2} numbers`);
         row[n++] = this.number();
       } while (this.more(']'));
-      if (n !== dims + 2) this.fail(`"${word}" has ${n} numbers, expected ${dims} values, the norm and the index`);
+      if (n !== dims + 2)
+        this.fail(`"${word}" has ${n} numbers, expected ${dims} values, the norm and the index`);
       const index = row[dims + 1];
-      if (!Number.isInteger(index) || index < 0 || index >= size) this.fail(`"${word}" has index ${index}, expected 0..${size - 1}`);
-      if (words[index] !== undefined) this.fail(`index ${index} is used by both "${words[index]}" and "${word}"`);
+      if (!Number.isInteger(index) || index < 0 || index >= size)
+        this.fail(`"${word}" has index ${index}, expected 0..${size - 1}`);
+      if (words[index] !== undefined)
+        this.fail(`index ${index} is used by both "${words[index]}" and "${word}"`);
       words[index] = word;
       for (let j = 0; j < dims; j++) {
         const v = Math.fround(row[j]);

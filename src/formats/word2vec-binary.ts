@@ -3,7 +3,7 @@ import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { ByteReader } from './byte-reader.js';
 import { VectorsBuilder } from './builder.js';
-import { decodeWord } from './words.js';
+import { wordBytes } from './words.js';
 import type { ReadOptions } from './format.js';
 
 /**
@@ -29,7 +29,10 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings {
   const header = nl < 0 ? '' : Buffer.from(r.buf.subarray(r.pos, nl)).toString('latin1');
   const m = /^\s*(\d+)\s+(\d+)\s*$/.exec(header);
   if (!m) {
-    throw new EmbError('E_FORMAT', `${file}: line 1: expected a word2vec header "ROWS DIMS", found "${header.slice(0, 60)}"`);
+    throw new EmbError(
+      'E_FORMAT',
+      `${file}: line 1: expected a word2vec header "ROWS DIMS", found "${header.slice(0, 60)}"`,
+    );
   }
   const rows = Number(m[1]);
   const dims = Number(m[2]);
@@ -50,24 +53,29 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings {
           : `${file}: byte ${rowStart}: row ${row + 1} has no word followed by a space; is this really word2vec binary?`,
       );
     }
-    const word = decodeWord(r.buf, r.pos, sp, options.encoding ?? 'utf8', file, rowStart);
-    r.pos = sp + 1;
-    if (!r.ensure(bytes)) {
+    // Word and vector together in the buffer (ensure() may move it).
+    const wordLength = sp - r.pos;
+    if (!r.ensure(wordLength + 1 + bytes)) {
+      const word = new TextDecoder().decode(r.buf.subarray(r.pos, r.pos + wordLength));
       throw new EmbError(
         'E_FORMAT',
-        `${file}: byte ${r.size}: the file ends inside the vector of row ${row + 1} ("${word}"), which needs ${bytes} bytes from byte ${r.offsetOf(r.pos)}; it is truncated`,
+        `${file}: byte ${r.size}: the file ends inside the vector of row ${row + 1} ("${word}"), which needs ${bytes} bytes from byte ${rowStart + wordLength + 1}; it is truncated`,
       );
     }
+    const encoding = options.encoding ?? 'utf8';
+    const word = wordBytes(r.buf, r.pos, r.pos + wordLength, encoding, file, rowStart);
+    const at = r.pos + wordLength + 1;
     const slot = builder.slot();
-    new Uint8Array(slot.buffer, slot.byteOffset, bytes).set(r.buf.subarray(r.pos, r.pos + bytes));
-    r.pos += bytes;
+    new Uint8Array(slot.buffer, slot.byteOffset, bytes).set(r.buf.subarray(at, at + bytes));
     builder.commit(word, { byte: rowStart });
+    r.pos = at + bytes;
     if (options.onProgress && r.consumed >= nextProgress) {
       options.onProgress(r.consumed, r.size);
       nextProgress = r.consumed + (1 << 22);
     }
   }
-  while (r.ensure(1) && (r.buf[r.pos] === 10 || r.buf[r.pos] === 13 || r.buf[r.pos] === 32)) r.pos++;
+  while (r.ensure(1) && (r.buf[r.pos] === 10 || r.buf[r.pos] === 13 || r.buf[r.pos] === 32))
+    r.pos++;
   if (r.ensure(1)) {
     throw new EmbError(
       'E_FORMAT',

@@ -36,14 +36,25 @@ export interface Trainer {
   readonly kind: ModelKind;
   /** Whether the method needs pretrained vectors. */
   readonly usesEmbeddings: boolean;
-  train(docs: readonly (readonly string[])[], labels: readonly number[], classes: readonly string[], ctx: TrainContext): Promise<Model>;
+  train(
+    docs: readonly (readonly string[])[],
+    labels: readonly number[],
+    classes: readonly string[],
+    ctx: TrainContext,
+  ): Promise<Model>;
   /** Reopens a model that save() wrote, given what it returned. */
-  load(dir: string, saved: Record<string, unknown>, classes: readonly string[], ctx: { embeddings?: Embeddings }): Promise<Model>;
+  load(
+    dir: string,
+    saved: Record<string, unknown>,
+    classes: readonly string[],
+    ctx: { embeddings?: Embeddings },
+  ): Promise<Model>;
 }
 
 /** The index of the largest value in row i of an n x C matrix. */
 export function argmaxRow(scores: Float32Array, classes: number, i: number): number {
   let best = 0;
-  for (let c = 1; c < classes; c++) if (scores[i * classes + c] > scores[i * classes + best]) best = c;
+  for (let c = 1; c < classes; c++)
+    if (scores[i * classes + c] > scores[i * classes + best]) best = c;
   return best;
 }

@@ -37,7 +37,14 @@ export function resolve(emb: Embeddings, words: readonly string[]): Resolution {
   const suggestions: Record<string, string[]> = {};
   words.forEach((word, index) => {
     const hit = emb.vector(word);
-    if (hit) found.push({ word, index, unit: unit(hit.vector), row: hit.row, fromSubwords: hit.source === 'subwords' });
+    if (hit)
+      found.push({
+        word,
+        index,
+        unit: unit(hit.vector),
+        row: hit.row,
+        fromSubwords: hit.source === 'subwords',
+      });
     else {
       missing.push(word);
       suggestions[word] = suggest(emb, word);
@@ -52,7 +59,10 @@ export function noWordsLeft(resolution: Resolution, what = 'query'): never {
     const s = resolution.suggestions[w];
     return s?.length ? `"${w}" (did you mean ${s.map((x) => `"${x}"`).join(', ')}?)` : `"${w}"`;
   });
-  throw new EmbError('E_OOV', `nothing to ${what}: not in the vocabulary: ${parts.join(', ') || '(no words given)'}`);
+  throw new EmbError(
+    'E_OOV',
+    `nothing to ${what}: not in the vocabulary: ${parts.join(', ') || '(no words given)'}`,
+  );
 }
 
 export interface Term {
@@ -73,7 +83,11 @@ function scan(emb: Embeddings, query: Float32Array, limit = emb.rows): Float32Ar
   return products(emb.matrix, emb.dims, limit, emb.scale, query);
 }
 
-function finish(emb: Embeddings, r: Resolution, best: { row: number; score: number }[]): QueryResult {
+function finish(
+  emb: Embeddings,
+  r: Resolution,
+  best: { row: number; score: number }[],
+): QueryResult {
   return {
     results: best.map((b) => ({ word: emb.word(b.row), score: b.score })),
     missing: r.missing,
@@ -86,8 +100,16 @@ function finish(emb: Embeddings, r: Resolution, best: { row: number; score: numb
  * 3CosAdd (gensim most_similar): the weighted mean of the unit input vectors, normalised,
  * against every row. `similar` is the case of positive terms only.
  */
-export function cosAdd(emb: Embeddings, terms: readonly Term[], k = 10, restrict = emb.rows): QueryResult {
-  const r = resolve(emb, terms.map((t) => t.word));
+export function cosAdd(
+  emb: Embeddings,
+  terms: readonly Term[],
+  k = 10,
+  restrict = emb.rows,
+): QueryResult {
+  const r = resolve(
+    emb,
+    terms.map((t) => t.word),
+  );
   if (r.found.length === 0) noWordsLeft(r);
   const mean = new Float32Array(emb.dims);
   for (const f of r.found) {
@@ -97,18 +119,31 @@ export function cosAdd(emb: Embeddings, terms: readonly Term[], k = 10, restrict
   const query = unit(mean);
   const exclude = new Set(r.found.map((f) => f.row));
   const scores = scan(emb, query, Math.min(restrict, emb.rows));
-  return finish(emb, r, topK(scores, k, (row) => exclude.has(row)));
+  return finish(
+    emb,
+    r,
+    topK(scores, k, (row) => exclude.has(row)),
+  );
 }
 
 /**
  * 3CosMul (Levy & Goldberg 2014, gensim most_similar_cosmul): the product of the positive
  * cosines over the product of the negative ones, each shifted to [0, 1], plus 1e-6.
  */
-export function cosMul(emb: Embeddings, terms: readonly Term[], k = 10, restrict = emb.rows): QueryResult {
-  const r = resolve(emb, terms.map((t) => t.word));
+export function cosMul(
+  emb: Embeddings,
+  terms: readonly Term[],
+  k = 10,
+  restrict = emb.rows,
+): QueryResult {
+  const r = resolve(
+    emb,
+    terms.map((t) => t.word),
+  );
   if (r.found.length === 0) noWordsLeft(r);
   const positive = r.found.filter((f) => terms[f.index].weight === 1);
-  if (positive.length === 0) throw new EmbError('E_OOV', 'nothing to query: 3CosMul needs at least one known positive word');
+  if (positive.length === 0)
+    throw new EmbError('E_OOV', 'nothing to query: 3CosMul needs at least one known positive word');
   const negative = r.found.filter((f) => terms[f.index].weight === -1);
   const rows = Math.min(restrict, emb.rows);
   const all = [...positive, ...negative];
@@ -127,11 +162,19 @@ export function cosMul(emb: Embeddings, terms: readonly Term[], k = 10, restrict
     scores[i] = num / (negative.length ? den + 1e-6 : 1 + 1e-6);
   }
   const exclude = new Set(r.found.map((f) => f.row));
-  return finish(emb, r, topK(scores, k, (row) => exclude.has(row)));
+  return finish(
+    emb,
+    r,
+    topK(scores, k, (row) => exclude.has(row)),
+  );
 }
 
 /** Cosine similarity of two words (gensim similarity). */
-export function similarity(emb: Embeddings, a: string, b: string): { score: number; resolution: Resolution } {
+export function similarity(
+  emb: Embeddings,
+  a: string,
+  b: string,
+): { score: number; resolution: Resolution } {
   const r = resolve(emb, [a, b]);
   if (r.found.length < 2) noWordsLeft(r, 'compare');
   return { score: dot(r.found[0].unit, r.found[1].unit), resolution: r };
@@ -141,7 +184,10 @@ export function similarity(emb: Embeddings, a: string, b: string): { score: numb
  * The word furthest from the mean of the others (gensim doesnt_match): unit vectors, their
  * mean normalised, the lowest cosine to it.
  */
-export function doesntMatch(emb: Embeddings, words: readonly string[]): { word: string; resolution: Resolution } {
+export function doesntMatch(
+  emb: Embeddings,
+  words: readonly string[],
+): { word: string; resolution: Resolution } {
   const r = resolve(emb, words);
   if (r.found.length === 0) noWordsLeft(r, 'compare');
   const mean = new Float32Array(emb.dims);
@@ -174,7 +220,8 @@ export function parseExpression(tokens: readonly string[]): Term[] {
         { word: parts[2], weight: 1 },
       ];
     }
-    if (parts.length === 0) throw new EmbError('E_INPUT', 'an analogy needs words, e.g. "king - man + woman"');
+    if (parts.length === 0)
+      throw new EmbError('E_INPUT', 'an analogy needs words, e.g. "king - man + woman"');
     return parts.map((word) => ({ word, weight: 1 }));
   }
   const terms: Term[] = [];
@@ -196,6 +243,7 @@ export function parseExpression(tokens: readonly string[]): Term[] {
     sign = 1;
     pending = false;
   }
-  if (pending) throw new EmbError('E_INPUT', `the expression "${parts.join(' ')}" ends with an operator`);
+  if (pending)
+    throw new EmbError('E_INPUT', `the expression "${parts.join(' ')}" ends with an operator`);
   return terms;
 }

@@ -3,14 +3,22 @@ import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/emb.js', import.meta.url));
 
-/** Runs the built CLI (npm test builds first) and returns its exit code and output. */
+export interface Run {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built emb command (npm test builds first). */
 export function emb(
   args: string[],
-  env: Record<string, string> = {},
-): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [BIN, ...args], {
+  options: { input?: string; env?: Record<string, string> } = {},
+): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    input: options.input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    env: { ...process.env, EMB_QUIET: '1', ...options.env },
   });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }

@@ -29,7 +29,12 @@ export function loadMR(): Dataset {
 }
 
 export function loadSUBJ(): Dataset {
-  return twoFiles(`${DATA}subj/subj.subjective`, `${DATA}subj/subj.objective`, ['subjective', 'objective'], 'SUBJ');
+  return twoFiles(
+    `${DATA}subj/subj.subjective`,
+    `${DATA}subj/subj.objective`,
+    ['subjective', 'objective'],
+    'SUBJ',
+  );
 }
 
 /** SST-2 sentence level: "label sentence" lines, 0 negative, 1 positive. */

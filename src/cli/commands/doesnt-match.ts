@@ -1,6 +1,13 @@
 import { Command } from 'commander';
 import { doesntMatch } from '../../query/queries.js';
-import { addVectorOptions, forEachQuery, openVectors, printJson, reportWords, type VectorOptions } from '../common.js';
+import {
+  addVectorOptions,
+  forEachQuery,
+  openVectors,
+  printJson,
+  reportWords,
+  type VectorOptions,
+} from '../common.js';
 
 export function doesntMatchCommand(): Command {
   return addVectorOptions(

@@ -47,9 +47,22 @@ export function infoCommand(): Command {
         ['words', String(d.words)],
         ['dimensions', String(d.dims)],
         ['source', `${d.provenance.source} (${d.provenance.sourceFormat})`],
-        ...(d.provenance.tool ? ([['written by', `${d.provenance.tool}, ${d.provenance.created}`]] as [string, string][]) : []),
-        ['subwords', d.subwords ? `fastText n-grams ${d.subwords.minn}-${d.subwords.maxn}, ${d.subwords.bucket} buckets` : 'none'],
-        ['norms', `min ${d.norms.min.toFixed(4)}, mean ${d.norms.mean.toFixed(4)}, max ${d.norms.max.toFixed(4)}, ${d.norms.zero} zero vectors`],
+        ...(d.provenance.tool
+          ? ([['written by', `${d.provenance.tool}, ${d.provenance.created}`]] as [
+              string,
+              string,
+            ][])
+          : []),
+        [
+          'subwords',
+          d.subwords
+            ? `fastText n-grams ${d.subwords.minn}-${d.subwords.maxn}, ${d.subwords.bucket} buckets`
+            : 'none',
+        ],
+        [
+          'norms',
+          `min ${d.norms.min.toFixed(4)}, mean ${d.norms.mean.toFixed(4)}, max ${d.norms.max.toFixed(4)}, ${d.norms.zero} zero vectors`,
+        ],
         ['first words', d.first.join(' ')],
       ];
       for (const [k, v] of rows) console.log(`${k.padEnd(12)} ${v}`);

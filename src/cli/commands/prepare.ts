@@ -5,7 +5,9 @@ import { printJson } from '../common.js';
 
 export function prepareCommand(): Command {
   return new Command('prepare')
-    .description('convert the bundled GloVe 6B 100d vectors to the native format (done on first use otherwise); $EMB_HOME chooses the folder')
+    .description(
+      'convert the bundled GloVe 6B 100d vectors to the native format (done on first use otherwise); $EMB_HOME chooses the folder',
+    )
     .option('--force', 'convert again even if the file exists')
     .option('--json', 'print a JSON summary')
     .action((opts: { force?: boolean; json?: boolean }) => {
@@ -17,6 +19,11 @@ export function prepareCommand(): Command {
         bar.stop();
       }
       if (opts.json) printJson(result);
-      else console.error(result.created ? `emb: wrote ${result.path}` : `emb: ${result.path} is ready (--force converts again)`);
+      else
+        console.error(
+          result.created
+            ? `emb: wrote ${result.path}`
+            : `emb: ${result.path} is ready (--force converts again)`,
+        );
     });
 }

@@ -1,7 +1,15 @@
 import { Command } from 'commander';
 import { EmbError } from '../../errors.js';
 import { similarity } from '../../query/queries.js';
-import { addVectorOptions, fmt, forEachQuery, openVectors, printJson, reportWords, type VectorOptions } from '../common.js';
+import {
+  addVectorOptions,
+  fmt,
+  forEachQuery,
+  openVectors,
+  printJson,
+  reportWords,
+  type VectorOptions,
+} from '../common.js';
 
 export function similarityCommand(): Command {
   return addVectorOptions(
@@ -12,7 +20,8 @@ export function similarityCommand(): Command {
   ).action(async (words: string[], opts: VectorOptions & { json?: boolean }) => {
     const emb = openVectors(opts);
     await forEachQuery(words, !!opts.json, (ws, text) => {
-      if (ws.length !== 2) throw new EmbError('E_INPUT', `similarity takes two words, got ${ws.length}: "${text}"`);
+      if (ws.length !== 2)
+        throw new EmbError('E_INPUT', `similarity takes two words, got ${ws.length}: "${text}"`);
       const { score, resolution: r } = similarity(emb, ws[0], ws[1]);
       const subwords = r.found.filter((f) => f.fromSubwords).map((f) => f.word);
       if (opts.json) printJson({ a: ws[0], b: ws[1], score, subwords });
