@@ -51,6 +51,17 @@ describe('fastText .bin', () => {
     }
   });
 
+  test('a capitalised spelling of a known word gets its own n-gram vector, as in fastText', () => {
+    // echo Film | fasttext print-word-vectors ft_tiny.bin (fastText 0.9.2)
+    const film = [
+      -0.14389, -0.077199, -0.99863, 0.21164, 0.28615, 0.25599, -0.45988, -0.76922, 0.44744, 1.1151,
+      0.22709, 0.25348, -0.12598, 0.62364, -0.3557, -0.30856,
+    ];
+    const v = model.vector('Film');
+    assert.equal(v?.source, 'subwords');
+    assert.ok(maxDiff(v!.vector, film) < 1e-4);
+  });
+
   test('the word vectors equal the .vec fastText wrote, within 1e-4', () => {
     const lines = readFileSync(`${FIXTURES}ft_tiny.vec`, 'utf8')
       .split('\n')

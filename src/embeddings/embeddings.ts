@@ -96,15 +96,18 @@ export class Embeddings {
   }
 
   /**
-   * The vector for a word: its row when known (exact, then lower-case), else, when the
-   * vectors carry subwords, fastText's n-gram vector. Undefined when neither exists.
+   * The vector for a word: its row when the exact spelling is known; else, when the vectors
+   * carry subwords, fastText's n-gram vector (fastText's vocabulary is case-sensitive, so
+   * "Film" gets its own n-gram vector there, not the row of "film"); else the row of the
+   * lower-cased word. Undefined when none exists.
    */
   vector(word: string): WordVector | undefined {
-    const hit = this.lookup(word);
-    if (hit) return { vector: this.row(hit.row), row: hit.row, source: 'vocab' };
+    const exact = this.vocab.index(word);
+    if (exact >= 0) return { vector: this.row(exact), row: exact, source: 'vocab' };
     const v = this.subwords?.vector(word);
-    if (!v || v.every((x) => x === 0)) return undefined;
-    return { vector: v, row: -1, source: 'subwords' };
+    if (v && v.some((x) => x !== 0)) return { vector: v, row: -1, source: 'subwords' };
+    const hit = this.lookup(word);
+    return hit ? { vector: this.row(hit.row), row: hit.row, source: 'vocab' } : undefined;
   }
 }
 
