@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { prepareDefault } from '../src/embeddings/default.js';
-import type { Embeddings } from '../src/embeddings/embeddings.js';
+import { Embeddings } from '../src/embeddings/embeddings.js';
+import { Vocabulary } from '../src/embeddings/vocabulary.js';
+import { evalVocabulary } from '../src/query/eval-vocabulary.js';
 import { analogyTopK } from '../src/embeddings/analogy-kernel.js';
 import { native } from '../src/embeddings/native.js';
 import { readEmb } from '../src/formats/emb.js';
@@ -183,6 +185,33 @@ describe('analogy and pair sets', () => {
       /p\.txt: line 2: expected "word1 word2 score"/,
     );
     assert.throws(() => parsePairSet(['# nothing'], 'p.txt'), /p\.txt: no word pairs/);
+  });
+});
+
+describe('question vocabulary', () => {
+  const words = ['the', 'Paris', 'paris', 'PARIS', 'ıx', 'ix', 'straße', 'far'];
+  const tiny = Embeddings.fromRows(
+    Vocabulary.build(words),
+    new Float32Array(words.length * 2).fill(1),
+    2,
+    { source: 'test', sourceFormat: 'emb' },
+  );
+
+  test('case-insensitive: upper-cased, the first (most frequent) variant wins, within restrict', () => {
+    const v = evalVocabulary(tiny, 7, false, ['paris', 'IX', 'STRASSE', 'far', 'nope']);
+    assert.equal(v.row(v.key('paris')), 1);
+    assert.equal(v.row('IX'), 4); // "ı" upper-cases to "I", as in Python
+    assert.equal(v.row(v.key('straße')), 6);
+    assert.equal(v.row('FAR'), -1); // row 7 is outside restrict 7
+    assert.equal(v.row('NOPE'), -1);
+  });
+
+  test('case-sensitive: exact spelling within restrict', () => {
+    const v = evalVocabulary(tiny, 7, true, []);
+    assert.deepEqual(
+      ['paris', 'PARIS', 'Paris', 'far'].map((w) => v.row(v.key(w))),
+      [2, 3, 1, -1],
+    );
   });
 });
 

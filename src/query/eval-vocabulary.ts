@@ -8,17 +8,16 @@ import type { Embeddings } from '../embeddings/embeddings.js';
 export interface EvalVocabulary {
   /** The comparison key of a word: upper-cased unless case-sensitive. */
   key(word: string): string;
-  /** The row standing for a key, or -1 when the key is not among the first `restrict` rows. */
+  /** The row standing for the key of one of the words given, or -1 when it is not among the first `restrict` rows. */
   row(key: string): number;
   readonly restrict: number;
 }
-
-const cache = new WeakMap<Embeddings, Map<number, Map<string, number>>>();
 
 export function evalVocabulary(
   emb: Embeddings,
   restrict: number,
   caseSensitive: boolean,
+  words: Iterable<string>,
 ): EvalVocabulary {
   const limit = Math.min(restrict, emb.rows);
   if (caseSensitive) {
@@ -31,22 +30,45 @@ export function evalVocabulary(
       },
     };
   }
-  const upper = upperIndex(emb, limit);
-  return { restrict: limit, key: (w) => w.toUpperCase(), row: (key) => upper.get(key) ?? -1 };
+  const keys = new Set<string>();
+  for (const w of words) keys.add(w.toUpperCase());
+  const first = firstRows(emb, limit, keys);
+  return { restrict: limit, key: (w) => w.toUpperCase(), row: (key) => first.get(key) ?? -1 };
 }
 
-/** Upper-cased word -> first row, over the first `limit` rows; built once per size. */
-function upperIndex(emb: Embeddings, limit: number): Map<string, number> {
-  let bySize = cache.get(emb);
-  if (!bySize) cache.set(emb, (bySize = new Map()));
-  let index = bySize.get(limit);
-  if (!index) {
-    index = new Map();
-    for (let i = 0; i < limit; i++) {
-      const key = emb.word(i).toUpperCase();
-      if (!index.has(key)) index.set(key, i);
-    }
-    bySize.set(limit, index);
+const encoder = new TextEncoder();
+
+/**
+ * For each key, the first of the first `limit` rows whose upper-cased word is the key. One
+ * pass over the word bytes without making strings: an ASCII word is hashed upper-cased and
+ * decoded only when the hash matches a key; other words are decoded and upper-cased (a
+ * non-ASCII word can upper-case to ASCII, as "ı" does to "I").
+ */
+function firstRows(emb: Embeddings, limit: number, keys: Set<string>): Map<string, number> {
+  const { offsets, bytes } = emb.vocab;
+  const hashes = new Set<number>();
+  for (const k of keys) hashes.add(upperHash(encoder.encode(k), 0, -1));
+  const found = new Map<string, number>();
+  const consider = (row: number) => {
+    const key = emb.word(row).toUpperCase();
+    if (keys.has(key) && !found.has(key)) found.set(key, row);
+  };
+  for (let row = 0; row < limit && found.size < keys.size; row++) {
+    const h = upperHash(bytes, offsets[row], offsets[row + 1]);
+    if (h < 0 || hashes.has(h)) consider(row);
   }
-  return index;
+  return found;
+}
+
+/** FNV-1a of ASCII bytes with a-z upper-cased; -1 when a byte is not ASCII. */
+function upperHash(bytes: Uint8Array, start: number, end: number): number {
+  if (end < 0) end = bytes.length;
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    let b = bytes[i];
+    if (b >= 0x80) return -1;
+    if (b >= 97 && b <= 122) b -= 32;
+    h = Math.imul(h ^ b, 0x01000193);
+  }
+  return h >>> 0;
 }

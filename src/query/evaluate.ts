@@ -76,7 +76,12 @@ export function evaluateAnalogies(
   sections: readonly AnalogySection[],
   options: AnalogyOptions = {},
 ): AnalogyScore {
-  const vocab = evalVocabulary(emb, options.restrict ?? DEFAULT_RESTRICT, !!options.caseSensitive);
+  const vocab = evalVocabulary(
+    emb,
+    options.restrict ?? DEFAULT_RESTRICT,
+    !!options.caseSensitive,
+    sections.flatMap((s) => s.questions.flatMap((q) => q.words)),
+  );
   const useSubwords = options.subwords !== false && !!emb.subwords;
   const tallies: SectionScore[] = sections.map((s) => ({
     section: s.name,
@@ -216,7 +221,12 @@ export function evaluatePairs(
   pairs: readonly WordPair[],
   options: EvalOptions = {},
 ): PairScore {
-  const vocab = evalVocabulary(emb, options.restrict ?? DEFAULT_RESTRICT, !!options.caseSensitive);
+  const vocab = evalVocabulary(
+    emb,
+    options.restrict ?? DEFAULT_RESTRICT,
+    !!options.caseSensitive,
+    pairs.flatMap((p) => [p.a, p.b]),
+  );
   const useSubwords = options.subwords !== false && !!emb.subwords;
   const gold: number[] = [];
   const model: number[] = [];
