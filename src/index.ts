@@ -31,6 +31,18 @@ export {
   type Term,
 } from './query/queries.js';
 export { topK, type Scored } from './query/topk.js';
+export {
+  evaluateAnalogies,
+  evaluatePairs,
+  type AnalogyOptions,
+  type AnalogyScore,
+  type EvalOptions,
+  type PairScore,
+  type SectionScore,
+  type Tally,
+} from './query/evaluate.js';
+export { readAnalogySet, type AnalogySection } from './query/analogy-set.js';
+export { readPairSet, type WordPair } from './query/pair-set.js';
 export { tokenize } from './text/tokenize.js';
 export type { Dataset } from './text/dataset.js';
 export type { Model, Trainer, ModelKind, TrainContext } from './models/model.js';
