@@ -195,12 +195,12 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings {
   let own: Float32Array;
   let buckets: Float32Array;
   try {
-    own = readFloats(fd, file, dataAt, nwords * dims, options, end);
-    buckets = readFloats(fd, file, dataAt + nwords * dims * 4, args.bucket * dims, options, end);
+    own = readFloats(fd, file, dataAt, nwords * dims, options, r.size);
+    buckets = readFloats(fd, file, dataAt + nwords * dims * 4, args.bucket * dims, options, r.size);
   } finally {
     closeSync(fd);
   }
-  options.onProgress?.(end, r.size);
+  options.onProgress?.(r.size, r.size);
 
   // pruneidx_size 0 means "no n-grams"; -1 means "all buckets, unpruned".
   const settings: SubwordSettings = {
