@@ -14,29 +14,33 @@ export class NgramIndex {
   private readonly words: string[] = [];
   private tok = new Int32Array(64);
   private cur = new Int32Array(64);
-  /** The ids `grams` returned, valid until the next call. */
-  out = new Int32Array(128);
   size = 0;
 
   /**
-   * Writes into `out` the ids of the n-grams of `tokens` with lo <= n <= hi, by length then
-   * position, and returns how many. With `add`, unseen n-grams get new ids; without, they are
-   * skipped (so are longer n-grams that contain them).
+   * Writes the ids of the n-grams of `tokens` with lo <= n <= hi into `out` from `at`, by
+   * length then position, and returns how many (at most `gramCount`). With `add`, unseen
+   * n-grams get new ids; without, they are skipped (so are longer n-grams that contain them).
    */
-  grams(tokens: readonly string[], lo: number, hi: number, add: boolean): number {
+  grams(
+    tokens: readonly string[],
+    lo: number,
+    hi: number,
+    add: boolean,
+    out: Int32Array,
+    at: number,
+  ): number {
     const n = tokens.length;
     if (n > this.tok.length) {
       this.tok = new Int32Array(n * 2);
       this.cur = new Int32Array(n * 2);
     }
-    if (n * (hi - lo + 1) > this.out.length) this.out = new Int32Array(n * (hi - lo + 1) * 2);
-    const { tok, cur, out } = this;
+    const { tok, cur } = this;
     for (let i = 0; i < n; i++) {
       let id = this.tokens.get(tokens[i]);
       if (id === undefined) id = add ? this.newToken(tokens[i]) : -1;
       tok[i] = cur[i] = id;
     }
-    let count = 0;
+    let count = at;
     for (let len = 1; len <= hi; len++) {
       // cur[i] becomes the id of the len-gram at i, from the (len - 1)-gram it holds.
       if (len > 1) {
@@ -52,7 +56,7 @@ export class NgramIndex {
       }
       if (len >= lo) for (let i = 0; i + len <= n; i++) if (cur[i] >= 0) out[count++] = cur[i];
     }
-    return count;
+    return count - at;
   }
 
   /** The n-gram's tokens joined by one space, as scikit-learn spells it. */
@@ -63,8 +67,9 @@ export class NgramIndex {
 
   /** The id of an n-gram given as its tokens, adding it (and its prefixes) when new. */
   intern(tokens: readonly string[]): number {
-    this.grams(tokens, tokens.length, tokens.length, true);
-    return this.out[0];
+    const out = new Int32Array(1);
+    this.grams(tokens, tokens.length, tokens.length, true, out, 0);
+    return out[0];
   }
 
   private newToken(word: string): number {
@@ -91,7 +96,14 @@ export class NgramIndex {
   }
 }
 
-export function grow(a: Int32Array): Int32Array {
+/** The number of n-grams with lo <= n <= hi in `tokens`: room enough for `grams`. */
+export function gramCount(tokens: readonly unknown[], lo: number, hi: number): number {
+  let total = 0;
+  for (let len = lo; len <= hi; len++) total += Math.max(0, tokens.length - len + 1);
+  return total;
+}
+
+function grow(a: Int32Array): Int32Array {
   const b = new Int32Array(a.length * 2);
   b.set(a);
   return b;

@@ -16,8 +16,8 @@ import { trainNbsvm } from './nbsvm.js';
  *   svm:   TF-IDF uni+bigrams (sublinear tf, smooth idf, l2 rows) + linear SVM;
  *   nbsvm: binary uni+bigrams scaled by the NB log-count ratio + SVM + interpolation.
  * Options (ctx.options): C (1), ngrams ([1, 2]), minDf (1), loss ('squared-hinge' | 'hinge'),
- * and for nbsvm alpha (1) and beta (0.25). predict() returns a softmax of decision values,
- * which is not a calibrated probability.
+ * eps (0.1, the solver's tolerance), and for nbsvm alpha (1) and beta (0.25). predict()
+ * returns a softmax of decision values, which is not a calibrated probability.
  */
 
 type Docs = readonly (readonly string[])[];
@@ -25,6 +25,8 @@ type Docs = readonly (readonly string[])[];
 interface BaselineOptions extends BowOptions {
   C: number;
   loss: SvmLoss;
+  /** The solver's stopping tolerance (LIBLINEAR's 0.1; scikit-learn's LinearSVC uses 1e-4). */
+  eps: number;
 }
 
 function readOptions(options: Record<string, unknown> = {}): BaselineOptions {
@@ -41,8 +43,11 @@ function readOptions(options: Record<string, unknown> = {}): BaselineOptions {
     loss: loss as SvmLoss,
     ngrams: [Number(ngrams[0]), Number(ngrams[1])],
     minDf: numberOption(options.minDf, 1),
+    eps: numberOption(options.eps, 0.1),
   };
   checkSvmOptions(out);
+  if (!(out.eps > 0))
+    throw new EmbError('E_INPUT', `eps must be a positive number, got ${String(out.eps)}`);
   return out;
 }
 
@@ -97,14 +102,16 @@ export const svmTrainer: Trainer = {
   async train(docs, labels, classes, ctx: TrainContext): Promise<Model> {
     checkTrainingData(docs, labels, classes);
     const o = readOptions(ctx.options);
-    const bow = BagOfWords.fit(docs, o);
-    const x = bow.transform(docs, 'tfidf');
+    const { bow, x } = BagOfWords.fitTransform(docs, o, 'tfidf');
     const outputs = outputsFor(classes.length);
     const stride = bow.size + 1;
     const weights = new Float32Array(outputs * stride);
     for (let c = 0; c < outputs; c++) {
       const y = oneVsRestTargets(labels, classes.length, c);
-      weights.set(trainBinarySvm(x, y, { C: o.C, loss: o.loss, seed: ctx.seed + c }).w, c * stride);
+      weights.set(
+        trainBinarySvm(x, y, { C: o.C, loss: o.loss, eps: o.eps, seed: ctx.seed + c }).w,
+        c * stride,
+      );
       ctx.onProgress?.(c + 1, outputs);
     }
     return new LinearBowModel('svm', classes, bow, 'tfidf', weights, { C: o.C, loss: o.loss });
@@ -122,13 +129,12 @@ export const nbsvmTrainer: Trainer = {
     const o = readOptions(ctx.options);
     const alpha = numberOption(ctx.options?.alpha, 1);
     const beta = numberOption(ctx.options?.beta, 0.25);
-    const bow = BagOfWords.fit(docs, o);
-    const x = bow.transform(docs, 'binary');
+    const { bow, x } = BagOfWords.fitTransform(docs, o, 'binary');
     const weights = trainNbsvm(
       x,
       labels,
       classes.length,
-      { C: o.C, loss: o.loss, seed: ctx.seed, alpha, beta },
+      { C: o.C, loss: o.loss, eps: o.eps, seed: ctx.seed, alpha, beta },
       ctx.onProgress,
     );
     return new LinearBowModel('nbsvm', classes, bow, 'binary', weights, {

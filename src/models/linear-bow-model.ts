@@ -90,7 +90,10 @@ export class LinearBowModel implements Model {
     const idf =
       weighting === 'tfidf' ? readFloats(join(dir, IDF)) : new Float32Array(terms.length).fill(1);
     const ngrams = saved.ngrams as [number, number];
-    const bow = new BagOfWords(terms as string[], idf, { ngrams, minDf: Number(saved.minDf) });
+    const bow = BagOfWords.fromTerms(terms as string[], idf, {
+      ngrams,
+      minDf: Number(saved.minDf),
+    });
     const settings = { ...saved };
     for (const key of ['format', 'weighting', 'ngrams', 'minDf', 'terms', 'outputs'])
       delete settings[key];

@@ -1,0 +1,87 @@
+/**
+ * One 10-fold MR run of the bag-of-words baselines (ANCHORS.md section 2), ours and then
+ * scikit-learn's (bench/peers/baseline_sklearn.py, /usr/bin/python3) back to back in the same
+ * run, so the ratio holds on a shared machine. Our time covers tokenizing every sentence once
+ * and, per fold, fitting the vocabulary, building the features, training and predicting; the
+ * peer's covers the same per fold (its vectorizer tokenizes inside each fold).
+ *
+ *   node --import tsx bench/baseline.ts [--python /usr/bin/python3]
+ *
+ * scikit-learn's LinearSVC stops at tol 1e-4 where LIBLINEAR (and our default) stops at 0.1;
+ * the extra "eps 1e-4" rows run ours at scikit-learn's tolerance.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { evaluate } from '../src/experiments/metrics.js';
+import { stratifiedKFold } from '../src/experiments/splits.js';
+import { nbsvmTrainer, svmTrainer } from '../src/models/baseline.js';
+import { argmaxRow, type Trainer } from '../src/models/model.js';
+import { tokenize } from '../src/text/tokenize.js';
+import { DATA, loadMR } from '../test/support/datasets.js';
+
+interface Run {
+  seconds: number;
+  accuracy: number;
+}
+
+async function tenFold(trainer: Trainer, options: Record<string, unknown> = {}): Promise<Run> {
+  const data = loadMR();
+  const start = performance.now();
+  const docs = data.texts.map(tokenize);
+  const truth: number[] = [];
+  const predicted: number[] = [];
+  for (const fold of stratifiedKFold(data.labels, 10, 0)) {
+    const model = await trainer.train(
+      fold.train.map((i) => docs[i]),
+      fold.train.map((i) => data.labels[i]),
+      data.classes,
+      { seed: 0, options },
+    );
+    const scores = await model.predict(fold.test.map((i) => docs[i]));
+    fold.test.forEach((i, r) => {
+      truth.push(data.labels[i]);
+      predicted.push(argmaxRow(scores, data.classes.length, r));
+    });
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return { seconds, accuracy: evaluate(truth, predicted, data.classes).accuracy };
+}
+
+function peer(python: string): { svm: Run; nbsvm: Run } | string {
+  const script = fileURLToPath(new URL('peers/baseline_sklearn.py', import.meta.url));
+  const out = spawnSync(python, [script, DATA], { encoding: 'utf8' });
+  if (out.status !== 0) return `${python} failed: ${out.error?.message ?? out.stderr.trim()}`;
+  return JSON.parse(out.stdout);
+}
+
+const at = process.argv.indexOf('--python');
+const python = at > 0 ? process.argv[at + 1] : '/usr/bin/python3';
+
+const ours = {
+  svm: await tenFold(svmTrainer),
+  nbsvm: await tenFold(nbsvmTrainer),
+  svmStrict: await tenFold(svmTrainer, { eps: 1e-4 }),
+  nbsvmStrict: await tenFold(nbsvmTrainer, { eps: 1e-4 }),
+};
+const theirs = peer(python);
+
+const pct = (r: Run) => (100 * r.accuracy).toFixed(2).padStart(6);
+const sec = (r: Run) => r.seconds.toFixed(2).padStart(7);
+console.log('10-fold CV on MR (10,662 sentences), one process each, back to back');
+console.log('method                       emb s     acc %   sklearn s  acc %   sklearn / emb');
+const rows: [string, Run, 'svm' | 'nbsvm'][] = [
+  ['TF-IDF + linear SVM', ours.svm, 'svm'],
+  ['NBSVM', ours.nbsvm, 'nbsvm'],
+  ['TF-IDF + linear SVM eps 1e-4', ours.svmStrict, 'svm'],
+  ['NBSVM, eps 1e-4', ours.nbsvmStrict, 'nbsvm'],
+];
+for (const [name, run, method] of rows) {
+  const line = `${name.padEnd(28)} ${sec(run)}  ${pct(run)}`;
+  if (typeof theirs === 'string') console.log(line);
+  else {
+    const peerRun = theirs[method];
+    const ratio = (peerRun.seconds / run.seconds).toFixed(1);
+    console.log(`${line}   ${sec(peerRun)}  ${pct(peerRun)}   ${ratio.padStart(5)}x faster`);
+  }
+}
+if (typeof theirs === 'string') console.log(`scikit-learn peer not run: ${theirs}`);
