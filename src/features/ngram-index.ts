@@ -14,7 +14,12 @@ export class NgramIndex {
   private readonly words: string[] = [];
   private tok = new Int32Array(64);
   private cur = new Int32Array(64);
-  size = 0;
+  private count = 0;
+
+  /** How many n-grams have ids (ids are 0 .. size - 1). */
+  get size(): number {
+    return this.count;
+  }
 
   /**
    * Writes the ids of the n-grams of `tokens` with lo <= n <= hi into `out` from `at`, by
@@ -86,13 +91,13 @@ export class NgramIndex {
   }
 
   private next(prefix: number, last: number): number {
-    if (this.size === this.prefix.length) {
+    if (this.count === this.prefix.length) {
       this.prefix = grow(this.prefix);
       this.last = grow(this.last);
     }
-    this.prefix[this.size] = prefix;
-    this.last[this.size] = last;
-    return this.size++;
+    this.prefix[this.count] = prefix;
+    this.last[this.count] = last;
+    return this.count++;
   }
 }
 

@@ -89,9 +89,15 @@ export class LinearBowModel implements Model {
     }
     const idf =
       weighting === 'tfidf' ? readFloats(join(dir, IDF)) : new Float32Array(terms.length).fill(1);
-    const ngrams = saved.ngrams as [number, number];
+    const ngrams = saved.ngrams;
+    if (!Array.isArray(ngrams) || ngrams.length !== 2) {
+      throw new EmbError(
+        'E_MODEL',
+        `${dir}: expected ngrams [min, max] in the saved model, found ${JSON.stringify(ngrams)}`,
+      );
+    }
     const bow = BagOfWords.fromTerms(terms as string[], idf, {
-      ngrams,
+      ngrams: [Number(ngrams[0]), Number(ngrams[1])],
       minDf: Number(saved.minDf),
     });
     const settings = { ...saved };
