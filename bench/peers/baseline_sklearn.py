@@ -3,6 +3,7 @@
 NBSVM, protocol of ../../../shared/ANCHORS.md section 2. Prints one JSON document on stdout.
 
 Usage: /usr/bin/python3 bench/peers/baseline_sklearn.py [DATA_DIR] [--nbsvm-c C]
+The JSON's "folds" gives each sentence's test fold, so that ours can be scored on the same folds.
 """
 import json
 import re
@@ -60,11 +61,14 @@ def nbsvm(train, ytr, test, c, alpha=1.0, beta=0.25):
     return ((vec.transform(test) @ r) @ w + b > 0).astype(int)
 
 
+def folds(texts, y):
+    return StratifiedKFold(n_splits=10, shuffle=True, random_state=0).split(texts, y)
+
+
 def cross_validate(method, texts, y):
-    folds = StratifiedKFold(n_splits=10, shuffle=True, random_state=0).split(texts, y)
     start = time.perf_counter()
     correct = 0
-    for tr, te in folds:
+    for tr, te in folds(texts, y):
         pred = method([texts[i] for i in tr], y[tr], [texts[i] for i in te])
         correct += int((pred == y[te]).sum())
     return {'seconds': time.perf_counter() - start, 'accuracy': correct / len(y)}
@@ -86,6 +90,11 @@ def main():
         'svm': cross_validate(tfidf_svm, texts, y),
         'nbsvm': cross_validate(lambda a, b, t: nbsvm(a, b, t, c), texts, y),
     }
+    test_fold = [0] * len(y)
+    for f, (_, te) in enumerate(folds(texts, y)):
+        for i in te:
+            test_fold[i] = f
+    result['folds'] = test_fold
     print(json.dumps(result))
 
 
