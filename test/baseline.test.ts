@@ -263,9 +263,41 @@ describe('svm and nbsvm trainers', () => {
         'blue sea',
       ].map(tokenize);
       const labels = [0, 0, 1, 1, 2, 2];
-      const model = await trainer.train(docs, labels, ['red', 'green', 'blue'], { seed: 1 });
+      const classes = ['red', 'green', 'blue'];
+      const model = await trainer.train(docs, labels, classes, { seed: 1 });
       assert.deepEqual(predictions(await model.predict(docs), 3), labels);
-      assert.deepEqual(predictions(await model.predict([['blue'], ['green', 'thing']]), 3), [2, 1]);
+      const probe = [['blue'], ['green', 'thing'], []];
+      assert.deepEqual(predictions(await model.predict(probe), 3).slice(0, 2), [2, 1]);
+      assert.equal((await model.predict([])).length, 0);
+      const dir = mkdtempSync(join(tmpdir(), 'emb-baseline-'));
+      try {
+        const loaded = await trainer.load(dir, await model.save(dir), classes, {});
+        assert.deepEqual(await loaded.predict(probe), await model.predict(probe));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test(`${trainer.kind}: options C, loss and ngrams reach the solver and are recorded`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'emb-baseline-'));
+      try {
+        const options = { C: '10', loss: 'hinge', ngrams: '1,1' };
+        const model = await trainer.train(toyDocs, toyLabels, toyClasses, { seed: 0, options });
+        assert.deepEqual(predictions(await model.predict(toyDocs), 2), toyLabels);
+        const saved = await model.save(dir);
+        assert.equal(saved.C, 10);
+        assert.equal(saved.loss, 'hinge');
+        assert.deepEqual(saved.ngrams, [1, 1]);
+        const small = await trainer.train(toyDocs, toyLabels, toyClasses, {
+          seed: 0,
+          options: { C: 1e-4 },
+        });
+        // A tiny C shrinks the weights, so the scores move toward 1/2.
+        const [strong, weak] = [await model.predict(toyDocs), await small.predict(toyDocs)];
+        assert.ok(Math.abs(weak[0] - 0.5) < Math.abs(strong[0] - 0.5));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     test(`${trainer.kind}: save and load give identical predictions`, async () => {
