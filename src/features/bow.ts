@@ -105,7 +105,10 @@ export class BagOfWords {
     if (docs.length === 0)
       throw new EmbError('E_INPUT', 'expected at least one training document, got none');
     const [lo, hi] = options.ngrams;
-    const index = new NgramIndex();
+    let tokens = 0;
+    for (const d of docs) tokens += d.length;
+    // About half the longer n-grams of a corpus are distinct.
+    const index = new NgramIndex((tokens * (hi - 1)) / 2);
     const grams = gramIds(index, docs, lo, hi, true);
     const { ids, offsets } = grams;
     const df = new Int32Array(index.size);
@@ -183,7 +186,7 @@ export class BagOfWords {
     }
     return {
       rows,
-      cols: this.terms.length,
+      cols: this.size,
       indptr,
       indices: indices.slice(0, nnz),
       values: values.slice(0, nnz),

@@ -7,7 +7,7 @@ import { PairTable } from './pair-table.js';
  */
 export class NgramIndex {
   private readonly tokens = new Map<string, number>();
-  private readonly pairs = new PairTable();
+  private readonly pairs: PairTable;
   /** For n-gram g: its first n - 1 tokens' id (-1 for a single token) and its last token. */
   private prefix: Int32Array = new Int32Array(1 << 12);
   private last: Int32Array = new Int32Array(1 << 12);
@@ -15,6 +15,11 @@ export class NgramIndex {
   private tok = new Int32Array(64);
   private cur = new Int32Array(64);
   private count = 0;
+
+  /** `expectedPairs`: about how many n-grams of more than one token will get ids. */
+  constructor(expectedPairs = 0) {
+    this.pairs = new PairTable(expectedPairs);
+  }
 
   /** How many n-grams have ids (ids are 0 .. size - 1). */
   get size(): number {

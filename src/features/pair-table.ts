@@ -5,9 +5,17 @@
  * int32 (first, second, id, unused) side by side, so a probe touches one cache line.
  */
 export class PairTable {
-  private slots = emptySlots(1 << 12);
-  private mask = (1 << 12) - 1;
+  private slots: Int32Array;
+  private mask: number;
   size = 0;
+
+  /** `expected`: about how many pairs will be stored (sizes the table once, up to 2^20 slots). */
+  constructor(expected = 0) {
+    let capacity = 1 << 12;
+    while (capacity < 2 * expected && capacity < 1 << 20) capacity *= 2;
+    this.slots = emptySlots(capacity);
+    this.mask = capacity - 1;
+  }
 
   /** The id of (a, b), or -1. */
   get(a: number, b: number): number {
