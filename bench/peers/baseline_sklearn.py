@@ -66,12 +66,13 @@ def folds(texts, y):
 
 
 def cross_validate(method, texts, y):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     correct = 0
     for tr, te in folds(texts, y):
         pred = method([texts[i] for i in tr], y[tr], [texts[i] for i in te])
         correct += int((pred == y[te]).sum())
-    return {'seconds': time.perf_counter() - start, 'accuracy': correct / len(y)}
+    return {'seconds': time.perf_counter() - start, 'cpu': time.process_time() - cpu,
+            'accuracy': correct / len(y)}
 
 
 def main():
