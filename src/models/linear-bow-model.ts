@@ -1,0 +1,158 @@
+import { readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomically } from '../atomic.js';
+import { EmbError } from '../errors.js';
+import { BagOfWords, type Weighting } from '../features/bow.js';
+import { decisionValues, outputsFor, softmaxScores } from './linear-svm.js';
+import type { Model, ModelKind } from './model.js';
+
+/**
+ * A trained bag-of-words linear classifier (TF-IDF SVM or NBSVM, whose ratio is folded into its
+ * weights): vocabulary + outputs x (terms + 1) float32 weights, the last column the bias.
+ * Saved as vocabulary.json (terms in column order), weights.f32 and, for TF-IDF, idf.f32
+ * (little-endian float32). Everything is float32 in memory too, so a reloaded model predicts
+ * bit for bit what the trained one did.
+ */
+export class LinearBowModel implements Model {
+  constructor(
+    readonly kind: ModelKind,
+    readonly classes: readonly string[],
+    readonly bow: BagOfWords,
+    readonly weighting: Weighting,
+    readonly weights: Float32Array,
+    /** What save() records besides the files (training settings, for provenance). */
+    readonly settings: Record<string, unknown> = {},
+  ) {
+    const expected = outputsFor(classes.length) * (bow.size + 1);
+    if (weights.length !== expected) {
+      throw new EmbError(
+        'E_MODEL',
+        `expected ${expected} weights for ${classes.length} classes and ${bow.size} terms, found ${weights.length}`,
+      );
+    }
+  }
+
+  /** Softmax of the SVM decision values: ranks classes like the SVM, but is not calibrated. */
+  async predict(docs: readonly (readonly string[])[]): Promise<Float32Array> {
+    const x = this.bow.transform(docs, this.weighting);
+    const k = this.classes.length;
+    return softmaxScores(decisionValues(x, this.weights, outputsFor(k)), docs.length, k);
+  }
+
+  async save(dir: string): Promise<Record<string, unknown>> {
+    const vocabulary = JSON.stringify(this.bow.terms);
+    writeFileAtomically(join(dir, VOCABULARY), (fd) => writeSync(fd, vocabulary));
+    writeFloats(join(dir, WEIGHTS), this.weights);
+    if (this.weighting === 'tfidf') writeFloats(join(dir, IDF), this.bow.idf);
+    return {
+      ...this.settings,
+      format: FORMAT,
+      weighting: this.weighting,
+      ngrams: [...this.bow.options.ngrams],
+      minDf: this.bow.options.minDf,
+      terms: this.bow.size,
+      outputs: outputsFor(this.classes.length),
+    };
+  }
+
+  dispose(): void {}
+
+  static load(
+    kind: ModelKind,
+    dir: string,
+    saved: Record<string, unknown>,
+    classes: readonly string[],
+  ): LinearBowModel {
+    if (saved.format !== FORMAT) {
+      throw new EmbError(
+        'E_MODEL',
+        `${dir}: expected a model saved as '${FORMAT}', found '${String(saved.format)}'`,
+      );
+    }
+    const weighting = saved.weighting;
+    if (weighting !== 'tfidf' && weighting !== 'binary') {
+      throw new EmbError(
+        'E_MODEL',
+        `${dir}: expected weighting 'tfidf' or 'binary', found '${String(weighting)}'`,
+      );
+    }
+    const terms = readJson(join(dir, VOCABULARY));
+    if (
+      !Array.isArray(terms) ||
+      !terms.every((t) => typeof t === 'string') ||
+      terms.length !== saved.terms
+    ) {
+      throw new EmbError(
+        'E_MODEL',
+        `${join(dir, VOCABULARY)}: expected a JSON array of ${String(saved.terms)} strings`,
+      );
+    }
+    const idf =
+      weighting === 'tfidf' ? readFloats(join(dir, IDF)) : new Float32Array(terms.length).fill(1);
+    const ngrams = saved.ngrams;
+    if (!Array.isArray(ngrams) || ngrams.length !== 2) {
+      throw new EmbError(
+        'E_MODEL',
+        `${dir}: expected ngrams [min, max] in the saved model, found ${JSON.stringify(ngrams)}`,
+      );
+    }
+    const bow = BagOfWords.fromTerms(terms as string[], idf, {
+      ngrams: [Number(ngrams[0]), Number(ngrams[1])],
+      minDf: Number(saved.minDf),
+    });
+    const settings = { ...saved };
+    for (const key of ['format', 'weighting', 'ngrams', 'minDf', 'terms', 'outputs'])
+      delete settings[key];
+    return new LinearBowModel(
+      kind,
+      classes,
+      bow,
+      weighting,
+      readFloats(join(dir, WEIGHTS)),
+      settings,
+    );
+  }
+}
+
+const FORMAT = 'emb-linear-bow-1';
+const VOCABULARY = 'vocabulary.json';
+const WEIGHTS = 'weights.f32';
+const IDF = 'idf.f32';
+
+function writeFloats(path: string, data: Float32Array): void {
+  writeFileAtomically(path, (fd) =>
+    writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)),
+  );
+}
+
+function read(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new EmbError(
+      'E_IO',
+      `${path}: cannot read the model file (${(e as NodeJS.ErrnoException).code})`,
+    );
+  }
+}
+
+function readFloats(path: string): Float32Array {
+  const bytes = read(path);
+  if (bytes.byteLength % 4 !== 0)
+    throw new EmbError(
+      'E_MODEL',
+      `${path}: expected float32 values, found ${bytes.byteLength} bytes`,
+    );
+  const out = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(read(path).toString('utf8'));
+  } catch (e) {
+    if (e instanceof EmbError) throw e;
+    throw new EmbError('E_MODEL', `${path}: expected JSON, ${(e as Error).message}`);
+  }
+}

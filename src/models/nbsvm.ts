@@ -1,0 +1,81 @@
+import { EmbError } from '../errors.js';
+import type { Csr } from '../features/bow.js';
+import { oneVsRestTargets, outputsFor, trainBinarySvm, type SvmOptions } from './linear-svm.js';
+
+/**
+ * NBSVM (Wang & Manning 2012, "Baselines and Bigrams"): an SVM on binary features scaled by
+ * the naive Bayes log-count ratio r, its weights then pulled toward their mean magnitude.
+ */
+
+export interface NbsvmOptions extends SvmOptions {
+  /** Smoothing of the feature counts (Wang & Manning: 1). */
+  alpha: number;
+  /** Interpolation w' = (1 - beta) * mean(|w|) + beta * w (Wang & Manning: 0.25). */
+  beta: number;
+}
+
+export function checkNbsvmOptions(o: { alpha: number; beta: number }): void {
+  if (!(o.alpha > 0 && Number.isFinite(o.alpha)))
+    throw new EmbError('E_INPUT', `alpha must be a positive number, got ${String(o.alpha)}`);
+  if (!(o.beta >= 0 && o.beta <= 1))
+    throw new EmbError('E_INPUT', `beta must be between 0 and 1, got ${String(o.beta)}`);
+}
+
+/** r = ln((p / |p|_1) / (q / |q|_1)), p and q the smoothed feature sums of the +1 and -1 rows. */
+export function logCountRatio(x: Csr, y: Int8Array, alpha: number): Float64Array {
+  const p = new Float64Array(x.cols).fill(alpha);
+  const q = new Float64Array(x.cols).fill(alpha);
+  for (let i = 0; i < x.rows; i++) {
+    const sums = y[i] > 0 ? p : q;
+    for (let k = x.indptr[i]; k < x.indptr[i + 1]; k++) sums[x.indices[k]] += x.values[k];
+  }
+  let pSum = 0;
+  let qSum = 0;
+  for (let j = 0; j < x.cols; j++) {
+    pSum += p[j];
+    qSum += q[j];
+  }
+  const r = new Float64Array(x.cols);
+  for (let j = 0; j < x.cols; j++) r[j] = Math.log(p[j] / pSum / (q[j] / qSum));
+  return r;
+}
+
+/**
+ * Trains on binary features `x`. Returns outputs x (cols + 1) weights to apply to the binary
+ * features directly (r is folded in); the last column is the bias weight. Two classes give one
+ * output (class 0 positive), more give one-vs-rest outputs, each with its own ratio.
+ */
+export function trainNbsvm(
+  x: Csr,
+  labels: readonly number[],
+  classes: number,
+  options: NbsvmOptions,
+  onOutput?: (done: number, total: number) => void,
+): Float32Array {
+  checkNbsvmOptions(options);
+  const outputs = outputsFor(classes);
+  const stride = x.cols + 1;
+  const weights = new Float32Array(outputs * stride);
+  const scaled = new Float32Array(x.values.length);
+  for (let c = 0; c < outputs; c++) {
+    const y = oneVsRestTargets(labels, classes, c);
+    const r = logCountRatio(x, y, options.alpha);
+    for (let k = 0; k < scaled.length; k++) scaled[k] = x.values[k] * r[x.indices[k]];
+    const { w } = trainBinarySvm({ ...x, values: scaled }, y, {
+      ...options,
+      seed: options.seed + c,
+    });
+    // The bias is interpolated like one more weight: interpolating w alone shifts every
+    // decision toward the majority class on unbalanced data (ANCHORS.md section 2).
+    let meanAbs = 0;
+    for (let j = 0; j < stride; j++) meanAbs += Math.abs(w[j]);
+    meanAbs /= stride;
+    const { beta } = options;
+    const base = c * stride;
+    for (let j = 0; j < x.cols; j++)
+      weights[base + j] = ((1 - beta) * meanAbs + beta * w[j]) * r[j];
+    weights[base + x.cols] = (1 - beta) * meanAbs + beta * w[x.cols];
+    onOutput?.(c + 1, outputs);
+  }
+  return weights;
+}

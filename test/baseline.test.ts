@@ -1,0 +1,433 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { EmbError } from '../src/errors.js';
+import { evaluate } from '../src/experiments/metrics.js';
+import { stratifiedKFold } from '../src/experiments/splits.js';
+import { BagOfWords, type Csr } from '../src/features/bow.js';
+import { nbsvmTrainer, svmTrainer } from '../src/models/baseline.js';
+import { decisionValues, trainBinarySvm } from '../src/models/linear-svm.js';
+import { logCountRatio } from '../src/models/nbsvm.js';
+import { argmaxRow, type Trainer } from '../src/models/model.js';
+import type { Dataset } from '../src/text/dataset.js';
+import { tokenize } from '../src/text/tokenize.js';
+import { hasSharedData, loadMR, loadSMS, loadSST2, loadSUBJ } from './support/datasets.js';
+
+type Docs = string[][];
+
+/** Row i of a CSR matrix as { term: value }. */
+function row(x: Csr, terms: readonly string[], i: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let k = x.indptr[i]; k < x.indptr[i + 1]; k++) out[terms[x.indices[k]]] = x.values[k];
+  return out;
+}
+
+function assertClose(actual: Record<string, number>, expected: Record<string, number>, tol = 1e-6) {
+  assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort());
+  for (const [t, v] of Object.entries(expected)) {
+    assert.ok(Math.abs(actual[t] - v) <= tol, `${t}: expected ${v}, got ${actual[t]}`);
+  }
+}
+
+function csr(rows: number[][]): Csr {
+  const indptr = new Int32Array(rows.length + 1);
+  const indices: number[] = [];
+  const values: number[] = [];
+  rows.forEach((r, i) => {
+    r.forEach((v, j) => {
+      if (v !== 0) {
+        indices.push(j);
+        values.push(v);
+      }
+    });
+    indptr[i + 1] = indices.length;
+  });
+  const cols = rows[0].length;
+  return {
+    rows: rows.length,
+    cols,
+    indptr,
+    indices: Int32Array.from(indices),
+    values: Float32Array.from(values),
+  };
+}
+
+function predictions(scores: Float32Array, classes: number): number[] {
+  return Array.from({ length: scores.length / classes }, (_, i) => argmaxRow(scores, classes, i));
+}
+
+async function expectInputError(promise: Promise<unknown>, pattern: RegExp) {
+  await assert.rejects(promise, (e: unknown) => {
+    assert.ok(e instanceof EmbError, `expected an EmbError, got ${String(e)}`);
+    assert.equal(e.code, 'E_INPUT');
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+describe('bag-of-words features', () => {
+  test('tf-idf: sublinear tf, smooth idf, l2 rows (values computed by hand)', () => {
+    const bow = BagOfWords.fit(
+      [
+        ['a', 'b', 'a'],
+        ['b', 'c'],
+      ],
+      { ngrams: [1, 1], minDf: 1 },
+    );
+    const x = bow.transform(
+      [
+        ['a', 'b', 'a'],
+        ['b', 'c'],
+      ],
+      'tfidf',
+    );
+    // idf(a) = idf(c) = ln(3/2) + 1 = 1.405465; idf(b) = ln(3/3) + 1 = 1.
+    // Row 0: a = (1 + ln 2) * 1.405465 = 2.379640, b = 1; divided by their l2 norm 2.581218.
+    assertClose(row(x, bow.terms, 0), { a: 0.92190697, b: 0.38741133 });
+    // Row 1: b = 1, c = 1.405465; norm 1.724935.
+    assertClose(row(x, bow.terms, 1), { b: 0.57973867, c: 0.81480247 });
+    assert.ok(Math.abs(bow.idf[bow.terms.indexOf('a')] - 1.4054651) < 1e-6);
+  });
+
+  test('uni+bigrams joined by a space; binary weighting; unknown n-grams dropped', () => {
+    const bow = BagOfWords.fit([['x', 'y', 'x', 'y']], { ngrams: [1, 2], minDf: 1 });
+    assert.deepEqual([...bow.terms].sort(), ['x', 'x y', 'y', 'y x']);
+    const x = bow.transform([['y', 'x', 'z', 'x', 'y'], []], 'binary');
+    assert.deepEqual(row(x, bow.terms, 0), { x: 1, y: 1, 'y x': 1, 'x y': 1 });
+    assert.deepEqual(row(x, bow.terms, 1), {});
+    assert.equal(x.indptr[2], 4);
+  });
+
+  test('minDf keeps n-grams of at least that many training documents; only bigrams when asked', () => {
+    const docs = [
+      ['good', 'film'],
+      ['good', 'plot'],
+      ['bad', 'film'],
+    ];
+    const twice = BagOfWords.fit(docs, { ngrams: [1, 2], minDf: 2 });
+    assert.deepEqual([...twice.terms].sort(), ['film', 'good']);
+    const bigrams = BagOfWords.fit(docs, { ngrams: [2, 2], minDf: 1 });
+    assert.deepEqual([...bigrams.terms].sort(), ['bad film', 'good film', 'good plot']);
+    const x = bigrams.transform([['good', 'film', 'good', 'plot']], 'binary');
+    assert.deepEqual(row(x, bigrams.terms, 0), { 'good film': 1, 'good plot': 1 });
+  });
+
+  test('property: features equal a plain string-counting reference', () => {
+    const word = fc.constantFrom('a', 'b', 'c', "it's", '!', 'é');
+    const doc = fc.array(word, { maxLength: 12 });
+    fc.assert(
+      fc.property(
+        fc.array(doc, { minLength: 1, maxLength: 8 }),
+        fc.array(doc, { maxLength: 4 }),
+        fc.constantFrom<[number, number]>([1, 1], [1, 2], [2, 3], [1, 3]),
+        fc.integer({ min: 1, max: 3 }),
+        (train, test, ngrams, minDf) => {
+          const grams = (d: string[]) => {
+            const counts = new Map<string, number>();
+            for (let n = ngrams[0]; n <= ngrams[1]; n++) {
+              for (let i = 0; i + n <= d.length; i++) {
+                const g = d.slice(i, i + n).join(' ');
+                counts.set(g, (counts.get(g) ?? 0) + 1);
+              }
+            }
+            return counts;
+          };
+          const df = new Map<string, number>();
+          for (const d of train) for (const g of grams(d).keys()) df.set(g, (df.get(g) ?? 0) + 1);
+          const vocab = [...df].filter(([, c]) => c >= minDf).map(([g]) => g);
+          if (vocab.length === 0) {
+            assert.throws(() => BagOfWords.fit(train, { ngrams, minDf }), EmbError);
+            return;
+          }
+          const bow = BagOfWords.fit(train, { ngrams, minDf });
+          assert.deepEqual([...bow.terms].sort(), vocab.sort());
+          const docs = [...train, ...test];
+          const x = bow.transform(docs, 'tfidf');
+          const b = bow.transform(docs, 'binary');
+          assert.equal(x.indptr[0], 0);
+          assert.equal(x.indptr[docs.length], x.indices.length);
+          docs.forEach((d, i) => {
+            const expected: Record<string, number> = {};
+            let norm = 0;
+            for (const [g, c] of grams(d)) {
+              if (!df.has(g) || df.get(g)! < minDf) continue;
+              expected[g] =
+                (1 + Math.log(c)) * (Math.log((1 + train.length) / (1 + df.get(g)!)) + 1);
+              norm += expected[g] ** 2;
+            }
+            for (const g of Object.keys(expected)) expected[g] /= Math.sqrt(norm);
+            assertClose(row(x, bow.terms, i), expected, 1e-5);
+            assert.deepEqual(
+              Object.values(row(b, bow.terms, i)),
+              Object.keys(expected).map(() => 1),
+            );
+            for (let k = x.indptr[i] + 1; k < x.indptr[i + 1]; k++)
+              assert.ok(x.indices[k - 1] < x.indices[k]);
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('linear SVM (dual coordinate descent)', () => {
+  // Two points (1) -> +1 and (-1) -> -1 with the bias feature B = 1. By symmetry b = 0;
+  // squared hinge, C = 1: min w^2/2 + 2 (1 - w)^2 gives w = 0.8; hinge: w^2/2 + 2 (1 - w)+ gives 1.
+  const x = csr([[1], [-1]]);
+  const y = Int8Array.from([1, -1]);
+
+  test('squared hinge reaches the analytic optimum', () => {
+    const fit = trainBinarySvm(x, y, { C: 1, loss: 'squared-hinge', seed: 0, eps: 1e-8 });
+    assert.ok(fit.converged);
+    assert.ok(Math.abs(fit.w[0] - 0.8) < 1e-6, `w = ${fit.w[0]}`);
+    assert.ok(Math.abs(fit.w[1]) < 1e-6, `b = ${fit.w[1]}`);
+  });
+
+  test('hinge (L1 loss) reaches the analytic optimum', () => {
+    const fit = trainBinarySvm(x, y, { C: 1, loss: 'hinge', seed: 0, eps: 1e-8 });
+    assert.ok(Math.abs(fit.w[0] - 1) < 1e-6, `w = ${fit.w[0]}`);
+    assert.ok(Math.abs(fit.w[1]) < 1e-6, `b = ${fit.w[1]}`);
+  });
+
+  test('separates a small separable set, with and without shrinking', () => {
+    const points = csr([
+      [2, 1, 0],
+      [1, 3, 0],
+      [3, 2, 1],
+      [0, 0, 2],
+      [0, 1, 3],
+      [1, 0, 2],
+    ]);
+    const labels = Int8Array.from([1, 1, 1, -1, -1, -1]);
+    for (const shrinking of [true, false]) {
+      const fit = trainBinarySvm(points, labels, {
+        C: 10,
+        loss: 'hinge',
+        seed: 3,
+        shrinking,
+        eps: 1e-6,
+      });
+      const f = decisionValues(points, Float32Array.from(fit.w), 1);
+      labels.forEach((yi, i) => assert.ok(yi * f[i] > 0.99, `row ${i}: y f = ${yi * f[i]}`));
+    }
+  });
+
+  test('NB log-count ratio with alpha = 1', () => {
+    const r = logCountRatio(
+      csr([
+        [1, 1],
+        [1, 0],
+        [0, 1],
+      ]),
+      Int8Array.from([1, 1, -1]),
+      1,
+    );
+    // p = (3, 2) / 5, q = (1, 2) / 3.
+    assert.ok(Math.abs(r[0] - Math.log(3 / 5 / (1 / 3))) < 1e-12);
+    assert.ok(Math.abs(r[1] - Math.log(2 / 5 / (2 / 3))) < 1e-12);
+  });
+});
+
+const toyDocs: Docs = [
+  'a great and moving film',
+  'great acting , a moving story',
+  'a dull and boring film',
+  'boring plot , dull acting',
+  'the film was great fun',
+  'the plot was dull',
+].map(tokenize);
+const toyLabels = [0, 0, 1, 1, 0, 1];
+const toyClasses = ['pos', 'neg'];
+
+describe('svm and nbsvm trainers', () => {
+  for (const trainer of [svmTrainer, nbsvmTrainer]) {
+    test(`${trainer.kind}: learns the training set; scores are a softmax over classes`, async () => {
+      const model = await trainer.train(toyDocs, toyLabels, toyClasses, { seed: 0 });
+      const scores = await model.predict(toyDocs);
+      assert.deepEqual(predictions(scores, 2), toyLabels);
+      for (let i = 0; i < toyDocs.length; i++)
+        assert.ok(Math.abs(scores[2 * i] + scores[2 * i + 1] - 1) < 1e-6);
+    });
+
+    test(`${trainer.kind}: one-vs-rest with three classes`, async () => {
+      const docs = [
+        'red apple',
+        'red cherry',
+        'green pear',
+        'green lime',
+        'blue sky',
+        'blue sea',
+      ].map(tokenize);
+      const labels = [0, 0, 1, 1, 2, 2];
+      const classes = ['red', 'green', 'blue'];
+      const model = await trainer.train(docs, labels, classes, { seed: 1 });
+      assert.deepEqual(predictions(await model.predict(docs), 3), labels);
+      const probe = [['blue'], ['green', 'thing'], []];
+      assert.deepEqual(predictions(await model.predict(probe), 3).slice(0, 2), [2, 1]);
+      assert.equal((await model.predict([])).length, 0);
+      const dir = mkdtempSync(join(tmpdir(), 'emb-baseline-'));
+      try {
+        const loaded = await trainer.load(dir, await model.save(dir), classes, {});
+        assert.deepEqual(await loaded.predict(probe), await model.predict(probe));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test(`${trainer.kind}: options C, loss and ngrams reach the solver and are recorded`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'emb-baseline-'));
+      try {
+        const options = { C: '10', loss: 'hinge', ngrams: '1,1' };
+        const model = await trainer.train(toyDocs, toyLabels, toyClasses, { seed: 0, options });
+        assert.deepEqual(predictions(await model.predict(toyDocs), 2), toyLabels);
+        const saved = await model.save(dir);
+        assert.equal(saved.C, 10);
+        assert.equal(saved.loss, 'hinge');
+        assert.deepEqual(saved.ngrams, [1, 1]);
+        const small = await trainer.train(toyDocs, toyLabels, toyClasses, {
+          seed: 0,
+          options: { C: 1e-4 },
+        });
+        // A tiny C shrinks the weights, so the scores move toward 1/2.
+        const [strong, weak] = [await model.predict(toyDocs), await small.predict(toyDocs)];
+        assert.ok(Math.abs(weak[0] - 0.5) < Math.abs(strong[0] - 0.5));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test(`${trainer.kind}: save and load give identical predictions`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'emb-baseline-'));
+      try {
+        const options = { C: 0.5, ngrams: [1, 2], minDf: 1 };
+        const model = await trainer.train(toyDocs, toyLabels, toyClasses, { seed: 0, options });
+        const saved = await model.save(dir);
+        const loaded = await trainer.load(dir, JSON.parse(JSON.stringify(saved)), toyClasses, {});
+        const probe = [...toyDocs, tokenize('an unseen , great but dull film'), []];
+        assert.deepEqual(await loaded.predict(probe), await model.predict(probe));
+        assert.equal(loaded.kind, trainer.kind);
+        // A damaged weights file is reported, not misread.
+        truncateSync(join(dir, 'weights.f32'), 8);
+        await assert.rejects(
+          trainer.load(dir, saved, toyClasses, {}),
+          (e: unknown) => e instanceof EmbError && e.code === 'E_MODEL',
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test(`${trainer.kind}: bad input is an EmbError E_INPUT naming what was expected`, async () => {
+      const ctx = { seed: 0 };
+      await expectInputError(
+        trainer.train([], [], toyClasses, ctx),
+        /at least one training document/,
+      );
+      await expectInputError(
+        trainer.train(
+          toyDocs,
+          toyLabels.map(() => 0),
+          toyClasses,
+          ctx,
+        ),
+        /at least 2 classes.*only class 'pos'/,
+      );
+      await expectInputError(
+        trainer.train(toyDocs, [0, 1], toyClasses, ctx),
+        /one label per document, got 2 labels for 6/,
+      );
+      await expectInputError(
+        trainer.train(toyDocs, toyLabels, ['pos'], ctx),
+        /at least 2 classes, got 1/,
+      );
+      await expectInputError(
+        trainer.train(toyDocs, toyLabels, toyClasses, { seed: 0, options: { C: -1 } }),
+        /C must be a positive number, got -1/,
+      );
+      await expectInputError(
+        trainer.train(toyDocs, toyLabels, toyClasses, { seed: 0, options: { ngrams: [2, 1] } }),
+        /ngrams/,
+      );
+      await expectInputError(
+        trainer.train([[], []], [0, 1], toyClasses, ctx),
+        /at least one n-gram/,
+      );
+    });
+  }
+});
+
+/**
+ * Accuracy floors on real data, ANCHORS.md section 2: the scikit-learn figures minus 0.5
+ * points. 10-fold stratified CV (src/experiments/splits.ts, seed 0) for MR, SUBJ and SMS;
+ * SST-2 trains on train and tests on test.
+ */
+const TARGETS: Record<string, Record<'svm' | 'nbsvm', number>> = {
+  MR: { svm: 78.52, nbsvm: 79.45 },
+  SUBJ: { svm: 92.37, nbsvm: 93.07 },
+  'SST-2': { svm: 82.37, nbsvm: 81.49 },
+  SMS: { svm: 99.08, nbsvm: 98.92 },
+};
+
+async function crossValidate(trainer: Trainer, data: Dataset): Promise<number> {
+  const docs = data.texts.map(tokenize);
+  const truth: number[] = [];
+  const predicted: number[] = [];
+  for (const fold of stratifiedKFold(data.labels, 10, 0)) {
+    const model = await trainer.train(
+      fold.train.map((i) => docs[i]),
+      fold.train.map((i) => data.labels[i]),
+      data.classes,
+      { seed: 0 },
+    );
+    predicted.push(
+      ...predictions(await model.predict(fold.test.map((i) => docs[i])), data.classes.length),
+    );
+    truth.push(...fold.test.map((i) => data.labels[i]));
+  }
+  return 100 * evaluate(truth, predicted, data.classes).accuracy;
+}
+
+async function trainTest(trainer: Trainer, train: Dataset, testSet: Dataset): Promise<number> {
+  const model = await trainer.train(train.texts.map(tokenize), train.labels, train.classes, {
+    seed: 0,
+  });
+  const predicted = predictions(
+    await model.predict(testSet.texts.map(tokenize)),
+    train.classes.length,
+  );
+  // Class ids follow first appearance in each file: compare by name.
+  const truth = testSet.labels.map((y) => train.classes.indexOf(testSet.classes[y]));
+  return 100 * evaluate(truth, predicted, train.classes).accuracy;
+}
+
+describe(
+  'accuracy on real data (floors: scikit-learn minus 0.5 points)',
+  { skip: !hasSharedData && 'no ../shared/data' },
+  () => {
+    const sets: [string, (trainer: Trainer) => Promise<number>][] = [
+      ['MR', (t) => crossValidate(t, loadMR())],
+      ['SUBJ', (t) => crossValidate(t, loadSUBJ())],
+      ['SST-2', (t) => trainTest(t, loadSST2('train'), loadSST2('test'))],
+      ['SMS', (t) => crossValidate(t, loadSMS())],
+    ];
+    for (const [name, run] of sets) {
+      for (const trainer of [svmTrainer, nbsvmTrainer]) {
+        const target = TARGETS[name][trainer.kind as 'svm' | 'nbsvm'];
+        test(`${name} ${trainer.kind} >= ${(target - 0.5).toFixed(2)} (scikit-learn ${target})`, async (t) => {
+          const accuracy = await run(trainer);
+          t.diagnostic(
+            `${name} ${trainer.kind}: ${accuracy.toFixed(2)}% (scikit-learn ${target}%)`,
+          );
+          assert.ok(
+            accuracy >= target - 0.5,
+            `${name} ${trainer.kind}: ${accuracy.toFixed(2)}% is below ${target - 0.5}%`,
+          );
+        });
+      }
+    }
+  },
+);
