@@ -269,6 +269,19 @@ describe('emb eval (CLI)', () => {
     assert.equal(pairs.spearman.toFixed(4), '0.5327');
   });
 
+  test('without the native addon (EMB_NO_NATIVE) the CLI prints the same figures', () => {
+    const set = file(
+      'fallback.txt',
+      ': family\nboy girl brother sister\nboy girl father mother\nking queen man woman\n: gram2-opposite\nacceptable unacceptable aware unaware\n',
+    );
+    const args = ['eval', 'analogy', set, '--restrict', '30000', '--json'];
+    const withNative = cli(args);
+    const without = cli(args, { env: { EMB_NO_NATIVE: '1' } });
+    assert.equal(without.status, 0, without.stderr);
+    assert.equal(without.stdout, withNative.stdout);
+    assert.equal(JSON.parse(without.stdout).total, 4);
+  });
+
   const bad: [string, string[], RegExp][] = [
     [
       'an analogy line with three words',

@@ -117,6 +117,17 @@ describe('fastText .bin', () => {
     assert.equal(e.status, 0, e.stderr);
     assert.equal(JSON.parse(e.stdout).pairs, 3);
     assert.match(e.stderr, /1 pairs used n-gram vectors/);
+    const analogies = join(dir, 'analogies.txt');
+    writeFileSync(
+      analogies,
+      ': s\ngood better bad worse\nfilm films unfilmable movie\nfilm films qqqzzz movie\n',
+    );
+    const a = cli(['eval', 'analogy', analogies, '--vectors', BIN, '--json']);
+    assert.equal(a.status, 0, a.stderr);
+    assert.deepEqual([JSON.parse(a.stdout).total, JSON.parse(a.stdout).skipped], [3, 0]);
+    assert.match(a.stderr, /2 questions used n-gram vectors/);
+    const b = cli(['eval', 'analogy', analogies, '--vectors', BIN, '--json', '--no-subwords']);
+    assert.deepEqual([JSON.parse(b.stdout).total, JSON.parse(b.stdout).skipped], [1, 2]);
     const off = cli(['eval', 'similarity', pairs, '--vectors', BIN, '--json', '--no-subwords']);
     assert.deepEqual([JSON.parse(off.stdout).pairs, JSON.parse(off.stdout).oov], [2, 1]);
   });

@@ -57,11 +57,16 @@ export const DEFAULT_RESTRICT = 300000;
 const TOPN = 5;
 const DEFAULT_BATCH = 4096;
 
-/** A question word's vector: a row of the vocabulary, or built from subwords. */
+/**
+ * A question word's vector: a row of the restricted vocabulary, or (with subwords on) the
+ * vector emb.vector gives: n-grams, or a row beyond `restrict`.
+ */
 interface Slot {
   key: string;
+  /** The row the word stands for among the candidates (never its own answer), or -1. */
   row: number;
   vector?: Float32Array;
+  fromSubwords?: boolean;
 }
 
 interface Prepared {
@@ -100,7 +105,7 @@ export function evaluateAnalogies(
         tallies[si].skipped++;
         continue;
       }
-      if (slots.some((s) => s!.vector)) subwords++;
+      if (slots.some((s) => s!.fromSubwords)) subwords++;
       prepared.push({
         section: si,
         slots: slots as Prepared['slots'],
@@ -172,7 +177,9 @@ function slot(
   if (row >= 0) return { key: `r${row}`, row };
   if (!useSubwords) return undefined;
   const v = emb.vector(word);
-  return v ? { key: `w${word}`, row: -1, vector: v.vector } : undefined;
+  return v
+    ? { key: `w${word}`, row: -1, vector: v.vector, fromSubwords: v.source === 'subwords' }
+    : undefined;
 }
 
 /** The distinct words of a batch of questions, as unit vectors, and the questions as indices. */
@@ -239,7 +246,7 @@ export function evaluatePairs(
       oov++;
       continue;
     }
-    if (a.vector || b.vector) subwords++;
+    if (a.fromSubwords || b.fromSubwords) subwords++;
     gold.push(p.score);
     model.push(cosine(emb, a, b));
   }
