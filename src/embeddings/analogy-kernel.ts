@@ -66,46 +66,80 @@ export function analogyTopK(
   const { words, wordRows, questions } = batch;
   const nwords = wordRows.length;
   const S = new Float32Array(nwords * ROW_BLOCK);
-  const score = new Float32Array(ROW_BLOCK);
   for (let b = 0; b < rows; b += ROW_BLOCK) {
     const n = Math.min(ROW_BLOCK, rows - b);
-    for (let u = 0; u < nwords; u++) {
-      const wo = u * dims;
-      for (let r = 0; r < n; r++) {
-        const ro = (b + r) * dims;
-        let acc = 0;
-        for (let j = 0; j < dims; j++) acc = f(acc + f(words[wo + j] * matrix[ro + j]));
-        S[u * ROW_BLOCK + r] = f(acc * scale[b + r]);
-      }
-    }
+    for (let u = 0; u < nwords; u++)
+      cosines(matrix, dims, b, n, scale, words, u * dims, S, u * ROW_BLOCK);
     for (let q = 0; q < nq; q++) {
       const a = questions[q * 3] * ROW_BLOCK;
       const bb = questions[q * 3 + 1] * ROW_BLOCK;
       const c = questions[q * 3 + 2] * ROW_BLOCK;
+      const o = q * k;
+      // The k-th score so far; below it (or NaN) a row cannot enter the list.
+      let thr = out.rows[o + k - 1] >= 0 ? out.scores[o + k - 1] : -Infinity;
       for (let r = 0; r < n; r++) {
-        score[r] =
+        const s =
           m === 0
             ? f(f(S[bb + r] + S[c + r]) - S[a + r])
             : f(
                 f(f(f(1 + S[bb + r]) / 2) * f(f(1 + S[c + r]) / 2)) /
                   f(f(f(1 + S[a + r]) / 2) + f(1e-6)),
               );
-      }
-      const ea = wordRows[questions[q * 3]];
-      const eb = wordRows[questions[q * 3 + 1]];
-      const ec = wordRows[questions[q * 3 + 2]];
-      const o = q * k;
-      for (let r = 0; r < n; r++) {
-        const s = score[r];
-        if (out.rows[o + k - 1] >= 0 && !(s > out.scores[o + k - 1])) continue;
-        if (s !== s) continue;
+        if (!(s > thr)) continue;
         const row = b + r;
-        if (row === ea || row === eb || row === ec) continue;
+        if (row === wordRows[questions[q * 3]] || row === wordRows[questions[q * 3 + 1]]) continue;
+        if (row === wordRows[questions[q * 3 + 2]]) continue;
         insert(out, o, k, row, s);
+        if (out.rows[o + k - 1] >= 0) thr = out.scores[o + k - 1];
       }
     }
   }
   return out;
+}
+
+/**
+ * S[so + r] = <row b + r, word at wo> * scale, each sum in float32 in the order of dims (as
+ * the native kernel keeps it per lane); four rows at a time share the word's values.
+ */
+function cosines(
+  matrix: Float32Array,
+  dims: number,
+  b: number,
+  n: number,
+  scale: Float32Array,
+  words: Float32Array,
+  wo: number,
+  S: Float32Array,
+  so: number,
+): void {
+  let r = 0;
+  for (; r + 3 < n; r += 4) {
+    const o0 = (b + r) * dims;
+    const o1 = o0 + dims;
+    const o2 = o1 + dims;
+    const o3 = o2 + dims;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let j = 0; j < dims; j++) {
+      const w = words[wo + j];
+      a0 = f(a0 + f(w * matrix[o0 + j]));
+      a1 = f(a1 + f(w * matrix[o1 + j]));
+      a2 = f(a2 + f(w * matrix[o2 + j]));
+      a3 = f(a3 + f(w * matrix[o3 + j]));
+    }
+    S[so + r] = f(a0 * scale[b + r]);
+    S[so + r + 1] = f(a1 * scale[b + r + 1]);
+    S[so + r + 2] = f(a2 * scale[b + r + 2]);
+    S[so + r + 3] = f(a3 * scale[b + r + 3]);
+  }
+  for (; r < n; r++) {
+    const o = (b + r) * dims;
+    let a = 0;
+    for (let j = 0; j < dims; j++) a = f(a + f(words[wo + j] * matrix[o + j]));
+    S[so + r] = f(a * scale[b + r]);
+  }
 }
 
 /** Puts (row, s) into the sorted list at o; an equal score keeps the earlier row first. */
