@@ -304,6 +304,7 @@ describe('emb eval (CLI)', () => {
       /empty\.tsv: no word pairs/,
     ],
     ['a missing file', ['analogy', join(dir, 'nope.txt')], /nope\.txt: cannot read/],
+    ['no file argument', ['analogy'], /missing required argument 'file'/],
   ];
   for (const [what, args, message] of bad) {
     test(`${what}: one line on stderr, exit code 2`, () => {

@@ -132,6 +132,6 @@ function similarityCommand(): Command {
 export function evalCommand(): Command {
   return new Command('eval')
     .description('intrinsic evaluation: analogy sets and word-pair similarity sets')
-    .addCommand(analogyCommand())
-    .addCommand(similarityCommand());
+    .addCommand(analogyCommand().exitOverride()) // usage errors reach main: one line, exit 2
+    .addCommand(similarityCommand().exitOverride());
 }
