@@ -352,13 +352,142 @@ static napi_value analogy_topk(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// ---- nearest: the k best rows for a few query vectors, scores and selection in one pass ----
+//
+// Threads take chunks of rows from a shared counter (so a thread the OS delays does not hold
+// the others up) and keep their own top k per query; the lists are merged by score, then row,
+// so on equal scores the lower (more frequent) row wins, as in the JavaScript topK. Excluded
+// rows (the query words) are skipped; NaN scores never enter.
+
+typedef struct {
+  const float *matrix, *scale, *queries;
+  const int32_t *exclude;
+  size_t dims, nq, k, nexclude, rows;
+  size_t *next_chunk;  // shared by all threads
+  int32_t *top_rows;   // nq * k, -1 where empty
+  float *top_scores;   // nq * k
+} nearest_job_t;
+
+#define NEAREST_CHUNK 8192
+
+static void *run_nearest_job(void *arg) {
+  nearest_job_t *job = (nearest_job_t *)arg;
+  const size_t dims = job->dims, k = job->k;
+  for (size_t i = 0; i < job->nq * k; i++) job->top_rows[i] = -1;
+  for (;;) {
+    size_t b = __atomic_fetch_add(job->next_chunk, NEAREST_CHUNK, __ATOMIC_RELAXED);
+    if (b >= job->rows) break;
+    size_t e = b + NEAREST_CHUNK < job->rows ? b + NEAREST_CHUNK : job->rows;
+    for (size_t q = 0; q < job->nq; q++) {
+      const float *qv = job->queries + q * dims;
+      int32_t *rows = job->top_rows + q * k;
+      float *scores = job->top_scores + q * k;
+      for (size_t i = b; i < e; i++) {
+        float s = dot(job->matrix + i * dims, qv, dims) * job->scale[i];
+        if (rows[k - 1] >= 0 && !(s > scores[k - 1])) continue;
+        if (s != s) continue;
+        int skip = 0;
+        for (size_t x = 0; x < job->nexclude; x++) skip |= job->exclude[x] == (int32_t)i;
+        if (!skip) topk_insert(rows, scores, k, (int32_t)i, s);
+      }
+    }
+  }
+  return NULL;
+}
+
+typedef struct {
+  int32_t row;
+  float score;
+} scored_t;
+
+static int by_score_then_row(const void *a, const void *b) {
+  const scored_t *x = a, *y = b;
+  if (x->score != y->score) return x->score > y->score ? -1 : 1;
+  return (x->row > y->row) - (x->row < y->row);
+}
+
+// nearest(matrix, dims, rows, scale, queries, k, exclude, outRows, outScores, threads):
+// for each of the nq = queries.length / dims queries, the k rows of highest
+// <row, query> * scale[row] among the first `rows`, best first, in outRows/outScores (nq * k;
+// -1 and 0 where fewer than k rows qualify).
+static napi_value nearest(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  float *matrix, *scale, *queries, *out_scores;
+  int32_t *exclude, *out_rows;
+  size_t mlen, slen, qlen, xlen, orlen, oslen;
+  uint32_t dims, rows, k, threads;
+  if (!get_f32(env, argv[0], &matrix, &mlen)) return NULL;
+  napi_get_value_uint32(env, argv[1], &dims);
+  napi_get_value_uint32(env, argv[2], &rows);
+  if (!get_f32(env, argv[3], &scale, &slen)) return NULL;
+  if (!get_f32(env, argv[4], &queries, &qlen)) return NULL;
+  napi_get_value_uint32(env, argv[5], &k);
+  if (!get_i32(env, argv[6], &exclude, &xlen)) return NULL;
+  if (!get_i32(env, argv[7], &out_rows, &orlen)) return NULL;
+  if (!get_f32(env, argv[8], &out_scores, &oslen)) return NULL;
+  napi_get_value_uint32(env, argv[9], &threads);
+  size_t nq = dims ? qlen / dims : 0;
+  if (dims == 0 || k == 0 || qlen % dims != 0 || (size_t)rows * dims > mlen || slen < rows ||
+      orlen < nq * k || oslen < nq * k) {
+    napi_throw_range_error(env, NULL, "nearest: array sizes do not agree");
+    return NULL;
+  }
+  if (threads < 1) threads = 1;
+  if (threads > MAX_THREADS) threads = MAX_THREADS;
+  if ((size_t)rows * nq < 65536) threads = 1;
+  nearest_job_t jobs[MAX_THREADS];
+  pthread_t tids[MAX_THREADS];
+  size_t next_chunk = 0;
+  int failed = 0;
+  scored_t *merged = malloc(threads * k * sizeof(scored_t));
+  if (!merged) failed = 1;
+  for (uint32_t t = 0; t < threads; t++) {
+    jobs[t] = (nearest_job_t){matrix, scale, queries, exclude, dims, nq, k, xlen, rows, &next_chunk, NULL, NULL};
+    jobs[t].top_rows = malloc(nq * k * sizeof(int32_t));
+    jobs[t].top_scores = malloc(nq * k * sizeof(float));
+    if (!jobs[t].top_rows || !jobs[t].top_scores) failed = 1;
+  }
+  if (!failed) {
+    uint32_t started = 1;
+    for (uint32_t t = 1; t < threads; t++) {
+      if (pthread_create(&tids[t], NULL, run_nearest_job, &jobs[t]) != 0) break;
+      started++;
+    }
+    run_nearest_job(&jobs[0]);
+    for (uint32_t t = 1; t < started; t++) pthread_join(tids[t], NULL);
+    for (uint32_t t = started; t < threads; t++)
+      for (size_t i = 0; i < nq * k; i++) jobs[t].top_rows[i] = -1;  // never ran; its chunks went to others
+    for (size_t q = 0; q < nq; q++) {
+      size_t n = 0;
+      for (uint32_t t = 0; t < threads; t++)
+        for (size_t i = 0; i < k && jobs[t].top_rows[q * k + i] >= 0; i++)
+          merged[n++] = (scored_t){jobs[t].top_rows[q * k + i], jobs[t].top_scores[q * k + i]};
+      qsort(merged, n, sizeof(scored_t), by_score_then_row);
+      for (size_t i = 0; i < k; i++) {
+        out_rows[q * k + i] = i < n ? merged[i].row : -1;
+        out_scores[q * k + i] = i < n ? merged[i].score : 0;
+      }
+    }
+  }
+  for (uint32_t t = 0; t < threads; t++) {
+    free(jobs[t].top_rows);
+    free(jobs[t].top_scores);
+  }
+  free(merged);
+  if (failed) napi_throw_error(env, "E_IO", "nearest: out of memory");
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"map", NULL, map_file, NULL, NULL, NULL, napi_default, NULL},
       {"products", NULL, products, NULL, NULL, NULL, napi_default, NULL},
       {"analogyTopK", NULL, analogy_topk, NULL, NULL, NULL, napi_default, NULL},
+      {"nearest", NULL, nearest, NULL, NULL, NULL, napi_default, NULL},
   };
-  napi_define_properties(env, exports, 3, props);
+  napi_define_properties(env, exports, 4, props);
   return exports;
 }
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { topK } from '../src/query/topk.js';
+import { nearest, topK } from '../src/query/topk.js';
 import { Vocabulary, VocabularyBuilder } from '../src/embeddings/vocabulary.js';
 import { products } from '../src/embeddings/kernels.js';
 
@@ -92,5 +92,30 @@ test('property: the scan kernel computes scaled dot products for many queries at
       },
     ),
     { numRuns: 300 },
+  );
+});
+
+test('property: nearest (fused native pass) equals products + topK, ties and exclusions included', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 70000 }),
+      fc.integer({ min: 1, max: 30 }),
+      fc.array(fc.nat(), { maxLength: 4 }),
+      fc.integer({ min: 0, max: 1e6 }),
+      (rows, k, excludeSeeds, seed) => {
+        const dims = 4;
+        let s = seed;
+        // Few distinct rows, so many scores tie exactly.
+        const pick = () => ((s = (s * 1103515245 + 12345) % 2147483648) % 5) - 2;
+        const matrix = Float32Array.from({ length: rows * dims }, pick);
+        const scale = Float32Array.from({ length: rows }, () => 1);
+        const query = Float32Array.from([0.5, -0.5, 0.5, 0.5]);
+        const exclude = excludeSeeds.map((x) => x % rows);
+        const skip = new Set(exclude);
+        const expected = topK(products(matrix, dims, rows, scale, query), k, (r) => skip.has(r));
+        assert.deepEqual(nearest(matrix, dims, scale, query, k, exclude, rows), expected);
+      },
+    ),
+    { numRuns: 60 },
   );
 });

@@ -14,6 +14,18 @@ export interface NativeAddon {
     out: Float32Array,
     threads: number,
   ): void;
+  nearest(
+    matrix: Float32Array,
+    dims: number,
+    rows: number,
+    scale: Float32Array,
+    queries: Float32Array,
+    k: number,
+    exclude: Int32Array,
+    outRows: Int32Array,
+    outScores: Float32Array,
+    threads: number,
+  ): void;
   analogyTopK(
     matrix: Float32Array,
     dims: number,

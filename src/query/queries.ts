@@ -2,7 +2,7 @@ import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { dot, products, unit } from '../embeddings/kernels.js';
 import { suggest } from './suggest.js';
-import { topK } from './topk.js';
+import { nearest, topK } from './topk.js';
 
 /**
  * The similarity queries, with gensim's semantics (KeyedVectors 4.2): inputs are unit
@@ -78,11 +78,6 @@ export interface QueryResult {
   subwords: string[];
 }
 
-/** Scores of every row against one unit query vector. */
-function scan(emb: Embeddings, query: Float32Array, limit = emb.rows): Float32Array {
-  return products(emb.matrix, emb.dims, limit, emb.scale, query);
-}
-
 function finish(
   emb: Embeddings,
   r: Resolution,
@@ -116,14 +111,9 @@ export function cosAdd(
     const w = terms[f.index].weight;
     for (let j = 0; j < emb.dims; j++) mean[j] += w * f.unit[j];
   }
-  const query = unit(mean);
-  const exclude = new Set(r.found.map((f) => f.row));
-  const scores = scan(emb, query, Math.min(restrict, emb.rows));
-  return finish(
-    emb,
-    r,
-    topK(scores, k, (row) => exclude.has(row)),
-  );
+  const exclude = r.found.map((f) => f.row).filter((row) => row >= 0);
+  const limit = Math.min(restrict, emb.rows);
+  return finish(emb, r, nearest(emb.matrix, emb.dims, emb.scale, unit(mean), k, exclude, limit));
 }
 
 /**

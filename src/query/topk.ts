@@ -1,3 +1,6 @@
+import { products } from '../embeddings/kernels.js';
+import { kernelThreads, native } from '../embeddings/native.js';
+
 /** A row and its score. */
 export interface Scored {
   row: number;
@@ -29,4 +32,41 @@ export function topK(
     if (best.length > k) best.pop();
   }
   return best;
+}
+
+/**
+ * The k rows among the first `limit` with the highest cosine to one unit `query`, skipping
+ * `exclude`: one fused pass in the native addon (no score array), else a scan and topK.
+ */
+export function nearest(
+  matrix: Float32Array,
+  dims: number,
+  scale: Float32Array,
+  query: Float32Array,
+  k: number,
+  exclude: readonly number[],
+  limit: number,
+): Scored[] {
+  if (k <= 0) return [];
+  if (native) {
+    const rows = new Int32Array(k);
+    const scores = new Float32Array(k);
+    native.nearest(
+      matrix,
+      dims,
+      limit,
+      scale,
+      query,
+      k,
+      Int32Array.from(exclude),
+      rows,
+      scores,
+      kernelThreads,
+    );
+    const out: Scored[] = [];
+    for (let i = 0; i < k && rows[i] >= 0; i++) out.push({ row: rows[i], score: scores[i] });
+    return out;
+  }
+  const skip = new Set(exclude);
+  return topK(products(matrix, dims, limit, scale, query), k, (row) => skip.has(row));
 }
