@@ -1,0 +1,205 @@
+/**
+ * Sentence vectors from word vectors: the mean (default), a TF-IDF-weighted mean, or SIF
+ * (Arora, Liang & Ma 2017: weights a / (a + p(w)), then the first principal component of the
+ * training sentence vectors removed). Every statistic (idf, word frequencies, component,
+ * standardisation) is fitted on the training texts only and saved with the model.
+ */
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import type { Embeddings } from '../embeddings/embeddings.js';
+import { EmbError } from '../errors.js';
+
+export type FeatureKind = 'mean' | 'tfidf' | 'sif';
+export const FEATURE_KINDS: readonly FeatureKind[] = ['mean', 'tfidf', 'sif'];
+
+/** SIF's smoothing constant; the paper's best range is 1e-4..1e-3. */
+const SIF_A = 1e-3;
+
+type Docs = readonly (readonly string[])[];
+
+/** What a fitted encoder saves (JSON). */
+export interface EncoderState {
+  kind: FeatureKind;
+  dims: number;
+  /** Per-word weights learned from the training texts (tfidf: idf; sif: a / (a + p(w))). */
+  weights?: Record<string, number>;
+  /** Weight of a word the training texts did not contain. */
+  unseenWeight?: number;
+  /** SIF: the removed component (unit length). */
+  component?: number[];
+  mean: number[];
+  std: number[];
+}
+
+/** How many tokens had no vector. */
+export interface Coverage {
+  tokens: number;
+  missing: number;
+  /** Indices of documents in which no token had a vector. */
+  empty: number[];
+}
+
+export class SentenceEncoder {
+  private readonly cache = new Map<string, Float32Array | null>();
+
+  private constructor(
+    private readonly emb: Embeddings,
+    readonly state: EncoderState,
+  ) {
+    if (emb.dims !== state.dims) {
+      throw new EmbError(
+        'E_MODEL',
+        `the features expect ${state.dims}-dimensional vectors, these have ${emb.dims}`,
+      );
+    }
+  }
+
+  /** Fits weights, component and standardisation on the training documents. */
+  static fit(kind: FeatureKind, docs: Docs, emb: Embeddings): SentenceEncoder {
+    const state: EncoderState = { kind, dims: emb.dims, mean: [], std: [] };
+    if (kind === 'tfidf') Object.assign(state, idfWeights(docs));
+    if (kind === 'sif') Object.assign(state, sifWeights(docs));
+    const encoder = new SentenceEncoder(emb, state);
+    const raw = encoder.weighted(docs).x;
+    if (kind === 'sif') {
+      state.component = firstComponent(raw, docs.length, emb.dims);
+      removeComponent(raw, docs.length, state.component);
+    }
+    const { mean, std } = columnStats(raw, docs.length, emb.dims);
+    state.mean = mean;
+    state.std = std;
+    return encoder;
+  }
+
+  static restore(state: EncoderState, emb: Embeddings): SentenceEncoder {
+    return new SentenceEncoder(emb, state);
+  }
+
+  get dims(): number {
+    return this.state.dims;
+  }
+
+  /** Standardised sentence vectors, n x dims row-major, and how many tokens had a vector. */
+  encode(docs: Docs): { x: Float32Array; coverage: Coverage } {
+    const { x, coverage } = this.weighted(docs);
+    if (this.state.component) removeComponent(x, docs.length, this.state.component);
+    const d = this.dims;
+    const { mean, std } = this.state;
+    for (let i = 0; i < docs.length; i++) {
+      for (let j = 0; j < d; j++) x[i * d + j] = (x[i * d + j] - mean[j]) / std[j];
+    }
+    return { x, coverage };
+  }
+
+  /** The weighted average of each document's word vectors, before component removal. */
+  private weighted(docs: Docs): { x: Float32Array; coverage: Coverage } {
+    const d = this.dims;
+    const x = new Float32Array(docs.length * d);
+    const coverage: Coverage = { tokens: 0, missing: 0, empty: [] };
+    const { kind, weights, unseenWeight = 1 } = this.state;
+    docs.forEach((doc, i) => {
+      let total = 0;
+      let found = 0;
+      const out = x.subarray(i * d, (i + 1) * d);
+      for (const token of doc) {
+        coverage.tokens++;
+        const v = this.vector(token);
+        if (!v) {
+          coverage.missing++;
+          continue;
+        }
+        found++;
+        const w = weights ? (weights[token] ?? unseenWeight) : 1;
+        for (let j = 0; j < d; j++) out[j] += w * v[j];
+        total += w;
+      }
+      if (found === 0) coverage.empty.push(i);
+      // SIF averages over all words of the sentence (the paper's 1/|s|); the others are
+      // proper weighted means over the words that have vectors.
+      const by = kind === 'sif' ? found : total;
+      if (by > 0) for (let j = 0; j < d; j++) out[j] /= by;
+    });
+    return { x, coverage };
+  }
+
+  private vector(token: string): Float32Array | null {
+    let v = this.cache.get(token);
+    if (v === undefined) {
+      v = this.emb.vector(token)?.vector ?? null;
+      this.cache.set(token, v);
+    }
+    return v;
+  }
+}
+
+/** The share of tokens with no vector (exact, lower-case, or subwords). */
+export function oovRate(docs: Docs, emb: Embeddings): { rate: number; coverage: Coverage } {
+  const { coverage } = SentenceEncoder.fit('mean', docs.length ? docs : [[]], emb).encode(docs);
+  return { rate: coverage.tokens ? coverage.missing / coverage.tokens : 0, coverage };
+}
+
+/** Smoothed idf as scikit-learn computes it: ln((1 + n) / (1 + df)) + 1. */
+function idfWeights(docs: Docs): Pick<EncoderState, 'weights' | 'unseenWeight'> {
+  const df = new Map<string, number>();
+  for (const doc of docs) for (const t of new Set(doc)) df.set(t, (df.get(t) ?? 0) + 1);
+  const n = docs.length;
+  const weights: Record<string, number> = {};
+  for (const [t, k] of df) weights[t] = Math.log((1 + n) / (1 + k)) + 1;
+  return { weights, unseenWeight: Math.log(1 + n) + 1 };
+}
+
+/** a / (a + p(w)), p(w) the word's frequency in the training texts; unseen words weigh 1. */
+function sifWeights(docs: Docs): Pick<EncoderState, 'weights' | 'unseenWeight'> {
+  const counts = new Map<string, number>();
+  let total = 0;
+  for (const doc of docs) {
+    for (const t of doc) counts.set(t, (counts.get(t) ?? 0) + 1);
+    total += doc.length;
+  }
+  const weights: Record<string, number> = {};
+  for (const [t, k] of counts) weights[t] = SIF_A / (SIF_A + k / Math.max(1, total));
+  return { weights, unseenWeight: 1 };
+}
+
+/**
+ * The first right singular vector of the n x d matrix (no centering, as in the SIF code), as
+ * the top eigenvector of the small d x d matrix X'X.
+ */
+function firstComponent(x: Float32Array, n: number, d: number): number[] {
+  const gram = new Float64Array(d * d);
+  for (let i = 0; i < n; i++) {
+    const row = x.subarray(i * d, (i + 1) * d);
+    for (let a = 0; a < d; a++) {
+      const ra = row[a];
+      if (ra === 0) continue;
+      for (let b = a; b < d; b++) gram[a * d + b] += ra * row[b];
+    }
+  }
+  const m = new Matrix(d, d);
+  for (let a = 0; a < d; a++)
+    for (let b = a; b < d; b++) m.set(a, b, gram[a * d + b]).set(b, a, gram[a * d + b]);
+  const eig = new EigenvalueDecomposition(m, { assumeSymmetric: true });
+  const values = eig.realEigenvalues;
+  let top = 0;
+  for (let k = 1; k < d; k++) if (values[k] > values[top]) top = k;
+  return eig.eigenvectorMatrix.getColumn(top);
+}
+
+function removeComponent(x: Float32Array, n: number, u: readonly number[]): void {
+  const d = u.length;
+  for (let i = 0; i < n; i++) {
+    let dot = 0;
+    for (let j = 0; j < d; j++) dot += x[i * d + j] * u[j];
+    for (let j = 0; j < d; j++) x[i * d + j] -= dot * u[j];
+  }
+}
+
+/** Column means and standard deviations (population, as scikit-learn's StandardScaler). */
+function columnStats(x: Float32Array, n: number, d: number): { mean: number[]; std: number[] } {
+  const mean = new Array<number>(d).fill(0);
+  const sq = new Array<number>(d).fill(0);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += x[i * d + j];
+  for (let j = 0; j < d; j++) mean[j] /= Math.max(1, n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sq[j] += (x[i * d + j] - mean[j]) ** 2;
+  const std = sq.map((s) => Math.sqrt(s / Math.max(1, n)) || 1);
+  return { mean, std };
+}
