@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
 import { analogyCommand } from './analogy.js';
 import { convertCommand } from './convert.js';
+import { datasetsCommand } from './datasets.js';
 import { doesntMatchCommand } from './doesnt-match.js';
 import { infoCommand } from './info.js';
+import { predictCommand } from './predict.js';
 import { prepareCommand } from './prepare.js';
 import { similarCommand } from './similar.js';
 import { similarityCommand } from './similarity.js';
+import { trainCommand } from './train.js';
 
 /** Every command, in the order `emb --help` lists them. */
 export const commands: (() => Command)[] = [
@@ -16,4 +19,7 @@ export const commands: (() => Command)[] = [
   infoCommand,
   convertCommand,
   prepareCommand,
+  trainCommand,
+  predictCommand,
+  datasetsCommand,
 ];
