@@ -53,21 +53,29 @@ export class SentenceEncoder {
     }
   }
 
-  /** Fits weights, component and standardisation on the training documents. */
-  static fit(kind: FeatureKind, docs: Docs, emb: Embeddings): SentenceEncoder {
+  /**
+   * Fits weights, component and standardisation on the training documents; returns the
+   * encoder and the documents' standardised vectors (computed once).
+   */
+  static fit(
+    kind: FeatureKind,
+    docs: Docs,
+    emb: Embeddings,
+  ): { encoder: SentenceEncoder; x: Float32Array; coverage: Coverage } {
     const state: EncoderState = { kind, dims: emb.dims, mean: [], std: [] };
     if (kind === 'tfidf') Object.assign(state, idfWeights(docs));
     if (kind === 'sif') Object.assign(state, sifWeights(docs));
     const encoder = new SentenceEncoder(emb, state);
-    const raw = encoder.weighted(docs).x;
+    const { x, coverage } = encoder.weighted(docs);
     if (kind === 'sif') {
-      state.component = firstComponent(raw, docs.length, emb.dims);
-      removeComponent(raw, docs.length, state.component);
+      state.component = firstComponent(x, docs.length, emb.dims);
+      removeComponent(x, docs.length, state.component);
     }
-    const { mean, std } = columnStats(raw, docs.length, emb.dims);
+    const { mean, std } = columnStats(x, docs.length, emb.dims);
     state.mean = mean;
     state.std = std;
-    return encoder;
+    encoder.standardise(x, docs.length);
+    return { encoder, x, coverage };
   }
 
   static restore(state: EncoderState, emb: Embeddings): SentenceEncoder {
@@ -82,12 +90,15 @@ export class SentenceEncoder {
   encode(docs: Docs): { x: Float32Array; coverage: Coverage } {
     const { x, coverage } = this.weighted(docs);
     if (this.state.component) removeComponent(x, docs.length, this.state.component);
+    this.standardise(x, docs.length);
+    return { x, coverage };
+  }
+
+  private standardise(x: Float32Array, n: number): void {
     const d = this.dims;
     const { mean, std } = this.state;
-    for (let i = 0; i < docs.length; i++) {
+    for (let i = 0; i < n; i++)
       for (let j = 0; j < d; j++) x[i * d + j] = (x[i * d + j] - mean[j]) / std[j];
-    }
-    return { x, coverage };
   }
 
   /** The weighted average of each document's word vectors, before component removal. */
@@ -96,12 +107,11 @@ export class SentenceEncoder {
     const x = new Float32Array(docs.length * d);
     const coverage: Coverage = { tokens: 0, missing: 0, empty: [] };
     const { kind, weights, unseenWeight = 1 } = this.state;
-    docs.forEach((doc, i) => {
+    for (let i = 0; i < docs.length; i++) {
       let total = 0;
       let found = 0;
-      const out = x.subarray(i * d, (i + 1) * d);
-      for (const token of doc) {
-        coverage.tokens++;
+      const base = i * d;
+      for (const token of docs[i]) {
         const v = this.vector(token);
         if (!v) {
           coverage.missing++;
@@ -109,22 +119,24 @@ export class SentenceEncoder {
         }
         found++;
         const w = weights ? (weights[token] ?? unseenWeight) : 1;
-        for (let j = 0; j < d; j++) out[j] += w * v[j];
+        for (let j = 0; j < d; j++) x[base + j] += w * v[j];
         total += w;
       }
+      coverage.tokens += docs[i].length;
       if (found === 0) coverage.empty.push(i);
       // SIF averages over all words of the sentence (the paper's 1/|s|); the others are
       // proper weighted means over the words that have vectors.
       const by = kind === 'sif' ? found : total;
-      if (by > 0) for (let j = 0; j < d; j++) out[j] /= by;
-    });
+      if (by > 0) for (let j = 0; j < d; j++) x[base + j] /= by;
+    }
     return { x, coverage };
   }
 
   private vector(token: string): Float32Array | null {
     let v = this.cache.get(token);
     if (v === undefined) {
-      v = this.emb.vector(token)?.vector ?? null;
+      // A private copy: V8's loops read the memory-mapped matrix several times slower.
+      v = this.emb.vector(token)?.vector.slice() ?? null;
       this.cache.set(token, v);
     }
     return v;
@@ -133,7 +145,7 @@ export class SentenceEncoder {
 
 /** The share of tokens with no vector (exact, lower-case, or subwords). */
 export function oovRate(docs: Docs, emb: Embeddings): { rate: number; coverage: Coverage } {
-  const { coverage } = SentenceEncoder.fit('mean', docs.length ? docs : [[]], emb).encode(docs);
+  const { coverage } = SentenceEncoder.fit('mean', docs, emb);
   return { rate: coverage.tokens ? coverage.missing / coverage.tokens : 0, coverage };
 }
 

@@ -94,8 +94,13 @@ class TransferModel implements Model {
   async predict(docs: Docs): Promise<Float32Array> {
     const { x } = this.encoder.encode(docs);
     const tf = this.tf;
+    // One batch: predict's default of 32 rows per step pays a fixed cost per step.
+    const batchSize = Math.max(1, docs.length);
     const probs = tf.tidy(
-      () => this.network.predict(tf.tensor2d(x, [docs.length, this.encoder.dims])) as Tensor,
+      () =>
+        this.network.predict(tf.tensor2d(x, [docs.length, this.encoder.dims]), {
+          batchSize,
+        }) as Tensor,
     );
     const out = (await probs.data()) as Float32Array;
     probs.dispose();
@@ -176,11 +181,11 @@ export const logregTrainer: Trainer = {
   async train(docs, labels, classes, ctx) {
     const o = settings(ctx);
     const tf = await tensorflow(o.backend);
-    const encoder = SentenceEncoder.fit(o.features, docs, needVectors(ctx));
+    const { encoder, x } = SentenceEncoder.fit(o.features, docs, needVectors(ctx));
     const n = docs.length;
     const d = encoder.dims;
     const k = classes.length;
-    const X = tf.tensor2d(encoder.encode(docs).x, [n, d]);
+    const X = tf.tensor2d(x, [n, d]);
     const Xt = tf.transpose(X);
     const Y = tf.tensor2d(oneHot(labels, k), [n, k]);
     // scikit-learn minimises sum(loss) + ||w||^2 / (2C) (intercept not penalised). With two
@@ -250,11 +255,10 @@ export const mlpTrainer: Trainer = {
     const o = settings(ctx);
     const tf = await tensorflow(o.backend);
     const rng = new Random(ctx.seed);
-    const encoder = SentenceEncoder.fit(o.features, docs, needVectors(ctx));
+    const { encoder, x } = SentenceEncoder.fit(o.features, docs, needVectors(ctx));
     const d = encoder.dims;
     const k = classes.length;
     const h = o.hidden;
-    const x = encoder.encode(docs).x;
     // The validation split for early stopping, stratified, as scikit-learn's.
     const split =
       docs.length >= 20

@@ -65,7 +65,7 @@ export async function parseLabelled(
   const labels: string[] = [];
   const skippedEmpty: number[] = [];
   for (const { fields, line } of rows.slice(1)) {
-    if (fields.length === 1 && fields[0] === '') continue; // a blank line
+    if (fields.length === 0 || (fields.length === 1 && fields[0] === '')) continue; // a blank line
     if (fields.length !== header.length) {
       throw new EmbError(
         'E_FORMAT',
