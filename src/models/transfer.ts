@@ -289,10 +289,13 @@ export const mlpTrainer: Trainer = {
 
     const tag = `emb_mlp_${variableCounter++}`;
     const w1 = glorot(e, h, rng).fill(0, d * h); // the bias row starts at zero
+    // tf.variable keeps its initial tensor alive: create both in a tidy, which frees the latter.
+    const variable = (name: string, init: () => Tensor) =>
+      tf.tidy(() => tf.variable(init(), true, `${tag}_${name}`));
     const vars: Record<'W1' | 'W2' | 'b2', Variable> = {
-      W1: tf.variable(tf.tensor2d(w1, [e, h]), true, `${tag}_W1`),
-      W2: tf.variable(tf.tensor2d(glorot(h, k, rng), [h, k]), true, `${tag}_W2`),
-      b2: tf.variable(tf.zeros([k]), true, `${tag}_b2`),
+      W1: variable('W1', () => tf.tensor2d(w1, [e, h])),
+      W2: variable('W2', () => tf.tensor2d(glorot(h, k, rng), [h, k])),
+      b2: variable('b2', () => tf.zeros([k])),
     };
     // scikit-learn's penalty alpha / (2 n_batch) ||W||^2 leaves the biases alone.
     const decayRows = new Float32Array(e * h).fill(1, 0, d * h);
