@@ -92,6 +92,7 @@ class TransferModel implements Model {
   ) {}
 
   async predict(docs: Docs): Promise<Float32Array> {
+    if (docs.length === 0) return new Float32Array(0);
     const { x } = this.encoder.encode(docs);
     const tf = this.tf;
     // One batch: predict's default of 32 rows per step pays a fixed cost per step.

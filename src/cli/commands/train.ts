@@ -129,9 +129,12 @@ export function trainCommand(): Command {
     } else {
       const small = classes.find((_, c) => counts[c] < opts.folds);
       if (small !== undefined) {
+        const least = Math.min(...counts);
+        const fix =
+          least >= 2 ? `use --folds ${least} or --holdout` : 'every class needs at least 2';
         throw new EmbError(
           'E_INPUT',
-          `${data}: class "${small}" has ${counts[classes.indexOf(small)]} examples, fewer than the ${opts.folds} folds; use --folds ${Math.max(2, Math.min(...counts))} or --holdout`,
+          `${data}: class "${small}" has ${counts[classes.indexOf(small)]} examples, fewer than the ${opts.folds} folds; ${fix}`,
         );
       }
       plan = { folds: opts.folds };
