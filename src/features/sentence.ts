@@ -38,11 +38,62 @@ export interface Coverage {
   empty: number[];
 }
 
+/**
+ * Word vectors copied out of the mapped matrix into one growing array, and each document's
+ * tokens as rows of it, shared by every encoder over the same vectors: cross-validation encodes
+ * the same documents once per fold, and V8's loops read the mapped matrix several times slower.
+ */
+class VectorPool {
+  data: Float32Array;
+  private size = 0;
+  private readonly index = new Map<string, number>();
+  private readonly rows = new WeakMap<readonly string[], Int32Array>();
+  /** Plain means do not depend on the training part: kept per document. */
+  readonly means = new WeakMap<readonly string[], { mean: Float32Array; found: number }>();
+
+  constructor(private readonly emb: Embeddings) {
+    this.data = new Float32Array(emb.dims * 4096);
+  }
+
+  /** The pool row of each token, -1 when the token has no vector. */
+  rowsOf(doc: readonly string[]): Int32Array {
+    let rows = this.rows.get(doc);
+    if (!rows) {
+      rows = Int32Array.from(doc, (t) => this.row(t));
+      this.rows.set(doc, rows);
+    }
+    return rows;
+  }
+
+  private row(token: string): number {
+    let row = this.index.get(token);
+    if (row === undefined) {
+      const v = this.emb.vector(token)?.vector;
+      row = v ? this.add(v) : -1;
+      this.index.set(token, row);
+    }
+    return row;
+  }
+
+  private add(v: Float32Array): number {
+    const d = this.emb.dims;
+    if ((this.size + 1) * d > this.data.length) {
+      const grown = new Float32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data.set(v, this.size * d);
+    return this.size++;
+  }
+}
+
+const pools = new WeakMap<Embeddings, VectorPool>();
+
 export class SentenceEncoder {
-  private readonly cache = new Map<string, Float32Array | null>();
+  private readonly pool: VectorPool;
 
   private constructor(
-    private readonly emb: Embeddings,
+    emb: Embeddings,
     readonly state: EncoderState,
   ) {
     if (emb.dims !== state.dims) {
@@ -51,6 +102,9 @@ export class SentenceEncoder {
         `the features expect ${state.dims}-dimensional vectors, these have ${emb.dims}`,
       );
     }
+    let pool = pools.get(emb);
+    if (!pool) pools.set(emb, (pool = new VectorPool(emb)));
+    this.pool = pool;
   }
 
   /**
@@ -108,38 +162,36 @@ export class SentenceEncoder {
     const coverage: Coverage = { tokens: 0, missing: 0, empty: [] };
     const { kind, weights, unseenWeight = 1 } = this.state;
     for (let i = 0; i < docs.length; i++) {
-      let total = 0;
-      let found = 0;
+      const doc = docs[i];
       const base = i * d;
-      for (const token of docs[i]) {
-        const v = this.vector(token);
-        if (!v) {
-          coverage.missing++;
-          continue;
+      const known = kind === 'mean' ? this.pool.means.get(doc) : undefined;
+      let found = 0;
+      if (known) {
+        x.set(known.mean, base);
+        found = known.found;
+      } else {
+        const rows = this.pool.rowsOf(doc);
+        const data = this.pool.data;
+        let total = 0;
+        for (let t = 0; t < rows.length; t++) {
+          if (rows[t] < 0) continue;
+          found++;
+          const w = weights ? (weights[doc[t]] ?? unseenWeight) : 1;
+          const at = rows[t] * d;
+          for (let j = 0; j < d; j++) x[base + j] += w * data[at + j];
+          total += w;
         }
-        found++;
-        const w = weights ? (weights[token] ?? unseenWeight) : 1;
-        for (let j = 0; j < d; j++) x[base + j] += w * v[j];
-        total += w;
+        // SIF averages over all words of the sentence (the paper's 1/|s|); the others are
+        // proper weighted means over the words that have vectors.
+        const by = kind === 'sif' ? found : total;
+        if (by > 0) for (let j = 0; j < d; j++) x[base + j] /= by;
+        if (kind === 'mean') this.pool.means.set(doc, { mean: x.slice(base, base + d), found });
       }
-      coverage.tokens += docs[i].length;
+      coverage.tokens += doc.length;
+      coverage.missing += doc.length - found;
       if (found === 0) coverage.empty.push(i);
-      // SIF averages over all words of the sentence (the paper's 1/|s|); the others are
-      // proper weighted means over the words that have vectors.
-      const by = kind === 'sif' ? found : total;
-      if (by > 0) for (let j = 0; j < d; j++) x[base + j] /= by;
     }
     return { x, coverage };
-  }
-
-  private vector(token: string): Float32Array | null {
-    let v = this.cache.get(token);
-    if (v === undefined) {
-      // A private copy: V8's loops read the memory-mapped matrix several times slower.
-      v = this.emb.vector(token)?.vector.slice() ?? null;
-      this.cache.set(token, v);
-    }
-    return v;
   }
 }
 
