@@ -2,7 +2,6 @@ import { mkdirSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Command } from 'commander';
-import { writeToString } from 'fast-csv';
 import { writeFileAtomically } from '../../atomic.js';
 import { EmbError } from '../../errors.js';
 import { printJson } from '../common.js';
@@ -64,6 +63,7 @@ export function datasetsCommand(): Command {
           `unknown corpus "${name}"; expected one of ${Object.keys(EXPORTS).join(', ')}`,
         );
       const rows = source.rows();
+      const { writeToString } = await import('fast-csv');
       const csv = await writeToString(rows, {
         headers: ['text', 'label', 'group'],
         quoteColumns: { text: true },
