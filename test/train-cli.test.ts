@@ -115,6 +115,36 @@ test('train cross-validates, reports JSON and saves a model folder that predict 
     60,
   );
   assert.equal(doc.oov_rate, 0);
+  // Folds in worker threads (the default) and in one thread give the same evaluation.
+  const one = emb([
+    'train',
+    'reviews.csv',
+    '--model',
+    'mlp',
+    '--folds',
+    '3',
+    '--json',
+    '--workers',
+    '1',
+    '--out',
+    'w1.model',
+  ]);
+  const two = emb([
+    'train',
+    'reviews.csv',
+    '--model',
+    'mlp',
+    '--folds',
+    '3',
+    '--json',
+    '--workers',
+    '2',
+    '--out',
+    'w2.model',
+  ]);
+  assert.equal(one.status, 0, one.stderr);
+  assert.deepEqual(JSON.parse(one.stdout).confusion, JSON.parse(two.stdout).confusion);
+  assert.equal(JSON.parse(one.stdout).accuracy, JSON.parse(two.stdout).accuracy);
   const meta = JSON.parse(readFileSync(join(dir, 'reviews.model', 'model.json'), 'utf8'));
   assert.equal(meta.kind, 'logreg');
   assert.deepEqual(meta.labels, ['pos', 'neg']);

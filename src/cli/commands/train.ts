@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { basename, extname, join, dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { EmbError } from '../../errors.js';
@@ -28,6 +29,7 @@ interface TrainOptions extends VectorOptions {
   text?: string;
   label?: string;
   backend: string;
+  workers: number;
   json?: boolean;
 }
 
@@ -80,6 +82,12 @@ export function trainCommand(): Command {
         )
           .choices(['auto', 'tensorflow', 'wasm', 'cpu'])
           .default('auto'),
+      )
+      .option(
+        '--workers <n>',
+        'folds trained at once, in worker threads (default: one per core)',
+        positiveInt('--workers'),
+        availableParallelism(),
       )
       .option('--json', 'print the evaluation as one JSON document')
       .addHelpText(
@@ -163,8 +171,20 @@ export function trainCommand(): Command {
     const bar = progressBar(plan && 'folds' in plan ? 'Cross-validating' : 'Evaluating');
     let evaluation;
     try {
-      evaluation = await crossValidate(docs, labels, classes, trainer, ctx, plan, (d, t) =>
-        bar.update(d, t),
+      // Workers open the vectors themselves: only worth it for a mapped .emb file.
+      const vectorsPath = opts.vectors ?? defaultVectorsPath();
+      const parallel = vectorsPath.endsWith('.emb')
+        ? { workers: opts.workers, vectorsPath }
+        : undefined;
+      evaluation = await crossValidate(
+        docs,
+        labels,
+        classes,
+        trainer,
+        ctx,
+        plan,
+        (d, t) => bar.update(d, t),
+        parallel,
       );
     } finally {
       bar.stop();
