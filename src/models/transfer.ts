@@ -5,7 +5,7 @@
  * validation split like scikit-learn's MLPClassifier(early_stopping=True)).
  *
  * Gradients are written out by hand rather than taken with tf.grad: the wasm backend's matMul
- * with a transposed operand (what autodiff emits for dense layers) is ~15x slower than an
+ * with a transposed operand (what autodiff emits for dense layers) is ~8x slower than an
  * explicit tf.transpose followed by a plain matMul.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
