@@ -88,7 +88,7 @@ export function trainCommand(): Command {
       )
       .option(
         '--workers <n>',
-        'folds trained at once, in worker threads (default: one per core)',
+        'folds trained at once, in worker threads (one per core)',
         positiveInt('--workers'),
         availableParallelism(),
       )
