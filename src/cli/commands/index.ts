@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import { analogyCommand } from './analogy.js';
 import { convertCommand } from './convert.js';
+import { datasetsCommand } from './datasets.js';
 import { doesntMatchCommand } from './doesnt-match.js';
 import { evalCommand } from './eval.js';
 import { infoCommand } from './info.js';
+import { predictCommand } from './predict.js';
 import { prepareCommand } from './prepare.js';
 import { similarCommand } from './similar.js';
 import { similarityCommand } from './similarity.js';
+import { trainCommand } from './train.js';
 
 /** Every command, in the order `emb --help` lists them. */
 export const commands: (() => Command)[] = [
@@ -18,4 +21,7 @@ export const commands: (() => Command)[] = [
   infoCommand,
   convertCommand,
   prepareCommand,
+  trainCommand,
+  predictCommand,
+  datasetsCommand,
 ];

@@ -1,0 +1,189 @@
+/**
+ * Evaluation of any Trainer: stratified k-fold cross-validation (seeded), a stratified holdout,
+ * or a separate test set. Accuracy is averaged over folds (with its spread); macro-F1,
+ * per-class scores and the confusion matrix pool the predictions of all folds.
+ */
+import { Worker } from 'node:worker_threads';
+import { EmbError, type ErrorCode } from '../errors.js';
+import { argmaxRow, type TrainContext, type Trainer } from '../models/model.js';
+import { evaluate, mean, std, type ClassMetrics } from './metrics.js';
+import { stratifiedHoldout, stratifiedKFold, type Fold } from './splits.js';
+import type { FoldAnswer, FoldWorkerData } from './fold-worker.js';
+
+type Docs = readonly (readonly string[])[];
+
+export type Plan =
+  { folds: number } | { holdout: number } | { test: { docs: Docs; labels: readonly number[] } };
+
+export interface Evaluation {
+  /** "10-fold", "holdout 0.2" or "test set". */
+  protocol: string;
+  folds: number;
+  accuracy: number;
+  accuracyStd: number;
+  foldAccuracies: number[];
+  macroF1: number;
+  perClass: ClassMetrics[];
+  confusion: number[][];
+}
+
+/**
+ * Folds can run in worker threads (each opens the vectors itself, so give the path of a .emb
+ * file, which maps in milliseconds). Results do not depend on it: fold f is seeded seed + f.
+ */
+export interface Parallel {
+  workers: number;
+  vectorsPath?: string;
+}
+
+export async function crossValidate(
+  docs: Docs,
+  labels: readonly number[],
+  classes: readonly string[],
+  trainer: Trainer,
+  ctx: TrainContext,
+  plan: Plan,
+  onFold?: (done: number, total: number) => void,
+  parallel?: Parallel,
+): Promise<Evaluation> {
+  let allDocs = docs;
+  let allLabels = labels;
+  let folds: Fold[];
+  let protocol: string;
+  if ('folds' in plan) {
+    folds = stratifiedKFold(labels, plan.folds, ctx.seed);
+    protocol = `${plan.folds}-fold`;
+  } else if ('holdout' in plan) {
+    folds = [stratifiedHoldout(labels, plan.holdout, ctx.seed)];
+    protocol = `holdout ${plan.holdout}`;
+  } else {
+    // The test examples follow the training ones; one "fold" trains on all of the latter.
+    allDocs = [...docs, ...plan.test.docs];
+    allLabels = [...labels, ...plan.test.labels];
+    folds = [{ train: docs.map((_, i) => i), test: plan.test.docs.map((_, i) => docs.length + i) }];
+    protocol = 'test set';
+  }
+  folds.forEach((fold, f) => {
+    if (new Set(fold.train.map((i) => allLabels[i])).size < 2) {
+      throw new EmbError(
+        'E_INPUT',
+        `fold ${f + 1} has a single class to train on; use fewer folds or more data`,
+      );
+    }
+  });
+  onFold?.(0, folds.length);
+  const probabilities =
+    parallel && parallel.workers > 1 && folds.length > 1
+      ? await inWorkers(allDocs, allLabels, classes, trainer, ctx, folds, parallel, onFold)
+      : await inThisThread(allDocs, allLabels, classes, trainer, ctx, folds, onFold);
+  const truth: number[] = [];
+  const predicted: number[] = [];
+  const foldAccuracies: number[] = [];
+  folds.forEach((fold, f) => {
+    let right = 0;
+    fold.test.forEach((i, r) => {
+      const p = argmaxRow(probabilities[f], classes.length, r);
+      truth.push(allLabels[i]);
+      predicted.push(p);
+      if (p === allLabels[i]) right++;
+    });
+    foldAccuracies.push(right / Math.max(1, fold.test.length));
+  });
+  const pooled = evaluate(truth, predicted, classes);
+  return {
+    protocol,
+    folds: folds.length,
+    accuracy: mean(foldAccuracies),
+    accuracyStd: std(foldAccuracies),
+    foldAccuracies,
+    macroF1: pooled.macroF1,
+    perClass: pooled.perClass,
+    confusion: pooled.confusion,
+  };
+}
+
+async function inThisThread(
+  docs: Docs,
+  labels: readonly number[],
+  classes: readonly string[],
+  trainer: Trainer,
+  ctx: TrainContext,
+  folds: Fold[],
+  onFold?: (done: number, total: number) => void,
+): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  for (const [f, fold] of folds.entries()) {
+    const model = await trainer.train(
+      fold.train.map((i) => docs[i]),
+      fold.train.map((i) => labels[i]),
+      classes,
+      { ...ctx, seed: ctx.seed + f },
+    );
+    try {
+      out.push(await model.predict(fold.test.map((i) => docs[i])));
+    } finally {
+      model.dispose();
+    }
+    onFold?.(f + 1, folds.length);
+  }
+  return out;
+}
+
+/** Deals the folds to worker threads, one at a time each, as they finish. */
+function inWorkers(
+  docs: Docs,
+  labels: readonly number[],
+  classes: readonly string[],
+  trainer: Trainer,
+  ctx: TrainContext,
+  folds: Fold[],
+  parallel: Parallel,
+  onFold?: (done: number, total: number) => void,
+): Promise<Float32Array[]> {
+  const workerData: FoldWorkerData = {
+    kind: trainer.kind,
+    vectorsPath: trainer.usesEmbeddings ? parallel.vectorsPath : undefined,
+    docs: docs.map((d) => [...d]),
+    labels: [...labels],
+    classes: [...classes],
+    seed: ctx.seed,
+    options: ctx.options,
+  };
+  const out: Float32Array[] = new Array(folds.length);
+  const workers: Worker[] = [];
+  return new Promise<Float32Array[]>((resolve, reject) => {
+    let next = 0;
+    let done = 0;
+    let failed = false;
+    const stop = (e?: Error) => {
+      for (const w of workers) void w.terminate();
+      if (e) {
+        failed = true;
+        reject(e);
+      } else resolve(out);
+    };
+    const give = (w: Worker) => {
+      if (next < folds.length) {
+        const f = next++;
+        w.postMessage({ fold: f, train: folds[f].train, test: folds[f].test });
+      }
+    };
+    for (let k = 0; k < Math.min(parallel.workers, folds.length); k++) {
+      const w = new Worker(new URL('./fold-worker.js', import.meta.url), { workerData });
+      workers.push(w);
+      w.on('message', (answer: FoldAnswer) => {
+        if (failed) return;
+        if ('error' in answer) {
+          const { message, code } = answer.error;
+          return stop(code ? new EmbError(code as ErrorCode, message) : new Error(message));
+        }
+        out[answer.fold] = answer.probs;
+        onFold?.(++done, folds.length);
+        if (done === folds.length) stop();
+        else give(w);
+      });
+      w.on('error', (e) => !failed && stop(e));
+      give(w);
+    }
+  });
+}

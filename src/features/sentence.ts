@@ -1,0 +1,269 @@
+/**
+ * Sentence vectors from word vectors: the mean (default), a TF-IDF-weighted mean, or SIF
+ * (Arora, Liang & Ma 2017: weights a / (a + p(w)), then the first principal component of the
+ * training sentence vectors removed). Every statistic (idf, word frequencies, component,
+ * standardisation) is fitted on the training texts only and saved with the model.
+ */
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import type { Embeddings } from '../embeddings/embeddings.js';
+import { EmbError } from '../errors.js';
+
+export type FeatureKind = 'mean' | 'tfidf' | 'sif';
+export const FEATURE_KINDS: readonly FeatureKind[] = ['mean', 'tfidf', 'sif'];
+
+/** SIF's smoothing constant; the paper's best range is 1e-4..1e-3. */
+const SIF_A = 1e-3;
+
+type Docs = readonly (readonly string[])[];
+
+/** What a fitted encoder saves (JSON). */
+export interface EncoderState {
+  kind: FeatureKind;
+  dims: number;
+  /** Per-word weights learned from the training texts (tfidf: idf; sif: a / (a + p(w))). */
+  weights?: Record<string, number>;
+  /** Weight of a word the training texts did not contain. */
+  unseenWeight?: number;
+  /** SIF: the removed component (unit length). */
+  component?: number[];
+  mean: number[];
+  std: number[];
+}
+
+/** How many tokens had no vector. */
+export interface Coverage {
+  tokens: number;
+  missing: number;
+  /** Indices of documents in which no token had a vector. */
+  empty: number[];
+}
+
+/**
+ * Word vectors copied out of the mapped matrix into one growing array, and each document's
+ * tokens as rows of it, shared by every encoder over the same vectors: cross-validation encodes
+ * the same documents once per fold, and V8's loops read the mapped matrix several times slower.
+ */
+class VectorPool {
+  data: Float32Array;
+  private size = 0;
+  private readonly index = new Map<string, number>();
+  private readonly rows = new WeakMap<readonly string[], Int32Array>();
+  /** Plain means do not depend on the training part: kept per document. */
+  readonly means = new WeakMap<readonly string[], { mean: Float32Array; found: number }>();
+
+  constructor(private readonly emb: Embeddings) {
+    this.data = new Float32Array(emb.dims * 4096);
+  }
+
+  /** The pool row of each token, -1 when the token has no vector. */
+  rowsOf(doc: readonly string[]): Int32Array {
+    let rows = this.rows.get(doc);
+    if (!rows) {
+      rows = Int32Array.from(doc, (t) => this.row(t));
+      this.rows.set(doc, rows);
+    }
+    return rows;
+  }
+
+  private row(token: string): number {
+    let row = this.index.get(token);
+    if (row === undefined) {
+      const v = this.emb.vector(token)?.vector;
+      row = v ? this.add(v) : -1;
+      this.index.set(token, row);
+    }
+    return row;
+  }
+
+  private add(v: Float32Array): number {
+    const d = this.emb.dims;
+    if ((this.size + 1) * d > this.data.length) {
+      const grown = new Float32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data.set(v, this.size * d);
+    return this.size++;
+  }
+}
+
+const pools = new WeakMap<Embeddings, VectorPool>();
+
+export class SentenceEncoder {
+  private readonly pool: VectorPool;
+
+  private constructor(
+    emb: Embeddings,
+    readonly state: EncoderState,
+  ) {
+    if (emb.dims !== state.dims) {
+      throw new EmbError(
+        'E_MODEL',
+        `the features expect ${state.dims}-dimensional vectors, these have ${emb.dims}`,
+      );
+    }
+    let pool = pools.get(emb);
+    if (!pool) pools.set(emb, (pool = new VectorPool(emb)));
+    this.pool = pool;
+  }
+
+  /**
+   * Fits weights, component and standardisation on the training documents; returns the
+   * encoder and the documents' standardised vectors (computed once).
+   */
+  static fit(
+    kind: FeatureKind,
+    docs: Docs,
+    emb: Embeddings,
+  ): { encoder: SentenceEncoder; x: Float32Array; coverage: Coverage } {
+    const state: EncoderState = { kind, dims: emb.dims, mean: [], std: [] };
+    if (kind === 'tfidf') Object.assign(state, idfWeights(docs));
+    if (kind === 'sif') Object.assign(state, sifWeights(docs));
+    const encoder = new SentenceEncoder(emb, state);
+    const { x, coverage } = encoder.weighted(docs);
+    if (kind === 'sif') {
+      state.component = firstComponent(x, docs.length, emb.dims);
+      removeComponent(x, docs.length, state.component);
+    }
+    const { mean, std } = columnStats(x, docs.length, emb.dims);
+    state.mean = mean;
+    state.std = std;
+    encoder.standardise(x, docs.length);
+    return { encoder, x, coverage };
+  }
+
+  static restore(state: EncoderState, emb: Embeddings): SentenceEncoder {
+    return new SentenceEncoder(emb, state);
+  }
+
+  get dims(): number {
+    return this.state.dims;
+  }
+
+  /** Standardised sentence vectors, n x dims row-major, and how many tokens had a vector. */
+  encode(docs: Docs): { x: Float32Array; coverage: Coverage } {
+    const { x, coverage } = this.weighted(docs);
+    if (this.state.component) removeComponent(x, docs.length, this.state.component);
+    this.standardise(x, docs.length);
+    return { x, coverage };
+  }
+
+  private standardise(x: Float32Array, n: number): void {
+    const d = this.dims;
+    const { mean, std } = this.state;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < d; j++) x[i * d + j] = (x[i * d + j] - mean[j]) / std[j];
+  }
+
+  /** The weighted average of each document's word vectors, before component removal. */
+  private weighted(docs: Docs): { x: Float32Array; coverage: Coverage } {
+    const d = this.dims;
+    const x = new Float32Array(docs.length * d);
+    const coverage: Coverage = { tokens: 0, missing: 0, empty: [] };
+    const { kind, weights, unseenWeight = 1 } = this.state;
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i];
+      const base = i * d;
+      const known = kind === 'mean' ? this.pool.means.get(doc) : undefined;
+      let found = 0;
+      if (known) {
+        x.set(known.mean, base);
+        found = known.found;
+      } else {
+        const rows = this.pool.rowsOf(doc);
+        const data = this.pool.data;
+        let total = 0;
+        for (let t = 0; t < rows.length; t++) {
+          if (rows[t] < 0) continue;
+          found++;
+          const w = weights ? (weights[doc[t]] ?? unseenWeight) : 1;
+          const at = rows[t] * d;
+          for (let j = 0; j < d; j++) x[base + j] += w * data[at + j];
+          total += w;
+        }
+        // SIF averages over all words of the sentence (the paper's 1/|s|); the others are
+        // proper weighted means over the words that have vectors.
+        const by = kind === 'sif' ? found : total;
+        if (by > 0) for (let j = 0; j < d; j++) x[base + j] /= by;
+        if (kind === 'mean') this.pool.means.set(doc, { mean: x.slice(base, base + d), found });
+      }
+      coverage.tokens += doc.length;
+      coverage.missing += doc.length - found;
+      if (found === 0) coverage.empty.push(i);
+    }
+    return { x, coverage };
+  }
+}
+
+/** The share of tokens with no vector (exact, lower-case, or subwords). */
+export function oovRate(docs: Docs, emb: Embeddings): { rate: number; coverage: Coverage } {
+  const { coverage } = SentenceEncoder.fit('mean', docs, emb);
+  return { rate: coverage.tokens ? coverage.missing / coverage.tokens : 0, coverage };
+}
+
+/** Smoothed idf as scikit-learn computes it: ln((1 + n) / (1 + df)) + 1. */
+function idfWeights(docs: Docs): Pick<EncoderState, 'weights' | 'unseenWeight'> {
+  const df = new Map<string, number>();
+  for (const doc of docs) for (const t of new Set(doc)) df.set(t, (df.get(t) ?? 0) + 1);
+  const n = docs.length;
+  const weights: Record<string, number> = {};
+  for (const [t, k] of df) weights[t] = Math.log((1 + n) / (1 + k)) + 1;
+  return { weights, unseenWeight: Math.log(1 + n) + 1 };
+}
+
+/** a / (a + p(w)), p(w) the word's frequency in the training texts; unseen words weigh 1. */
+function sifWeights(docs: Docs): Pick<EncoderState, 'weights' | 'unseenWeight'> {
+  const counts = new Map<string, number>();
+  let total = 0;
+  for (const doc of docs) {
+    for (const t of doc) counts.set(t, (counts.get(t) ?? 0) + 1);
+    total += doc.length;
+  }
+  const weights: Record<string, number> = {};
+  for (const [t, k] of counts) weights[t] = SIF_A / (SIF_A + k / Math.max(1, total));
+  return { weights, unseenWeight: 1 };
+}
+
+/**
+ * The first right singular vector of the n x d matrix (no centering, as in the SIF code), as
+ * the top eigenvector of the small d x d matrix X'X.
+ */
+function firstComponent(x: Float32Array, n: number, d: number): number[] {
+  const gram = new Float64Array(d * d);
+  for (let i = 0; i < n; i++) {
+    const row = x.subarray(i * d, (i + 1) * d);
+    for (let a = 0; a < d; a++) {
+      const ra = row[a];
+      if (ra === 0) continue;
+      for (let b = a; b < d; b++) gram[a * d + b] += ra * row[b];
+    }
+  }
+  const m = new Matrix(d, d);
+  for (let a = 0; a < d; a++)
+    for (let b = a; b < d; b++) m.set(a, b, gram[a * d + b]).set(b, a, gram[a * d + b]);
+  const eig = new EigenvalueDecomposition(m, { assumeSymmetric: true });
+  const values = eig.realEigenvalues;
+  let top = 0;
+  for (let k = 1; k < d; k++) if (values[k] > values[top]) top = k;
+  return eig.eigenvectorMatrix.getColumn(top);
+}
+
+function removeComponent(x: Float32Array, n: number, u: readonly number[]): void {
+  const d = u.length;
+  for (let i = 0; i < n; i++) {
+    let dot = 0;
+    for (let j = 0; j < d; j++) dot += x[i * d + j] * u[j];
+    for (let j = 0; j < d; j++) x[i * d + j] -= dot * u[j];
+  }
+}
+
+/** Column means and standard deviations (population, as scikit-learn's StandardScaler). */
+function columnStats(x: Float32Array, n: number, d: number): { mean: number[]; std: number[] } {
+  const mean = new Array<number>(d).fill(0);
+  const sq = new Array<number>(d).fill(0);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += x[i * d + j];
+  for (let j = 0; j < d; j++) mean[j] /= Math.max(1, n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sq[j] += (x[i * d + j] - mean[j]) ** 2;
+  const std = sq.map((s) => Math.sqrt(s / Math.max(1, n)) || 1);
+  return { mean, std };
+}

@@ -1,0 +1,24 @@
+/** Which Trainer implements each model kind. */
+import { EmbError } from '../errors.js';
+import type { ModelKind, Trainer } from './model.js';
+import { logregTrainer, mlpTrainer } from './transfer.js';
+
+const trainers: Partial<Record<ModelKind, Trainer>> = {
+  logreg: logregTrainer,
+  mlp: mlpTrainer,
+  // svm and nbsvm (src/models/baseline.ts) are registered here when that branch is merged.
+};
+
+export function trainerFor(kind: string): Trainer {
+  const t = trainers[kind as ModelKind];
+  if (!t)
+    throw new EmbError(
+      'E_INPUT',
+      `unknown model "${kind}"; expected one of ${modelKinds().join(', ')}`,
+    );
+  return t;
+}
+
+export function modelKinds(): ModelKind[] {
+  return Object.keys(trainers) as ModelKind[];
+}
