@@ -10,6 +10,7 @@ import { prepareDefault } from '../src/embeddings/default.js';
 import { readVectors } from '../src/formats/index.js';
 import { crossValidate, type Plan } from '../src/experiments/cross-validate.js';
 import { trainerFor } from '../src/models/registry.js';
+import { DEFAULT_MODEL } from '../src/cli/commands/train.js';
 import { tokenize } from '../src/text/tokenize.js';
 import type { Dataset } from '../src/text/dataset.js';
 import { hasSharedData, loadMR, loadSMS, loadSST2, loadSUBJ } from './support/datasets.js';
@@ -37,6 +38,23 @@ const emb = hasSharedData
   ? readVectors(prepareDefault().path, { format: 'emb' }).embeddings
   : undefined;
 
+/** Accuracies measured below, for the comparison with the default model. */
+const measured: Record<string, Partial<Record<SetName, number>>> = { logreg: {}, mlp: {} };
+
+async function accuracyOf(model: string, name: SetName): Promise<number> {
+  const { data, plan } = task(name);
+  const docs = data.texts.map(tokenize);
+  const ev = await crossValidate(
+    docs,
+    data.labels,
+    data.classes,
+    trainerFor(model),
+    { seed: 0, embeddings: emb },
+    plan,
+  );
+  return ev.accuracy * 100;
+}
+
 for (const model of ['logreg', 'mlp'] as const) {
   for (const name of Object.keys(SKLEARN[model]) as SetName[]) {
     const floor = SKLEARN[model][name] - TOLERANCE[model];
@@ -44,17 +62,8 @@ for (const model of ['logreg', 'mlp'] as const) {
       `${model} on mean vectors, ${name}: at least ${floor.toFixed(2)}%`,
       { skip: !emb && 'no ../shared/data' },
       async (t) => {
-        const { data, plan } = task(name);
-        const docs = data.texts.map(tokenize);
-        const ev = await crossValidate(
-          docs,
-          data.labels,
-          data.classes,
-          trainerFor(model),
-          { seed: 0, embeddings: emb },
-          plan,
-        );
-        const accuracy = ev.accuracy * 100;
+        const accuracy = await accuracyOf(model, name);
+        measured[model][name] = accuracy;
         t.diagnostic(
           `${model} ${name}: ${accuracy.toFixed(2)}% (scikit-learn ${SKLEARN[model][name]}, floor ${floor.toFixed(2)})`,
         );
@@ -65,4 +74,22 @@ for (const model of ['logreg', 'mlp'] as const) {
       },
     );
   }
+}
+
+for (const name of Object.keys(SKLEARN.logreg) as SetName[]) {
+  test(
+    `the default model of emb train (${DEFAULT_MODEL}), ${name}: at least as good as the better of logreg and mlp`,
+    { skip: !emb && 'no ../shared/data' },
+    async (t) => {
+      const accuracy = await accuracyOf(DEFAULT_MODEL, name);
+      const better = Math.max(measured.logreg[name]!, measured.mlp[name]!);
+      t.diagnostic(
+        `${DEFAULT_MODEL} ${name}: ${accuracy.toFixed(2)}% (better of logreg and mlp: ${better.toFixed(2)}%)`,
+      );
+      assert.ok(
+        accuracy >= better,
+        `${DEFAULT_MODEL} ${name}: ${accuracy.toFixed(2)}% < ${better.toFixed(2)}%`,
+      );
+    },
+  );
 }

@@ -204,8 +204,8 @@ test('the default model and features, a holdout, and retraining into the same fo
   ]);
   assert.equal(r.status, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
-  assert.equal(doc.model, 'mlp');
-  assert.equal(doc.features, 'sif');
+  assert.equal(doc.model, 'hybrid');
+  assert.equal(doc.features, 'tfidf n-grams + sif vectors');
   assert.equal(doc.folds, 'holdout 0.25');
   const again = emb([
     'train',
@@ -260,7 +260,10 @@ test('bad data: missing column, one class, too few examples for the folds, not U
 test('a failed training leaves no model folder, half-written or otherwise', () => {
   write('fail.csv', reviews(30, 4));
   // The evaluation passes, then the backend cannot start for the final model.
-  fails(['train', 'fail.csv', '--folds', '2', '--backend', 'tensorflow'], /@tensorflow\/tfjs-node/);
+  fails(
+    ['train', 'fail.csv', '--folds', '2', '--model', 'mlp', '--backend', 'tensorflow'],
+    /@tensorflow\/tfjs-node/,
+  );
   assert.ok(!existsSync(join(dir, 'fail.model')));
   mkdirSync(join(dir, 'taken'), { recursive: true });
   writeFileSync(join(dir, 'taken', 'notes.txt'), 'mine');

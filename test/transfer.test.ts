@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Embeddings } from '../src/embeddings/embeddings.js';
+import { Vocabulary } from '../src/embeddings/vocabulary.js';
 import { SentenceEncoder, oovRate } from '../src/features/sentence.js';
 import { Random } from '../src/experiments/random.js';
 import { crossValidate } from '../src/experiments/cross-validate.js';
@@ -29,7 +30,7 @@ function toyVectors(): Embeddings {
   }
   words.push('the');
   for (let j = 0; j < dims; j++) rows.push(0.1);
-  return Embeddings.fromRows(words, Float32Array.from(rows), dims, {
+  return Embeddings.fromRows(Vocabulary.build(words), Float32Array.from(rows), dims, {
     source: 'toy',
     sourceFormat: 'test',
   });

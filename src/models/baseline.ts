@@ -22,14 +22,14 @@ import { trainNbsvm } from './nbsvm.js';
 
 type Docs = readonly (readonly string[])[];
 
-interface BaselineOptions extends BowOptions {
+export interface BaselineOptions extends BowOptions {
   C: number;
   loss: SvmLoss;
   /** The solver's stopping tolerance (LIBLINEAR's 0.1; scikit-learn's LinearSVC uses 1e-4). */
   eps: number;
 }
 
-function readOptions(options: Record<string, unknown> = {}): BaselineOptions {
+export function readOptions(options: Record<string, unknown> = {}): BaselineOptions {
   let ngrams = options.ngrams ?? [1, 2];
   // From a command line: "1,2".
   if (typeof ngrams === 'string') ngrams = ngrams.split(',').map(Number);
@@ -52,13 +52,13 @@ function readOptions(options: Record<string, unknown> = {}): BaselineOptions {
 }
 
 /** A number option, also from its command-line spelling ("0.5"). */
-function numberOption(value: unknown, fallback: number): number {
+export function numberOption(value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   return typeof value === 'string' && value.trim() !== '' ? Number(value) : (value as number);
 }
 
 /** Rejects what no classifier can learn from, with what was expected and what was found. */
-function checkTrainingData(
+export function checkTrainingData(
   docs: Docs,
   labels: readonly number[],
   classes: readonly string[],

@@ -40,17 +40,11 @@ export class LinearBowModel implements Model {
   }
 
   async save(dir: string): Promise<Record<string, unknown>> {
-    const vocabulary = JSON.stringify(this.bow.terms);
-    writeFileAtomically(join(dir, VOCABULARY), (fd) => writeSync(fd, vocabulary));
     writeFloats(join(dir, WEIGHTS), this.weights);
-    if (this.weighting === 'tfidf') writeFloats(join(dir, IDF), this.bow.idf);
     return {
       ...this.settings,
       format: FORMAT,
-      weighting: this.weighting,
-      ngrams: [...this.bow.options.ngrams],
-      minDf: this.bow.options.minDf,
-      terms: this.bow.size,
+      ...saveBagOfWords(dir, this.bow, this.weighting),
       outputs: outputsFor(this.classes.length),
     };
   }
@@ -69,37 +63,7 @@ export class LinearBowModel implements Model {
         `${dir}: expected a model saved as '${FORMAT}', found '${String(saved.format)}'`,
       );
     }
-    const weighting = saved.weighting;
-    if (weighting !== 'tfidf' && weighting !== 'binary') {
-      throw new EmbError(
-        'E_MODEL',
-        `${dir}: expected weighting 'tfidf' or 'binary', found '${String(weighting)}'`,
-      );
-    }
-    const terms = readJson(join(dir, VOCABULARY));
-    if (
-      !Array.isArray(terms) ||
-      !terms.every((t) => typeof t === 'string') ||
-      terms.length !== saved.terms
-    ) {
-      throw new EmbError(
-        'E_MODEL',
-        `${join(dir, VOCABULARY)}: expected a JSON array of ${String(saved.terms)} strings`,
-      );
-    }
-    const idf =
-      weighting === 'tfidf' ? readFloats(join(dir, IDF)) : new Float32Array(terms.length).fill(1);
-    const ngrams = saved.ngrams;
-    if (!Array.isArray(ngrams) || ngrams.length !== 2) {
-      throw new EmbError(
-        'E_MODEL',
-        `${dir}: expected ngrams [min, max] in the saved model, found ${JSON.stringify(ngrams)}`,
-      );
-    }
-    const bow = BagOfWords.fromTerms(terms as string[], idf, {
-      ngrams: [Number(ngrams[0]), Number(ngrams[1])],
-      minDf: Number(saved.minDf),
-    });
+    const { bow, weighting } = loadBagOfWords(dir, saved);
     const settings = { ...saved };
     for (const key of ['format', 'weighting', 'ngrams', 'minDf', 'terms', 'outputs'])
       delete settings[key];
@@ -119,7 +83,60 @@ const VOCABULARY = 'vocabulary.json';
 const WEIGHTS = 'weights.f32';
 const IDF = 'idf.f32';
 
-function writeFloats(path: string, data: Float32Array): void {
+/**
+ * Writes a fitted vocabulary as vocabulary.json (terms in column order) and, for TF-IDF,
+ * idf.f32; returns the settings that loadBagOfWords needs back.
+ */
+export function saveBagOfWords(
+  dir: string,
+  bow: BagOfWords,
+  weighting: Weighting,
+): Record<string, unknown> {
+  const vocabulary = JSON.stringify(bow.terms);
+  writeFileAtomically(join(dir, VOCABULARY), (fd) => writeSync(fd, vocabulary));
+  if (weighting === 'tfidf') writeFloats(join(dir, IDF), bow.idf);
+  return { weighting, ngrams: [...bow.options.ngrams], minDf: bow.options.minDf, terms: bow.size };
+}
+
+export function loadBagOfWords(
+  dir: string,
+  saved: Record<string, unknown>,
+): { bow: BagOfWords; weighting: Weighting } {
+  const weighting = saved.weighting;
+  if (weighting !== 'tfidf' && weighting !== 'binary') {
+    throw new EmbError(
+      'E_MODEL',
+      `${dir}: expected weighting 'tfidf' or 'binary', found '${String(weighting)}'`,
+    );
+  }
+  const terms = readJson(join(dir, VOCABULARY));
+  if (
+    !Array.isArray(terms) ||
+    !terms.every((t) => typeof t === 'string') ||
+    terms.length !== saved.terms
+  ) {
+    throw new EmbError(
+      'E_MODEL',
+      `${join(dir, VOCABULARY)}: expected a JSON array of ${String(saved.terms)} strings`,
+    );
+  }
+  const idf =
+    weighting === 'tfidf' ? readFloats(join(dir, IDF)) : new Float32Array(terms.length).fill(1);
+  const ngrams = saved.ngrams;
+  if (!Array.isArray(ngrams) || ngrams.length !== 2) {
+    throw new EmbError(
+      'E_MODEL',
+      `${dir}: expected ngrams [min, max] in the saved model, found ${JSON.stringify(ngrams)}`,
+    );
+  }
+  const bow = BagOfWords.fromTerms(terms as string[], idf, {
+    ngrams: [Number(ngrams[0]), Number(ngrams[1])],
+    minDf: Number(saved.minDf),
+  });
+  return { bow, weighting };
+}
+
+export function writeFloats(path: string, data: Float32Array): void {
   writeFileAtomically(path, (fd) =>
     writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)),
   );
@@ -136,7 +153,7 @@ function read(path: string): Buffer {
   }
 }
 
-function readFloats(path: string): Float32Array {
+export function readFloats(path: string): Float32Array {
   const bytes = read(path);
   if (bytes.byteLength % 4 !== 0)
     throw new EmbError(
@@ -148,7 +165,7 @@ function readFloats(path: string): Float32Array {
   return out;
 }
 
-function readJson(path: string): unknown {
+export function readJson(path: string): unknown {
   try {
     return JSON.parse(read(path).toString('utf8'));
   } catch (e) {

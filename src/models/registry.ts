@@ -1,12 +1,16 @@
 /** Which Trainer implements each model kind. */
 import { EmbError } from '../errors.js';
 import type { ModelKind, Trainer } from './model.js';
+import { nbsvmTrainer, svmTrainer } from './baseline.js';
+import { hybridTrainer } from './hybrid.js';
 import { logregTrainer, mlpTrainer } from './transfer.js';
 
 const trainers: Partial<Record<ModelKind, Trainer>> = {
   logreg: logregTrainer,
   mlp: mlpTrainer,
-  // svm and nbsvm (src/models/baseline.ts) are registered here when that branch is merged.
+  svm: svmTrainer,
+  nbsvm: nbsvmTrainer,
+  hybrid: hybridTrainer,
 };
 
 export function trainerFor(kind: string): Trainer {

@@ -13,11 +13,12 @@ export interface Run {
 /** Runs the built emb command (npm test builds first). */
 export function emb(
   args: string[],
-  options: { input?: string; env?: Record<string, string> } = {},
+  options: { input?: string; env?: Record<string, string>; cwd?: string } = {},
 ): Run {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     input: options.input ?? '',
     encoding: 'utf8',
+    cwd: options.cwd,
     env: { ...process.env, EMB_QUIET: '1', ...options.env },
   });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };

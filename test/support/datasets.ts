@@ -56,3 +56,10 @@ export function loadSMS(): Dataset {
     'SMS',
   );
 }
+
+/** A dataset as a CSV file with text and label columns (quoted as RFC 4180 wants). */
+export function toCsv(data: Dataset): string {
+  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const rows = data.texts.map((t, i) => `${quote(t)},${data.classes[data.labels[i]]}`);
+  return ['text,label', ...rows].join('\n') + '\n';
+}

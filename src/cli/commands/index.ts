@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { analogyCommand } from './analogy.js';
+import { compareCommand } from './compare.js';
 import { convertCommand } from './convert.js';
 import { datasetsCommand } from './datasets.js';
 import { doesntMatchCommand } from './doesnt-match.js';
@@ -23,5 +24,6 @@ export const commands: (() => Command)[] = [
   prepareCommand,
   trainCommand,
   predictCommand,
+  compareCommand,
   datasetsCommand,
 ];
