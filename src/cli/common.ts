@@ -1,10 +1,11 @@
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
-import { defaultVectorsPath, prepareDefault } from '../embeddings/default.js';
-import { readVectors } from '../formats/index.js';
+import { defaultVectorsPath } from '../embeddings/home.js';
+import { sniffFormat } from '../formats/format.js';
 import type { Encoding } from '../formats/words.js';
 import { progressBar } from './progress.js';
 
@@ -34,32 +35,35 @@ export function warn(message: string): void {
 /**
  * Opens the vectors a command asked for. The default vectors are converted once to .emb and
  * memory-mapped from then on; a foreign file is read (with a progress bar) and a hint about
- * `emb convert` is printed when that took long.
+ * `emb convert` is printed when that took long. Readers and the converter are imported only
+ * when needed, so a query on an .emb file loads no more than it uses.
  */
-export function openVectors(options: VectorOptions): Embeddings {
-  if (!options.vectors) {
+export async function openVectors(options: VectorOptions): Promise<Embeddings> {
+  const path = options.vectors ?? defaultVectorsPath();
+  if (!options.vectors && !existsSync(path)) {
+    const { prepareDefault } = await import('../embeddings/default.js');
     const bar = progressBar('Converting the default vectors (once)', 'bytes');
     try {
-      const { path, created } = prepareDefault({ onProgress: (d, t) => bar.update(d, t) });
-      bar.stop();
-      if (created) warn(`wrote ${path}; later runs map it in milliseconds`);
-      return readVectors(path, { format: 'emb' }).embeddings;
+      prepareDefault({ onProgress: (d, t) => bar.update(d, t) });
     } finally {
       bar.stop();
     }
+    warn(`wrote ${path}; later runs map it in milliseconds`);
   }
+  if (sniffFormat(path) === 'emb') return (await import('../formats/emb.js')).readEmb(path);
+  const { readVectors } = await import('../formats/index.js');
   const started = Date.now();
-  const bar = progressBar(`Reading ${options.vectors}`, 'bytes');
+  const bar = progressBar(`Reading ${path}`, 'bytes');
   try {
-    const { embeddings, format } = readVectors(options.vectors, {
+    const { embeddings } = readVectors(path, {
       encoding: options.encoding,
       onProgress: (d, t) => bar.update(d, t),
       warn,
     });
     bar.stop();
-    if (format !== 'emb' && Date.now() - started > 2000) {
+    if (Date.now() - started > 2000) {
       warn(
-        `reading ${options.vectors} took ${((Date.now() - started) / 1000).toFixed(1)} s; "emb convert ${options.vectors} OUT.emb" once makes later runs instant`,
+        `reading ${path} took ${((Date.now() - started) / 1000).toFixed(1)} s; "emb convert ${path} OUT.emb" once makes later runs instant`,
       );
     }
     return embeddings;

@@ -16,7 +16,10 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  for (const make of commands) program.addCommand(make().exitOverride());
+  // The command named on the line, or all of them (for help and for commander's own errors).
+  const named = argv.find((a) => !a.startsWith('-'));
+  const wanted = named && named in commands ? [named] : Object.keys(commands);
+  for (const name of wanted) program.addCommand((await commands[name]()).exitOverride());
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

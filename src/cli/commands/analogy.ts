@@ -39,7 +39,7 @@ export function analogyCommand(): Command {
       expression: string[],
       opts: VectorOptions & { top: number; json?: boolean; method: string },
     ) => {
-      const emb = openVectors(opts);
+      const emb = await openVectors(opts);
       const solve = opts.method === '3cosmul' ? cosMul : cosAdd;
       await forEachQuery(expression, !!opts.json, (ws, text) => {
         const r = solve(emb, parseExpression(ws), opts.top);

@@ -138,7 +138,7 @@ export function compareCommand(): Command {
     if (sizes.length === 0) throw new EmbError('E_INPUT', 'no training size fits the data');
 
     const embeddings = methods.some((m) => m.trainer.usesEmbeddings)
-      ? openVectors(opts)
+      ? await openVectors(opts)
       : undefined;
     const bar = progressBar('Training', 'items');
     let curves;

@@ -16,7 +16,7 @@ export function doesntMatchCommand(): Command {
       .argument('[words...]', 'two or more words; none: one list per line from stdin')
       .option('--json', 'one JSON document per list on stdout'),
   ).action(async (words: string[], opts: VectorOptions & { json?: boolean }) => {
-    const emb = openVectors(opts);
+    const emb = await openVectors(opts);
     await forEachQuery(words, !!opts.json, (ws) => {
       const { word, resolution: r } = doesntMatch(emb, ws);
       const subwords = r.found.filter((f) => f.fromSubwords).map((f) => f.word);

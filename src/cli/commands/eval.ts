@@ -69,9 +69,9 @@ function analogyCommand(): Command {
           .choices(['3cosadd', '3cosmul'])
           .default('3cosadd'),
       ),
-  ).action((file: string, opts: EvalFlags & { method: '3cosadd' | '3cosmul' }) => {
+  ).action(async (file: string, opts: EvalFlags & { method: '3cosadd' | '3cosmul' }) => {
     const sections = readAnalogySet(file);
-    const emb = openVectors(opts);
+    const emb = await openVectors(opts);
     const bar = progressBar('Answering questions');
     let score;
     try {
@@ -109,9 +109,9 @@ function similarityCommand(): Command {
         'Spearman and Pearson correlation with human scores on a word-pair set ("w1 w2 score" lines), as gensim evaluate_word_pairs',
       )
       .argument('<file>', 'the word-pair set, e.g. wordsim353.tsv'),
-  ).action((file: string, opts: EvalFlags) => {
+  ).action(async (file: string, opts: EvalFlags) => {
     const pairs = readPairSet(file);
-    const emb = openVectors(opts);
+    const emb = await openVectors(opts);
     const score = evaluatePairs(emb, pairs, {
       restrict: opts.restrict,
       caseSensitive: opts.caseSensitive,

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { Command } from 'commander';
 import { defaultVectorsPath, openVectors, printJson, type VectorOptions } from '../common.js';
-import { sniffFormat } from '../../formats/index.js';
+import { sniffFormat } from '../../formats/format.js';
 import type { Embeddings } from '../../embeddings/embeddings.js';
 
 /** What `emb info` reports about a vector file. */
@@ -35,8 +35,8 @@ export function infoCommand(): Command {
     .argument('[path]', 'vector file (default: the bundled GloVe 6B 100d)')
     .option('--encoding <name>', 'utf8 or latin1, for text formats', 'utf8')
     .option('--json', 'print one JSON document')
-    .action((path: string | undefined, opts: VectorOptions & { json?: boolean }) => {
-      const emb = openVectors({ ...opts, vectors: path });
+    .action(async (path: string | undefined, opts: VectorOptions & { json?: boolean }) => {
+      const emb = await openVectors({ ...opts, vectors: path });
       const file = path ?? defaultVectorsPath();
       const d = describe(emb, file, sniffFormat(file));
       if (opts.json) return printJson(d);

@@ -54,7 +54,7 @@ export function predictCommand(): Command {
         (recorded && existsSync(recorded) && recorded !== defaultVectorsPath()
           ? recorded
           : undefined);
-      emb = openVectors({ ...opts, vectors });
+      emb = await openVectors({ ...opts, vectors });
       checkVectors(meta, emb, vectors ?? defaultVectorsPath());
     }
     const saved = { ...meta.saved, ...(opts.backend !== 'auto' ? { backend: opts.backend } : {}) };

@@ -21,7 +21,7 @@ export function similarCommand(): Command {
       .option('--top <n>', 'how many neighbours', positiveInt('--top'), 10)
       .option('--json', 'one JSON document per query on stdout'),
   ).action(async (words: string[], opts: VectorOptions & { top: number; json?: boolean }) => {
-    const emb = openVectors(opts);
+    const emb = await openVectors(opts);
     await forEachQuery(words, !!opts.json, (ws, text) => {
       const r = cosAdd(
         emb,

@@ -18,7 +18,7 @@ export function similarityCommand(): Command {
       .argument('[words...]', 'two words; none: one pair per line from stdin')
       .option('--json', 'one JSON document per pair on stdout'),
   ).action(async (words: string[], opts: VectorOptions & { json?: boolean }) => {
-    const emb = openVectors(opts);
+    const emb = await openVectors(opts);
     await forEachQuery(words, !!opts.json, (ws, text) => {
       if (ws.length !== 2)
         throw new EmbError('E_INPUT', `similarity takes two words, got ${ws.length}: "${text}"`);

@@ -167,7 +167,7 @@ export function trainCommand(): Command {
     const trainer = trainerFor(opts.model);
     const docs = file.texts.map(tokenize);
     // Bag-of-words models need no vectors: they neither open nor record them.
-    const emb = trainer.usesEmbeddings ? openVectors(opts) : undefined;
+    const emb = trainer.usesEmbeddings ? await openVectors(opts) : undefined;
     const { rate, coverage } = emb ? oovRate(docs, emb) : { rate: null, coverage: undefined };
     if (coverage && coverage.empty.length === docs.length) {
       throw new EmbError(
