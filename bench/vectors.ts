@@ -3,7 +3,7 @@
  * reading the GloVe text file, a whole `emb analogy` process against a gensim script that
  * memory-maps its own format, warm top-10 neighbour queries, and memory.
  *
- *   node --import tsx bench/vectors.ts        (writes bench/out/vectors.json)
+ *   npm run build && node --import tsx bench/vectors.ts    (writes bench/out/vectors.json)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -83,8 +83,10 @@ const anonGrowthMiB = (rssAnon() - rssBefore) / 1024;
 
 // 3. Reading the GloVe text file.
 log('reading the GloVe text file (gensim takes about 25 s)...');
+// The compiled reader, as the CLI runs it (worker threads load compiled modules only).
+const compiled = (await import(`${root}dist/formats/index.js`)) as typeof import('../src/formats/index.js');
 let t = performance.now();
-const parsed = readVectors(gloveText).embeddings;
+const parsed = compiled.readVectors(gloveText).embeddings;
 const oursText = (performance.now() - t) / 1000;
 const theirsText = JSON.parse(
   execFileSync(python, [peer, 'load-text', gloveText], { encoding: 'utf8' }),

@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Option, type Command } from 'commander';
-import pc from 'picocolors';
 import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { defaultVectorsPath } from '../embeddings/home.js';
 import { sniffFormat } from '../formats/format.js';
 import type { Encoding } from '../formats/words.js';
-import { progressBar } from './progress.js';
+import { colors as pc, progressBar } from './progress.js';
 
 export interface VectorOptions {
   vectors?: string;

@@ -1,8 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import pc from 'picocolors';
 import { EmbError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { commands } from './commands/index.js';
+import { colors as pc } from './progress.js';
 
 /**
  * The emb command line. Errors a user can cause (EmbError, usage errors) are one red line on

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type cliProgressTypes from 'cli-progress';
+import { createColors } from 'picocolors';
 
 export interface Progress {
   update(done: number, total?: number): void;
@@ -45,3 +46,9 @@ export function progressBar(label: string, unit: 'bytes' | 'items' = 'items'): P
     },
   };
 }
+
+/**
+ * Colours for messages on stderr: only when stderr is a terminal (picocolors alone also turns
+ * them on when $CI is set, which puts escape codes into logs and captured output).
+ */
+export const colors = createColors(!!process.stderr.isTTY && !process.env.NO_COLOR);

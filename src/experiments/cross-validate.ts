@@ -4,6 +4,7 @@
  * per-class scores and the confusion matrix pool the predictions of all folds.
  */
 import { Worker } from 'node:worker_threads';
+import { workerUrl, workersAvailable } from '../worker-url.js';
 import { EmbError, type ErrorCode } from '../errors.js';
 import { argmaxRow, type TrainContext, type Trainer } from '../models/model.js';
 import { evaluate, mean, std, type ClassMetrics } from './metrics.js';
@@ -73,7 +74,7 @@ export async function crossValidate(
   });
   onFold?.(0, folds.length);
   const probabilities =
-    parallel && parallel.workers > 1 && folds.length > 1
+    parallel && workersAvailable && parallel.workers > 1 && folds.length > 1
       ? await inWorkers(allDocs, allLabels, classes, trainer, ctx, folds, parallel, onFold)
       : await inThisThread(allDocs, allLabels, classes, trainer, ctx, folds, onFold);
   const truth: number[] = [];
@@ -169,7 +170,7 @@ function inWorkers(
       }
     };
     for (let k = 0; k < Math.min(parallel.workers, folds.length); k++) {
-      const w = new Worker(new URL('./fold-worker.js', import.meta.url), { workerData });
+      const w = new Worker(workerUrl('fold-worker', import.meta.url), { workerData });
       workers.push(w);
       w.on('message', (answer: FoldAnswer) => {
         if (failed) return;

@@ -6,6 +6,14 @@ import type { WordBytes } from './words.js';
 
 const decoder = new TextDecoder();
 
+export interface BuilderParts {
+  offsets: Uint32Array;
+  bytes: Uint8Array;
+  matrix: Float32Array;
+  duplicates: number;
+  firstDuplicate?: string;
+}
+
 /**
  * Collects rows as a reader parses them: a growing float32 matrix written in place, words
  * kept as UTF-8 bytes, duplicate words dropped (the first one wins, as in gensim), non-finite
@@ -61,6 +69,49 @@ export class VectorsBuilder {
       this.duplicates++;
       this.firstDuplicate ??= decode(word);
     }
+  }
+
+  /** What a worker thread hands back: words, rows and duplicates, as transferable arrays. */
+  parts(): BuilderParts {
+    const vocab = this.vocab.finish();
+    return {
+      offsets: vocab.offsets,
+      bytes: vocab.bytes,
+      matrix: this.matrix.slice(0, this.rows * this.dims),
+      duplicates: this.duplicates,
+      firstDuplicate: this.firstDuplicate,
+    };
+  }
+
+  /**
+   * Appends another builder's parts (the next stretch of the same file), dropping words seen
+   * before: one bulk copy of the rows, then compaction only if a duplicate turns up.
+   */
+  absorb(parts: BuilderParts): void {
+    const d = this.dims;
+    const rows = parts.offsets.length - 1;
+    const first = this.rows;
+    if ((first + rows) * d > this.matrix.length) {
+      const bigger = new Float32Array((first + rows) * d);
+      bigger.set(this.matrix.subarray(0, first * d));
+      this.matrix = bigger;
+    }
+    this.matrix.set(parts.matrix, first * d);
+    let kept = first;
+    for (let i = 0; i < rows; i++) {
+      if (this.vocab.add(parts.bytes, parts.offsets[i], parts.offsets[i + 1]) < 0) {
+        this.duplicates++;
+        this.firstDuplicate ??= decoder.decode(
+          parts.bytes.subarray(parts.offsets[i], parts.offsets[i + 1]),
+        );
+        continue;
+      }
+      if (kept !== first + i)
+        this.matrix.copyWithin(kept * d, (first + i) * d, (first + i + 1) * d);
+      kept++;
+    }
+    this.duplicates += parts.duplicates;
+    if (parts.firstDuplicate !== undefined) this.firstDuplicate ??= parts.firstDuplicate;
   }
 
   /** Warnings worth telling the user (duplicates dropped). */

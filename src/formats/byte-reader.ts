@@ -4,7 +4,8 @@ import { EmbError } from '../errors.js';
 /**
  * Sequential reads over a file in large chunks, for the streaming readers: callers look at
  * buf[pos..end) and ask for more with ensure() or findByte(). Offsets in error messages are
- * file offsets: base + index into buf.
+ * file offsets: base + index into buf. A range reads bytes [start, end) of the file only, for
+ * readers that split a file between threads.
  */
 export class ByteReader {
   buf: Uint8Array;
@@ -18,6 +19,7 @@ export class ByteReader {
 
   constructor(
     readonly path: string,
+    range?: { start: number; end: number },
     chunk = 1 << 24,
   ) {
     try {
@@ -25,8 +27,10 @@ export class ByteReader {
     } catch (e) {
       throw new EmbError('E_IO', `${path}: cannot open (${(e as NodeJS.ErrnoException).code})`);
     }
-    this.size = fstatSync(this.fd).size;
-    this.buf = new Uint8Array(Math.max(1024, Math.min(chunk, this.size + 1)));
+    /** Where reading stops: the end of the range, or of the file. */
+    this.size = range ? range.end : fstatSync(this.fd).size;
+    this.base = range?.start ?? 0;
+    this.buf = new Uint8Array(Math.max(1024, Math.min(chunk, this.size - this.base + 1)));
   }
 
   close(): void {
@@ -52,13 +56,8 @@ export class ByteReader {
       bigger.set(this.buf.subarray(0, this.end));
       this.buf = bigger;
     }
-    const n = readSync(
-      this.fd,
-      this.buf,
-      this.end,
-      this.buf.length - this.end,
-      this.base + this.end,
-    );
+    const want = Math.min(this.buf.length - this.end, this.size - (this.base + this.end));
+    const n = want > 0 ? readSync(this.fd, this.buf, this.end, want, this.base + this.end) : 0;
     if (n === 0) {
       this.eof = true;
       return false;

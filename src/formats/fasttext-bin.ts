@@ -39,7 +39,7 @@ export interface FastTextArgs {
  * fastText's vector too. The output matrix (for training) is not read.
  */
 export function readFastTextBin(path: string, options: ReadOptions = {}): Embeddings {
-  const r = new ByteReader(path, 1 << 20);
+  const r = new ByteReader(path, undefined, 1 << 20);
   try {
     return parse(r, options);
   } finally {

@@ -5,88 +5,141 @@ import { ByteReader } from './byte-reader.js';
 import { VectorsBuilder } from './builder.js';
 import { parseField, parseNumber } from './numbers.js';
 import { formatFloat32 } from './float-text.js';
-import { wordBytes } from './words.js';
-import type { ReadOptions } from './format.js';
+import { wordBytes, type Encoding } from './words.js';
+import type { FormatName, ReadOptions } from './format.js';
+import { readParallel } from './text-parallel.js';
 
 const HEADER = /^\s*(\d+)\s+(\d+)\s*$/;
+
+/** What the first line tells: the dimension, the header's row count, where the vectors start. */
+export interface TextLayout {
+  file: string;
+  size: number;
+  dims: number;
+  headerRows?: number;
+  format: FormatName;
+  /** File offset of the first vector line, and the number of lines before it. */
+  bodyStart: number;
+  linesBefore: number;
+}
 
 /**
  * The text formats: word2vec text and fastText .vec (a "rows dims" header line, then one
  * `word v1 ... vD` line per word) and GloVe (the same without the header; the dimension comes
- * from the first line). CRLF line ends and a UTF-8 byte-order mark are accepted.
+ * from the first line). CRLF line ends and a UTF-8 byte-order mark are accepted. Large files
+ * are parsed by several threads (text-parallel.ts); any problem there is reported by the
+ * sequential parser, which names the exact line.
  */
 export function readText(path: string, options: ReadOptions = {}): Embeddings {
+  const layout = readLayout(path, options);
+  const builder = readParallel(layout, options) ?? readSequential(layout, options);
+  if (layout.headerRows !== undefined && builder.rows + builder.duplicates !== layout.headerRows) {
+    throw new EmbError(
+      'E_FORMAT',
+      `${path}: the header says ${layout.headerRows} words, but the file has ${builder.rows + builder.duplicates} vector lines; the file may be truncated`,
+    );
+  }
+  options.onProgress?.(layout.size, layout.size);
+  for (const w of builder.warnings()) options.warn?.(w);
+  return builder.finish({ source: path, sourceFormat: layout.format });
+}
+
+/** Reads up to the first non-blank line: a header, or the first vector. */
+export function readLayout(path: string, options: ReadOptions): TextLayout {
   const r = new ByteReader(path);
   try {
-    return parse(r, options);
+    if (r.size === 0) throw new EmbError('E_FORMAT', `${path}: the file is empty`);
+    if (r.ensure(3) && r.buf[0] === 0xef && r.buf[1] === 0xbb && r.buf[2] === 0xbf) r.pos = 3;
+    for (let lineNo = 1; ; lineNo++) {
+      const line = nextLine(r);
+      if (!line) throw new EmbError('E_FORMAT', `${path}: no vectors found`);
+      if (line.end === line.start) continue;
+      const m = HEADER.exec(latin1(r.buf, line.start, line.end));
+      const base = { file: path, size: r.size };
+      if (m) {
+        const format =
+          options.format && options.format !== 'glove-text' ? options.format : 'word2vec-text';
+        return {
+          ...base,
+          dims: Number(m[2]),
+          headerRows: Number(m[1]),
+          format,
+          bodyStart: r.consumed,
+          linesBefore: lineNo,
+        };
+      }
+      const dims = fieldCount(r.buf, line.start, line.end) - 1;
+      return {
+        ...base,
+        dims,
+        format: options.format ?? 'glove-text',
+        bodyStart: r.offsetOf(line.start),
+        linesBefore: lineNo - 1,
+      };
+    }
   } finally {
     r.close();
   }
 }
 
-function parse(r: ByteReader, options: ReadOptions): Embeddings {
-  const file = r.path;
-  const encoding = options.encoding ?? 'utf8';
-  if (r.size === 0) throw new EmbError('E_FORMAT', `${file}: the file is empty`);
-  if (r.ensure(3) && r.buf[0] === 0xef && r.buf[1] === 0xbb && r.buf[2] === 0xbf) r.pos = 3;
+/** The next line as buf[start..end), trailing CR, spaces and tabs trimmed; undefined at the end. */
+function nextLine(r: ByteReader): { start: number; end: number } | undefined {
+  let nl = r.findByte(10);
+  if (nl < 0) {
+    if (r.pos >= r.end) return undefined;
+    nl = r.end; // last line without a newline
+  }
+  const start = r.pos;
+  let end = nl;
+  while (end > start && (r.buf[end - 1] === 13 || r.buf[end - 1] === 32 || r.buf[end - 1] === 9))
+    end--;
+  r.pos = Math.min(nl + 1, r.end);
+  return { start, end };
+}
 
-  let lineNo = 0;
-  let builder: VectorsBuilder | undefined;
-  let headerRows: number | undefined;
-  let format = options.format ?? 'glove-text';
+function readSequential(layout: TextLayout, options: ReadOptions): VectorsBuilder {
+  const r = new ByteReader(layout.file, { start: layout.bodyStart, end: layout.size });
+  try {
+    const rows = layout.headerRows ?? estimateRows(layout.size, layout.dims);
+    const builder = new VectorsBuilder(layout.file, layout.dims, rows);
+    parseBody(r, builder, layout.linesBefore, options.encoding ?? 'utf8', options.onProgress);
+    return builder;
+  } finally {
+    r.close();
+  }
+}
+
+/** Parses every line the reader has into the builder; returns how many lines there were. */
+export function parseBody(
+  r: ByteReader,
+  builder: VectorsBuilder,
+  linesBefore: number,
+  encoding: Encoding,
+  onProgress?: (done: number, total: number) => void,
+): number {
+  let lineNo = linesBefore;
   let nextProgress = 0;
-
-  for (;;) {
-    let nl = r.findByte(10);
-    if (nl < 0) {
-      if (r.pos >= r.end) break;
-      nl = r.end; // last line without a newline
-    }
+  for (let line = nextLine(r); line; line = nextLine(r)) {
     lineNo++;
-    const buf = r.buf;
-    const start = r.pos;
-    let end = nl;
-    while (end > start && (buf[end - 1] === 13 || buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
-    r.pos = Math.min(nl + 1, r.end);
-
-    if (end === start) continue; // blank line
-    if (lineNo === 1 || (builder === undefined && headerRows === undefined)) {
-      const m = HEADER.exec(latin1(buf, start, end));
-      if (m) {
-        headerRows = Number(m[1]);
-        builder = new VectorsBuilder(file, Number(m[2]), headerRows);
-        if (options.format === undefined || format === 'glove-text') format = 'word2vec-text';
-        continue;
-      }
-    }
-    if (!builder)
-      builder = new VectorsBuilder(
-        file,
-        fieldCount(buf, start, end) - 1,
-        estimateRows(r.size, end - start),
-      );
-    parseLine(buf, start, end, builder, { file, lineNo, encoding, offset: r.offsetOf(start) });
-    if (options.onProgress && r.consumed >= nextProgress) {
-      options.onProgress(r.consumed, r.size);
+    if (line.end === line.start) continue; // blank line
+    parseLine(r.buf, line.start, line.end, builder, {
+      file: r.path,
+      lineNo,
+      encoding,
+      offset: r.offsetOf(line.start),
+    });
+    if (onProgress && r.consumed >= nextProgress) {
+      onProgress(r.consumed, r.size);
       nextProgress = r.consumed + (1 << 22);
     }
   }
-  if (!builder) throw new EmbError('E_FORMAT', `${file}: no vectors found`);
-  if (headerRows !== undefined && builder.rows + builder.duplicates !== headerRows) {
-    throw new EmbError(
-      'E_FORMAT',
-      `${file}: the header says ${headerRows} words, but the file has ${builder.rows + builder.duplicates} vector lines; the file may be truncated`,
-    );
-  }
-  options.onProgress?.(r.size, r.size);
-  for (const w of builder.warnings()) options.warn?.(w);
-  return builder.finish({ source: file, sourceFormat: format });
+  return lineNo - linesBefore;
 }
 
 interface LineContext {
   file: string;
   lineNo: number;
-  encoding: 'utf8' | 'latin1';
+  encoding: Encoding;
   offset: number;
 }
 
@@ -191,8 +244,9 @@ function fieldCount(buf: Uint8Array, start: number, end: number): number {
   return n;
 }
 
-function estimateRows(fileSize: number, firstLineLength: number): number {
-  return Math.ceil(fileSize / Math.max(1, firstLineLength + 1)) + 16;
+/** A generous guess from the file size: about eight bytes per value ("0.12345 "). */
+function estimateRows(fileSize: number, dims: number): number {
+  return Math.ceil(fileSize / (dims * 8)) + 16;
 }
 
 function latin1(buf: Uint8Array, start: number, end: number): string {

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
-import pc from 'picocolors';
 import { EmbError } from '../../errors.js';
 import type { Embeddings } from '../../embeddings/embeddings.js';
 import type { Model } from '../../models/model.js';
@@ -14,6 +13,7 @@ import {
   warn,
   type VectorOptions,
 } from '../common.js';
+import { colors as pc } from '../progress.js';
 
 interface PredictOptions extends VectorOptions {
   input?: string;
