@@ -3,41 +3,39 @@
  * by an exactly representable power of ten, which rounds correctly, as Python's float() does;
  * anything longer or odder goes through Number(). NaN signals "not a number".
  */
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /** Where parseField stopped: the first separator (space or tab) after the field, or limit. */
 export interface Cursor {
   end: number;
 }
 
-const isDigit = (b: number) => b >= 48 && b <= 57;
-const isSeparator = (b: number) => b === 32 || b === 9;
-
 /**
  * Parses the field that starts at `start` and ends at the next space or tab (or `limit`), in
- * one pass over its bytes; sets cursor.end to where it ended.
+ * one pass over its bytes; sets cursor.end to where it ended. This is the inner loop of every
+ * text reader (34 million calls for GloVe 6B 100d), hence the counting by positions.
  */
 export function parseField(buf: Uint8Array, start: number, limit: number, cursor: Cursor): number {
   let i = start;
-  let negative = false;
-  if (buf[i] === 45 /* - */) {
-    negative = true;
-    i++;
-  } else if (buf[i] === 43 /* + */) i++;
+  const sign = buf[i];
+  if (sign === 45 /* - */ || sign === 43 /* + */) i++;
   let mantissa = 0;
-  let digits = 0;
-  let scale = 0;
-  while (i < limit && isDigit(buf[i])) {
-    mantissa = mantissa * 10 + (buf[i++] - 48);
-    digits++;
-  }
-  if (i < limit && buf[i] === 46 /* . */) {
+  let d = 0;
+  const intStart = i;
+  while (i < limit && (d = buf[i] - 48) >= 0 && d <= 9) {
+    mantissa = mantissa * 10 + d;
     i++;
-    while (i < limit && isDigit(buf[i])) {
-      mantissa = mantissa * 10 + (buf[i++] - 48);
-      digits++;
-      scale--;
+  }
+  let digits = i - intStart;
+  let scale = 0;
+  if (i < limit && buf[i] === 46 /* . */) {
+    const fracStart = ++i;
+    while (i < limit && (d = buf[i] - 48) >= 0 && d <= 9) {
+      mantissa = mantissa * 10 + d;
+      i++;
     }
+    scale = fracStart - i;
+    digits += i - fracStart;
   }
   let exact = digits > 0 && digits <= 15;
   if (i < limit && (buf[i] === 101 || buf[i] === 69) /* e E */) {
@@ -49,19 +47,22 @@ export function parseField(buf: Uint8Array, start: number, limit: number, cursor
     } else if (buf[i] === 43) i++;
     let exp = 0;
     const expStart = i;
-    while (i < limit && isDigit(buf[i]) && exp < 1000) exp = exp * 10 + (buf[i++] - 48);
+    while (i < limit && (d = buf[i] - 48) >= 0 && d <= 9 && exp < 1000) {
+      exp = exp * 10 + d;
+      i++;
+    }
     if (i === expStart) exact = false;
     scale += expNegative ? -exp : exp;
   }
-  if (i < limit && !isSeparator(buf[i])) {
-    while (i < limit && !isSeparator(buf[i])) i++;
+  if (i < limit && buf[i] !== 32 && buf[i] !== 9) {
+    while (i < limit && buf[i] !== 32 && buf[i] !== 9) i++;
     cursor.end = i;
     return NaN;
   }
   cursor.end = i;
   if (!exact || scale < -22 || scale > 22) return slow(buf, start, i);
   const value = scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
-  return negative ? -value : value;
+  return sign === 45 ? -value : value;
 }
 
 const cursor: Cursor = { end: 0 };
