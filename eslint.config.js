@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'native/build/', 'node_modules/', 'report/'] },
+  { ignores: ['dist/', 'native/build/', 'node_modules/', 'report/', 'scratch/', 'bench/out/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -71,6 +71,20 @@ typedef struct {
   size_t dims, rows_total, row_begin, row_end, nq;
 } job_t;
 
+// Runs fn on jobs[1..threads) in new threads and on jobs[0] in this one, then waits for all.
+// A job whose thread could not be created runs here too, so the work is always done.
+static void run_parallel(void *(*fn)(void *), void *jobs, size_t job_size, uint32_t threads) {
+  pthread_t tids[MAX_THREADS];
+  uint32_t started = 1;
+  for (uint32_t t = 1; t < threads; t++) {
+    if (pthread_create(&tids[t], NULL, fn, (char *)jobs + t * job_size) != 0) break;
+    started++;
+  }
+  for (uint32_t t = started; t < threads; t++) fn((char *)jobs + t * job_size);
+  fn(jobs);
+  for (uint32_t t = 1; t < started; t++) pthread_join(tids[t], NULL);
+}
+
 static inline float dot(const float *a, const float *b, size_t n) {
   float s = 0.0f;
 #pragma omp simd reduction(+ : s)
@@ -135,20 +149,12 @@ static napi_value products(napi_env env, napi_callback_info info) {
   if (threads > MAX_THREADS) threads = MAX_THREADS;
   if ((size_t)rows * nq < 65536) threads = 1;  // not worth a thread
   job_t jobs[MAX_THREADS];
-  pthread_t tids[MAX_THREADS];
   size_t per = (rows + threads - 1) / threads;
   for (uint32_t t = 0; t < threads; t++) {
     size_t b = t * per, e = b + per < rows ? b + per : rows;
     jobs[t] = (job_t){matrix, scale, queries, out, dims, rows, b < rows ? b : rows, e, nq};
   }
-  uint32_t started = 1;
-  for (uint32_t t = 1; t < threads; t++) {
-    if (pthread_create(&tids[t], NULL, run_job, &jobs[t]) != 0) break;
-    started++;
-  }
-  for (uint32_t t = started; t < threads; t++) run_job(&jobs[t]);  // could not start: do it here
-  run_job(&jobs[0]);
-  for (uint32_t t = 1; t < started; t++) pthread_join(tids[t], NULL);
+  run_parallel(run_job, jobs, sizeof jobs[0], threads);
   return NULL;
 }
 
@@ -306,7 +312,6 @@ static napi_value analogy_topk(napi_env env, napi_callback_info info) {
   if (threads > MAX_THREADS) threads = MAX_THREADS;
   if (rows < 4 * ROW_BLOCK * threads) threads = 1;
   analogy_job_t jobs[MAX_THREADS];
-  pthread_t tids[MAX_THREADS];
   size_t per = ((rows + threads - 1) / threads + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
   size_t work = (dims + U + 1) * ROW_BLOCK + nq;
   int failed = 0;
@@ -320,14 +325,7 @@ static napi_value analogy_topk(napi_env env, napi_callback_info info) {
                               b, e, (int)method, tr, ts, wk};
   }
   if (!failed) {
-    uint32_t started = 1;
-    for (uint32_t t = 1; t < threads; t++) {
-      if (pthread_create(&tids[t], NULL, run_analogy_job, &jobs[t]) != 0) break;
-      started++;
-    }
-    for (uint32_t t = started; t < threads; t++) run_analogy_job(&jobs[t]);
-    run_analogy_job(&jobs[0]);
-    for (uint32_t t = 1; t < started; t++) pthread_join(tids[t], NULL);
+    run_parallel(run_analogy_job, jobs, sizeof jobs[0], threads);
     // Merge: threads hold increasing row ranges, so on equal scores the earlier thread wins.
     for (size_t q = 0; q < nq; q++) {
       int32_t *rows_out = out_rows + q * k;
@@ -438,7 +436,6 @@ static napi_value nearest(napi_env env, napi_callback_info info) {
   if (threads > MAX_THREADS) threads = MAX_THREADS;
   if ((size_t)rows * nq < 65536) threads = 1;
   nearest_job_t jobs[MAX_THREADS];
-  pthread_t tids[MAX_THREADS];
   size_t next_chunk = 0;
   int failed = 0;
   scored_t *merged = malloc(threads * k * sizeof(scored_t));
@@ -450,15 +447,7 @@ static napi_value nearest(napi_env env, napi_callback_info info) {
     if (!jobs[t].top_rows || !jobs[t].top_scores) failed = 1;
   }
   if (!failed) {
-    uint32_t started = 1;
-    for (uint32_t t = 1; t < threads; t++) {
-      if (pthread_create(&tids[t], NULL, run_nearest_job, &jobs[t]) != 0) break;
-      started++;
-    }
-    run_nearest_job(&jobs[0]);
-    for (uint32_t t = 1; t < started; t++) pthread_join(tids[t], NULL);
-    for (uint32_t t = started; t < threads; t++)
-      for (size_t i = 0; i < nq * k; i++) jobs[t].top_rows[i] = -1;  // never ran; its chunks went to others
+    run_parallel(run_nearest_job, jobs, sizeof jobs[0], threads);
     for (size_t q = 0; q < nq; q++) {
       size_t n = 0;
       for (uint32_t t = 0; t < threads; t++)

@@ -1,13 +1,7 @@
 import { EmbError } from '../errors.js';
 import { BagOfWords, type BowOptions } from '../features/bow.js';
 import { LinearBowModel } from './linear-bow-model.js';
-import {
-  checkSvmOptions,
-  oneVsRestTargets,
-  outputsFor,
-  trainBinarySvm,
-  type SvmLoss,
-} from './linear-svm.js';
+import { checkSvmOptions, trainOneVsRest, type SvmLoss } from './linear-svm.js';
 import type { Model, Trainer, TrainContext } from './model.js';
 import { trainNbsvm } from './nbsvm.js';
 
@@ -103,17 +97,7 @@ export const svmTrainer: Trainer = {
     checkTrainingData(docs, labels, classes);
     const o = readOptions(ctx.options);
     const { bow, x } = BagOfWords.fitTransform(docs, o, 'tfidf');
-    const outputs = outputsFor(classes.length);
-    const stride = bow.size + 1;
-    const weights = new Float32Array(outputs * stride);
-    for (let c = 0; c < outputs; c++) {
-      const y = oneVsRestTargets(labels, classes.length, c);
-      weights.set(
-        trainBinarySvm(x, y, { C: o.C, loss: o.loss, eps: o.eps, seed: ctx.seed + c }).w,
-        c * stride,
-      );
-      ctx.onProgress?.(c + 1, outputs);
-    }
+    const weights = trainOneVsRest(x, labels, classes.length, o, ctx.seed, ctx.onProgress);
     return new LinearBowModel('svm', classes, bow, 'tfidf', weights, { C: o.C, loss: o.loss });
   },
   async load(dir, saved, classes) {

@@ -12,13 +12,7 @@ import {
 } from '../features/sentence.js';
 import { checkTrainingData, numberOption, readOptions, type BaselineOptions } from './baseline.js';
 import { loadBagOfWords, readFloats, saveBagOfWords, writeFloats } from './linear-bow-model.js';
-import {
-  decisionValues,
-  oneVsRestTargets,
-  outputsFor,
-  softmaxScores,
-  trainBinarySvm,
-} from './linear-svm.js';
+import { decisionValues, outputsFor, softmaxScores, trainOneVsRest } from './linear-svm.js';
 import type { Model, Trainer, TrainContext } from './model.js';
 
 /**
@@ -73,26 +67,6 @@ function fitFeatures(docs: Docs, emb: Embeddings, o: HybridOptions) {
   return { bow, encoder, sparse: x, dense };
 }
 
-function trainWeights(
-  x: Csr,
-  labels: readonly number[],
-  classes: number,
-  o: BaselineOptions,
-  seed: number,
-): Float32Array {
-  const outputs = outputsFor(classes);
-  const stride = x.cols + 1;
-  const weights = new Float32Array(outputs * stride);
-  for (let c = 0; c < outputs; c++) {
-    const y = oneVsRestTargets(labels, classes, c);
-    weights.set(
-      trainBinarySvm(x, y, { C: o.C, loss: o.loss, eps: o.eps, seed: seed + c }).w,
-      c * stride,
-    );
-  }
-  return weights;
-}
-
 /** Accuracy of each gamma under inner stratified k-fold cross-validation; the best gamma. */
 export function chooseGamma(
   docs: Docs,
@@ -118,7 +92,7 @@ export function chooseGamma(
     const testSparse = f.bow.transform(testDocs, 'tfidf');
     const testDense = f.encoder.encode(testDocs).x;
     gammas.forEach((gamma, g) => {
-      const w = trainWeights(
+      const w = trainOneVsRest(
         hybridRows(f.sparse, f.dense, emb.dims, gamma),
         trainLabels,
         classes,
@@ -217,7 +191,7 @@ export const hybridTrainer: Trainer = {
     const innerFolds = numberOption(ctx.options?.innerFolds, docs.length > 2000 ? 3 : 5);
     const chosen = chooseGamma(docs, labels, classes.length, emb, o, gammas, innerFolds, ctx.seed);
     const f = fitFeatures(docs, emb, o);
-    const weights = trainWeights(
+    const weights = trainOneVsRest(
       hybridRows(f.sparse, f.dense, emb.dims, chosen.gamma),
       labels,
       classes.length,

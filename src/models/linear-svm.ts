@@ -182,6 +182,29 @@ export function oneVsRestTargets(labels: readonly number[], classes: number, c: 
   return y;
 }
 
+/**
+ * One binary SVM per output (oneVsRestTargets), as outputs x (cols + 1) float32 weights, the
+ * last column of each row the bias; output c is seeded seed + c.
+ */
+export function trainOneVsRest(
+  x: Csr,
+  labels: readonly number[],
+  classes: number,
+  options: Pick<SvmOptions, 'C' | 'loss' | 'eps'>,
+  seed: number,
+  onProgress?: (done: number, total: number) => void,
+): Float32Array {
+  const outputs = outputsFor(classes);
+  const stride = x.cols + 1;
+  const weights = new Float32Array(outputs * stride);
+  for (let c = 0; c < outputs; c++) {
+    const y = oneVsRestTargets(labels, classes, c);
+    weights.set(trainBinarySvm(x, y, { ...options, seed: seed + c }).w, c * stride);
+    onProgress?.(c + 1, outputs);
+  }
+  return weights;
+}
+
 export function outputsFor(classes: number): number {
   return classes === 2 ? 1 : classes;
 }
