@@ -20,12 +20,15 @@ import type { Model, Trainer, TrainContext } from './model.js';
  * uni+bigram row (l2-normalised, as the svm baseline) followed by its standardised mean word
  * vector scaled by gamma / sqrt(dims), so that the dense block weighs about gamma against the
  * sparse one. With few examples the SVM leans on the dense block (what pretrained vectors know
- * about words it has never seen); with many, the n-grams take over. gamma is chosen among a few
- * values by inner stratified cross-validation on the training data.
+ * about words it has never seen); with many, the n-grams take over. With up to 5,000 examples,
+ * gamma is chosen among a few values by inner stratified cross-validation; above that the
+ * choice matters little (the n-grams dominate) and gamma is 1, the search's usual choice there
+ * and the cheapest fit: the search would cost seven fits on data where one takes seconds.
  *
- * Options (ctx.options): features (mean, tfidf or sif: how word vectors are averaged), C (1), gamma (fixed, skips the search), gammas ([1, 2]),
- * innerFolds (5, or 3 above 2,000 examples, where the estimate is steady and each fit costs
- * more), and the baseline's ngrams, minDf, loss, eps.
+ * Options (ctx.options): features (mean, tfidf or sif: how word vectors are averaged), C (1),
+ * gamma (fixed, skips the search), gammas ([1, 2]), innerFolds (5, or 3 above 2,000
+ * examples, where the estimate is steady and each fit costs more), and the baseline's ngrams,
+ * minDf, loss, eps.
  */
 type Docs = readonly (readonly string[])[];
 
@@ -35,6 +38,8 @@ interface HybridOptions extends BaselineOptions {
 }
 
 const GAMMAS = [1, 2];
+/** Above this many training examples gamma is 1 without a search. */
+const SEARCH_LIMIT = 5000;
 
 /** Sparse rows followed by the dense block: one CSR over bow.size + dims columns. */
 export function hybridRows(sparse: Csr, dense: Float32Array, dims: number, gamma: number): Csr {
@@ -181,7 +186,7 @@ export const hybridTrainer: Trainer = {
         `features must be one of ${FEATURE_KINDS.join(', ')}, got "${String(features)}"`,
       );
     const o: HybridOptions = { ...readOptions(ctx.options), features };
-    const fixed = ctx.options?.gamma;
+    const fixed = ctx.options?.gamma ?? (docs.length > SEARCH_LIMIT ? 1 : undefined);
     const gammas =
       fixed !== undefined
         ? [numberOption(fixed, 1)]
