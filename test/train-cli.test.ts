@@ -321,3 +321,36 @@ test('datasets export spam-assassin writes a labelled CSV that train reads', () 
   );
   fails(['datasets', 'export', 'nope', 'x.csv'], /unknown corpus "nope"/);
 });
+
+test('bag-of-words settings reach the saved model; svm and nbsvm train and predict without vectors', () => {
+  write('bow.csv', reviews(60, 7));
+  for (const model of ['svm', 'nbsvm']) {
+    const out = `out/bow-${model}.model`;
+    const r = emb([
+      'train',
+      'bow.csv',
+      '--model',
+      model,
+      '--ngrams',
+      '1,3',
+      '--min-df',
+      '2',
+      '-C',
+      '0.5',
+      '--folds',
+      '3',
+      '--json',
+      '--out',
+      out,
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).oov_rate, null, 'no vectors opened');
+    const meta = JSON.parse(readFileSync(join(dir, out, 'model.json'), 'utf8'));
+    assert.deepEqual([meta.saved.ngrams, meta.saved.minDf, meta.saved.C], [[1, 3], 2, 0.5]);
+    assert.equal(meta.vectors, undefined);
+    const p = emb(['predict', out, 'the film was great, excellent and good', '--json']);
+    assert.equal(p.status, 0, p.stderr);
+    assert.equal(JSON.parse(p.stdout).label, 'pos');
+  }
+  fails(['train', 'bow.csv', '--model', 'svm', '-C', '-1'], /-C must be a positive number/);
+});

@@ -24,6 +24,9 @@ import { progressBar } from '../progress.js';
 export const DEFAULT_MODEL = 'hybrid';
 
 interface TrainOptions extends VectorOptions {
+  ngrams: string;
+  minDf: number;
+  C: number;
   out?: string;
   model: string;
   features: string;
@@ -42,6 +45,13 @@ function fraction(value: string): number {
   const x = Number(value);
   if (!(x > 0 && x < 1))
     throw new EmbError('E_INPUT', `--holdout must be a fraction between 0 and 1, got "${value}"`);
+  return x;
+}
+
+function positiveNumber(value: string): number {
+  const x = Number(value);
+  if (!(x > 0 && Number.isFinite(x)))
+    throw new EmbError('E_INPUT', `-C must be a positive number, got "${value}"`);
   return x;
 }
 
@@ -80,6 +90,23 @@ export function trainCommand(): Command {
         new Option('--features <kind>', 'sentence vectors: mean, TF-IDF-weighted mean, or SIF')
           .choices(['mean', 'tfidf', 'sif'])
           .default('mean'),
+      )
+      .option(
+        '--ngrams <min,max>',
+        'n-gram lengths of the bag-of-words models (svm, nbsvm, hybrid)',
+        '1,2',
+      )
+      .option(
+        '--min-df <n>',
+        'keep n-grams found in at least n training texts',
+        positiveInt('--min-df'),
+        1,
+      )
+      .option(
+        '-C <c>',
+        'inverse regularisation strength of svm, nbsvm, hybrid and logreg',
+        positiveNumber,
+        1,
       )
       .option('--folds <n>', 'stratified cross-validation folds', positiveInt('--folds'), 10)
       .option('--test <file>', 'evaluate on this labelled file instead of cross-validating')
@@ -183,7 +210,13 @@ export function trainCommand(): Command {
     const ctx = {
       seed: opts.seed,
       embeddings: emb,
-      options: { features: opts.features, backend: opts.backend },
+      options: {
+        features: opts.features,
+        backend: opts.backend,
+        ngrams: opts.ngrams,
+        minDf: opts.minDf,
+        C: opts.C,
+      },
     };
     const bar = progressBar(plan && 'folds' in plan ? 'Cross-validating' : 'Evaluating');
     let evaluation;
