@@ -164,7 +164,10 @@ export function chartSpec(report: CompareReport): Record<string, unknown> {
       },
       {
         mark: { type: 'errorbar', ticks: true },
-        encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+        encoding: {
+          y: { field: 'lo', type: 'quantitative', title: 'accuracy (%)' },
+          y2: { field: 'hi' },
+        },
       },
     ],
   };
