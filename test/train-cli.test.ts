@@ -17,23 +17,16 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { prepareDefault } from '../src/embeddings/default.js';
 import { Random } from '../src/experiments/random.js';
 import { FIXTURES } from './support/datasets.js';
+import { emb as run } from './support/cli.js';
 
 prepareDefault();
-const bin = fileURLToPath(new URL('../bin/emb.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'emb-train-'));
 
 function emb(args: string[], input?: string) {
-  const r = spawnSync('node', [bin, ...args], {
-    encoding: 'utf8',
-    input,
-    cwd: dir,
-    env: { ...process.env, EMB_QUIET: '1' },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return run(args, { input, cwd: dir });
 }
 
 /** Exit code 2 and one line on stderr matching `pattern`, no stack trace. */
