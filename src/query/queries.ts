@@ -91,6 +91,16 @@ function finish(
   };
 }
 
+/** The terms' words looked up; an error when none is known. */
+function resolveTerms(emb: Embeddings, terms: readonly Term[]): Resolution {
+  const r = resolve(
+    emb,
+    terms.map((t) => t.word),
+  );
+  if (r.found.length === 0) noWordsLeft(r);
+  return r;
+}
+
 /**
  * 3CosAdd (gensim most_similar): the weighted mean of the unit input vectors, normalised,
  * against every row. `similar` is the case of positive terms only.
@@ -101,11 +111,7 @@ export function cosAdd(
   k = 10,
   restrict = emb.rows,
 ): QueryResult {
-  const r = resolve(
-    emb,
-    terms.map((t) => t.word),
-  );
-  if (r.found.length === 0) noWordsLeft(r);
+  const r = resolveTerms(emb, terms);
   const mean = new Float32Array(emb.dims);
   for (const f of r.found) {
     const w = terms[f.index].weight;
@@ -126,11 +132,7 @@ export function cosMul(
   k = 10,
   restrict = emb.rows,
 ): QueryResult {
-  const r = resolve(
-    emb,
-    terms.map((t) => t.word),
-  );
-  if (r.found.length === 0) noWordsLeft(r);
+  const r = resolveTerms(emb, terms);
   const positive = r.found.filter((f) => terms[f.index].weight === 1);
   if (positive.length === 0)
     throw new EmbError('E_OOV', 'nothing to query: 3CosMul needs at least one known positive word');
