@@ -109,18 +109,32 @@ static void *run_job(void *arg) {
   return NULL;
 }
 
-static int get_f32(napi_env env, napi_value v, float **data, size_t *length) {
+// The data of a typed array argument of the expected type; throws (returns 0) otherwise.
+static int get_typed(napi_env env, napi_value v, napi_typedarray_type want, const char *name,
+                     void **data, size_t *length) {
   napi_typedarray_type type;
-  void *ptr;
   napi_value ab;
   size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, length, &ptr, &ab, &offset) != napi_ok ||
-      type != napi_float32_array) {
-    napi_throw_type_error(env, NULL, "expected a Float32Array");
+  if (napi_get_typedarray_info(env, v, &type, length, data, &ab, &offset) != napi_ok ||
+      type != want) {
+    napi_throw_type_error(env, NULL, name);
     return 0;
   }
-  *data = (float *)ptr;
   return 1;
+}
+
+static int get_f32(napi_env env, napi_value v, float **data, size_t *length) {
+  return get_typed(env, v, napi_float32_array, "expected a Float32Array", (void **)data, length);
+}
+
+static int get_i32(napi_env env, napi_value v, int32_t **data, size_t *length) {
+  return get_typed(env, v, napi_int32_array, "expected an Int32Array", (void **)data, length);
+}
+
+// Threads worth starting: at least 1, at most MAX_THREADS, and 1 for work too small to share.
+static uint32_t clamp_threads(uint32_t threads, int worth_sharing) {
+  if (threads < 1 || !worth_sharing) return 1;
+  return threads > MAX_THREADS ? MAX_THREADS : threads;
 }
 
 // products(matrix, dims, rows, scale, queries, out, threads):
@@ -145,9 +159,7 @@ static napi_value products(napi_env env, napi_callback_info info) {
     return NULL;
   }
   size_t nq = qlen / dims;
-  if (threads < 1) threads = 1;
-  if (threads > MAX_THREADS) threads = MAX_THREADS;
-  if ((size_t)rows * nq < 65536) threads = 1;  // not worth a thread
+  threads = clamp_threads(threads, (size_t)rows * nq >= 65536);
   job_t jobs[MAX_THREADS];
   size_t per = (rows + threads - 1) / threads;
   for (uint32_t t = 0; t < threads; t++) {
@@ -262,20 +274,6 @@ static void *run_analogy_job(void *arg) {
   return NULL;
 }
 
-static int get_i32(napi_env env, napi_value v, int32_t **data, size_t *length) {
-  napi_typedarray_type type;
-  void *ptr;
-  napi_value ab;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, length, &ptr, &ab, &offset) != napi_ok ||
-      type != napi_int32_array) {
-    napi_throw_type_error(env, NULL, "expected an Int32Array");
-    return 0;
-  }
-  *data = (int32_t *)ptr;
-  return 1;
-}
-
 // analogyTopK(matrix, dims, rows, scale, words, wordRows, questions, method, k, outRows,
 // outScores, threads): for each question (a, b, c) given as three indices into `words` (unit
 // vectors; wordRows[i] is word i's row, or -1, and those rows are never answers), the k best
@@ -308,9 +306,8 @@ static napi_value analogy_topk(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "analogyTopK: array sizes do not agree");
     return NULL;
   }
-  if (threads < 1) threads = 1;
-  if (threads > MAX_THREADS) threads = MAX_THREADS;
-  if (rows < 4 * ROW_BLOCK * threads) threads = 1;
+  threads = clamp_threads(threads, 1);
+  if (rows < 4 * ROW_BLOCK * threads) threads = 1;  // each thread needs a few blocks
   analogy_job_t jobs[MAX_THREADS];
   size_t per = ((rows + threads - 1) / threads + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
   size_t work = (dims + U + 1) * ROW_BLOCK + nq;
@@ -432,9 +429,7 @@ static napi_value nearest(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "nearest: array sizes do not agree");
     return NULL;
   }
-  if (threads < 1) threads = 1;
-  if (threads > MAX_THREADS) threads = MAX_THREADS;
-  if ((size_t)rows * nq < 65536) threads = 1;
+  threads = clamp_threads(threads, (size_t)rows * nq >= 65536);
   nearest_job_t jobs[MAX_THREADS];
   size_t next_chunk = 0;
   int failed = 0;

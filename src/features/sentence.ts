@@ -11,6 +11,17 @@ import { EmbError } from '../errors.js';
 export type FeatureKind = 'mean' | 'tfidf' | 'sif';
 export const FEATURE_KINDS: readonly FeatureKind[] = ['mean', 'tfidf', 'sif'];
 
+/** A --features value checked against the kinds there are. */
+export function featureKind(value: unknown): FeatureKind {
+  if (!FEATURE_KINDS.includes(value as FeatureKind)) {
+    throw new EmbError(
+      'E_INPUT',
+      `unknown features "${String(value)}"; expected one of ${FEATURE_KINDS.join(', ')}`,
+    );
+  }
+  return value as FeatureKind;
+}
+
 /** SIF's smoothing constant; the paper's best range is 1e-4..1e-3. */
 const SIF_A = 1e-3;
 

@@ -213,7 +213,6 @@ export function readEmb(path: string): Embeddings {
 /** Reads and checks header and section table; returns the sections by kind. */
 export function readTable(path: string): {
   size: number;
-  version: number;
   entries: Map<number, { element: number; offset: number; length: number }>;
 } {
   let fd: number;
@@ -268,7 +267,7 @@ export function readTable(path: string): {
       }
       entries.set(kind, { element, offset, length });
     }
-    return { size, version, entries };
+    return { size, entries };
   } finally {
     closeSync(fd);
   }

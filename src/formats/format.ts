@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import { EmbError } from '../errors.js';
+import { isEmb } from './emb.js';
 import type { Encoding } from './words.js';
 
 export type FormatName =
@@ -55,7 +56,7 @@ export function sniffFormat(path: string): FormatName {
   }
   if (n === 0) throw new EmbError('E_FORMAT', `${path}: the file is empty`);
   const bytes = head.subarray(0, n);
-  if (bytes[0] === 0x89 && bytes.subarray(1, 4).toString('latin1') === 'EMB') return 'emb';
+  if (isEmb(bytes)) return 'emb';
   if (n >= 4 && bytes.readInt32LE(0) === FASTTEXT_MAGIC) return 'fasttext-bin';
   let start = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;

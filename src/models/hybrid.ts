@@ -5,7 +5,7 @@ import { EmbError } from '../errors.js';
 import { stratifiedKFold } from '../experiments/splits.js';
 import { BagOfWords, type Csr } from '../features/bow.js';
 import {
-  FEATURE_KINDS,
+  featureKind,
   SentenceEncoder,
   type EncoderState,
   type FeatureKind,
@@ -13,7 +13,7 @@ import {
 import { checkTrainingData, numberOption, readOptions, type BaselineOptions } from './baseline.js';
 import { loadBagOfWords, readFloats, saveBagOfWords, writeFloats } from './linear-bow-model.js';
 import { decisionValues, outputsFor, softmaxScores, trainOneVsRest } from './linear-svm.js';
-import type { Model, Trainer, TrainContext } from './model.js';
+import { vectorsFor, type Model, type Trainer, type TrainContext } from './model.js';
 
 /**
  * The hybrid: bag-of-words and pretrained vectors in one linear SVM. Each text is its TF-IDF
@@ -127,11 +127,6 @@ function predictedClass(decision: Float64Array, row: number, classes: number): n
   return best;
 }
 
-function needVectors(emb: Embeddings | undefined): Embeddings {
-  if (!emb) throw new EmbError('E_INPUT', 'the hybrid model needs word vectors');
-  return emb;
-}
-
 export class HybridModel implements Model {
   readonly kind = 'hybrid' as const;
 
@@ -178,13 +173,8 @@ export const hybridTrainer: Trainer = {
   usesEmbeddings: true,
   async train(docs, labels, classes, ctx: TrainContext): Promise<Model> {
     checkTrainingData(docs, labels, classes);
-    const emb = needVectors(ctx.embeddings);
-    const features = (ctx.options?.features as FeatureKind | undefined) ?? 'mean';
-    if (!FEATURE_KINDS.includes(features))
-      throw new EmbError(
-        'E_INPUT',
-        `features must be one of ${FEATURE_KINDS.join(', ')}, got "${String(features)}"`,
-      );
+    const emb = vectorsFor('hybrid', ctx);
+    const features = featureKind(ctx.options?.features ?? 'mean');
     const o: HybridOptions = { ...readOptions(ctx.options), features };
     const fixed = ctx.options?.gamma ?? (docs.length > SEARCH_LIMIT ? 1 : undefined);
     const gammas =
@@ -228,7 +218,7 @@ export const hybridTrainer: Trainer = {
         `${join(dir, FEATURES)}: missing or unreadable (${(e as Error).message})`,
       );
     }
-    const encoder = SentenceEncoder.restore(state, needVectors(ctx.embeddings));
+    const encoder = SentenceEncoder.restore(state, vectorsFor('hybrid', ctx));
     const weights = readFloats(join(dir, WEIGHTS));
     const expected = outputsFor(classes.length) * (bow.size + encoder.dims + 1);
     if (weights.length !== expected)

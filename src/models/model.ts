@@ -1,4 +1,5 @@
 import type { Embeddings } from '../embeddings/embeddings.js';
+import { EmbError } from '../errors.js';
 
 /**
  * What every classifier in emb looks like, bag-of-words or transfer, so that `emb train`,
@@ -57,4 +58,10 @@ export function argmaxRow(scores: Float32Array, classes: number, i: number): num
   for (let c = 1; c < classes; c++)
     if (scores[i * classes + c] > scores[i * classes + best]) best = c;
   return best;
+}
+
+/** The word vectors a model that uses them was given, or the error that says they are missing. */
+export function vectorsFor(kind: ModelKind, ctx: { embeddings?: Embeddings }): Embeddings {
+  if (!ctx.embeddings) throw new EmbError('E_INPUT', `the ${kind} model needs word vectors`);
+  return ctx.embeddings;
 }

@@ -17,13 +17,19 @@ import { EmbError } from '../errors.js';
 import { stratifiedHoldout } from '../experiments/splits.js';
 import { Random } from '../experiments/random.js';
 import {
-  FEATURE_KINDS,
+  featureKind,
   SentenceEncoder,
   type EncoderState,
   type FeatureKind,
 } from '../features/sentence.js';
 import { lbfgs } from './lbfgs.js';
-import type { Model, ModelKind, TrainContext, Trainer } from './model.js';
+import {
+  vectorsFor,
+  type Model,
+  type ModelKind,
+  type TrainContext,
+  type Trainer,
+} from './model.js';
 import { tensorflow, type BackendName, type Tf } from './tfjs/backend.js';
 import { loadNetwork, saveNetwork } from './tfjs/io.js';
 
@@ -68,17 +74,7 @@ export const TRANSFER_DEFAULTS: TransferOptions = {
 
 function settings(ctx: TrainContext | undefined): TransferOptions {
   const o = { ...TRANSFER_DEFAULTS, ...(ctx?.options as Partial<TransferOptions> | undefined) };
-  if (!FEATURE_KINDS.includes(o.features))
-    throw new EmbError(
-      'E_INPUT',
-      `unknown features "${o.features}"; expected one of ${FEATURE_KINDS.join(', ')}`,
-    );
-  return o;
-}
-
-function needVectors(ctx: { embeddings?: Embeddings }): Embeddings {
-  if (!ctx.embeddings) throw new EmbError('E_INPUT', 'transfer models need word vectors');
-  return ctx.embeddings;
+  return { ...o, features: featureKind(o.features) };
 }
 
 /** A fitted encoder plus a network that maps its sentence vectors to class probabilities. */
@@ -166,7 +162,7 @@ async function loadTransfer(
     );
   }
   const tf = await tensorflow((saved.backend as BackendName | undefined) ?? 'auto');
-  const encoder = SentenceEncoder.restore(state, needVectors(ctx));
+  const encoder = SentenceEncoder.restore(state, vectorsFor(kind, ctx));
   return new TransferModel(kind, classes, encoder, await loadNetwork(tf, dir), tf, saved);
 }
 
@@ -183,7 +179,7 @@ export const logregTrainer: Trainer = {
   async train(docs, labels, classes, ctx) {
     const o = settings(ctx);
     const tf = await tensorflow(o.backend);
-    const { encoder, x } = SentenceEncoder.fit(o.features, docs, needVectors(ctx));
+    const { encoder, x } = SentenceEncoder.fit(o.features, docs, vectorsFor('logreg', ctx));
     const n = docs.length;
     const d = encoder.dims;
     const k = classes.length;
@@ -277,7 +273,7 @@ export const mlpTrainer: Trainer = {
     const o = settings(ctx);
     const tf = await tensorflow(o.backend);
     const rng = new Random(ctx.seed);
-    const { encoder, x } = SentenceEncoder.fit(o.features, docs, needVectors(ctx));
+    const { encoder, x } = SentenceEncoder.fit(o.features, docs, vectorsFor('mlp', ctx));
     const d = encoder.dims;
     const k = classes.length;
     const h = o.hidden;

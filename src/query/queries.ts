@@ -53,6 +53,11 @@ export function resolve(emb: Embeddings, words: readonly string[]): Resolution {
   return { found, missing, suggestions };
 }
 
+/** The words whose vectors were built from subword n-grams (not in the vocabulary). */
+export function subwordWords(resolution: Resolution): string[] {
+  return resolution.found.filter((f) => f.fromSubwords).map((f) => f.word);
+}
+
 /** Throws the "nothing left to query" error, naming the unknown words and close spellings. */
 export function noWordsLeft(resolution: Resolution, what = 'query'): never {
   const parts = resolution.missing.map((w) => {
@@ -87,7 +92,7 @@ function finish(
     results: best.map((b) => ({ word: emb.word(b.row), score: b.score })),
     missing: r.missing,
     suggestions: r.suggestions,
-    subwords: r.found.filter((f) => f.fromSubwords).map((f) => f.word),
+    subwords: subwordWords(r),
   };
 }
 

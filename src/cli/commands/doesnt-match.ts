@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { doesntMatch } from '../../query/queries.js';
+import { doesntMatch, subwordWords } from '../../query/queries.js';
 import {
   addVectorOptions,
   forEachQuery,
@@ -19,7 +19,7 @@ export function doesntMatchCommand(): Command {
     const emb = await openVectors(opts);
     await forEachQuery(words, !!opts.json, (ws) => {
       const { word, resolution: r } = doesntMatch(emb, ws);
-      const subwords = r.found.filter((f) => f.fromSubwords).map((f) => f.word);
+      const subwords = subwordWords(r);
       if (opts.json) printJson({ words: ws, result: word, missing: r.missing, subwords });
       else {
         reportWords(r.missing, r.suggestions, subwords);

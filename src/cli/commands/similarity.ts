@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { EmbError } from '../../errors.js';
-import { similarity } from '../../query/queries.js';
+import { similarity, subwordWords } from '../../query/queries.js';
 import {
   addVectorOptions,
   fmt,
@@ -23,7 +23,7 @@ export function similarityCommand(): Command {
       if (ws.length !== 2)
         throw new EmbError('E_INPUT', `similarity takes two words, got ${ws.length}: "${text}"`);
       const { score, resolution: r } = similarity(emb, ws[0], ws[1]);
-      const subwords = r.found.filter((f) => f.fromSubwords).map((f) => f.word);
+      const subwords = subwordWords(r);
       if (opts.json) printJson({ a: ws[0], b: ws[1], score, subwords });
       else {
         reportWords([], {}, subwords);
