@@ -15,9 +15,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { evaluate } from '../src/experiments/metrics.js';
-import { stratifiedKFold, type Fold } from '../src/experiments/splits.js';
+import { stratifiedKFold, type Fold } from '../src/text/splits.js';
 import { nbsvmTrainer, svmTrainer } from '../src/models/baseline.js';
 import { argmaxRow, type Trainer } from '../src/models/model.js';
+import { modelSettings, type NbsvmSettings, type SvmSettings } from '../src/models/settings.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { DATA, loadMR } from '../test/support/datasets.js';
 
@@ -30,8 +31,8 @@ interface Run {
 }
 
 async function tenFold(
-  trainer: Trainer,
-  options: Record<string, unknown> = {},
+  trainer: Trainer<SvmSettings> | Trainer<NbsvmSettings>,
+  options: object = {},
   folds?: Fold[],
 ): Promise<Run> {
   const data = loadMR();
@@ -41,13 +42,14 @@ async function tenFold(
   const truth: number[] = [];
   const predicted: number[] = [];
   for (const fold of folds ?? stratifiedKFold(data.labels, 10, 0)) {
-    const model = await trainer.train(
+    const model = await (trainer as Trainer).train(
       fold.train.map((i) => docs[i]),
       fold.train.map((i) => data.labels[i]),
       data.classes,
-      { seed: 0, options },
+      modelSettings({ model: trainer.kind, ...options }),
+      { seed: 0 },
     );
-    const scores = await model.predict(fold.test.map((i) => docs[i]));
+    const scores = model.predict(fold.test.map((i) => docs[i]));
     fold.test.forEach((i, r) => {
       truth.push(data.labels[i]);
       predicted.push(argmaxRow(scores, data.classes.length, r));

@@ -2,22 +2,51 @@
  * One error class for everything a user can cause. The CLI prints `message` as one line and
  * exits with code 2; anything that is not an EmbError is a bug and keeps its stack trace.
  */
-export type ErrorCode =
-  | 'E_FORMAT' // a file does not follow its format (malformed, truncated, wrong counts)
-  | 'E_VERSION' // a native file written by an unknown format version
-  | 'E_ENCODING' // bytes that are not valid in the expected text encoding
-  | 'E_OOV' // a query with no known word left
-  | 'E_INPUT' // bad command-line input or data set (columns, labels, sizes)
-  | 'E_IO' // a file that cannot be read or written
-  | 'E_MODEL'; // a saved model that is incomplete or does not match
+export const ERROR_CODES = [
+  'E_FORMAT', // a file does not follow its format (malformed, truncated, wrong counts)
+  'E_VERSION', // a native file written by an unknown format version
+  'E_ENCODING', // bytes that are not valid in the expected text encoding
+  'E_OOV', // a query with an unknown word, or no known word left
+  'E_INPUT', // bad command-line input, settings or data set (columns, labels, sizes)
+  'E_IO', // a file that cannot be read or written
+  'E_MODEL', // a saved model that is incomplete or does not match
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return (ERROR_CODES as readonly unknown[]).includes(value);
+}
 
 export class EmbError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
-    super(message);
+  /** `cause` keeps the underlying error (an errno, a worker's error) for programs that log it. */
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'EmbError';
     this.code = code;
   }
+}
+
+/** What crosses a worker thread's message port for an error, and back again. */
+export interface SerializedError {
+  message: string;
+  code?: string;
+}
+
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof EmbError) return { message: e.message, code: e.code };
+  return { message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+}
+
+/**
+ * Rebuilds a worker's error: an EmbError when it carried a known code, else a plain Error
+ * (a bug in the worker), both with the serialized form as their cause.
+ */
+export function deserializeError(s: SerializedError): Error {
+  return isErrorCode(s.code)
+    ? new EmbError(s.code, s.message, { cause: s })
+    : new Error(s.message, { cause: s });
 }
 
 /** Formats "FILE: line N" / "FILE: byte N" for error messages. */

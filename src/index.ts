@@ -1,5 +1,66 @@
-/** emb's library API: what the CLI uses, for programs that want the same without a shell. */
-export { EmbError, type ErrorCode } from './errors.js';
+/**
+ * emb's library API: everything the command line does, as typed functions and objects. Each
+ * `emb` command parses its arguments, calls these, and prints. docs/api.md documents them.
+ */
+
+// Word vectors and queries.
+export {
+  openVectors,
+  Vectors,
+  type OpenOptions,
+  type SimilarOptions,
+  type AnalogyOptions,
+  type Neighbour,
+  type QueryResult,
+  type Term,
+} from './api/vectors.js';
+
+// Labelled texts, classifiers, evaluation and reports.
+export {
+  readDataset,
+  type Dataset,
+  type DatasetFile,
+  type ReadDatasetOptions,
+} from './api/dataset.js';
+export {
+  train,
+  loadClassifier,
+  Classifier,
+  type Prediction,
+  type LoadOptions,
+} from './api/classifier.js';
+export type { TrainOptions, RunOptions } from './api/options.js';
+export { crossValidate, type Evaluation, type EvaluateOptions } from './api/evaluate.js';
+export {
+  compare,
+  writeReport,
+  DEFAULT_SIZES,
+  DEFAULT_METHODS,
+  type CompareOptions,
+  type Comparison,
+} from './api/compare.js';
+export {
+  modelSettings,
+  DEFAULTS as MODEL_DEFAULTS,
+  DEFAULT_MODEL,
+  MODEL_KINDS,
+  type ModelKind,
+  type ModelOptions,
+  type ModelSettings,
+  type SvmSettings,
+  type NbsvmSettings,
+  type LogregSettings,
+  type MlpSettings,
+  type HybridSettings,
+} from './models/settings.js';
+export type { FeatureKind } from './features/sentence.js';
+export type { BackendName } from './models/tfjs/backend.js';
+export { tokenize } from './text/tokenize.js';
+
+// Errors: every error a caller can cause is an EmbError with a stable code.
+export { EmbError, ERROR_CODES, type ErrorCode } from './errors.js';
+
+// Lower level: vector files, the matrix, and the queries and evaluations on it.
 export {
   Embeddings,
   type Provenance,
@@ -19,22 +80,13 @@ export {
   type WritableFormat,
   type ReadOptions,
 } from './formats/index.js';
-export {
-  cosAdd,
-  cosMul,
-  similarity,
-  doesntMatch,
-  parseExpression,
-  resolve,
-  type Neighbour,
-  type QueryResult,
-  type Term,
-} from './query/queries.js';
+export { cosAdd, cosMul, similarity, doesntMatch, resolve } from './query/queries.js';
+export { parseExpression } from './query/expression.js';
 export { topK, type Scored } from './query/topk.js';
 export {
   evaluateAnalogies,
   evaluatePairs,
-  type AnalogyOptions,
+  type AnalogyOptions as AnalogyEvalOptions,
   type AnalogyScore,
   type EvalOptions,
   type PairScore,
@@ -43,6 +95,3 @@ export {
 } from './query/evaluate.js';
 export { readAnalogySet, type AnalogySection } from './query/analogy-set.js';
 export { readPairSet, type WordPair } from './query/pair-set.js';
-export { tokenize } from './text/tokenize.js';
-export type { Dataset } from './text/dataset.js';
-export type { Model, Trainer, ModelKind, TrainContext } from './models/model.js';

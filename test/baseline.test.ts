@@ -6,17 +6,32 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { EmbError } from '../src/errors.js';
 import { evaluate } from '../src/experiments/metrics.js';
-import { stratifiedKFold } from '../src/experiments/splits.js';
+import { stratifiedKFold } from '../src/text/splits.js';
 import { BagOfWords, type Csr } from '../src/features/bow.js';
 import { nbsvmTrainer, svmTrainer } from '../src/models/baseline.js';
 import { decisionValues, trainBinarySvm } from '../src/models/linear-svm.js';
 import { logCountRatio } from '../src/models/nbsvm.js';
 import { argmaxRow, type Trainer } from '../src/models/model.js';
+import { modelSettings, type NbsvmSettings, type SvmSettings } from '../src/models/settings.js';
 import type { Dataset } from '../src/text/dataset.js';
 import { tokenize } from '../src/text/tokenize.js';
-import { hasSharedData, loadMR, loadSMS, loadSST2, loadSUBJ } from './support/datasets.js';
+import { loadMR, loadSMS, loadSST2, loadSUBJ } from './support/datasets.js';
 
 type Docs = string[][];
+type Baseline = Trainer<SvmSettings> | Trainer<NbsvmSettings>;
+
+/** Trains with the model's defaults changed by `options`, checked as the API checks them. */
+async function fit(
+  trainer: Baseline,
+  docs: readonly (readonly string[])[],
+  labels: readonly number[],
+  classes: readonly string[],
+  seed = 0,
+  options: object = {},
+) {
+  const settings = modelSettings({ model: trainer.kind, ...options });
+  return (trainer as Trainer).train(docs, labels, classes, settings, { seed });
+}
 
 /** Row i of a CSR matrix as { term: value }. */
 function row(x: Csr, terms: readonly string[], i: number): Record<string, number> {
@@ -246,7 +261,7 @@ const toyClasses = ['pos', 'neg'];
 describe('svm and nbsvm trainers', () => {
   for (const trainer of [svmTrainer, nbsvmTrainer]) {
     test(`${trainer.kind}: learns the training set; scores are a softmax over classes`, async () => {
-      const model = await trainer.train(toyDocs, toyLabels, toyClasses, { seed: 0 });
+      const model = await fit(trainer, toyDocs, toyLabels, toyClasses, 0);
       const scores = await model.predict(toyDocs);
       assert.deepEqual(predictions(scores, 2), toyLabels);
       for (let i = 0; i < toyDocs.length; i++)
@@ -264,7 +279,7 @@ describe('svm and nbsvm trainers', () => {
       ].map(tokenize);
       const labels = [0, 0, 1, 1, 2, 2];
       const classes = ['red', 'green', 'blue'];
-      const model = await trainer.train(docs, labels, classes, { seed: 1 });
+      const model = await fit(trainer, docs, labels, classes, 1);
       assert.deepEqual(predictions(await model.predict(docs), 3), labels);
       const probe = [['blue'], ['green', 'thing'], []];
       assert.deepEqual(predictions(await model.predict(probe), 3).slice(0, 2), [2, 1]);
@@ -281,17 +296,12 @@ describe('svm and nbsvm trainers', () => {
     test(`${trainer.kind}: options C, loss and ngrams reach the solver and are recorded`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'emb-baseline-'));
       try {
-        const options = { C: '10', loss: 'hinge', ngrams: '1,1' };
-        const model = await trainer.train(toyDocs, toyLabels, toyClasses, { seed: 0, options });
+        const options = { C: 10, loss: 'hinge', ngrams: [1, 1] };
+        const model = await fit(trainer, toyDocs, toyLabels, toyClasses, 0, options);
         assert.deepEqual(predictions(await model.predict(toyDocs), 2), toyLabels);
         const saved = await model.save(dir);
-        assert.equal(saved.C, 10);
-        assert.equal(saved.loss, 'hinge');
         assert.deepEqual(saved.ngrams, [1, 1]);
-        const small = await trainer.train(toyDocs, toyLabels, toyClasses, {
-          seed: 0,
-          options: { C: 1e-4 },
-        });
+        const small = await fit(trainer, toyDocs, toyLabels, toyClasses, 0, { C: 1e-4 });
         // A tiny C shrinks the weights, so the scores move toward 1/2.
         const [strong, weak] = [await model.predict(toyDocs), await small.predict(toyDocs)];
         assert.ok(Math.abs(weak[0] - 0.5) < Math.abs(strong[0] - 0.5));
@@ -304,7 +314,7 @@ describe('svm and nbsvm trainers', () => {
       const dir = mkdtempSync(join(tmpdir(), 'emb-baseline-'));
       try {
         const options = { C: 0.5, ngrams: [1, 2], minDf: 1 };
-        const model = await trainer.train(toyDocs, toyLabels, toyClasses, { seed: 0, options });
+        const model = await fit(trainer, toyDocs, toyLabels, toyClasses, 0, options);
         const saved = await model.save(dir);
         const loaded = await trainer.load(dir, JSON.parse(JSON.stringify(saved)), toyClasses, {});
         const probe = [...toyDocs, tokenize('an unseen , great but dull film'), []];
@@ -322,40 +332,33 @@ describe('svm and nbsvm trainers', () => {
     });
 
     test(`${trainer.kind}: bad input is an EmbError E_INPUT naming what was expected`, async () => {
-      const ctx = { seed: 0 };
+      await expectInputError(fit(trainer, [], [], toyClasses), /at least one training document/);
       await expectInputError(
-        trainer.train([], [], toyClasses, ctx),
-        /at least one training document/,
-      );
-      await expectInputError(
-        trainer.train(
+        fit(
+          trainer,
           toyDocs,
           toyLabels.map(() => 0),
           toyClasses,
-          ctx,
         ),
         /at least 2 classes.*only class 'pos'/,
       );
       await expectInputError(
-        trainer.train(toyDocs, [0, 1], toyClasses, ctx),
+        fit(trainer, toyDocs, [0, 1], toyClasses),
         /one label per document, got 2 labels for 6/,
       );
       await expectInputError(
-        trainer.train(toyDocs, toyLabels, ['pos'], ctx),
+        fit(trainer, toyDocs, toyLabels, ['pos']),
         /at least 2 classes, got 1/,
       );
       await expectInputError(
-        trainer.train(toyDocs, toyLabels, toyClasses, { seed: 0, options: { C: -1 } }),
-        /C must be a positive number, got -1/,
+        fit(trainer, toyDocs, toyLabels, toyClasses, 0, { C: -1 }),
+        /setting "C": expected a positive number, got -1/,
       );
       await expectInputError(
-        trainer.train(toyDocs, toyLabels, toyClasses, { seed: 0, options: { ngrams: [2, 1] } }),
-        /ngrams/,
+        fit(trainer, toyDocs, toyLabels, toyClasses, 0, { ngrams: [2, 1] }),
+        /setting "ngrams": expected \[min, max\] with 1 <= min <= max/,
       );
-      await expectInputError(
-        trainer.train([[], []], [0, 1], toyClasses, ctx),
-        /at least one n-gram/,
-      );
+      await expectInputError(fit(trainer, [[], []], [0, 1], toyClasses), /at least one n-gram/);
     });
   }
 });
@@ -372,16 +375,16 @@ const TARGETS: Record<string, Record<'svm' | 'nbsvm', number>> = {
   SMS: { svm: 99.08, nbsvm: 98.92 },
 };
 
-async function crossValidate(trainer: Trainer, data: Dataset): Promise<number> {
+async function crossValidate(trainer: Baseline, data: Dataset): Promise<number> {
   const docs = data.texts.map(tokenize);
   const truth: number[] = [];
   const predicted: number[] = [];
   for (const fold of stratifiedKFold(data.labels, 10, 0)) {
-    const model = await trainer.train(
+    const model = await fit(
+      trainer,
       fold.train.map((i) => docs[i]),
       fold.train.map((i) => data.labels[i]),
       data.classes,
-      { seed: 0 },
     );
     predicted.push(
       ...predictions(await model.predict(fold.test.map((i) => docs[i])), data.classes.length),
@@ -391,10 +394,8 @@ async function crossValidate(trainer: Trainer, data: Dataset): Promise<number> {
   return 100 * evaluate(truth, predicted, data.classes).accuracy;
 }
 
-async function trainTest(trainer: Trainer, train: Dataset, testSet: Dataset): Promise<number> {
-  const model = await trainer.train(train.texts.map(tokenize), train.labels, train.classes, {
-    seed: 0,
-  });
+async function trainTest(trainer: Baseline, train: Dataset, testSet: Dataset): Promise<number> {
+  const model = await fit(trainer, train.texts.map(tokenize), train.labels, train.classes);
   const predicted = predictions(
     await model.predict(testSet.texts.map(tokenize)),
     train.classes.length,
@@ -404,30 +405,24 @@ async function trainTest(trainer: Trainer, train: Dataset, testSet: Dataset): Pr
   return 100 * evaluate(truth, predicted, train.classes).accuracy;
 }
 
-describe(
-  'accuracy on real data (floors: scikit-learn minus 0.5 points)',
-  { skip: !hasSharedData && 'no ../shared/data' },
-  () => {
-    const sets: [string, (trainer: Trainer) => Promise<number>][] = [
-      ['MR', (t) => crossValidate(t, loadMR())],
-      ['SUBJ', (t) => crossValidate(t, loadSUBJ())],
-      ['SST-2', (t) => trainTest(t, loadSST2('train'), loadSST2('test'))],
-      ['SMS', (t) => crossValidate(t, loadSMS())],
-    ];
-    for (const [name, run] of sets) {
-      for (const trainer of [svmTrainer, nbsvmTrainer]) {
-        const target = TARGETS[name][trainer.kind as 'svm' | 'nbsvm'];
-        test(`${name} ${trainer.kind} >= ${(target - 0.5).toFixed(2)} (scikit-learn ${target})`, async (t) => {
-          const accuracy = await run(trainer);
-          t.diagnostic(
-            `${name} ${trainer.kind}: ${accuracy.toFixed(2)}% (scikit-learn ${target}%)`,
-          );
-          assert.ok(
-            accuracy >= target - 0.5,
-            `${name} ${trainer.kind}: ${accuracy.toFixed(2)}% is below ${target - 0.5}%`,
-          );
-        });
-      }
+describe('accuracy on real data (floors: scikit-learn minus 0.5 points)', () => {
+  const sets: [string, (trainer: Baseline) => Promise<number>][] = [
+    ['MR', (t) => crossValidate(t, loadMR())],
+    ['SUBJ', (t) => crossValidate(t, loadSUBJ())],
+    ['SST-2', (t) => trainTest(t, loadSST2('train'), loadSST2('test'))],
+    ['SMS', (t) => crossValidate(t, loadSMS())],
+  ];
+  for (const [name, run] of sets) {
+    for (const trainer of [svmTrainer, nbsvmTrainer]) {
+      const target = TARGETS[name][trainer.kind as 'svm' | 'nbsvm'];
+      test(`${name} ${trainer.kind} >= ${(target - 0.5).toFixed(2)} (scikit-learn ${target})`, async (t) => {
+        const accuracy = await run(trainer);
+        t.diagnostic(`${name} ${trainer.kind}: ${accuracy.toFixed(2)}% (scikit-learn ${target}%)`);
+        assert.ok(
+          accuracy >= target - 0.5,
+          `${name} ${trainer.kind}: ${accuracy.toFixed(2)}% is below ${target - 0.5}%`,
+        );
+      });
     }
-  },
-);
+  }
+});

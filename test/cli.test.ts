@@ -18,8 +18,20 @@ test('emb analogy king - man + woman answers queen 0.7699 first', () => {
 });
 
 test('--json prints one document per query with query, results and missing', () => {
-  const r = emb(['analogy', 'king', '-', 'man', '+', 'woman', 'qqqzzz', '--json', '--top', '2']);
-  assert.equal(r.status, 0);
+  const r = emb([
+    'analogy',
+    'king',
+    '-',
+    'man',
+    '+',
+    'woman',
+    'qqqzzz',
+    '--json',
+    '--top',
+    '2',
+    '--skip-missing',
+  ]);
+  assert.equal(r.status, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.query, 'king - man + woman qqqzzz');
   assert.deepEqual(
@@ -52,6 +64,73 @@ test('with no words, each stdin line is a query', () => {
   );
   const pairs = emb(['similarity'], { input: 'cat dog\nking queen\n' });
   assert.deepEqual(pairs.stdout.trim().split('\n'), ['cat\tdog\t0.8798', 'king\tqueen\t0.7508']);
+});
+
+test('an unknown word is an error with close spellings, unless --skip-missing', () => {
+  const r = emb(['analogy', 'kign', '-', 'man', '+', 'woman']);
+  assert.equal(r.status, 2);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^emb: not in the vocabulary: "kign" \(did you mean "king"/);
+  assert.match(r.stderr, /--skip-missing/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+  const skipped = emb([
+    'analogy',
+    'kign',
+    '-',
+    'man',
+    '+',
+    'woman',
+    '--skip-missing',
+    '--top',
+    '1',
+  ]);
+  assert.equal(skipped.status, 0);
+  assert.match(skipped.stderr, /"kign" .*left out/);
+  for (const args of [
+    ['similarity', 'cat', 'qqqzzz'],
+    ['doesnt-match', 'cat', 'dog', 'qqqzzz'],
+    ['similar', 'frog', 'qqqzzz'],
+  ]) {
+    const x = emb(args);
+    assert.equal(x.status, 2, args.join(' '));
+    assert.match(x.stderr, /not in the vocabulary: "qqqzzz"/);
+  }
+  const one = emb(['doesnt-match', 'cat']);
+  assert.equal(one.status, 2);
+  assert.match(one.stderr, /needs at least two known words/);
+});
+
+test('expressions without spaces, and phrases quoted or not, mean the same', () => {
+  const spaced = emb(['analogy', 'king', '-', 'man', '+', 'woman', '--top', '3']).stdout;
+  assert.equal(emb(['analogy', 'king-man+woman', '--top', '3']).stdout, spaced);
+  assert.equal(emb(['analogy', 'king', '-man', '+woman', '--top', '3']).stdout, spaced);
+  // A hyphenated word the vectors know is a word, not an expression.
+  assert.match(emb(['similar', 'x-ray', '--top', '1']).stdout, /^\S+\t0\.\d{4}\n$/);
+  assert.equal(
+    emb(['similar', 'new york', '--top', '5']).stdout,
+    emb(['similar', 'new', 'york', '--top', '5']).stdout,
+  );
+});
+
+test('in a stdin batch a failed query gets its error in order and the rest go on; exit 2', () => {
+  const r = emb(['similarity', '--json'], { input: 'cat dog\ncat qqqzzz\n"king" queen\n' });
+  assert.equal(r.status, 2);
+  const docs = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.equal(docs.length, 3);
+  assert.ok(Math.abs(docs[0].score - 0.879807) < 1e-5);
+  assert.equal(docs[1].code, 'E_OOV');
+  assert.match(docs[1].error, /"qqqzzz"/);
+  assert.ok(Math.abs(docs[2].score - 0.750769) < 1e-5);
+  const text = emb(['similar', '--top', '1'], { input: 'frog\nqqqzzz\ntoad\n' });
+  assert.equal(text.status, 2);
+  const lines = text.stdout.trim().split('\n');
+  assert.deepEqual(
+    lines.map((l) => l.split('\t')[0]),
+    ['# frog', 'toad', '# qqqzzz', 'error', '# toad', 'frog'],
+  );
 });
 
 test('3CosMul through the CLI', () => {

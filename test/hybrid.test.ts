@@ -8,6 +8,7 @@ import { prepareDefault } from '../src/embeddings/default.js';
 import { readVectors } from '../src/formats/index.js';
 import { hybridRows, hybridTrainer } from '../src/models/hybrid.js';
 import { argmaxRow } from '../src/models/model.js';
+import { modelSettings, type HybridSettings } from '../src/models/settings.js';
 import type { Csr } from '../src/features/bow.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { loadSST2 } from './support/datasets.js';
@@ -19,6 +20,8 @@ const docs = train.texts.slice(0, 600).map(tokenize);
 const labels = train.labels.slice(0, 600);
 const testDocs = test_.texts.map(tokenize);
 const testLabels = test_.labels.map((y) => train.classes.indexOf(test_.classes[y]));
+const settings = (options: object = {}) =>
+  modelSettings({ model: 'hybrid', ...options }) as HybridSettings;
 
 test('hybridRows: the sparse row, then the dense block scaled by gamma / sqrt(dims)', () => {
   const sparse: Csr = {
@@ -37,7 +40,7 @@ test('hybridRows: the sparse row, then the dense block scaled by gamma / sqrt(di
 });
 
 test('the hybrid learns SST-2 from 600 examples better than chance by far, and a saved model predicts the same', async () => {
-  const model = await hybridTrainer.train(docs, labels, train.classes, {
+  const model = await hybridTrainer.train(docs, labels, train.classes, settings(), {
     seed: 0,
     embeddings: emb,
   });
@@ -54,26 +57,24 @@ test('the hybrid learns SST-2 from 600 examples better than chance by far, and a
 });
 
 test('a fixed gamma skips the search; bad settings and missing vectors are refused', async () => {
-  const model = await hybridTrainer.train(docs.slice(0, 100), labels.slice(0, 100), train.classes, {
-    seed: 0,
-    embeddings: emb,
-    options: { gamma: 3 },
-  });
-  assert.equal((await model.save(mkdtempSync(join(tmpdir(), 'emb-hybrid-')))).gamma, 3);
-  await assert.rejects(
-    hybridTrainer.train(docs, labels, train.classes, {
-      seed: 0,
-      embeddings: emb,
-      options: { gamma: -1 },
-    }),
-    /gamma must be a positive number/,
+  const model = await hybridTrainer.train(
+    docs.slice(0, 100),
+    labels.slice(0, 100),
+    train.classes,
+    settings({ gamma: 3 }),
+    { seed: 0, embeddings: emb },
   );
+  assert.equal((await model.save(mkdtempSync(join(tmpdir(), 'emb-hybrid-')))).gamma, 3);
+  assert.throws(() => settings({ gamma: -1 }), /setting "gamma": expected a positive number/);
   await assert.rejects(
-    hybridTrainer.train(docs, labels, train.classes, { seed: 0 }),
+    hybridTrainer.train(docs, labels, train.classes, settings(), { seed: 0 }),
     /needs word vectors/,
   );
   await assert.rejects(
-    hybridTrainer.train(docs.slice(0, 3), [0, 0, 0], train.classes, { seed: 0, embeddings: emb }),
+    hybridTrainer.train(docs.slice(0, 3), [0, 0, 0], train.classes, settings(), {
+      seed: 0,
+      embeddings: emb,
+    }),
     /at least 2 classes/,
   );
 });

@@ -17,7 +17,7 @@ const { readLayout } = (await dist('text.js')) as typeof import('../src/formats/
 const { readParallel } = (await dist(
   'text-parallel.js',
 )) as typeof import('../src/formats/text-parallel.js');
-import { Random } from '../src/experiments/random.js';
+import { Random } from '../src/random.js';
 import type { Embeddings } from '../src/embeddings/embeddings.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emb-parallel-'));

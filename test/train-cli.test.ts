@@ -18,7 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareDefault } from '../src/embeddings/default.js';
-import { Random } from '../src/experiments/random.js';
+import { Random } from '../src/random.js';
 import { FIXTURES } from './support/datasets.js';
 import { emb as run } from './support/cli.js';
 
@@ -139,7 +139,8 @@ test('train cross-validates, reports JSON and saves a model folder that predict 
   assert.deepEqual(JSON.parse(one.stdout).confusion, JSON.parse(two.stdout).confusion);
   assert.equal(JSON.parse(one.stdout).accuracy, JSON.parse(two.stdout).accuracy);
   const meta = JSON.parse(readFileSync(join(dir, 'reviews.model', 'model.json'), 'utf8'));
-  assert.equal(meta.kind, 'logreg');
+  assert.equal(meta.settings.model, 'logreg');
+  assert.deepEqual(meta.tokenizer, { name: 'ascii', version: 1 });
   assert.deepEqual(meta.labels, ['pos', 'neg']);
   assert.equal(meta.vectors.dims, 100);
   assert.match(meta.vectors.fingerprint, /^341479x100-[0-9a-f]{8}$/);
@@ -161,15 +162,18 @@ test('train cross-validates, reports JSON and saves a model folder that predict 
     ['pos', 'neg'],
   );
   assert.ok(Number(lines[0][1]) > 0.5 && Number(lines[0][1]) <= 1);
+  // Every line of stdin gets its answer, in order; a blank one gets label null and a reason.
   const j = emb(['predict', 'reviews.model', '--json'], 'truly delightful\n\nthe worst\n');
+  assert.equal(j.status, 0, j.stderr);
   const docs = j.stdout
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
   assert.deepEqual(
     docs.map((d) => d.label),
-    ['pos', 'neg'],
+    ['pos', null, 'neg'],
   );
+  assert.equal(docs[1].reason, 'the text has no words');
   assert.ok(Math.abs(docs[0].probabilities.pos + docs[0].probabilities.neg - 1) < 1e-5);
   write('new.tsv', 'text\nsimply great\njust terrible\n');
   const f = emb(['predict', 'reviews.model', '--input', 'new.tsv']);
@@ -198,8 +202,9 @@ test('the default model and features, a holdout, and retraining into the same fo
   assert.equal(r.status, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.model, 'hybrid');
-  assert.equal(doc.features, 'tfidf n-grams + sif vectors');
-  assert.equal(doc.folds, 'holdout 0.25');
+  assert.equal(doc.features, 'tfidf 1-2-grams + sif vectors');
+  assert.equal(doc.protocol, 'holdout 0.25');
+  assert.equal(doc.folds, 1);
   const again = emb([
     'train',
     'small.csv',
@@ -213,7 +218,7 @@ test('the default model and features, a holdout, and retraining into the same fo
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stdout, /accuracy .*macro-F1/);
   assert.equal(
-    JSON.parse(readFileSync(join(dir, 'out/small.model/model.json'), 'utf8')).kind,
+    JSON.parse(readFileSync(join(dir, 'out/small.model/model.json'), 'utf8')).settings.model,
     'logreg',
   );
   assert.deepEqual(readdirSync(join(dir, 'out')), ['small.model']);
@@ -268,13 +273,26 @@ test('a failed training leaves no model folder, half-written or otherwise', () =
   assert.deepEqual(leftovers(), []);
 });
 
-test('predict refuses unknown texts, other vectors, incomplete folders and other versions', () => {
+test('predict answers texts without a known word (oov), refuses other vectors, incomplete folders and other versions', () => {
   write('p.csv', reviews(30, 5));
   assert.equal(emb(['train', 'p.csv', '--model', 'logreg', '--folds', '2']).status, 0);
-  fails(['predict', 'p.model', 'qqzzx zzqqy'], /no word of "qqzzx zzqqy" has a vector/);
+  const unknown = emb(['predict', 'p.model', 'qqzzx zzqqy']);
+  assert.equal(unknown.status, 0, unknown.stderr);
+  assert.match(unknown.stdout, /^(pos|neg)\t0\.\d{4}\toov\n$/);
   const mixed = emb(['predict', 'p.model', '--json'], 'qqzzx\ngreat\n');
-  assert.equal(mixed.status, 2);
-  assert.equal(JSON.parse(mixed.stdout.split('\n')[1]).label, 'pos');
+  assert.equal(mixed.status, 0);
+  const answers = mixed.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    answers.map((a) => [a.text, a.oov]),
+    [
+      ['qqzzx', true],
+      ['great', false],
+    ],
+  );
+  assert.equal(answers[1].label, 'pos');
   fails(
     ['predict', 'p.model', 'great', '--vectors', join(FIXTURES, 'glove_tiny.txt')],
     /are not the vectors this model was trained with/,
@@ -295,7 +313,7 @@ test('predict refuses unknown texts, other vectors, incomplete folders and other
   const v = copy('v99.model');
   const meta = JSON.parse(readFileSync(join(v, 'model.json'), 'utf8'));
   writeFileSync(join(v, 'model.json'), JSON.stringify({ ...meta, formatVersion: 99 }));
-  fails(['predict', 'v99.model', 'great'], /model format version 99, this emb .* reads version 1/);
+  fails(['predict', 'v99.model', 'great'], /model format version 99, this emb .* reads version 2/);
   fails(['predict', 'missing.model', 'great'], /no such model folder/);
 });
 
@@ -339,8 +357,16 @@ test('bag-of-words settings reach the saved model; svm and nbsvm train and predi
     assert.equal(r.status, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).oov_rate, null, 'no vectors opened');
     const meta = JSON.parse(readFileSync(join(dir, out, 'model.json'), 'utf8'));
-    assert.deepEqual([meta.saved.ngrams, meta.saved.minDf, meta.saved.C], [[1, 3], 2, 0.5]);
-    assert.equal(meta.vectors, undefined);
+    assert.deepEqual(meta.settings, {
+      model,
+      ngrams: [1, 3],
+      minDf: 2,
+      C: 0.5,
+      loss: 'squared-hinge',
+      eps: 0.1,
+      ...(model === 'nbsvm' ? { alpha: 1, beta: 0.25 } : {}),
+    });
+    assert.equal(meta.vectors, null);
     const p = emb(['predict', out, 'the film was great, excellent and good', '--json']);
     assert.equal(p.status, 0, p.stderr);
     assert.equal(JSON.parse(p.stdout).label, 'pos');

@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { Embeddings } from '../src/embeddings/embeddings.js';
 import { Vocabulary } from '../src/embeddings/vocabulary.js';
 import { SentenceEncoder, oovRate } from '../src/features/sentence.js';
-import { Random } from '../src/experiments/random.js';
-import { crossValidate } from '../src/experiments/cross-validate.js';
+import { Random } from '../src/random.js';
+import { evaluateFolds } from '../src/experiments/cross-validate.js';
+import type { Trainer } from '../src/models/model.js';
+import { DEFAULTS, modelSettings } from '../src/models/settings.js';
 import { lbfgs } from '../src/models/lbfgs.js';
 import { logregTrainer, mlpTrainer } from '../src/models/transfer.js';
 import { tensorflow } from '../src/models/tfjs/backend.js';
@@ -100,9 +102,10 @@ for (const trainer of [logregTrainer, mlpTrainer]) {
   test(`${trainer.kind}: learns the toy task, reproducible, and save/load gives identical predictions`, async () => {
     const { docs, labels } = toyDocs(300, 2);
     const test = toyDocs(100, 3);
-    const ctx = { seed: 3, embeddings: emb, options: { features: 'tfidf' } };
-    const model = await trainer.train(docs, labels, classes, ctx);
-    const again = await trainer.train(docs, labels, classes, ctx);
+    const ctx = { seed: 3, embeddings: emb };
+    const settings = modelSettings({ model: trainer.kind, features: 'tfidf' });
+    const model = await (trainer as Trainer).train(docs, labels, classes, settings, ctx);
+    const again = await (trainer as Trainer).train(docs, labels, classes, settings, ctx);
     const probs = await model.predict(test.docs);
     assert.deepEqual(
       Array.from(await again.predict(test.docs)),
@@ -128,15 +131,19 @@ for (const trainer of [logregTrainer, mlpTrainer]) {
     const tf = await tensorflow();
     const { docs, labels } = toyDocs(200, 4);
     const ctx = { seed: 0, embeddings: emb };
+    const settings = modelSettings({ model: trainer.kind });
     // The first run creates TensorFlow.js's own lasting tensors (kernel caches).
-    (await trainer.train(docs, labels, classes, ctx)).dispose();
+    (await (trainer as Trainer).train(docs, labels, classes, settings, ctx)).dispose();
     const before = tf.memory().numTensors;
     for (let r = 0; r < 3; r++) {
-      const model = await trainer.train(docs, labels, classes, { ...ctx, seed: r });
-      await model.predict(docs);
+      const model = await (trainer as Trainer).train(docs, labels, classes, settings, {
+        ...ctx,
+        seed: r,
+      });
+      model.predict(docs);
       model.dispose();
     }
-    await crossValidate(docs, labels, classes, trainer, ctx, { folds: 3 });
+    await evaluateFolds(docs, labels, classes, settings, ctx, { folds: 3 });
     assert.equal(tf.memory().numTensors, before);
   });
 }
@@ -146,7 +153,10 @@ test("logreg minimises scikit-learn's objective: the penalised gradient vanishes
   // difference of the softmax's two weight columns; at the optimum
   // sum_i (p_i - y_i) x_ij + w_j = 0 for every feature j.
   const { docs, labels } = toyDocs(120, 5);
-  const model = await logregTrainer.train(docs, labels, classes, { seed: 0, embeddings: emb });
+  const model = await logregTrainer.train(docs, labels, classes, DEFAULTS.logreg, {
+    seed: 0,
+    embeddings: emb,
+  });
   const { x } = SentenceEncoder.fit('mean', docs, emb);
   const probs = await model.predict(docs);
   const network = (

@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Option, type Command } from 'commander';
+import type { Vectors } from '../api/vectors.js';
 import { EmbError } from '../errors.js';
-import type { Embeddings } from '../embeddings/embeddings.js';
 import { defaultVectorsPath } from '../embeddings/home.js';
-import { sniffFormat } from '../formats/format.js';
 import type { Encoding } from '../formats/words.js';
-import { colors as pc, progressBar } from './progress.js';
+import { colors as pc, progressBar, type Progress } from './progress.js';
 
 export interface VectorOptions {
   vectors?: string;
@@ -32,46 +30,47 @@ export function warn(message: string): void {
 }
 
 /**
- * Opens the vectors a command asked for. The default vectors are converted once to .emb and
- * memory-mapped from then on; a foreign file is read (with a progress bar) and a hint about
- * `emb convert` is printed when that took long. Readers and the converter are imported only
- * when needed, so a query on an .emb file loads no more than it uses.
+ * Opens the vectors a command asked for (library openVectors), with progress bars for the
+ * long steps: converting the default vectors the first time, and reading a foreign format,
+ * after which a hint about `emb convert` is printed when that took long.
  */
-export async function openVectors(options: VectorOptions): Promise<Embeddings> {
-  const path = options.vectors ?? defaultVectorsPath();
-  if (!options.vectors && !existsSync(path)) {
-    const { prepareDefault } = await import('../embeddings/default.js');
-    const bar = progressBar('Converting the default vectors (once)', 'bytes');
-    try {
-      prepareDefault({ onProgress: (d, t) => bar.update(d, t) });
-    } finally {
-      bar.stop();
-    }
-    warn(`wrote ${path}; later runs map it in milliseconds`);
-  }
-  if (sniffFormat(path) === 'emb') return (await import('../formats/emb.js')).readEmb(path);
-  const { readVectors } = await import('../formats/index.js');
+export async function openVectors(options: VectorOptions): Promise<Vectors> {
+  const { openVectors: open } = await import('../api/vectors.js');
+  const bars: Partial<Record<'convert' | 'read', Progress>> = {};
   const started = Date.now();
-  const bar = progressBar(`Reading ${path}`, 'bytes');
   try {
-    const { embeddings } = readVectors(path, {
+    const vectors = await open(options.vectors, {
       encoding: options.encoding,
-      onProgress: (d, t) => bar.update(d, t),
-      warn,
+      onWarning: warn,
+      onProgress: (step, done, total) => {
+        bars[step] ??= progressBar(
+          step === 'convert'
+            ? 'Converting the default vectors (once)'
+            : `Reading ${options.vectors}`,
+          'bytes',
+        );
+        bars[step].update(done, total);
+      },
     });
-    bar.stop();
-    if (Date.now() - started > 2000) {
-      warn(
-        `reading ${path} took ${((Date.now() - started) / 1000).toFixed(1)} s; "emb convert ${path} OUT.emb" once makes later runs instant`,
+    if (bars.convert) notices.push(`wrote ${vectors.path}; later runs map it in milliseconds`);
+    if (bars.read && Date.now() - started > 2000)
+      notices.push(
+        `reading ${vectors.path} took ${((Date.now() - started) / 1000).toFixed(1)} s; "emb convert ${vectors.path} OUT.emb" once makes later runs instant`,
       );
-    }
-    return embeddings;
+    return vectors;
   } finally {
-    bar.stop();
+    for (const bar of Object.values(bars)) bar.stop();
   }
 }
 
+/**
+ * Notes for the user that are printed when the command ends well (main prints them), so a
+ * failing run shows its one error line and nothing else.
+ */
+export const notices: string[] = [];
+
 export { defaultVectorsPath };
+export { positiveInt } from './parse.js';
 
 /** The words given on the command line, or else one query per non-empty line of stdin. */
 export async function* queriesFrom(
@@ -85,22 +84,16 @@ export async function* queriesFrom(
     process.stderr.write('emb: reading queries from stdin, one per line (end with Ctrl-D)\n');
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of rl) {
-    const words = line
-      .trim()
-      .split(/\s+/)
-      .filter((w) => w.length > 0);
+    const words = splitQuoted(line);
     if (words.length > 0) yield { words, text: line.trim() };
   }
 }
 
-/** A positive whole number option. */
-export function positiveInt(name: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0)
-      throw new EmbError('E_INPUT', `${name} must be a positive whole number, got "${value}"`);
-    return n;
-  };
+/** Words of a line as a shell would split them: "new york" in double quotes is one argument. */
+export function splitQuoted(line: string): string[] {
+  return [...line.matchAll(/"([^"]*)"|(\S+)/g)]
+    .map((m) => m[1] ?? m[2])
+    .filter((w) => w.trim().length > 0);
 }
 
 export function printJson(doc: unknown): void {
@@ -113,8 +106,9 @@ export function fmt(score: number): string {
 }
 
 /**
- * Runs each query of a query command: a query that fails on its own (no known word) is
- * reported and the others go on; the command then exits 2.
+ * Runs each query of a query command. From stdin, every query gets an answer in order: one
+ * that fails on its own (an unknown word) gets its error (JSON: {"query", "error"}; text: a
+ * "# query" line and an "error" line) and the others go on; the command then exits 2.
  */
 export async function forEachQuery(
   args: string[],
@@ -128,11 +122,20 @@ export async function forEachQuery(
     } catch (e) {
       if (!(e instanceof EmbError) || args.length > 0) throw e;
       failed = true;
-      if (json) printJson({ query: text, error: e.message });
+      if (json) printJson({ query: text, error: e.message, code: e.code });
+      else console.log(`# ${text}\nerror\t${e.message}`);
       process.stderr.write(`${pc.red('emb:')} ${text}: ${e.message}\n`);
     }
   }
   if (failed) process.exitCode = 2;
+}
+
+/** --skip-missing, for query commands that take several words. */
+export function addSkipMissing(cmd: Command): Command {
+  return cmd.option(
+    '--skip-missing',
+    'leave unknown words out (and say which) instead of refusing the query',
+  );
 }
 
 /** Tells the user, on stderr, which words were unknown and which came from subwords. */

@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { EmbError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { commands } from './commands/index.js';
+import { notices, warn } from './common.js';
+import { oneLine } from './print.js';
 import { colors as pc } from './progress.js';
 
 /**
@@ -22,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
   for (const name of wanted) program.addCommand((await commands[name]()).exitOverride());
   try {
     await program.parseAsync(argv, { from: 'user' });
+    // Notes about the data, only when the run got this far (a failing run shows one line).
+    for (const note of notices) warn(oneLine(note));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -34,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof EmbError) {
-      process.stderr.write(`${pc.red('emb:')} ${e.message}\n`);
+      process.stderr.write(`${pc.red('emb:')} ${oneLine(e.message)}\n`);
       return 2;
     }
     throw e;

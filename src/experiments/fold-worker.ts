@@ -4,18 +4,21 @@
  * rows' class probabilities.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { EmbError } from '../errors.js';
+import { serializeError, type SerializedError } from '../errors.js';
 import { readVectors } from '../formats/index.js';
-import { trainerFor } from '../models/registry.js';
+import type { BackendName } from '../models/tfjs/backend.js';
+import { trainModel } from '../models/registry.js';
+import type { ModelSettings } from '../models/settings.js';
 
+/** What a fold worker is started with: the settings, already validated, cross as they are. */
 export interface FoldWorkerData {
-  kind: string;
+  settings: ModelSettings;
   vectorsPath?: string;
   docs: string[][];
   labels: number[];
   classes: string[];
   seed: number;
-  options?: Record<string, unknown>;
+  backend?: BackendName;
 }
 
 export interface FoldJob {
@@ -25,29 +28,24 @@ export interface FoldJob {
 }
 
 export type FoldAnswer =
-  | { fold: number; probs: Float32Array }
-  | { fold: number; error: { message: string; code?: string } };
+  { fold: number; probs: Float32Array } | { fold: number; error: SerializedError };
 
 const data = workerData as FoldWorkerData;
-const trainer = trainerFor(data.kind);
 const embeddings = data.vectorsPath ? readVectors(data.vectorsPath).embeddings : undefined;
 
 parentPort!.on('message', async ({ fold, train, test }: FoldJob) => {
   try {
-    const model = await trainer.train(
+    const model = await trainModel(
       train.map((i) => data.docs[i]),
       train.map((i) => data.labels[i]),
       data.classes,
-      { seed: data.seed + fold, embeddings, options: data.options },
+      data.settings,
+      { seed: data.seed + fold, embeddings, backend: data.backend },
     );
-    const probs = await model.predict(test.map((i) => data.docs[i]));
+    const probs = model.predict(test.map((i) => data.docs[i]));
     model.dispose();
     parentPort!.postMessage({ fold, probs } satisfies FoldAnswer, [probs.buffer as ArrayBuffer]);
   } catch (e) {
-    const code = e instanceof EmbError ? e.code : undefined;
-    parentPort!.postMessage({
-      fold,
-      error: { message: (e as Error).message, code },
-    } satisfies FoldAnswer);
+    parentPort!.postMessage({ fold, error: serializeError(e) } satisfies FoldAnswer);
   }
 });

@@ -1,9 +1,11 @@
 import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
-import { argmaxRow, type Trainer } from '../models/model.js';
+import { argmaxRow } from '../models/model.js';
+import { trainModel } from '../models/registry.js';
+import type { ModelSettings } from '../models/settings.js';
 import { mean, std } from './metrics.js';
-import { Random } from './random.js';
-import { stratifiedSample } from './splits.js';
+import { Random } from '../random.js';
+import { stratifiedSample } from '../text/splits.js';
 
 /**
  * Learning curves: accuracy on one fixed test set against the number of training examples,
@@ -14,8 +16,7 @@ import { stratifiedSample } from './splits.js';
 export interface CurveMethod {
   /** Name in reports, e.g. "svm" or "logreg". */
   name: string;
-  trainer: Trainer;
-  options?: Record<string, unknown>;
+  settings: ModelSettings;
 }
 
 export interface LabelledTokens {
@@ -92,14 +93,13 @@ export async function learningCurves(
       for (const [k, m] of methods.entries()) {
         context.onRun?.(done, total, `${m.name} n=${size}`);
         const started = performance.now();
-        const model = await m.trainer.train(docs, labels, classes, {
+        const model = await trainModel(docs, labels, classes, m.settings, {
           seed: settings.seed + r,
           embeddings: context.embeddings,
-          options: m.options,
         });
         points[k].seconds.push((performance.now() - started) / 1000);
         try {
-          const scores = await model.predict(test.docs);
+          const scores = model.predict(test.docs);
           let correct = 0;
           test.labels.forEach((y, i) => {
             if (argmaxRow(scores, classes.length, i) === y) correct++;

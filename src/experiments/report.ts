@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { EmbError } from '../errors.js';
 import { bestOf, overtakes, type Curve } from './learning-curve.js';
 import { mean } from './metrics.js';
+import { DEFAULTS, type ModelSettings } from '../models/settings.js';
 
 /** Everything `emb compare` found, as report.json holds it. */
 export interface CompareReport {
@@ -14,9 +15,10 @@ export interface CompareReport {
     dropped: number[];
     repeats: number;
     seed: number;
-    methods: { name: string; options: Record<string, unknown> }[];
+    methods: { name: string; settings: ModelSettings }[];
     vectors: { path: string; words: number; dims: number } | null;
-    command: string;
+    /** The command line that asked, when it came from the CLI. */
+    command: string | null;
   };
   /** Share of test-set tokens without a vector (null when no method used vectors). */
   oovRate: number | null;
@@ -41,6 +43,15 @@ export function findCrossover(curves: readonly Curve[]): CompareReport['crossove
 }
 
 const pct = (x: number) => (100 * x).toFixed(1);
+
+/** The settings that differ from the model's defaults, as " {C: 0.5}", or nothing. */
+function changed(settings: ModelSettings): string {
+  const defaults = DEFAULTS[settings.model] as unknown as Record<string, unknown>;
+  const diff = Object.entries(settings).filter(
+    ([k, v]) => JSON.stringify(v) !== JSON.stringify(defaults[k]),
+  );
+  return diff.length ? ` ${JSON.stringify(Object.fromEntries(diff))}` : '';
+}
 
 /** One paragraph that answers "should I use pretrained vectors here?". */
 export function verdict(report: CompareReport): string {
@@ -120,11 +131,11 @@ export function renderMarkdown(report: CompareReport): string {
     `- test data: ${report.data.test} (${report.data.testSize} examples)`,
     `- sizes: ${s.sizes.join(', ')}${s.dropped.length ? ` (dropped, larger than the training data: ${s.dropped.join(', ')})` : ''}`,
     `- repeats per size: ${s.repeats}; seed: ${s.seed}`,
-    `- methods: ${s.methods.map((m) => `${m.name}${Object.keys(m.options).length ? ` ${JSON.stringify(m.options)}` : ''}`).join('; ')}`,
+    `- methods: ${s.methods.map((m) => `${m.name}${changed(m.settings)}`).join('; ')}`,
     `- vectors: ${s.vectors ? `${s.vectors.path} (${s.vectors.words} words x ${s.vectors.dims} dims)` : 'none'}`,
     ...(report.oovRate !== null ? [`- test tokens without a vector: ${pct(report.oovRate)}%`] : []),
     `- emb ${report.emb}, ${report.created}`,
-    `- command: \`${s.command}\``,
+    ...(s.command ? [`- command: \`${s.command}\``] : []),
     '',
   ];
   return lines.join('\n');
@@ -234,7 +245,7 @@ ${withChart}
  * Writes report.md, report.html and report.json into a temporary folder beside `dir` and
  * renames it into place when complete; an existing folder is replaced only with force.
  */
-export async function writeReport(
+export async function writeReportFiles(
   dir: string,
   report: CompareReport,
   force: boolean,

@@ -2,18 +2,20 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { EmbError } from '../errors.js';
-import { stratifiedKFold } from '../experiments/splits.js';
+import { stratifiedKFold } from '../text/splits.js';
 import { BagOfWords, type Csr } from '../features/bow.js';
-import {
-  featureKind,
-  SentenceEncoder,
-  type EncoderState,
-  type FeatureKind,
-} from '../features/sentence.js';
-import { checkTrainingData, numberOption, readOptions, type BaselineOptions } from './baseline.js';
+import { SentenceEncoder, type EncoderState } from '../features/sentence.js';
+import { checkTrainingData } from './baseline.js';
 import { loadBagOfWords, readFloats, saveBagOfWords, writeFloats } from './linear-bow-model.js';
 import { decisionValues, outputsFor, softmaxScores, trainOneVsRest } from './linear-svm.js';
-import { vectorsFor, type Model, type Trainer, type TrainContext } from './model.js';
+import {
+  vectorsFor,
+  type Model,
+  type SavedModel,
+  type Trainer,
+  type TrainContext,
+} from './model.js';
+import type { HybridSettings } from './settings.js';
 
 /**
  * The hybrid: bag-of-words and pretrained vectors in one linear SVM. Each text is its TF-IDF
@@ -25,19 +27,11 @@ import { vectorsFor, type Model, type Trainer, type TrainContext } from './model
  * choice matters little (the n-grams dominate) and gamma is 1, the search's usual choice there
  * and the cheapest fit: the search would cost seven fits on data where one takes seconds.
  *
- * Options (ctx.options): features (mean, tfidf or sif: how word vectors are averaged), C (1),
- * gamma (fixed, skips the search), gammas ([1, 2]), innerFolds (5, or 3 above 2,000
- * examples, where the estimate is steady and each fit costs more), and the baseline's ngrams,
- * minDf, loss, eps.
+ * Settings in settings.ts: gamma fixes the weight and skips the search; innerFolds defaults to
+ * 5, or 3 above 2,000 examples, where the estimate is steady and each fit costs more.
  */
 type Docs = readonly (readonly string[])[];
 
-interface HybridOptions extends BaselineOptions {
-  /** How the dense block averages word vectors (mean by default). */
-  features: FeatureKind;
-}
-
-const GAMMAS = [1, 2];
 /** Above this many training examples gamma is 1 without a search. */
 const SEARCH_LIMIT = 5000;
 
@@ -66,7 +60,7 @@ export function hybridRows(sparse: Csr, dense: Float32Array, dims: number, gamma
 }
 
 /** Both feature blocks, fitted on `docs`. */
-function fitFeatures(docs: Docs, emb: Embeddings, o: HybridOptions) {
+function fitFeatures(docs: Docs, emb: Embeddings, o: HybridSettings) {
   const { bow, x } = BagOfWords.fitTransform(docs, o, 'tfidf');
   const { encoder, x: dense } = SentenceEncoder.fit(o.features, docs, emb);
   return { bow, encoder, sparse: x, dense };
@@ -78,7 +72,7 @@ export function chooseGamma(
   labels: readonly number[],
   classes: number,
   emb: Embeddings,
-  o: HybridOptions,
+  o: HybridSettings,
   gammas: readonly number[],
   innerFolds: number,
   seed: number,
@@ -136,10 +130,11 @@ export class HybridModel implements Model {
     readonly encoder: SentenceEncoder,
     readonly gamma: number,
     readonly weights: Float32Array,
-    readonly settings: Record<string, unknown>,
+    /** Inner cross-validation accuracy of each candidate gamma (empty without a search). */
+    readonly innerAccuracies: readonly number[] = [],
   ) {}
 
-  async predict(docs: Docs): Promise<Float32Array> {
+  predict(docs: Docs): Float32Array {
     const x = hybridRows(
       this.bow.transform(docs, 'tfidf'),
       this.encoder.encode(docs).x,
@@ -150,14 +145,16 @@ export class HybridModel implements Model {
     return softmaxScores(decisionValues(x, this.weights, outputsFor(k)), docs.length, k);
   }
 
-  async save(dir: string): Promise<Record<string, unknown>> {
+  async save(dir: string): Promise<SavedModel> {
     writeFloats(join(dir, WEIGHTS), this.weights);
     writeFileSync(join(dir, FEATURES), JSON.stringify(this.encoder.state));
+    const bow = saveBagOfWords(dir, this.bow, 'tfidf');
     return {
-      ...this.settings,
       format: FORMAT,
       gamma: this.gamma,
-      ...saveBagOfWords(dir, this.bow, 'tfidf'),
+      innerAccuracies: this.innerAccuracies,
+      ...bow,
+      files: [WEIGHTS, FEATURES, ...bow.files],
     };
   }
 
@@ -168,22 +165,15 @@ const FORMAT = 'emb-hybrid-1';
 const WEIGHTS = 'weights.f32';
 const FEATURES = 'features.json';
 
-export const hybridTrainer: Trainer = {
+export const hybridTrainer: Trainer<HybridSettings> = {
   kind: 'hybrid',
   usesEmbeddings: true,
-  async train(docs, labels, classes, ctx: TrainContext): Promise<Model> {
+  async train(docs, labels, classes, o, ctx: TrainContext): Promise<Model> {
     checkTrainingData(docs, labels, classes);
     const emb = vectorsFor('hybrid', ctx);
-    const features = featureKind(ctx.options?.features ?? 'mean');
-    const o: HybridOptions = { ...readOptions(ctx.options), features };
-    const fixed = ctx.options?.gamma ?? (docs.length > SEARCH_LIMIT ? 1 : undefined);
-    const gammas =
-      fixed !== undefined
-        ? [numberOption(fixed, 1)]
-        : ((ctx.options?.gammas as number[] | undefined) ?? GAMMAS);
-    if (!gammas.every((g) => g > 0 && Number.isFinite(g)))
-      throw new EmbError('E_INPUT', `gamma must be a positive number, got ${gammas.join(', ')}`);
-    const innerFolds = numberOption(ctx.options?.innerFolds, docs.length > 2000 ? 3 : 5);
+    const fixed = o.gamma ?? (docs.length > SEARCH_LIMIT ? 1 : undefined);
+    const gammas = fixed !== undefined ? [fixed] : o.gammas;
+    const innerFolds = o.innerFolds ?? (docs.length > 2000 ? 3 : 5);
     const chosen = chooseGamma(docs, labels, classes.length, emb, o, gammas, innerFolds, ctx.seed);
     const f = fitFeatures(docs, emb, o);
     const weights = trainOneVsRest(
@@ -194,13 +184,7 @@ export const hybridTrainer: Trainer = {
       ctx.seed,
     );
     ctx.onProgress?.(1, 1);
-    return new HybridModel(classes, f.bow, f.encoder, chosen.gamma, weights, {
-      C: o.C,
-      loss: o.loss,
-      features,
-      gammas,
-      innerAccuracies: chosen.accuracies,
-    });
+    return new HybridModel(classes, f.bow, f.encoder, chosen.gamma, weights, chosen.accuracies);
   },
   async load(dir, saved, classes, ctx) {
     if (saved.format !== FORMAT)
@@ -226,12 +210,6 @@ export const hybridTrainer: Trainer = {
         'E_MODEL',
         `${dir}: expected ${expected} weights, found ${weights.length}`,
       );
-    const settings = {
-      C: saved.C,
-      loss: saved.loss,
-      features: saved.features,
-      gammas: saved.gammas,
-    };
-    return new HybridModel(classes, bow, encoder, Number(saved.gamma), weights, settings);
+    return new HybridModel(classes, bow, encoder, Number(saved.gamma), weights);
   },
 };

@@ -4,7 +4,7 @@ import { writeFileAtomically } from '../atomic.js';
 import { EmbError } from '../errors.js';
 import { BagOfWords, type Weighting } from '../features/bow.js';
 import { decisionValues, outputsFor, softmaxScores } from './linear-svm.js';
-import type { Model, ModelKind } from './model.js';
+import type { Model, ModelKind, SavedModel } from './model.js';
 
 /**
  * A trained bag-of-words linear classifier (TF-IDF SVM or NBSVM, whose ratio is folded into its
@@ -20,8 +20,6 @@ export class LinearBowModel implements Model {
     readonly bow: BagOfWords,
     readonly weighting: Weighting,
     readonly weights: Float32Array,
-    /** What save() records besides the files (training settings, for provenance). */
-    readonly settings: Record<string, unknown> = {},
   ) {
     const expected = outputsFor(classes.length) * (bow.size + 1);
     if (weights.length !== expected) {
@@ -33,18 +31,19 @@ export class LinearBowModel implements Model {
   }
 
   /** Softmax of the SVM decision values: ranks classes like the SVM, but is not calibrated. */
-  async predict(docs: readonly (readonly string[])[]): Promise<Float32Array> {
+  predict(docs: readonly (readonly string[])[]): Float32Array {
     const x = this.bow.transform(docs, this.weighting);
     const k = this.classes.length;
     return softmaxScores(decisionValues(x, this.weights, outputsFor(k)), docs.length, k);
   }
 
-  async save(dir: string): Promise<Record<string, unknown>> {
+  async save(dir: string): Promise<SavedModel> {
     writeFloats(join(dir, WEIGHTS), this.weights);
+    const bow = saveBagOfWords(dir, this.bow, this.weighting);
     return {
-      ...this.settings,
       format: FORMAT,
-      ...saveBagOfWords(dir, this.bow, this.weighting),
+      ...bow,
+      files: [WEIGHTS, ...bow.files],
       outputs: outputsFor(this.classes.length),
     };
   }
@@ -64,17 +63,7 @@ export class LinearBowModel implements Model {
       );
     }
     const { bow, weighting } = loadBagOfWords(dir, saved);
-    const settings = { ...saved };
-    for (const key of ['format', 'weighting', 'ngrams', 'minDf', 'terms', 'outputs'])
-      delete settings[key];
-    return new LinearBowModel(
-      kind,
-      classes,
-      bow,
-      weighting,
-      readFloats(join(dir, WEIGHTS)),
-      settings,
-    );
+    return new LinearBowModel(kind, classes, bow, weighting, readFloats(join(dir, WEIGHTS)));
   }
 }
 
@@ -87,15 +76,17 @@ const IDF = 'idf.f32';
  * Writes a fitted vocabulary as vocabulary.json (terms in column order) and, for TF-IDF,
  * idf.f32; returns the settings that loadBagOfWords needs back.
  */
-export function saveBagOfWords(
-  dir: string,
-  bow: BagOfWords,
-  weighting: Weighting,
-): Record<string, unknown> {
+export function saveBagOfWords(dir: string, bow: BagOfWords, weighting: Weighting): SavedModel {
   const vocabulary = JSON.stringify(bow.terms);
   writeFileAtomically(join(dir, VOCABULARY), (fd) => writeSync(fd, vocabulary));
   if (weighting === 'tfidf') writeFloats(join(dir, IDF), bow.idf);
-  return { weighting, ngrams: [...bow.options.ngrams], minDf: bow.options.minDf, terms: bow.size };
+  return {
+    weighting,
+    ngrams: [...bow.options.ngrams],
+    minDf: bow.options.minDf,
+    terms: bow.size,
+    files: weighting === 'tfidf' ? [VOCABULARY, IDF] : [VOCABULARY],
+  };
 }
 
 export function loadBagOfWords(

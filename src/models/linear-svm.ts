@@ -1,5 +1,5 @@
 import { EmbError } from '../errors.js';
-import { Random } from '../experiments/random.js';
+import { Random } from '../random.js';
 import type { Csr } from '../features/bow.js';
 
 /**

@@ -1,20 +1,31 @@
 /**
  * A saved model folder: emb's metadata (model.json) next to the files the model itself wrote.
  * Written into a temporary sibling folder and renamed into place, so a failed or interrupted
- * training never leaves a half-written model; read back with checks on version, completeness
- * and the vectors it was trained with.
+ * training never leaves a half-written model. Read back through a schema check of every field
+ * (a folder from elsewhere, edited or cut short, is an E_MODEL error, never a crash) and of
+ * every listed file's size.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { writeFileAtomically } from '../atomic.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { fnv1a } from '../embeddings/vocabulary.js';
 import { EmbError } from '../errors.js';
 import { VERSION } from '../version.js';
-import type { Model, ModelKind } from './model.js';
+import type { Model } from './model.js';
+import { modelSettings, type ModelSettings } from './settings.js';
 
 export const META_FILE = 'model.json';
 export const FORMAT = 'emb-model';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 export interface VectorsInfo {
   path: string;
@@ -23,18 +34,27 @@ export interface VectorsInfo {
   fingerprint: string;
 }
 
+/** A tokenizer as model.json names it; a model is only ever fed the tokens it was trained on. */
+export interface TokenizerInfo {
+  name: string;
+  version: number;
+}
+
 export interface ModelMeta {
   format: typeof FORMAT;
   formatVersion: number;
   embVersion: string;
   created: string;
-  kind: ModelKind;
+  settings: ModelSettings;
   labels: string[];
-  tokenizer: string;
-  features?: string;
-  vectors?: VectorsInfo;
+  tokenizer: TokenizerInfo;
+  /** The vectors a model that uses them was trained with; null for bag-of-words models. */
+  vectors: VectorsInfo | null;
+  /** How the model did when it was trained (the evaluation of `emb train`). */
   metrics: Record<string, unknown>;
-  /** What Model.save returned (its files and settings). */
+  /** Every file the model wrote, with its size in bytes. */
+  files: Record<string, number>;
+  /** What Model.save returned: what the model needs to load itself. */
   saved: Record<string, unknown>;
 }
 
@@ -64,7 +84,7 @@ export function vectorsInfo(emb: Embeddings, path: string): VectorsInfo {
 export async function saveModelDir(
   dir: string,
   model: Model,
-  meta: Omit<ModelMeta, 'format' | 'formatVersion' | 'embVersion' | 'created' | 'saved'>,
+  meta: Pick<ModelMeta, 'settings' | 'labels' | 'tokenizer' | 'vectors' | 'metrics'>,
 ): Promise<void> {
   if (existsSync(dir) && !existsSync(join(dir, META_FILE))) {
     throw new EmbError(
@@ -77,16 +97,20 @@ export async function saveModelDir(
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   try {
-    const saved = await model.save(tmp);
+    const { files: written, ...saved } = await model.save(tmp);
+    const files: Record<string, number> = {};
+    for (const f of written) files[f] = statSync(join(tmp, f)).size;
     const full: ModelMeta = {
       format: FORMAT,
       formatVersion: FORMAT_VERSION,
       embVersion: VERSION,
       created: new Date().toISOString(),
       ...meta,
+      files,
       saved,
     };
-    writeFileSync(join(tmp, META_FILE), JSON.stringify(full, null, 2) + '\n');
+    const json = JSON.stringify(full, null, 2) + '\n';
+    writeFileAtomically(join(tmp, META_FILE), (fd) => writeSync(fd, json));
     if (existsSync(dir)) {
       const old = `${tmp}.old`;
       renameSync(dir, old);
@@ -101,7 +125,7 @@ export async function saveModelDir(
   }
 }
 
-/** Reads and checks model.json and that every file it lists is there. */
+/** Reads model.json, checks every field against the schema, and every listed file's size. */
 export function readModelMeta(dir: string): ModelMeta {
   const path = join(dir, META_FILE);
   if (!existsSync(dir)) throw new EmbError('E_MODEL', `${dir}: no such model folder`);
@@ -110,31 +134,96 @@ export function readModelMeta(dir: string): ModelMeta {
       'E_MODEL',
       `${dir}: not a complete emb model folder (no ${META_FILE}); train one with "emb train"`,
     );
-  let meta: ModelMeta;
+  let raw: unknown;
   try {
-    meta = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new EmbError('E_MODEL', `${path}: not valid JSON (${(e as Error).message})`);
+    throw new EmbError('E_MODEL', `${path}: not valid JSON (${(e as Error).message})`, {
+      cause: e,
+    });
   }
-  if (meta.format !== FORMAT)
-    throw new EmbError(
-      'E_MODEL',
-      `${path}: expected format "${FORMAT}", got "${String(meta.format)}"`,
-    );
-  if (meta.formatVersion !== FORMAT_VERSION) {
+  const meta = checkMeta(raw, path);
+  for (const [file, size] of Object.entries(meta.files)) {
+    const at = join(dir, file);
+    let found: number;
+    try {
+      found = statSync(at).size;
+    } catch {
+      throw new EmbError(
+        'E_MODEL',
+        `${dir}: incomplete model folder, missing ${file}; train it again`,
+      );
+    }
+    if (found !== size)
+      throw new EmbError(
+        'E_MODEL',
+        `${at}: expected ${size} bytes as ${META_FILE} records, found ${found}; the model folder is damaged, train it again`,
+      );
+  }
+  return meta;
+}
+
+function checkMeta(raw: unknown, path: string): ModelMeta {
+  const bad = (field: string, expected: string): never => {
+    throw new EmbError('E_MODEL', `${path}: field "${field}": expected ${expected}`);
+  };
+  if (!isObject(raw)) return bad('(top level)', 'a JSON object');
+  if (raw.format !== FORMAT) bad('format', `"${FORMAT}"`);
+  if (raw.formatVersion !== FORMAT_VERSION) {
     throw new EmbError(
       'E_VERSION',
-      `${path}: model format version ${meta.formatVersion}, this emb (${VERSION}) reads version ${FORMAT_VERSION}; retrain it with this emb`,
+      `${path}: model format version ${JSON.stringify(raw.formatVersion)}, this emb (${VERSION}) reads version ${FORMAT_VERSION}; retrain it with this emb`,
     );
   }
-  const files = (meta.saved?.files as string[] | undefined) ?? [];
-  const missing = files.filter((f) => !existsSync(join(dir, f)));
-  if (missing.length)
-    throw new EmbError(
-      'E_MODEL',
-      `${dir}: incomplete model folder, missing ${missing.join(', ')}; train it again`,
-    );
-  return meta;
+  let settings: ModelSettings;
+  try {
+    settings = modelSettings(raw.settings);
+  } catch (e) {
+    throw new EmbError('E_MODEL', `${path}: ${(e as Error).message}`, { cause: e });
+  }
+  const labels = raw.labels;
+  if (
+    !Array.isArray(labels) ||
+    labels.length < 2 ||
+    !labels.every((l) => typeof l === 'string') ||
+    new Set(labels).size !== labels.length
+  )
+    bad('labels', 'a list of at least two distinct strings');
+  const tokenizer = raw.tokenizer;
+  if (!isObject(tokenizer) || typeof tokenizer.name !== 'string' || !isWhole(tokenizer.version))
+    bad('tokenizer', '{ "name": string, "version": number }');
+  const vectors = raw.vectors;
+  if (
+    vectors !== null &&
+    (!isObject(vectors) ||
+      typeof vectors.path !== 'string' ||
+      !isWhole(vectors.words) ||
+      !isWhole(vectors.dims) ||
+      typeof vectors.fingerprint !== 'string')
+  )
+    bad('vectors', 'null or { "path", "words", "dims", "fingerprint" }');
+  const files = raw.files;
+  if (
+    !isObject(files) ||
+    !Object.entries(files).every(([name, size]) => isPlainFileName(name) && isWhole(size))
+  )
+    bad('files', 'an object of plain file names and their sizes in bytes');
+  if (!isObject(raw.saved)) bad('saved', 'an object');
+  if (!isObject(raw.metrics)) bad('metrics', 'an object');
+  return { ...(raw as unknown as ModelMeta), settings };
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isWhole(x: unknown): x is number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= 0;
+}
+
+/** A file inside the folder: no path separators, no "..", nothing hidden. */
+function isPlainFileName(name: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) && !name.includes('..');
 }
 
 /** Refuses vectors other than those the model was trained with. */

@@ -1,20 +1,24 @@
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { EmbError } from '../errors.js';
+import type { BackendName } from './tfjs/backend.js';
+import type { ModelKind, ModelSettings } from './settings.js';
+
+export type { ModelKind } from './settings.js';
 
 /**
- * What every classifier in emb looks like, bag-of-words or transfer, so that `emb train`,
- * `emb predict`, cross-validation and `emb compare` treat them alike. Documents arrive as
- * tokens from text/tokenize.ts; labels are class ids 0..C-1 into `classes`.
+ * What every classifier in emb looks like, bag-of-words or transfer, so that training,
+ * prediction, cross-validation and learning curves treat them alike. Documents arrive as
+ * tokens; labels are class ids 0..C-1 into `classes`.
  */
-export type ModelKind = 'logreg' | 'mlp' | 'svm' | 'nbsvm' | 'hybrid';
+export type Docs = readonly (readonly string[])[];
 
 export interface TrainContext {
   /** Seed for everything random in training (initialisation, shuffles, inner splits). */
   seed: number;
   /** The pretrained vectors, for models that use them. */
   embeddings?: Embeddings;
-  /** Method-specific settings (C, ngrams, minDf, features, hidden, epochs, ...). */
-  options?: Record<string, unknown>;
+  /** TensorFlow.js backend for the transfer models (a run-time choice, not a setting). */
+  backend?: BackendName;
   /** Progress within one training run (epochs, iterations). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -26,21 +30,27 @@ export interface Model {
    * Class probabilities, n x C row-major. Linear SVMs have no probabilities: they return a
    * softmax of their decision values, which ranks classes the same way.
    */
-  predict(docs: readonly (readonly string[])[]): Promise<Float32Array>;
-  /** Writes the model's files into `dir` (which exists); returns what model.json records. */
-  save(dir: string): Promise<Record<string, unknown>>;
+  predict(docs: Docs): Float32Array;
+  /**
+   * Writes the model's files into `dir` (which exists); returns what load() needs back, with
+   * the names of the files written (model.json records their sizes).
+   */
+  save(dir: string): Promise<SavedModel>;
   /** Releases resources (TensorFlow.js tensors). */
   dispose(): void;
 }
 
-export interface Trainer {
-  readonly kind: ModelKind;
+export type SavedModel = { files: string[] } & Record<string, unknown>;
+
+export interface Trainer<S extends ModelSettings = ModelSettings> {
+  readonly kind: S['model'];
   /** Whether the method needs pretrained vectors. */
   readonly usesEmbeddings: boolean;
   train(
-    docs: readonly (readonly string[])[],
+    docs: Docs,
     labels: readonly number[],
     classes: readonly string[],
+    settings: S,
     ctx: TrainContext,
   ): Promise<Model>;
   /** Reopens a model that save() wrote, given what it returned. */
@@ -48,7 +58,7 @@ export interface Trainer {
     dir: string,
     saved: Record<string, unknown>,
     classes: readonly string[],
-    ctx: { embeddings?: Embeddings },
+    ctx: { embeddings?: Embeddings; backend?: BackendName },
   ): Promise<Model>;
 }
 

@@ -1,28 +1,30 @@
 /** Which Trainer implements each model kind. */
-import { EmbError } from '../errors.js';
-import type { ModelKind, Trainer } from './model.js';
+import type { Docs, Model, Trainer, TrainContext } from './model.js';
 import { nbsvmTrainer, svmTrainer } from './baseline.js';
 import { hybridTrainer } from './hybrid.js';
+import type { ModelKind, ModelSettings, SettingsOf } from './settings.js';
 import { logregTrainer, mlpTrainer } from './transfer.js';
 
-const trainers: Partial<Record<ModelKind, Trainer>> = {
-  logreg: logregTrainer,
-  mlp: mlpTrainer,
+const TRAINERS: { [K in ModelKind]: Trainer<SettingsOf<K>> } = {
   svm: svmTrainer,
   nbsvm: nbsvmTrainer,
+  logreg: logregTrainer,
+  mlp: mlpTrainer,
   hybrid: hybridTrainer,
 };
 
-export function trainerFor(kind: string): Trainer {
-  const t = trainers[kind as ModelKind];
-  if (!t)
-    throw new EmbError(
-      'E_INPUT',
-      `unknown model "${kind}"; expected one of ${modelKinds().join(', ')}`,
-    );
-  return t;
+/** The trainer of a kind that settings.ts validated (kinds are a closed list there). */
+export function trainerFor<K extends ModelKind>(kind: K): Trainer<SettingsOf<K>> {
+  return TRAINERS[kind] as Trainer<SettingsOf<K>>;
 }
 
-export function modelKinds(): ModelKind[] {
-  return Object.keys(trainers) as ModelKind[];
+/** Trains the model the settings name. */
+export function trainModel(
+  docs: Docs,
+  labels: readonly number[],
+  classes: readonly string[],
+  settings: ModelSettings,
+  ctx: TrainContext,
+): Promise<Model> {
+  return trainerFor(settings.model).train(docs, labels, classes, settings, ctx);
 }

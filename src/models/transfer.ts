@@ -14,68 +14,17 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { EmbError } from '../errors.js';
-import { stratifiedHoldout } from '../experiments/splits.js';
-import { Random } from '../experiments/random.js';
-import {
-  featureKind,
-  SentenceEncoder,
-  type EncoderState,
-  type FeatureKind,
-} from '../features/sentence.js';
+import { stratifiedHoldout } from '../text/splits.js';
+import { Random } from '../random.js';
+import { SentenceEncoder, type EncoderState } from '../features/sentence.js';
 import { lbfgs } from './lbfgs.js';
-import {
-  vectorsFor,
-  type Model,
-  type ModelKind,
-  type TrainContext,
-  type Trainer,
-} from './model.js';
+import { vectorsFor, type Model, type SavedModel, type ModelKind, type Trainer } from './model.js';
+import type { LogregSettings, MlpSettings } from './settings.js';
 import { tensorflow, type BackendName, type Tf } from './tfjs/backend.js';
 import { loadNetwork, saveNetwork } from './tfjs/io.js';
 
 type Docs = readonly (readonly string[])[];
 const FEATURES_FILE = 'features.json';
-
-/** Settings read from TrainContext.options, with scikit-learn's defaults where they apply. */
-export interface TransferOptions {
-  features: FeatureKind;
-  backend: BackendName;
-  /** logreg: inverse regularisation strength, as scikit-learn's C. */
-  C: number;
-  /** mlp */
-  hidden: number;
-  dropout: number;
-  learningRate: number;
-  batchSize: number;
-  maxEpochs: number;
-  /** Epochs without improvement of validation accuracy before stopping. */
-  patience: number;
-  validationFraction: number;
-  /** L2 penalty on the mlp's weights (scikit-learn's alpha). */
-  alpha: number;
-}
-
-export const TRANSFER_DEFAULTS: TransferOptions = {
-  features: 'mean',
-  backend: 'auto',
-  C: 1,
-  hidden: 256,
-  dropout: 0.2,
-  // scikit-learn uses batches of 200 at 1e-3 and a patience of 10. Fewer, larger steps at a
-  // higher rate, stopping after 3 epochs without progress (the best epoch's weights are kept),
-  // reach the same accuracy in less time (measurements in bench/README.md).
-  learningRate: 3e-3,
-  batchSize: 512,
-  maxEpochs: 200,
-  patience: 3,
-  validationFraction: 0.1,
-  alpha: 1e-4,
-};
-
-function settings(ctx: TrainContext | undefined): TransferOptions {
-  const o = { ...TRANSFER_DEFAULTS, ...(ctx?.options as Partial<TransferOptions> | undefined) };
-  return { ...o, features: featureKind(o.features) };
-}
 
 /** A fitted encoder plus a network that maps its sentence vectors to class probabilities. */
 class TransferModel implements Model {
@@ -88,7 +37,7 @@ class TransferModel implements Model {
     private readonly info: Record<string, unknown>,
   ) {}
 
-  async predict(docs: Docs): Promise<Float32Array> {
+  predict(docs: Docs): Float32Array {
     if (docs.length === 0) return new Float32Array(0);
     const { x } = this.encoder.encode(docs);
     const tf = this.tf;
@@ -100,12 +49,13 @@ class TransferModel implements Model {
           batchSize,
         }) as Tensor,
     );
-    const out = (await probs.data()) as Float32Array;
+    // dataSync: every backend emb uses (wasm, cpu, tfjs-node) computes on the CPU.
+    const out = probs.dataSync() as Float32Array;
     probs.dispose();
     return out;
   }
 
-  async save(dir: string): Promise<Record<string, unknown>> {
+  async save(dir: string): Promise<SavedModel> {
     writeFileSync(join(dir, FEATURES_FILE), JSON.stringify(this.encoder.state));
     const files = [FEATURES_FILE, ...(await saveNetwork(this.tf, this.network, dir))];
     return { ...this.info, files };
@@ -150,7 +100,7 @@ async function loadTransfer(
   dir: string,
   saved: Record<string, unknown>,
   classes: readonly string[],
-  ctx: { embeddings?: Embeddings },
+  ctx: { embeddings?: Embeddings; backend?: BackendName },
 ): Promise<Model> {
   let state: EncoderState;
   try {
@@ -161,7 +111,7 @@ async function loadTransfer(
       `${dir}: ${FEATURES_FILE} is missing or unreadable (${(e as Error).message})`,
     );
   }
-  const tf = await tensorflow((saved.backend as BackendName | undefined) ?? 'auto');
+  const tf = await tensorflow(ctx.backend ?? 'auto');
   const encoder = SentenceEncoder.restore(state, vectorsFor(kind, ctx));
   return new TransferModel(kind, classes, encoder, await loadNetwork(tf, dir), tf, saved);
 }
@@ -172,13 +122,12 @@ function oneHot(labels: readonly number[], classes: number): Float32Array {
   return y;
 }
 
-export const logregTrainer: Trainer = {
+export const logregTrainer: Trainer<LogregSettings> = {
   kind: 'logreg',
   usesEmbeddings: true,
 
-  async train(docs, labels, classes, ctx) {
-    const o = settings(ctx);
-    const tf = await tensorflow(o.backend);
+  async train(docs, labels, classes, o, ctx) {
+    const tf = await tensorflow(ctx.backend);
     const { encoder, x } = SentenceEncoder.fit(o.features, docs, vectorsFor('logreg', ctx));
     const n = docs.length;
     const d = encoder.dims;
@@ -227,8 +176,6 @@ export const logregTrainer: Trainer = {
     tf.dispose(weights);
     ctx.onProgress?.(1, 1);
     return new TransferModel('logreg', classes, encoder, net, tf, {
-      features: o.features,
-      C: o.C,
       iterations: result.iterations,
       backend: tf.getBackend(),
     });
@@ -265,13 +212,12 @@ function dropoutMasks(keep: number, seed: number): (mask: Float32Array) => void 
 
 let variableCounter = 0;
 
-export const mlpTrainer: Trainer = {
+export const mlpTrainer: Trainer<MlpSettings> = {
   kind: 'mlp',
   usesEmbeddings: true,
 
-  async train(docs, labels, classes, ctx) {
-    const o = settings(ctx);
-    const tf = await tensorflow(o.backend);
+  async train(docs, labels, classes, o, ctx) {
+    const tf = await tensorflow(ctx.backend);
     const rng = new Random(ctx.seed);
     const { encoder, x } = SentenceEncoder.fit(o.features, docs, vectorsFor('mlp', ctx));
     const d = encoder.dims;
@@ -416,9 +362,6 @@ export const mlpTrainer: Trainer = {
       tf.dispose(layerWeights);
       ctx.onProgress?.(o.maxEpochs, o.maxEpochs);
       const info = {
-        features: o.features,
-        hidden: h,
-        dropout: o.dropout,
         epochs,
         validationAccuracy: Xval ? best : null,
         backend: tf.getBackend(),

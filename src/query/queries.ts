@@ -1,6 +1,7 @@
 import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { dot, products, unit } from '../embeddings/kernels.js';
+import type { Term } from './expression.js';
 import { suggest } from './suggest.js';
 import { nearest, topK } from './topk.js';
 
@@ -58,22 +59,40 @@ export function subwordWords(resolution: Resolution): string[] {
   return resolution.found.filter((f) => f.fromSubwords).map((f) => f.word);
 }
 
-/** Throws the "nothing left to query" error, naming the unknown words and close spellings. */
-export function noWordsLeft(resolution: Resolution, what = 'query'): never {
+/** The unknown words with their close spellings: "kign" (did you mean "king"?). */
+function describeMissing(resolution: Resolution): string {
   const parts = resolution.missing.map((w) => {
     const s = resolution.suggestions[w];
     return s?.length ? `"${w}" (did you mean ${s.map((x) => `"${x}"`).join(', ')}?)` : `"${w}"`;
   });
+  return parts.join(', ') || '(no words given)';
+}
+
+/** Throws the "nothing left to query" error, naming the unknown words and close spellings. */
+export function noWordsLeft(resolution: Resolution, what = 'query'): never {
   throw new EmbError(
     'E_OOV',
-    `nothing to ${what}: not in the vocabulary: ${parts.join(', ') || '(no words given)'}`,
+    `nothing to ${what}: not in the vocabulary: ${describeMissing(resolution)}`,
   );
 }
 
-export interface Term {
-  word: string;
-  weight: 1 | -1;
+/**
+ * What happens to unknown words, the same for the API and the CLI: "error" (the default of
+ * both) refuses a query with an unknown word, since answering without it answers a different
+ * question; "skip" leaves unknown words out, reports them in `missing`, and fails only when no
+ * known word is left.
+ */
+export type MissingWords = 'error' | 'skip';
+
+export function checkMissing(resolution: Resolution, missing: MissingWords): void {
+  if (missing === 'error' && resolution.missing.length > 0)
+    throw new EmbError(
+      'E_OOV',
+      `not in the vocabulary: ${describeMissing(resolution)}; leave unknown words out with --skip-missing (skipMissing: true)`,
+    );
 }
+
+export { parseExpression, phraseWords, type Term } from './expression.js';
 
 export interface QueryResult {
   results: Neighbour[];
@@ -96,12 +115,13 @@ function finish(
   };
 }
 
-/** The terms' words looked up; an error when none is known. */
-function resolveTerms(emb: Embeddings, terms: readonly Term[]): Resolution {
+/** The terms' words looked up; an error when none is known (or any is not, with "error"). */
+function resolveTerms(emb: Embeddings, terms: readonly Term[], missing: MissingWords): Resolution {
   const r = resolve(
     emb,
     terms.map((t) => t.word),
   );
+  checkMissing(r, missing);
   if (r.found.length === 0) noWordsLeft(r);
   return r;
 }
@@ -115,8 +135,9 @@ export function cosAdd(
   terms: readonly Term[],
   k = 10,
   restrict = emb.rows,
+  missing: MissingWords = 'skip',
 ): QueryResult {
-  const r = resolveTerms(emb, terms);
+  const r = resolveTerms(emb, terms, missing);
   const mean = new Float32Array(emb.dims);
   for (const f of r.found) {
     const w = terms[f.index].weight;
@@ -136,8 +157,9 @@ export function cosMul(
   terms: readonly Term[],
   k = 10,
   restrict = emb.rows,
+  missing: MissingWords = 'skip',
 ): QueryResult {
-  const r = resolveTerms(emb, terms);
+  const r = resolveTerms(emb, terms, missing);
   const positive = r.found.filter((f) => terms[f.index].weight === 1);
   if (positive.length === 0)
     throw new EmbError('E_OOV', 'nothing to query: 3CosMul needs at least one known positive word');
@@ -173,7 +195,7 @@ export function similarity(
   b: string,
 ): { score: number; resolution: Resolution } {
   const r = resolve(emb, [a, b]);
-  if (r.found.length < 2) noWordsLeft(r, 'compare');
+  checkMissing(r, 'error');
   return { score: dot(r.found[0].unit, r.found[1].unit), resolution: r };
 }
 
@@ -184,9 +206,17 @@ export function similarity(
 export function doesntMatch(
   emb: Embeddings,
   words: readonly string[],
+  missing: MissingWords = 'skip',
 ): { word: string; resolution: Resolution } {
   const r = resolve(emb, words);
-  if (r.found.length === 0) noWordsLeft(r, 'compare');
+  checkMissing(r, missing);
+  if (r.found.length < 2) {
+    if (r.found.length === 0) noWordsLeft(r, 'compare');
+    throw new EmbError(
+      'E_INPUT',
+      `doesnt-match needs at least two known words to compare, got ${r.found.length === 1 ? `only "${r.found[0].word}"` : 'none'}${r.missing.length ? ` (not in the vocabulary: ${describeMissing(r)})` : ''}`,
+    );
+  }
   const mean = new Float32Array(emb.dims);
   for (const f of r.found) for (let j = 0; j < emb.dims; j++) mean[j] += f.unit[j];
   const centre = unit(mean);
@@ -200,47 +230,4 @@ export function doesntMatch(
     }
   }
   return { word: worst.word, resolution: r };
-}
-
-/**
- * Parses "king - man + woman" (any number of terms; "+" may be left out), or three bare words
- * "a b c" read as in analogy test sets: a is to b as c is to ?, that is b - a + c.
- */
-export function parseExpression(tokens: readonly string[]): Term[] {
-  const parts = tokens.flatMap((t) => t.split(/\s+/)).filter((t) => t.length > 0);
-  const hasOperator = parts.some((p) => p === '+' || p === '-' || /^[+-]\S/.test(p));
-  if (!hasOperator) {
-    if (parts.length === 3) {
-      return [
-        { word: parts[1], weight: 1 },
-        { word: parts[0], weight: -1 },
-        { word: parts[2], weight: 1 },
-      ];
-    }
-    if (parts.length === 0)
-      throw new EmbError('E_INPUT', 'an analogy needs words, e.g. "king - man + woman"');
-    return parts.map((word) => ({ word, weight: 1 }));
-  }
-  const terms: Term[] = [];
-  let sign: 1 | -1 = 1;
-  let pending = false;
-  for (const p of parts) {
-    if (p === '+' || p === '-') {
-      if (pending) throw new EmbError('E_INPUT', `two operators in a row in "${parts.join(' ')}"`);
-      sign = p === '-' ? -1 : 1;
-      pending = true;
-      continue;
-    }
-    let word = p;
-    if (/^[+-]\S/.test(p)) {
-      sign = p[0] === '-' ? -1 : 1;
-      word = p.slice(1);
-    }
-    terms.push({ word, weight: sign });
-    sign = 1;
-    pending = false;
-  }
-  if (pending)
-    throw new EmbError('E_INPUT', `the expression "${parts.join(' ')}" ends with an operator`);
-  return terms;
 }

@@ -9,7 +9,11 @@ import { fromLabelled, type Dataset } from '../../src/text/dataset.js';
 export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
 export const DATA = `${SHARED}data/`;
 export const FIXTURES = `${SHARED}fixtures/`;
-export const hasSharedData = existsSync(DATA);
+// The tests pin emb to the reference data; without it they fail, they never skip.
+if (!existsSync(DATA) || !existsSync(FIXTURES))
+  throw new Error(
+    `the public benchmark sets and fixtures are expected in ${SHARED} (data/ and fixtures/); see README.md`,
+  );
 
 function lines(path: string, encoding: 'latin1' | 'utf8'): string[] {
   const text = readFileSync(path).toString(encoding);

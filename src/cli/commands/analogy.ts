@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { cosAdd, cosMul, parseExpression } from '../../query/queries.js';
 import {
+  addSkipMissing,
   addVectorOptions,
   fmt,
   forEachQuery,
@@ -11,45 +11,59 @@ import {
   type VectorOptions,
 } from '../common.js';
 
+interface AnalogyOptions extends VectorOptions {
+  top: number;
+  json?: boolean;
+  method: '3cosadd' | '3cosmul';
+  skipMissing?: boolean;
+}
+
 export function analogyCommand(): Command {
-  return addVectorOptions(
-    new Command('analogy')
-      .description('vector arithmetic: "king - man + woman" finds the words closest to the result')
-      .argument(
-        '[expression...]',
-        'words joined by + and -, or "a b c" (a is to b as c is to ?); none: one per line from stdin',
+  const cmd = new Command('analogy')
+    .description('vector arithmetic: "king - man + woman" finds the words closest to the result')
+    .argument(
+      '[expression...]',
+      'words joined by + and -, or "a b c" (a is to b as c is to ?); none: one per line from stdin',
+    )
+    .option('--top <n>', 'how many answers', positiveInt('--top'), 10)
+    .addOption(
+      new Option(
+        '--method <name>',
+        '3cosadd (offset, gensim most_similar) or 3cosmul (Levy & Goldberg)',
       )
-      .option('--top <n>', 'how many answers', positiveInt('--top'), 10)
-      .addOption(
-        new Option(
-          '--method <name>',
-          '3cosadd (offset, gensim most_similar) or 3cosmul (Levy & Goldberg)',
-        )
-          .choices(['3cosadd', '3cosmul'])
-          .default('3cosadd'),
-      )
-      .option('--json', 'one JSON document per query on stdout')
-      .allowUnknownOption()
-      .addHelpText(
-        'after',
-        '\nExamples:\n  emb analogy king - man + woman\n  emb analogy paris - france + germany --method 3cosmul\n  echo "man king woman" | emb analogy --json',
-      ),
-  ).action(
-    async (
-      expression: string[],
-      opts: VectorOptions & { top: number; json?: boolean; method: string },
-    ) => {
-      const emb = await openVectors(opts);
-      const solve = opts.method === '3cosmul' ? cosMul : cosAdd;
-      await forEachQuery(expression, !!opts.json, (ws, text) => {
-        const r = solve(emb, parseExpression(ws), opts.top);
+        .choices(['3cosadd', '3cosmul'])
+        .default('3cosadd'),
+    )
+    .option('--json', 'one JSON document per query on stdout')
+    .allowUnknownOption()
+    .addHelpText(
+      'after',
+      `
+An unknown word is an error (with close spellings) unless --skip-missing. Words between two
+operators form a phrase: the vectors' phrase token if they have one ("new york" -> new_york),
+else each word on its own.
+
+Examples:
+  emb analogy king - man + woman
+  emb analogy king-man+woman --top 3
+  emb analogy paris - france + germany --method 3cosmul
+  echo "man king woman" | emb analogy --json`,
+    );
+  return addSkipMissing(addVectorOptions(cmd)).action(
+    async (expression: string[], opts: AnalogyOptions) => {
+      const vectors = await openVectors(opts);
+      await forEachQuery(expression, !!opts.json, (words, text) => {
+        const r = vectors.analogy(words, opts);
         if (opts.json)
-          printJson({ query: text, results: r.results, missing: r.missing, subwords: r.subwords });
-        else {
-          reportWords(r.missing, r.suggestions, r.subwords);
-          if (expression.length === 0) console.log(`# ${text}`);
-          for (const n of r.results) console.log(`${n.word}\t${fmt(n.score)}`);
-        }
+          return printJson({
+            query: text,
+            results: r.results,
+            missing: r.missing,
+            subwords: r.subwords,
+          });
+        reportWords(r.missing, r.suggestions, r.subwords);
+        if (expression.length === 0) console.log(`# ${text}`);
+        for (const n of r.results) console.log(`${n.word}\t${fmt(n.score)}`);
       });
     },
   );

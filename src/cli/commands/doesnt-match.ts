@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { doesntMatch, subwordWords } from '../../query/queries.js';
 import {
+  addSkipMissing,
   addVectorOptions,
   forEachQuery,
   openVectors,
@@ -10,21 +10,30 @@ import {
 } from '../common.js';
 
 export function doesntMatchCommand(): Command {
-  return addVectorOptions(
-    new Command('doesnt-match')
-      .description('the word that fits least with the others (furthest from their mean)')
-      .argument('[words...]', 'two or more words; none: one list per line from stdin')
-      .option('--json', 'one JSON document per list on stdout'),
-  ).action(async (words: string[], opts: VectorOptions & { json?: boolean }) => {
-    const emb = await openVectors(opts);
-    await forEachQuery(words, !!opts.json, (ws) => {
-      const { word, resolution: r } = doesntMatch(emb, ws);
-      const subwords = subwordWords(r);
-      if (opts.json) printJson({ words: ws, result: word, missing: r.missing, subwords });
-      else {
-        reportWords(r.missing, r.suggestions, subwords);
-        console.log(word);
-      }
-    });
-  });
+  const cmd = new Command('doesnt-match')
+    .description('the word that fits least with the others (furthest from their mean)')
+    .argument('[words...]', 'two or more words; none: one list per line from stdin')
+    .option('--json', 'one JSON document per list on stdout')
+    .addHelpText(
+      'after',
+      `
+At least two known words are needed; an unknown word is an error unless --skip-missing.
+
+Examples:
+  emb doesnt-match breakfast cereal dinner lunch
+  echo "cat dog car mouse" | emb doesnt-match --json`,
+    );
+  return addSkipMissing(addVectorOptions(cmd)).action(
+    async (words: string[], opts: VectorOptions & { json?: boolean; skipMissing?: boolean }) => {
+      const vectors = await openVectors(opts);
+      await forEachQuery(words, !!opts.json, (ws) => {
+        const r = vectors.doesntMatchQuery(ws, opts);
+        if (opts.json) printJson({ words: ws, result: r.word, missing: r.missing });
+        else {
+          reportWords(r.missing, r.suggestions, []);
+          console.log(r.word);
+        }
+      });
+    },
+  );
 }

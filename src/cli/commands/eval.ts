@@ -71,7 +71,7 @@ function analogyCommand(): Command {
       ),
   ).action(async (file: string, opts: EvalFlags & { method: '3cosadd' | '3cosmul' }) => {
     const sections = readAnalogySet(file);
-    const emb = await openVectors(opts);
+    const emb = (await openVectors(opts)).embeddings;
     const bar = progressBar('Answering questions');
     let score;
     try {
@@ -111,7 +111,7 @@ function similarityCommand(): Command {
       .argument('<file>', 'the word-pair set, e.g. wordsim353.tsv'),
   ).action(async (file: string, opts: EvalFlags) => {
     const pairs = readPairSet(file);
-    const emb = await openVectors(opts);
+    const emb = (await openVectors(opts)).embeddings;
     const score = evaluatePairs(emb, pairs, {
       restrict: opts.restrict,
       caseSensitive: opts.caseSensitive,

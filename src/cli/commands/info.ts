@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { defaultVectorsPath, openVectors, printJson, type VectorOptions } from '../common.js';
 import { sniffFormat } from '../../formats/format.js';
 import type { Embeddings } from '../../embeddings/embeddings.js';
+import { embHome } from '../../embeddings/home.js';
 
 /** What `emb info` reports about a vector file. */
 export function describe(emb: Embeddings, path: string, format: string) {
@@ -26,17 +27,30 @@ export function describe(emb: Embeddings, path: string, format: string) {
     subwords: emb.subwords?.settings ?? null,
     norms: { min, mean: sum / emb.rows, max, zero },
     first: Array.from({ length: Math.min(10, emb.rows) }, (_, i) => emb.word(i)),
+    home: embHome(),
   };
 }
 
 export function infoCommand(): Command {
   return new Command('info')
-    .description('format, size, provenance and norm statistics of a vector file')
+    .description(
+      'format, size, provenance and norm statistics of a vector file, and where converted vectors live',
+    )
     .argument('[path]', 'vector file (default: the bundled GloVe 6B 100d)')
     .option('--encoding <name>', 'utf8 or latin1, for text formats', 'utf8')
     .option('--json', 'print one JSON document')
+    .addHelpText(
+      'after',
+      `
+Converted vectors (the bundled GloVe after its first use) live in $EMB_HOME, else in the
+package's embeddings/ folder when writable, else in $XDG_CACHE_HOME/emb or ~/.cache/emb.
+
+Examples:
+  emb info
+  emb info GoogleNews-vectors-negative300.bin --json`,
+    )
     .action(async (path: string | undefined, opts: VectorOptions & { json?: boolean }) => {
-      const emb = await openVectors({ ...opts, vectors: path });
+      const emb = (await openVectors({ ...opts, vectors: path })).embeddings;
       const file = path ?? defaultVectorsPath();
       const d = describe(emb, file, sniffFormat(file));
       if (opts.json) return printJson(d);
@@ -64,6 +78,7 @@ export function infoCommand(): Command {
           `min ${d.norms.min.toFixed(4)}, mean ${d.norms.mean.toFixed(4)}, max ${d.norms.max.toFixed(4)}, ${d.norms.zero} zero vectors`,
         ],
         ['first words', d.first.join(' ')],
+        ['emb home', `${d.home} (converted vectors; $EMB_HOME to change)`],
       ];
       for (const [k, v] of rows) console.log(`${k.padEnd(12)} ${v}`);
     });

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { cosAdd } from '../../query/queries.js';
 import {
+  addSkipMissing,
   addVectorOptions,
   fmt,
   forEachQuery,
@@ -11,30 +11,48 @@ import {
   type VectorOptions,
 } from '../common.js';
 
+interface SimilarOptions extends VectorOptions {
+  top: number;
+  json?: boolean;
+  skipMissing?: boolean;
+}
+
 export function similarCommand(): Command {
-  return addVectorOptions(
-    new Command('similar')
-      .description(
-        'nearest neighbours by cosine similarity; several words are averaged (the words themselves are left out)',
-      )
-      .argument('[words...]', 'one or more words; none: one query per line from stdin')
-      .option('--top <n>', 'how many neighbours', positiveInt('--top'), 10)
-      .option('--json', 'one JSON document per query on stdout'),
-  ).action(async (words: string[], opts: VectorOptions & { top: number; json?: boolean }) => {
-    const emb = await openVectors(opts);
-    await forEachQuery(words, !!opts.json, (ws, text) => {
-      const r = cosAdd(
-        emb,
-        ws.map((word) => ({ word, weight: 1 })),
-        opts.top,
-      );
-      if (opts.json)
-        printJson({ query: text, results: r.results, missing: r.missing, subwords: r.subwords });
-      else {
+  const cmd = new Command('similar')
+    .description(
+      'nearest neighbours by cosine similarity; several words are averaged (the words themselves are left out)',
+    )
+    .argument('[words...]', 'one or more words; none: one query per line from stdin')
+    .option('--top <n>', 'how many neighbours', positiveInt('--top'), 10)
+    .option('--json', 'one JSON document per query on stdout')
+    .addHelpText(
+      'after',
+      `
+Several words, quoted or not, mean the vectors' phrase token when they have one ("new york"
+-> new_york), else the mean of the words. An unknown word is an error unless --skip-missing.
+
+Examples:
+  emb similar frog
+  emb similar king queen --top 5
+  emb similar frog --vectors crawl-300d-2M.emb --json
+  printf 'frog\\ntoad\\n' | emb similar --top 3`,
+    );
+  return addSkipMissing(addVectorOptions(cmd)).action(
+    async (words: string[], opts: SimilarOptions) => {
+      const vectors = await openVectors(opts);
+      await forEachQuery(words, !!opts.json, (ws, text) => {
+        const r = vectors.similarQuery(ws, opts);
+        if (opts.json)
+          return printJson({
+            query: text,
+            results: r.results,
+            missing: r.missing,
+            subwords: r.subwords,
+          });
         reportWords(r.missing, r.suggestions, r.subwords);
         if (words.length === 0) console.log(`# ${text}`);
         for (const n of r.results) console.log(`${n.word}\t${fmt(n.score)}`);
-      }
-    });
-  });
+      });
+    },
+  );
 }

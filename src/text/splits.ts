@@ -1,5 +1,5 @@
 import { EmbError } from '../errors.js';
-import { Random } from './random.js';
+import { Random } from '../random.js';
 
 /** Indices of the examples of each class, in order of first appearance of the class. */
 export function byClass(labels: readonly number[]): number[][] {

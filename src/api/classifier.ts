@@ -1,0 +1,174 @@
+/**
+ * Train a classifier on labelled texts, predict with it, save it to a folder and load it back.
+ */
+import { existsSync } from 'node:fs';
+import { EmbError } from '../errors.js';
+import { argmaxRow, type Model } from '../models/model.js';
+import {
+  checkVectors,
+  readModelMeta,
+  saveModelDir,
+  vectorsInfo,
+  type ModelMeta,
+  type TokenizerInfo,
+} from '../models/model-dir.js';
+import { trainerFor, trainModel } from '../models/registry.js';
+import { usesVectors, type ModelSettings } from '../models/settings.js';
+import type { BackendName } from '../models/tfjs/backend.js';
+import { tokenize } from '../text/tokenize.js';
+import { encodeDataset, type Dataset } from './dataset.js';
+import { parseOptions, vectorsFor, type TrainOptions } from './options.js';
+import { openVectors, type Vectors } from './vectors.js';
+
+/** The tokenizer every model is trained and fed with, by the name model.json records. */
+export const TOKENIZER: TokenizerInfo & { tokenize: (text: string) => string[] } = {
+  name: 'ascii',
+  version: 1,
+  tokenize,
+};
+
+export interface Prediction {
+  /** The most probable class, or null when the text has nothing to classify (see `reason`). */
+  label: string | null;
+  /** The probability of `label`. */
+  probability: number | null;
+  /** Every class's probability. */
+  probabilities: Record<string, number> | null;
+  /**
+   * True when no word of the text has a vector: the model answered from its fallback (the
+   * average sentence vector, and the n-grams for hybrid), which is little more than a guess.
+   */
+  oov?: boolean;
+  /** Why `label` is null. */
+  reason?: string;
+}
+
+/** A trained model with the vectors and tokenizer it was trained with. */
+export class Classifier {
+  #model: Model | undefined;
+
+  constructor(
+    model: Model,
+    readonly settings: ModelSettings,
+    /** The vectors the model reads (none for bag-of-words models). */
+    readonly vectors: Vectors | undefined,
+    /** What model.json recorded about the training, when loaded from a folder. */
+    readonly meta?: ModelMeta,
+  ) {
+    this.#model = model;
+  }
+
+  private get model(): Model {
+    if (!this.#model) throw new EmbError('E_INPUT', 'this classifier was disposed');
+    return this.#model;
+  }
+
+  /** The classes, in the order of each prediction's probabilities. */
+  get labels(): readonly string[] {
+    return this.model.classes;
+  }
+
+  /**
+   * One prediction per text, in order. A text with no token gets label null and a reason;
+   * a text with no known word still gets the model's answer, marked oov.
+   */
+  predict(texts: readonly string[]): Prediction[] {
+    if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string'))
+      throw new EmbError('E_INPUT', 'predict: expected a list of texts (strings)');
+    const docs = texts.map((t) => TOKENIZER.tokenize(t));
+    const answerable = docs.map((d, i) => (d.length > 0 ? i : -1)).filter((i) => i >= 0);
+    const probs = this.model.predict(answerable.map((i) => docs[i]));
+    const emb = this.vectors?.embeddings;
+    const k = this.labels.length;
+    const out: Prediction[] = texts.map(() => ({
+      label: null,
+      probability: null,
+      probabilities: null,
+      reason: 'the text has no words',
+    }));
+    answerable.forEach((i, r) => {
+      const best = argmaxRow(probs, k, r);
+      const probabilities = Object.fromEntries(this.labels.map((c, j) => [c, probs[r * k + j]]));
+      out[i] = { label: this.labels[best], probability: probs[r * k + best], probabilities };
+      if (emb) out[i].oov = !docs[i].some((t) => emb.vector(t) !== undefined);
+    });
+    return out;
+  }
+
+  /**
+   * Writes the model folder (model.json with the labels, settings, tokenizer, the vectors'
+   * fingerprint and `metrics`, next to the model's own files), replacing an earlier model
+   * there; any other existing folder is refused.
+   */
+  async save(dir: string, options: { metrics?: object } = {}): Promise<void> {
+    await saveModelDir(dir, this.model, {
+      settings: this.settings,
+      labels: [...this.labels],
+      tokenizer: { name: TOKENIZER.name, version: TOKENIZER.version },
+      vectors: this.vectors ? vectorsInfo(this.vectors.embeddings, this.vectors.path) : null,
+      metrics: { ...(this.meta?.metrics ?? {}), ...(options.metrics ?? {}) },
+    });
+  }
+
+  /** Frees the model's TensorFlow.js tensors; the classifier cannot predict after this. */
+  dispose(): void {
+    this.#model?.dispose();
+    this.#model = undefined;
+  }
+}
+
+/**
+ * Trains a model on every example of `data`: `{ model: 'hybrid' }` (the default), 'svm',
+ * 'nbsvm', 'logreg' or 'mlp', with that model's settings, and `seed`, `vectors`, `backend`,
+ * `onProgress`.
+ */
+export async function train(
+  data: Dataset,
+  options: TrainOptions = { model: 'hybrid' },
+): Promise<Classifier> {
+  const { run } = parseOptions(options);
+  const set = encodeDataset(data, 'train');
+  const vectors = await vectorsFor(run.settings, run.vectors);
+  const docs = set.texts.map((t) => TOKENIZER.tokenize(t));
+  const model = await trainModel(docs, set.labels, set.classes, run.settings, {
+    seed: run.seed,
+    embeddings: vectors?.embeddings,
+    backend: run.backend,
+    onProgress: run.onProgress,
+  });
+  return new Classifier(model, run.settings, vectors);
+}
+
+export interface LoadOptions {
+  /**
+   * The vectors to use; default the ones recorded in model.json when that file still exists,
+   * else the bundled GloVe. Vectors other than those the model was trained with are refused.
+   */
+  vectors?: Vectors | string;
+  backend?: BackendName;
+}
+
+/** Loads a model folder that Classifier.save (or `emb train`) wrote. */
+export async function loadClassifier(dir: string, options: LoadOptions = {}): Promise<Classifier> {
+  const meta = readModelMeta(dir);
+  if (meta.tokenizer.name !== TOKENIZER.name || meta.tokenizer.version !== TOKENIZER.version)
+    throw new EmbError(
+      'E_MODEL',
+      `${dir}: trained with tokenizer ${meta.tokenizer.name} v${meta.tokenizer.version}; this emb has ${TOKENIZER.name} v${TOKENIZER.version}; retrain the model`,
+    );
+  let vectors: Vectors | undefined;
+  if (usesVectors(meta.settings.model)) {
+    const given = options.vectors;
+    const recorded = meta.vectors?.path;
+    vectors =
+      typeof given === 'object'
+        ? given
+        : await openVectors(given ?? (recorded && existsSync(recorded) ? recorded : undefined));
+    checkVectors(meta, vectors.embeddings, vectors.path);
+  }
+  const model = await trainerFor(meta.settings.model).load(dir, meta.saved, meta.labels, {
+    embeddings: vectors?.embeddings,
+    backend: options.backend,
+  });
+  return new Classifier(model, meta.settings, vectors, meta);
+}

@@ -1,0 +1,163 @@
+/**
+ * How well a model does on a dataset: stratified k-fold cross-validation (the default), a
+ * stratified holdout, or a separate labelled test set. What `emb train` prints.
+ */
+import { availableParallelism } from 'node:os';
+import { EmbError } from '../errors.js';
+import { evaluateFolds, type Plan } from '../experiments/cross-validate.js';
+import type { ClassMetrics } from '../experiments/metrics.js';
+import { wilson } from '../experiments/stats.js';
+import { oovRate } from '../features/sentence.js';
+import { describeFeatures, type ModelKind, type ModelSettings } from '../models/settings.js';
+import { TOKENIZER } from './classifier.js';
+import { encodeDataset, type Dataset } from './dataset.js';
+import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './options.js';
+
+export interface EvaluateOptions {
+  /** Stratified folds; default 10 (when neither holdout nor test is given). */
+  folds?: number;
+  /** Evaluate on a stratified held-out share (0..1) instead. */
+  holdout?: number;
+  /** Evaluate on this labelled test set instead (its labels must occur in the data). */
+  test?: Dataset;
+  /** Folds trained at once, in worker threads; default one per core. */
+  workers?: number;
+}
+
+/** The evaluation, with the field names `emb train --json` prints. */
+export interface Evaluation {
+  model: ModelKind;
+  settings: ModelSettings;
+  /** What the model reads, e.g. "tfidf 1-2-grams + mean vectors". */
+  features: string;
+  /** "10-fold", "holdout 0.2" or "test set". */
+  protocol: string;
+  folds: number;
+  /** Labelled examples used for training (all of them for cross-validation). */
+  examples: number;
+  classes: string[];
+  /** Mean accuracy over folds (the test set's accuracy otherwise). */
+  accuracy: number;
+  /** Spread of accuracy over folds (0 for a single split). */
+  accuracy_std: number;
+  /** 95% Wilson interval of accuracy over every test prediction (pooled over folds). */
+  ci95: [number, number];
+  /** Accuracy of always answering the training data's most frequent class. */
+  majority_accuracy: number;
+  fold_accuracies: number[];
+  macro_f1: number;
+  per_class: ClassMetrics[];
+  /** confusion[true][predicted], in the order of `classes`. */
+  confusion: number[][];
+  /** Share of tokens without a word vector (null for bag-of-words models). */
+  oov_rate: number | null;
+  seed: number;
+  /** Things worth telling the user (texts without any known word, ...). */
+  warnings: string[];
+}
+
+export async function crossValidate(
+  data: Dataset,
+  options: TrainOptions & EvaluateOptions = { model: 'hybrid' },
+): Promise<Evaluation> {
+  const { run, extra } = parseOptions(options, ['folds', 'holdout', 'test', 'workers']);
+  const set = encodeDataset(data, 'data');
+  const docs = set.texts.map((t) => TOKENIZER.tokenize(t));
+  const counts = set.classes.map((_, c) => set.labels.filter((y) => y === c).length);
+  const plan = await planFor(extra, set.classes, counts, set.source);
+  const vectors = await vectorsFor(run.settings, run.vectors);
+  const warnings: string[] = [];
+  let oov: number | null = null;
+  if (vectors) {
+    const { rate, coverage } = oovRate(docs, vectors.embeddings);
+    oov = rate;
+    if (coverage.empty.length === docs.length)
+      throw new EmbError(
+        'E_INPUT',
+        `${set.source}: no text has a word with a vector; are these the right vectors (or the right text column)?`,
+      );
+    if (coverage.empty.length)
+      warnings.push(
+        `${coverage.empty.length} texts have no word with a vector; they get the average sentence vector`,
+      );
+  }
+  const workers =
+    extra.workers === undefined ? availableParallelism() : checkWhole('workers', extra.workers, 1);
+  const e = await evaluateFolds(
+    docs,
+    set.labels,
+    set.classes,
+    run.settings,
+    { seed: run.seed, embeddings: vectors?.embeddings, backend: run.backend },
+    plan,
+    run.onProgress,
+    // Workers open the vectors themselves: only worth it for a memory-mapped file.
+    !vectors || vectors.shareable ? { workers, vectorsPath: vectors?.path } : undefined,
+  );
+  return {
+    model: run.settings.model,
+    settings: run.settings,
+    features: describeFeatures(run.settings),
+    protocol: e.protocol,
+    folds: e.folds,
+    examples: docs.length,
+    classes: set.classes,
+    accuracy: e.accuracy,
+    accuracy_std: e.accuracyStd,
+    ci95: wilson(e.correct, e.tested),
+    majority_accuracy: e.majorityAccuracy,
+    fold_accuracies: e.foldAccuracies,
+    macro_f1: e.macroF1,
+    per_class: e.perClass,
+    confusion: e.confusion,
+    oov_rate: oov,
+    seed: run.seed,
+    warnings,
+  };
+}
+
+async function planFor(
+  o: Partial<Record<'folds' | 'holdout' | 'test', unknown>>,
+  classes: readonly string[],
+  counts: readonly number[],
+  source: string,
+): Promise<Plan> {
+  const given = (['folds', 'holdout', 'test'] as const).filter((k) => o[k] !== undefined);
+  if (given.length > 1)
+    throw new EmbError('E_INPUT', `give one of folds, holdout or test, not ${given.join(' and ')}`);
+  if (o.test !== undefined) {
+    const test = encodeDataset(o.test as Dataset, 'test', { needClasses: 1 });
+    const unknown = test.classes.filter((c) => !classes.includes(c));
+    if (unknown.length)
+      throw new EmbError(
+        'E_INPUT',
+        `${test.source}: labels not in ${source}: ${unknown.map((c) => `"${c}"`).join(', ')}`,
+      );
+    return {
+      test: {
+        docs: test.texts.map((t) => TOKENIZER.tokenize(t)),
+        labels: test.labels.map((y) => classes.indexOf(test.classes[y])),
+      },
+    };
+  }
+  if (o.holdout !== undefined) {
+    const h = o.holdout;
+    if (!(typeof h === 'number' && h > 0 && h < 1))
+      throw new EmbError(
+        'E_INPUT',
+        `holdout: expected a fraction between 0 and 1, got ${JSON.stringify(h)}`,
+      );
+    return { holdout: h };
+  }
+  const folds = o.folds === undefined ? 10 : checkWhole('folds', o.folds, 2);
+  const small = counts.findIndex((n) => n < folds);
+  if (small >= 0) {
+    const least = Math.min(...counts);
+    const fix = least >= 2 ? `use --folds ${least} or --holdout` : 'every class needs at least 2';
+    throw new EmbError(
+      'E_INPUT',
+      `${source}: class "${classes[small]}" has ${counts[small]} examples, fewer than the ${folds} folds; ${fix}`,
+    );
+  }
+  return { folds };
+}

@@ -1,0 +1,229 @@
+/**
+ * Open word vectors and ask them questions: the object a program holds, and what every query
+ * command of the CLI calls. Opening the default vectors converts the packaged GloVe once to
+ * the native format; an .emb file is memory-mapped; any other format is read into memory.
+ */
+import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import type { Embeddings } from '../embeddings/embeddings.js';
+import { defaultVectorsPath } from '../embeddings/home.js';
+import { EmbError } from '../errors.js';
+import { sniffFormat, type FormatName } from '../formats/format.js';
+import type { Encoding } from '../formats/words.js';
+import {
+  cosAdd,
+  cosMul,
+  doesntMatch,
+  similarity,
+  type MissingWords,
+  type Neighbour,
+  type QueryResult,
+} from '../query/queries.js';
+import { parseExpression, phraseWords, type Term } from '../query/expression.js';
+
+export type { Neighbour, QueryResult, Term };
+
+export interface OpenOptions {
+  /** How words of a text vector file are encoded: utf8 (default) or latin1. */
+  encoding?: Encoding;
+  /**
+   * Progress of long steps: converting the default vectors the first time ("convert"), or
+   * reading a vector file that is not .emb ("read"); bytes done of total.
+   */
+  onProgress?: (step: 'convert' | 'read', done: number, total: number) => void;
+  /** Notes about the file (duplicate words dropped, ...). */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * The vectors at `path` (any supported format), or the bundled GloVe 6B 100d when no path is
+ * given (converted once to $EMB_HOME on first use).
+ */
+export async function openVectors(path?: string, options: OpenOptions = {}): Promise<Vectors> {
+  if (path === '')
+    throw new EmbError(
+      'E_INPUT',
+      'the vectors path is empty; give a file or leave it out for the default',
+    );
+  const file = path ?? defaultVectorsPath();
+  if (path === undefined && !existsSync(file)) {
+    const { prepareDefault } = await import('../embeddings/default.js');
+    prepareDefault({ onProgress: (d, t) => options.onProgress?.('convert', d, t) });
+  }
+  const format = sniffFormat(file);
+  if (format === 'emb') {
+    const { readEmb } = await import('../formats/emb.js');
+    return new Vectors(readEmb(file), file, format);
+  }
+  const { readVectors } = await import('../formats/index.js');
+  const { embeddings } = readVectors(file, {
+    encoding: options.encoding,
+    format,
+    onProgress: (d, t) => options.onProgress?.('read', d, t),
+    warn: options.onWarning,
+  });
+  return new Vectors(embeddings, file, format);
+}
+
+export interface SimilarOptions {
+  /** How many neighbours; default 10. */
+  top?: number;
+  /** Leave unknown words out (listed in `missing`) instead of refusing the query. */
+  skipMissing?: boolean;
+}
+
+export interface AnalogyOptions extends SimilarOptions {
+  /** 3cosadd (gensim's most_similar; default) or 3cosmul (Levy & Goldberg 2014). */
+  method?: '3cosadd' | '3cosmul';
+}
+
+/**
+ * Word vectors with gensim's queries. Unknown words follow one rule everywhere: a query with
+ * a word the vectors do not have (nor its lower-cased form, nor subwords for fastText) is an
+ * EmbError with code E_OOV that names it and suggests close spellings, unless `skipMissing`
+ * is set, in which case it is left out and reported in `missing`. Several words, or a phrase
+ * with spaces, mean the phrase's own token when the vectors have one ("new york" ->
+ * "new_york"), else the mean of the words.
+ */
+export class Vectors {
+  #embeddings: Embeddings | undefined;
+
+  constructor(
+    embeddings: Embeddings,
+    /** The file the vectors came from. */
+    readonly path: string,
+    readonly format: FormatName,
+  ) {
+    this.#embeddings = embeddings;
+  }
+
+  /** The underlying matrix, vocabulary and norms (for the lower-level functions). */
+  get embeddings(): Embeddings {
+    if (!this.#embeddings) throw new EmbError('E_INPUT', `${this.path}: these vectors were closed`);
+    return this.#embeddings;
+  }
+
+  /** Number of words. */
+  get size(): number {
+    return this.embeddings.rows;
+  }
+
+  get dims(): number {
+    return this.embeddings.dims;
+  }
+
+  /** Whether worker threads can open the same vectors cheaply (a memory-mapped .emb file). */
+  get shareable(): boolean {
+    return this.format === 'emb';
+  }
+
+  /** The absolute path, as model folders record it. */
+  get absolutePath(): string {
+    return resolvePath(this.path);
+  }
+
+  /** Whether the vectors have a word, exactly or lower-cased. */
+  has(word: string): boolean {
+    return this.embeddings.lookup(word) !== undefined;
+  }
+
+  /** A word's vector as the file had it (fastText: built from subwords when unknown). */
+  vector(word: string): Float32Array | undefined {
+    return this.embeddings.vector(word)?.vector;
+  }
+
+  /** Nearest neighbours of a word, or of the mean of several. */
+  similar(words: string | readonly string[], options: SimilarOptions = {}): Neighbour[] {
+    return this.similarQuery(words, options).results;
+  }
+
+  /** As similar(), with the unknown words and the words built from subwords. */
+  similarQuery(words: string | readonly string[], options: SimilarOptions = {}): QueryResult {
+    const list = phraseWords(typeof words === 'string' ? [words] : words, (w) => this.has(w));
+    if (list.length === 0) throw new EmbError('E_INPUT', 'similar needs at least one word');
+    return cosAdd(
+      this.embeddings,
+      list.map((word) => ({ word, weight: 1 as const })),
+      top(options, this.size),
+      this.size,
+      missingRule(options),
+    );
+  }
+
+  /**
+   * Vector arithmetic: "king - man + woman" (also "king-man+woman"), "man king woman" (a is to
+   * b as c is to ?), or terms with weights.
+   */
+  analogy(
+    query: string | readonly string[] | readonly Term[],
+    options: AnalogyOptions = {},
+  ): QueryResult {
+    const terms =
+      typeof query === 'string'
+        ? this.parse([query])
+        : query.length > 0 && typeof query[0] !== 'string'
+          ? (query as readonly Term[])
+          : this.parse(query as readonly string[]);
+    const method = options.method ?? '3cosadd';
+    if (method !== '3cosadd' && method !== '3cosmul')
+      throw new EmbError('E_INPUT', `method: expected 3cosadd or 3cosmul, got "${String(method)}"`);
+    const solve = method === '3cosmul' ? cosMul : cosAdd;
+    return solve(this.embeddings, terms, top(options, this.size), this.size, missingRule(options));
+  }
+
+  /** The terms of an expression, with phrases and operators read against these vectors. */
+  parse(tokens: readonly string[]): Term[] {
+    return parseExpression(tokens, (w) => this.has(w));
+  }
+
+  /** Cosine similarity of two words or phrase tokens (an error if either is unknown). */
+  similarity(a: string, b: string): number {
+    return similarity(this.embeddings, this.oneWord(a), this.oneWord(b)).score;
+  }
+
+  /** The word furthest from the mean of the others; at least two known words are needed. */
+  doesntMatch(words: readonly string[], options: { skipMissing?: boolean } = {}): string {
+    return this.doesntMatchQuery(words, options).word;
+  }
+
+  /** As doesntMatch(), with the unknown words that were left out. */
+  doesntMatchQuery(
+    words: readonly string[],
+    options: { skipMissing?: boolean } = {},
+  ): { word: string; missing: string[]; suggestions: Record<string, string[]> } {
+    const list = words.map((w) => this.oneWord(w));
+    const { word, resolution } = doesntMatch(this.embeddings, list, missingRule(options));
+    return { word, missing: resolution.missing, suggestions: resolution.suggestions };
+  }
+
+  /** A word, or a quoted phrase the vectors have as one token; several words are an error. */
+  private oneWord(text: string): string {
+    const words = phraseWords([text], (w) => this.has(w));
+    if (words.length !== 1)
+      throw new EmbError(
+        'E_INPUT',
+        `"${text}" is ${words.length === 0 ? 'empty' : 'several words, and these vectors have no phrase token for it'}; give one word`,
+      );
+    return words[0];
+  }
+
+  /**
+   * Drops this object's hold on the vectors. A mapped file is unmapped when nothing else refers
+   * to it (a classifier trained on these vectors keeps its own reference).
+   */
+  close(): void {
+    this.#embeddings = undefined;
+  }
+}
+
+function missingRule(options: { skipMissing?: boolean }): MissingWords {
+  return options.skipMissing ? 'skip' : 'error';
+}
+
+/** --top / { top }: a positive whole number, capped at the vocabulary. */
+function top(options: { top?: number }, size: number): number {
+  const k = options.top ?? 10;
+  if (!Number.isInteger(k) || k < 1)
+    throw new EmbError('E_INPUT', `top: expected a positive whole number, got ${String(k)}`);
+  return Math.min(k, size);
+}

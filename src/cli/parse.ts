@@ -1,0 +1,91 @@
+/**
+ * Parsers for option values: each turns the text of one flag into a typed value or an
+ * E_INPUT error that names the flag and what it expects. Ranges and cross-field rules are
+ * checked once more by the library (settings.ts), which names the setting.
+ */
+import type { Command } from 'commander';
+import { EmbError } from '../errors.js';
+import { modelSettings, type ModelOptions } from '../models/settings.js';
+
+const expected = (flag: string, what: string, value: string): never => {
+  throw new EmbError('E_INPUT', `${flag} must be ${what}, got "${value}"`);
+};
+
+/** A positive whole number. */
+export function positiveInt(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    return Number.isInteger(n) && n > 0 ? n : expected(flag, 'a positive whole number', value);
+  };
+}
+
+/** A whole number >= 0 (seeds). */
+export function wholeNumber(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    return value.trim() !== '' && Number.isInteger(n) && n >= 0
+      ? n
+      : expected(flag, 'a whole number', value);
+  };
+}
+
+export function positiveNumber(flag: string): (value: string) => number {
+  return (value) => {
+    const x = Number(value);
+    return value.trim() !== '' && x > 0 && Number.isFinite(x)
+      ? x
+      : expected(flag, 'a positive number', value);
+  };
+}
+
+/** A fraction strictly between 0 and 1. */
+export function fraction(flag: string): (value: string) => number {
+  return (value) => {
+    const x = Number(value);
+    return x > 0 && x < 1 ? x : expected(flag, 'a fraction between 0 and 1', value);
+  };
+}
+
+/** "1,2" -> [1, 2]. */
+export function ngramRange(value: string): [number, number] {
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  if (parts.length === 1 && Number.isInteger(parts[0])) return [parts[0], parts[0]];
+  return parts.length === 2 && parts.every((n) => Number.isInteger(n))
+    ? [parts[0], parts[1]]
+    : expected('--ngrams', 'MIN,MAX, e.g. 1,2', value);
+}
+
+/** A comma-separated list, each item parsed by `item`. */
+export function list<T>(item: (value: string) => T): (value: string) => T[] {
+  return (value) =>
+    value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0)
+      .map(item);
+}
+
+/**
+ * The model settings given on the command line: --model and the model flags the user typed
+ * (a flag left at its default is not sent, so `--model svm` is not told about --features);
+ * checked at once, so a flag that does not apply to the model is an error before any work.
+ */
+export function modelOptionsFrom(command: Command, flags: Record<string, string>): ModelOptions {
+  const opts = command.opts();
+  const given: Record<string, unknown> = { model: opts.model };
+  for (const [option, setting] of Object.entries(flags))
+    if (command.getOptionValueSource(option) === 'cli') given[setting] = opts[option];
+  try {
+    modelSettings(given);
+  } catch (e) {
+    // Name the flag, not the setting: "setting "features"" -> "--features".
+    const message = (e as Error).message.replace(/setting "(\w+)"/, (_, s: string) => {
+      const flag = Object.entries(flags).find(([, v]) => v === s)?.[0] ?? s;
+      return flag.length === 1
+        ? `-${flag}`
+        : `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    });
+    throw new EmbError('E_INPUT', message, { cause: e });
+  }
+  return given as ModelOptions;
+}

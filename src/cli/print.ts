@@ -1,0 +1,62 @@
+/** How the commands show results to people (--json prints the library's objects as they are). */
+import type { Evaluation } from '../api/evaluate.js';
+
+/**
+ * One line a terminal shows as it is: control characters from a bad file (CR, ESC, NUL, ...)
+ * become visible escapes instead of moving the cursor or changing colours.
+ */
+export function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  return message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}
+
+export const pct = (x: number, digits = 2) => `${(x * 100).toFixed(digits)}%`;
+
+/** A table with a header row; columns padded to their widest cell, numbers right-aligned. */
+export function table(rows: (string | number)[][], indent = '  '): string {
+  const cells = rows.map((r) => r.map(String));
+  const widths = cells[0].map((_, c) => Math.max(...cells.map((r) => r[c]?.length ?? 0)));
+  return cells
+    .map(
+      (r, i) =>
+        indent +
+        r
+          .map((cell, c) =>
+            i > 0 && typeof rows[i][c] === 'number'
+              ? cell.padStart(widths[c])
+              : cell.padEnd(widths[c]),
+          )
+          .join('  ')
+          .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** The evaluation as `emb train` prints it: accuracy with its uncertainty, classes, confusion. */
+export function formatEvaluation(e: Evaluation): string {
+  const [lo, hi] = e.ci95;
+  const spread = e.folds > 1 ? ` ± ${pct(e.accuracy_std)} over folds` : '';
+  const confusion = [
+    ['true \\ predicted', ...e.classes],
+    ...e.confusion.map((row, i) => [e.classes[i], ...row]),
+  ];
+  return [
+    `${e.model} on ${e.features}, ${e.protocol}:`,
+    `  accuracy ${pct(e.accuracy)}${spread} (95% CI ${pct(lo, 1)}-${pct(hi, 1)})   macro-F1 ${e.macro_f1.toFixed(4)}   majority class ${pct(e.majority_accuracy)}`,
+    table([
+      ['class', 'precision', 'recall', 'f1', 'support'],
+      ...e.per_class.map((m) => [
+        m.label,
+        m.precision.toFixed(4),
+        m.recall.toFixed(4),
+        m.f1.toFixed(4),
+        m.support,
+      ]),
+    ]),
+    '  confusion:',
+    table(confusion, '    '),
+  ].join('\n');
+}
