@@ -18,9 +18,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareDefault } from '../src/embeddings/default.js';
-import { Random } from '../src/random.js';
 import { FIXTURES } from './support/datasets.js';
 import { emb as run } from './support/cli.js';
+import { reviewsCsv } from './support/reviews.js';
 
 prepareDefault();
 const dir = mkdtempSync(join(tmpdir(), 'emb-train-'));
@@ -37,43 +37,7 @@ function fails(args: string[], pattern: RegExp, input?: string): void {
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
 }
 
-const POS = [
-  'good',
-  'great',
-  'excellent',
-  'wonderful',
-  'love',
-  'best',
-  'amazing',
-  'delightful',
-  'brilliant',
-  'charming',
-];
-const NEG = [
-  'bad',
-  'awful',
-  'terrible',
-  'worst',
-  'hate',
-  'boring',
-  'poor',
-  'dull',
-  'stupid',
-  'painful',
-];
-
-function reviews(n: number, seed: number): string {
-  const rng = new Random(seed);
-  const rows = ['id,review,sentiment'];
-  for (let i = 0; i < n; i++) {
-    const pos = i % 2 === 0;
-    const words = pos ? POS : NEG;
-    rows.push(
-      `${i},"the film was ${words[rng.int(10)]}, ${words[rng.int(10)]} and ${words[rng.int(10)]}",${pos ? 'pos' : 'neg'}`,
-    );
-  }
-  return rows.join('\n') + '\n';
-}
+const reviews = reviewsCsv;
 
 const write = (name: string, content: string | Buffer) => {
   writeFileSync(join(dir, name), content);

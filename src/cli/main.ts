@@ -16,6 +16,20 @@ export async function main(argv: string[]): Promise<number> {
       'Pretrained word embeddings for small labelled datasets: load, query, evaluate, and train classifiers on them.',
     )
     .version(VERSION)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  emb analogy king - man + woman          # queen 0.7699 ...
+  emb similar frog --top 10
+  emb convert glove.6B.300d.txt glove300.emb
+  emb train reviews.csv                   # evaluate and save a classifier
+  emb predict reviews.model "a gorgeous, witty film"
+  emb compare reviews.csv                 # should pretrained vectors help? a report
+
+Every command has --help with its options and examples. Converted vectors live in
+$EMB_HOME, else the package's embeddings/ folder when writable, else ~/.cache/emb.`,
+    )
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   // The command named on the line, or all of them (for help and for commander's own errors).

@@ -5,7 +5,12 @@
  */
 import type { Command } from 'commander';
 import { EmbError } from '../errors.js';
-import { modelSettings, type ModelOptions } from '../models/settings.js';
+import {
+  MODEL_KINDS,
+  modelSettings,
+  type ModelKind,
+  type ModelOptions,
+} from '../models/settings.js';
 
 const expected = (flag: string, what: string, value: string): never => {
   throw new EmbError('E_INPUT', `${flag} must be ${what}, got "${value}"`);
@@ -88,4 +93,21 @@ export function modelOptionsFrom(command: Command, flags: Record<string, string>
     throw new EmbError('E_INPUT', message, { cause: e });
   }
   return given as ModelOptions;
+}
+
+/** A training size of emb compare: a whole number of at least 2, or "all". */
+export function trainingSize(value: string): number | 'all' {
+  if (value === 'all') return 'all';
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 2
+    ? n
+    : expected('--sizes', 'whole numbers of at least 2, or "all"', value);
+}
+
+/** A model's name. */
+export function modelKind(flag: string): (value: string) => ModelKind {
+  return (value) =>
+    MODEL_KINDS.includes(value as ModelKind)
+      ? (value as ModelKind)
+      : expected(flag, `one of ${MODEL_KINDS.join(', ')}`, value);
 }

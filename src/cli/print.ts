@@ -60,3 +60,19 @@ export function formatEvaluation(e: Evaluation): string {
     table(confusion, '    '),
   ].join('\n');
 }
+
+/** What `emb train` prints: the data, the evaluation, and where the model went. */
+export function formatTraining(
+  file: string,
+  labels: readonly string[],
+  e: Evaluation,
+  out: string,
+): string {
+  const counts = e.classes.map((c) => `${c} ${labels.filter((l) => l === c).length}`);
+  const oov = e.oov_rate === null ? '' : `; ${pct(e.oov_rate)} of tokens have no vector`;
+  return [
+    `${file}: ${labels.length} texts, ${e.classes.length} classes (${counts.join(', ')})${oov}`,
+    formatEvaluation(e),
+    `saved ${out} (trained on all ${labels.length} texts); try: emb predict ${out} "some text"`,
+  ].join('\n');
+}

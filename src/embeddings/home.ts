@@ -12,9 +12,18 @@ const PACKAGE_HOME = fileURLToPath(new URL('../../embeddings/', import.meta.url)
  * $XDG_CACHE_HOME/emb or ~/.cache/emb (a global install is read-only for a normal user).
  */
 export function embHome(): string {
-  if (process.env.EMB_HOME) return process.env.EMB_HOME;
-  if (writable(PACKAGE_HOME)) return PACKAGE_HOME;
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'emb');
+  return resolveHome(process.env, PACKAGE_HOME, writable);
+}
+
+/** The rule of embHome, with its inputs given (for tests). */
+export function resolveHome(
+  env: Record<string, string | undefined>,
+  packageHome: string,
+  canWrite: (dir: string) => boolean,
+): string {
+  if (env.EMB_HOME) return env.EMB_HOME;
+  if (canWrite(packageHome)) return packageHome;
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'emb');
 }
 
 /** Whether a folder can be written, or created in a writable parent. */

@@ -200,7 +200,8 @@ function inWorkers(
         if (failed) return;
         if ('error' in answer) return stop(deserializeError(answer.error));
         out[answer.fold] = answer.probs;
-        onFold?.(++done, folds.length);
+        done++; // not inside onFold?.(...): without a callback its arguments are never evaluated
+        onFold?.(done, folds.length);
         if (done === folds.length) stop();
         else give(w);
       });

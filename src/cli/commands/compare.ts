@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { EmbError } from '../../errors.js';
 import { MODEL_KINDS, usesVectors, type ModelKind } from '../../models/settings.js';
 import {
   addVectorOptions,
@@ -8,10 +7,11 @@ import {
   printJson,
   type VectorOptions,
 } from '../common.js';
-import { fraction, list, positiveInt, wholeNumber } from '../parse.js';
+import { addColumnOptions, addSeedOption, type ColumnFlags } from '../options.js';
+import { fraction, list, modelKind, positiveInt, trainingSize } from '../parse.js';
 import { progressBar } from '../progress.js';
 
-interface CompareFlags extends VectorOptions {
+interface CompareFlags extends VectorOptions, ColumnFlags {
   out: string;
   force?: boolean;
   sizes: (number | 'all')[];
@@ -20,21 +20,8 @@ interface CompareFlags extends VectorOptions {
   test?: string;
   testFraction: number;
   seed: number;
-  text?: string;
-  label?: string;
   json?: boolean;
 }
-
-const size = (value: string): number | 'all' =>
-  value === 'all' ? 'all' : positiveInt('--sizes')(value);
-const method = (value: string): ModelKind => {
-  if (!MODEL_KINDS.includes(value as ModelKind))
-    throw new EmbError(
-      'E_INPUT',
-      `--methods: unknown method "${value}"; expected some of ${MODEL_KINDS.join(', ')}`,
-    );
-  return value as ModelKind;
-};
 
 export function compareCommand(): Command {
   const cmd = new Command('compare')
@@ -47,14 +34,14 @@ export function compareCommand(): Command {
     .option(
       '--sizes <list>',
       'training sizes, comma-separated; "all" is the whole training part',
-      list(size),
+      list(trainingSize),
       [50, 100, 200, 500, 1000, 2000, 5000, 'all'],
     )
     .option('--repeats <n>', 'random training subsets per size', positiveInt('--repeats'), 5)
     .option(
       '--methods <list>',
       `methods, comma-separated (${MODEL_KINDS.join(',')})`,
-      list(method),
+      list(modelKind('--methods')),
       [...MODEL_KINDS],
     )
     .option(
@@ -67,14 +54,6 @@ export function compareCommand(): Command {
       fraction('--test-fraction'),
       0.2,
     )
-    .option(
-      '--seed <n>',
-      'seed for the test split, the subsets and training',
-      wholeNumber('--seed'),
-      0,
-    )
-    .option('--text <column>', 'the text column (default: found by name)')
-    .option('--label <column>', 'the label column (default: found by name)')
     .option('--json', 'print report.json on stdout too')
     .addHelpText(
       'after',
@@ -84,6 +63,7 @@ Examples:
   emb compare reviews.csv --sizes 50,200,1000,all --out reviews-report --force
   emb compare sst-train.csv --test sst-test.csv --methods svm,logreg,hybrid`,
     );
+  addSeedOption(addColumnOptions(cmd), 'the test split, the subsets and training');
   return addVectorOptions(cmd).action(async (file: string, opts: CompareFlags) => {
     const { readDataset } = await import('../../api/dataset.js');
     const { compare, writeReport } = await import('../../api/compare.js');

@@ -42,6 +42,15 @@ export function convertCommand(): Command {
         .default('utf8'),
     )
     .option('--json', 'print a JSON summary')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  emb convert glove.6B.300d.txt glove300.emb
+  emb convert GoogleNews-vectors-negative300.bin news.emb
+  emb convert vectors.emb vectors.txt --to glove-text
+  emb convert words.vec words.emb --encoding latin1`,
+    )
     .action(
       (
         input: string,

@@ -34,12 +34,19 @@ const EXPORTS: Record<
 };
 
 export function datasetsCommand(): Command {
-  const cmd = new Command('datasets').description(
-    'corpora that ship with emb, exported as labelled CSV',
-  );
+  const cmd = new Command('datasets')
+    .description('corpora that ship with emb, exported as labelled CSV')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  emb datasets list
+  emb datasets export spam-assassin corpora/spam.csv && emb train corpora/spam.csv`,
+    );
   cmd
     .command('list')
     .description('the corpora emb can export')
+    .addHelpText('after', '\nExample:\n  emb datasets list')
     .action(() => {
       for (const [name, e] of Object.entries(EXPORTS)) console.log(`${name}\t${e.description}`);
     });

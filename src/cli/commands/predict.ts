@@ -1,7 +1,8 @@
 import { createInterface } from 'node:readline';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { Prediction } from '../../api/classifier.js';
-import { BACKENDS, type BackendName } from '../../models/tfjs/backend.js';
+import type { BackendName } from '../../models/tfjs/backend.js';
+import { addColumnOptions, addTrainingOptions } from '../options.js';
 import {
   addVectorOptions,
   notices,
@@ -26,10 +27,6 @@ export function predictCommand(): Command {
     .argument('<model>', 'the model folder')
     .argument('[texts...]', 'texts to label; none: one text per line from stdin')
     .option('--input <file>', 'label the texts of a CSV or TSV file')
-    .option('--text <column>', 'the text column of --input (default: found by name)')
-    .addOption(
-      new Option('--backend <name>', 'TensorFlow.js backend').choices(BACKENDS).default('auto'),
-    )
     .option('--json', 'one JSON document per text on stdout')
     .addHelpText(
       'after',
@@ -42,6 +39,7 @@ Examples:
   emb predict spam.model --input new.csv --json
   cat texts.txt | emb predict reviews.model`,
     );
+  addTrainingOptions(addColumnOptions(cmd, false), false);
   return addVectorOptions(cmd).action(async (dir: string, texts: string[], opts: PredictFlags) => {
     const { loadClassifier } = await import('../../api/classifier.js');
     const vectors = opts.vectors ? await openVectors(opts) : undefined;

