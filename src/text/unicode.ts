@@ -61,7 +61,7 @@ const SPACE_INSIDE = /[\s\p{Cc}]/u;
 const SPACES = /[\s\p{Cc}]+/u;
 const WORD = /^[\p{L}\p{M}\p{N}]/u;
 /** Characters that extend the cluster before them; leading a cluster, they have no base. */
-const ORPHAN = /^[\p{M}\u200c\u200d\u{1f3fb}-\u{1f3ff}\u{e0020}-\u{e007f}]/u;
+const ORPHAN = /^[\p{M}\p{Join_Control}\p{Emoji_Modifier}\u{e0020}-\u{e007f}]/u;
 const DIGIT_FIRST = /^\p{Nd}/u;
 const DIGIT_LAST = /\p{Nd}$/u;
 const CLITICS = new Set(['s', 're', 've', 'll', 'd', 'm']);
