@@ -7,8 +7,10 @@ import { BagOfWords, type Csr } from '../features/bow.js';
 import {
   featureKind,
   SentenceEncoder,
+  sentenceLookup,
   type EncoderState,
   type FeatureKind,
+  type SentenceLookup,
 } from '../features/sentence.js';
 import { checkTrainingData, numberOption, readOptions, type BaselineOptions } from './baseline.js';
 import { loadBagOfWords, readFloats, saveBagOfWords, writeFloats } from './linear-bow-model.js';
@@ -35,6 +37,8 @@ type Docs = readonly (readonly string[])[];
 interface HybridOptions extends BaselineOptions {
   /** How the dense block averages word vectors (mean by default). */
   features: FeatureKind;
+  /** How tokens find their vectors (clitic parts or not). */
+  lookup: SentenceLookup;
 }
 
 const GAMMAS = [1, 2];
@@ -68,7 +72,7 @@ export function hybridRows(sparse: Csr, dense: Float32Array, dims: number, gamma
 /** Both feature blocks, fitted on `docs`. */
 function fitFeatures(docs: Docs, emb: Embeddings, o: HybridOptions) {
   const { bow, x } = BagOfWords.fitTransform(docs, o, 'tfidf');
-  const { encoder, x: dense } = SentenceEncoder.fit(o.features, docs, emb);
+  const { encoder, x: dense } = SentenceEncoder.fit(o.features, docs, emb, o.lookup);
   return { bow, encoder, sparse: x, dense };
 }
 
@@ -175,7 +179,11 @@ export const hybridTrainer: Trainer = {
     checkTrainingData(docs, labels, classes);
     const emb = vectorsFor('hybrid', ctx);
     const features = featureKind(ctx.options?.features ?? 'mean');
-    const o: HybridOptions = { ...readOptions(ctx.options), features };
+    const o: HybridOptions = {
+      ...readOptions(ctx.options),
+      features,
+      lookup: sentenceLookup(ctx.options),
+    };
     const fixed = ctx.options?.gamma ?? (docs.length > SEARCH_LIMIT ? 1 : undefined);
     const gammas =
       fixed !== undefined

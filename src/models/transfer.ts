@@ -19,6 +19,7 @@ import { Random } from '../experiments/random.js';
 import {
   featureKind,
   SentenceEncoder,
+  sentenceLookup,
   type EncoderState,
   type FeatureKind,
 } from '../features/sentence.js';
@@ -179,7 +180,12 @@ export const logregTrainer: Trainer = {
   async train(docs, labels, classes, ctx) {
     const o = settings(ctx);
     const tf = await tensorflow(o.backend);
-    const { encoder, x } = SentenceEncoder.fit(o.features, docs, vectorsFor('logreg', ctx));
+    const { encoder, x } = SentenceEncoder.fit(
+      o.features,
+      docs,
+      vectorsFor('logreg', ctx),
+      sentenceLookup(ctx.options),
+    );
     const n = docs.length;
     const d = encoder.dims;
     const k = classes.length;
@@ -273,7 +279,12 @@ export const mlpTrainer: Trainer = {
     const o = settings(ctx);
     const tf = await tensorflow(o.backend);
     const rng = new Random(ctx.seed);
-    const { encoder, x } = SentenceEncoder.fit(o.features, docs, vectorsFor('mlp', ctx));
+    const { encoder, x } = SentenceEncoder.fit(
+      o.features,
+      docs,
+      vectorsFor('mlp', ctx),
+      sentenceLookup(ctx.options),
+    );
     const d = encoder.dims;
     const k = classes.length;
     const h = o.hidden;
