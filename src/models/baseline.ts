@@ -1,5 +1,5 @@
 import { EmbError } from '../errors.js';
-import { BagOfWords, type BowOptions } from '../features/bow.js';
+import { BagOfWords, filterOptions, type BowOptions } from '../features/bow.js';
 import { LinearBowModel } from './linear-bow-model.js';
 import { checkSvmOptions, trainOneVsRest, type SvmLoss } from './linear-svm.js';
 import type { Model, Trainer, TrainContext } from './model.js';
@@ -38,6 +38,7 @@ export function readOptions(options: Record<string, unknown> = {}): BaselineOpti
     ngrams: [Number(ngrams[0]), Number(ngrams[1])],
     minDf: numberOption(options.minDf, 1),
     eps: numberOption(options.eps, 0.1),
+    ...filterOptions(options),
   };
   checkSvmOptions(out);
   if (!(out.eps > 0))

@@ -2,7 +2,7 @@ import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomically } from '../atomic.js';
 import { EmbError } from '../errors.js';
-import { BagOfWords, type Weighting } from '../features/bow.js';
+import { BagOfWords, filterOptions, type Weighting } from '../features/bow.js';
 import { decisionValues, outputsFor, softmaxScores } from './linear-svm.js';
 import type { Model, ModelKind } from './model.js';
 
@@ -95,7 +95,13 @@ export function saveBagOfWords(
   const vocabulary = JSON.stringify(bow.terms);
   writeFileAtomically(join(dir, VOCABULARY), (fd) => writeSync(fd, vocabulary));
   if (weighting === 'tfidf') writeFloats(join(dir, IDF), bow.idf);
-  return { weighting, ngrams: [...bow.options.ngrams], minDf: bow.options.minDf, terms: bow.size };
+  return {
+    weighting,
+    ngrams: [...bow.options.ngrams],
+    minDf: bow.options.minDf,
+    ...filterOptions({ ...bow.options }),
+    terms: bow.size,
+  };
 }
 
 export function loadBagOfWords(
@@ -132,6 +138,7 @@ export function loadBagOfWords(
   const bow = BagOfWords.fromTerms(terms as string[], idf, {
     ngrams: [Number(ngrams[0]), Number(ngrams[1])],
     minDf: Number(saved.minDf),
+    ...filterOptions(saved),
   });
   return { bow, weighting };
 }

@@ -1,0 +1,56 @@
+/**
+ * natural's stemmer and stop words in the bag-of-words features (`stem: 'en'`,
+ * `stopwords: 'en'`), svm and nbsvm on the public sets with ANCHORS.md section 2's protocol
+ * (10-fold stratified CV, seed 0; SST-2 train -> test) and the default tokenizer. Accuracy
+ * only (deterministic); the figures are in bench/README.md.
+ *
+ *   node --import tsx bench/stemming.ts
+ */
+import { crossValidate, type Plan } from '../src/experiments/cross-validate.js';
+import { trainerFor } from '../src/models/registry.js';
+import { tokenize } from '../src/text/tokenize.js';
+import type { Dataset } from '../src/text/dataset.js';
+import { loadMR, loadSMS, loadSST2, loadSUBJ } from '../test/support/datasets.js';
+
+const VARIANTS: [string, Record<string, unknown>][] = [
+  ['none', {}],
+  ['stem en', { stem: 'en' }],
+  ['stopwords en', { stopwords: 'en' }],
+  ['both', { stem: 'en', stopwords: 'en' }],
+];
+const SETS: [string, () => Dataset, (() => Dataset)?][] = [
+  ['MR', loadMR],
+  ['SUBJ', loadSUBJ],
+  ['SST-2', () => loadSST2('train'), () => loadSST2('test')],
+  ['SMS', loadSMS],
+];
+
+console.log('| set | features | svm | nbsvm |\n| --- | --- | --- | --- |');
+for (const [name, load, loadTest] of SETS) {
+  const train = load();
+  const test = loadTest?.();
+  const docs = train.texts.map(tokenize);
+  const plan: Plan = test
+    ? {
+        test: {
+          docs: test.texts.map(tokenize),
+          labels: test.labels.map((y) => train.classes.indexOf(test.classes[y])),
+        },
+      }
+    : { folds: 10 };
+  for (const [variant, options] of VARIANTS) {
+    const cells: string[] = [];
+    for (const model of ['svm', 'nbsvm']) {
+      const ev = await crossValidate(
+        docs,
+        train.labels,
+        train.classes,
+        trainerFor(model),
+        { seed: 0, options },
+        plan,
+      );
+      cells.push((100 * ev.accuracy).toFixed(2));
+    }
+    console.log(`| ${name} | ${variant} | ${cells.join(' | ')} |`);
+  }
+}
