@@ -6,11 +6,10 @@
  *
  *   node --import tsx bench/stemming.ts
  */
-import { crossValidate, type Plan } from '../src/experiments/cross-validate.js';
+import { crossValidate } from '../src/experiments/cross-validate.js';
 import { trainerFor } from '../src/models/registry.js';
 import { tokenize } from '../src/text/tokenize.js';
-import type { Dataset } from '../src/text/dataset.js';
-import { loadMR, loadSMS, loadSST2, loadSUBJ } from '../test/support/datasets.js';
+import { benchmarkTask, SET_NAMES } from '../test/support/datasets.js';
 
 const VARIANTS: [string, Record<string, unknown>][] = [
   ['none', {}],
@@ -18,26 +17,9 @@ const VARIANTS: [string, Record<string, unknown>][] = [
   ['stopwords en', { stopwords: 'en' }],
   ['both', { stem: 'en', stopwords: 'en' }],
 ];
-const SETS: [string, () => Dataset, (() => Dataset)?][] = [
-  ['MR', loadMR],
-  ['SUBJ', loadSUBJ],
-  ['SST-2', () => loadSST2('train'), () => loadSST2('test')],
-  ['SMS', loadSMS],
-];
-
 console.log('| set | features | svm | nbsvm |\n| --- | --- | --- | --- |');
-for (const [name, load, loadTest] of SETS) {
-  const train = load();
-  const test = loadTest?.();
-  const docs = train.texts.map(tokenize);
-  const plan: Plan = test
-    ? {
-        test: {
-          docs: test.texts.map(tokenize),
-          labels: test.labels.map((y) => train.classes.indexOf(test.classes[y])),
-        },
-      }
-    : { folds: 10 };
+for (const name of SET_NAMES) {
+  const { data: train, docs, plan } = benchmarkTask(name, tokenize);
   for (const [variant, options] of VARIANTS) {
     const cells: string[] = [];
     for (const model of ['svm', 'nbsvm']) {

@@ -9,12 +9,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prepareDefault } from '../src/embeddings/default.js';
 import { readVectors } from '../src/formats/index.js';
-import { crossValidate, type Plan } from '../src/experiments/cross-validate.js';
+import { crossValidate } from '../src/experiments/cross-validate.js';
 import { trainerFor } from '../src/models/registry.js';
 import { DEFAULT_MODEL } from '../src/cli/commands/train.js';
 import { tokenizerFor } from '../src/text/tokenize.js';
-import type { Dataset } from '../src/text/dataset.js';
-import { hasSharedData, loadMR, loadSMS, loadSST2, loadSUBJ } from './support/datasets.js';
+import { benchmarkTask, hasSharedData } from './support/datasets.js';
 
 const SKLEARN = {
   logreg: { MR: 72.93, SUBJ: 89.91, 'SST-2': 75.78, SMS: 95.93 },
@@ -27,17 +26,6 @@ const REFERENCE = { clitics: false };
 
 type SetName = keyof (typeof SKLEARN)['logreg'];
 
-function task(name: SetName): { data: Dataset; plan: Plan } {
-  if (name === 'SST-2') {
-    const train = loadSST2('train');
-    const testSet = loadSST2('test');
-    const labels = testSet.labels.map((y) => train.classes.indexOf(testSet.classes[y]));
-    return { data: train, plan: { test: { docs: testSet.texts.map(tokenize), labels } } };
-  }
-  const data = { MR: loadMR, SUBJ: loadSUBJ, SMS: loadSMS }[name]();
-  return { data, plan: { folds: 10 } };
-}
-
 const emb = hasSharedData
   ? readVectors(prepareDefault().path, { format: 'emb' }).embeddings
   : undefined;
@@ -46,8 +34,7 @@ const emb = hasSharedData
 const measured: Record<string, Partial<Record<SetName, number>>> = { logreg: {}, mlp: {} };
 
 async function accuracyOf(model: string, name: SetName): Promise<number> {
-  const { data, plan } = task(name);
-  const docs = data.texts.map(tokenize);
+  const { data, docs, plan } = benchmarkTask(name, tokenize);
   const ev = await crossValidate(
     docs,
     data.labels,

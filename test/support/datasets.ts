@@ -4,6 +4,7 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Plan } from '../../src/experiments/cross-validate.js';
 import { fromLabelled, type Dataset } from '../../src/text/dataset.js';
 
 export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
@@ -62,4 +63,31 @@ export function toCsv(data: Dataset): string {
   const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
   const rows = data.texts.map((t, i) => `${quote(t)},${data.classes[data.labels[i]]}`);
   return ['text,label', ...rows].join('\n') + '\n';
+}
+
+export type SetName = 'MR' | 'SUBJ' | 'SST-2' | 'SMS';
+export const SET_NAMES: readonly SetName[] = ['MR', 'SUBJ', 'SST-2', 'SMS'];
+
+/**
+ * A set as ANCHORS.md section 2 evaluates it: its tokens, and 10-fold cross-validation, or
+ * for SST-2 its own test set (labels matched to the training classes by name).
+ */
+export function benchmarkTask(
+  name: SetName,
+  tokenize: (text: string) => string[],
+): { data: Dataset; docs: string[][]; plan: Plan; testDocs: string[][] } {
+  if (name === 'SST-2') {
+    const data = loadSST2('train');
+    const testSet = loadSST2('test');
+    const labels = testSet.labels.map((y) => data.classes.indexOf(testSet.classes[y]));
+    const testDocs = testSet.texts.map(tokenize);
+    return {
+      data,
+      docs: data.texts.map(tokenize),
+      plan: { test: { docs: testDocs, labels } },
+      testDocs,
+    };
+  }
+  const data = { MR: loadMR, SUBJ: loadSUBJ, SMS: loadSMS }[name]();
+  return { data, docs: data.texts.map(tokenize), plan: { folds: 10 }, testDocs: [] };
 }
