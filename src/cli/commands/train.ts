@@ -3,7 +3,7 @@ import { basename, extname, join, dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { EmbError } from '../../errors.js';
 import type { Plan } from '../../experiments/cross-validate.js';
-import { tokenize } from '../../text/tokenize.js';
+import { DEFAULT_TOKENIZER, tokenize } from '../../text/tokenize.js';
 import {
   addVectorOptions,
   defaultVectorsPath,
@@ -270,7 +270,7 @@ export function trainCommand(): Command {
       await saveModelDir(out, model, {
         kind: trainer.kind,
         labels: [...classes],
-        tokenizer: "emb-v1: lower-case, [a-z0-9']+ or one other non-space character",
+        tokenizer: DEFAULT_TOKENIZER.name,
         features: featuresOf(opts.model, opts.features),
         vectors: emb ? vectorsInfo(emb, opts.vectors ?? defaultVectorsPath()) : undefined,
         metrics: {
