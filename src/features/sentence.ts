@@ -87,6 +87,8 @@ class VectorPool {
   data: Float32Array;
   private size = 0;
   private readonly index = new Map<string, Int32Array>();
+  /** Pool row of each vocabulary row copied (a word reached as a token and as a part). */
+  private readonly byRow = new Map<number, number>();
   private readonly docs = new WeakMap<readonly string[], DocRows>();
   /** Plain means do not depend on the training part: kept per document. */
   readonly means = new WeakMap<readonly string[], { mean: Float32Array; found: number }>();
@@ -132,7 +134,12 @@ class VectorPool {
     let rows = this.index.get(token);
     if (rows === undefined) {
       const vectors = findTokenVectors(this.emb, token, this.lookup);
-      rows = Int32Array.from(vectors, (v) => this.add(v.vector));
+      rows = Int32Array.from(vectors, (v) => {
+        if (v.row < 0) return this.add(v.vector);
+        let at = this.byRow.get(v.row);
+        if (at === undefined) this.byRow.set(v.row, (at = this.add(v.vector)));
+        return at;
+      });
       this.index.set(token, rows);
     }
     return rows;

@@ -4,8 +4,8 @@
  * - the text is made well-formed (a lone surrogate becomes U+FFFD), invisible format
  *   characters that only steer layout (soft hyphen, bidi marks, word joiner, BOM) are dropped
  *   so they cannot cut a word, a zero-width space counts as a space (Thai and Khmer use it
- *   between words), then NFKC-normalised and lower-cased (and normalised again), and the typographic apostrophe
- *   U+2019 becomes "'" (what vector vocabularies spell);
+ *   between words), then NFKC-normalised and lower-cased (and normalised again), and the
+ *   typographic apostrophe U+2019 becomes "'" (what vector vocabularies spell);
  * - the text is read in grapheme clusters, so no token ever holds half a character (an emoji
  *   with its skin tone, a ZWJ family, a flag, a letter with its combining marks);
  * - runs of letters, combining marks and digits are words; an apostrophe between two word
