@@ -3,6 +3,7 @@
  * vectors trained on one language know few tokens of another, and averaged vectors of a few
  * known words (numbers, names, punctuation) make a poor classifier.
  */
+import { basename } from 'node:path';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { DEFAULT_LOOKUP, hasTokenVector, vectorCoverage, type SentenceLookup } from './sentence.js';
 
@@ -78,7 +79,7 @@ export function coverageReport(
       ? ` (most of them in ${report.missingScript} script)`
       : '';
   report.warning =
-    `${pct}% of the tokens have no word vector${script}: the vectors (${emb.provenance.source}) ` +
+    `${pct}% of the tokens have no word vector${script}: the vectors (${basename(emb.provenance.source)}) ` +
     `are probably for another language than the texts; pass --vectors with the fastText vectors ` +
     `for the texts' language (fastText's cc.LANG.300.bin: unknown words get subword vectors)`;
   return report;
