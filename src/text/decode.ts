@@ -26,7 +26,6 @@ const BOMS: readonly { encoding: string; bytes: readonly number[] }[] = [
  * "windows-1252" is there for the other.
  */
 const ISO_8859_1 = new Set(['latin1', 'latin-1', 'iso-8859-1', 'iso8859-1', 'l1']);
-const WINDOWS_1252 = new Set(['windows-1252', 'cp1252', 'x-cp1252']);
 
 /**
  * windows-1252's 0x80-0x9f (the rest is ISO-8859-1). Node 20's TextDecoder decodes
@@ -38,11 +37,8 @@ const CP1252_HIGH =
   '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
 /** The encoding of a byte-order mark at the start of `bytes`, if any. */
-export function sniffBom(bytes: Uint8Array): { encoding: string; length: number } | undefined {
-  for (const b of BOMS)
-    if (b.bytes.every((x, i) => bytes[i] === x))
-      return { encoding: b.encoding, length: b.bytes.length };
-  return undefined;
+function bomEncoding(bytes: Uint8Array): string | undefined {
+  return BOMS.find((b) => b.bytes.every((x, i) => bytes[i] === x))?.encoding;
 }
 
 /**
@@ -50,16 +46,10 @@ export function sniffBom(bytes: Uint8Array): { encoding: string; length: number 
  * (checked). The byte-order mark is not part of the text.
  */
 export function decodeText(bytes: Uint8Array, path: string, encoding?: string): Decoded {
-  const bom = sniffBom(bytes);
-  const label = (encoding ?? bom?.encoding ?? 'utf-8').trim().toLowerCase();
+  const bom = bomEncoding(bytes);
+  const label = (encoding ?? bom ?? 'utf-8').trim().toLowerCase();
   if (ISO_8859_1.has(label)) {
     return { text: Buffer.from(bytes).toString('latin1'), encoding: 'latin1' };
-  }
-  if (WINDOWS_1252.has(label)) {
-    const text = Buffer.from(bytes)
-      .toString('latin1')
-      .replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
-    return { text, encoding: 'windows-1252' };
   }
   let decoder: TextDecoder;
   try {
@@ -69,6 +59,13 @@ export function decodeText(bytes: Uint8Array, path: string, encoding?: string): 
       'E_INPUT',
       `${path}: unknown encoding "${encoding}"; expected utf-8, utf-16le, utf-16be, latin1, windows-1252 or another WHATWG encoding label`,
     );
+  }
+  // Every label WHATWG maps to windows-1252 (cp1252, ascii, us-ascii...).
+  if (decoder.encoding === 'windows-1252') {
+    const text = Buffer.from(bytes)
+      .toString('latin1')
+      .replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
+    return { text, encoding: 'windows-1252' };
   }
   if (encoding === undefined && !bom) {
     const utf16 = looksUtf16(bytes);
