@@ -304,3 +304,11 @@ test('any fields written as RFC 4180 read back the same, each row on its own lin
     { numRuns: 500 },
   );
 });
+
+test('a one-column file of texts: a blank line is an empty text, counted by line', async () => {
+  const f = await readLabelled(file('texts.csv', 'text\nfirst\n\nthird\n'), { needLabel: false });
+  assert.deepEqual(f.texts, ['first', 'third']);
+  assert.deepEqual(f.lines, [2, 4]);
+  assert.deepEqual(f.skippedEmpty, [3]);
+  assert.deepEqual(f.classes, []);
+});

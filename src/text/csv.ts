@@ -72,7 +72,7 @@ export interface LabelledFile extends Dataset {
   skippedNoLabel: number[];
   /** The line on which each kept text's row starts (texts[i] is on line lines[i]). */
   lines: number[];
-  /** Data rows in the file (not the header, not blank lines), kept or skipped. */
+  /** Data rows in the file (not the header; blank lines only in one-column files), kept or skipped. */
   rows: number;
   delimiter: Delimiter;
   /** The encoding the file was read with. */
@@ -129,7 +129,9 @@ export async function parseLabelled(
   const lines: number[] = [];
   let count = 0;
   for (const { fields, line } of rows.slice(1)) {
-    if (fields.length === 1 && fields[0].trim() === '' && header.length > 1) continue; // blank line
+    // A blank line between rows is no row; in a one-column file it is an empty text, counted,
+    // so that a caller can give one answer per line.
+    if (fields.length === 1 && fields[0].trim() === '' && header.length > 1) continue;
     checkWidth(fields, header.length, path, line);
     count++;
     const t = (fields[ti] ?? '').trim();
