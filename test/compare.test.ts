@@ -80,7 +80,8 @@ test('MR learning curves: transfer leads at small sizes, the baseline overtakes 
   const md = readFileSync(join(dir, 'mr-report', 'report.md'), 'utf8');
   assert.match(md, /\| 50 \| .* \|/);
   assert.match(md, /is ahead from n = \d+ on/);
-  assert.match(md, /test tokens without a vector: 6\.\d%/);
+  // unicode-v1 tokens with clitic parts ("n't" is "not"); ANCHORS.md's tokens looked up whole: 6.7%.
+  assert.match(md, /test tokens without a vector: 4\.\d%/);
   const html = readFileSync(join(dir, 'mr-report', 'report.html'), 'utf8');
   assert.match(html, /<svg[^>]*>[\s\S]*<\/svg>/);
   assert.doesNotMatch(

@@ -1,11 +1,13 @@
 /** Reading labelled texts from CSV/TSV: what works, and each way a file can be wrong. */
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { EmbError } from '../src/errors.js';
-import { decodeUtf8, parseLabelled, readLabelled } from '../src/text/csv.js';
+import { parseCsv } from '../src/text/csv-parse.js';
+import { decodeUtf8, delimiterOption, parseLabelled, readLabelled } from '../src/text/csv.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emb-csv-'));
 const file = (name: string, content: string | Buffer) => {
@@ -88,5 +90,225 @@ test('broken CSV is named by line: an unclosed quote, a row with the wrong numbe
     /f\.csv: line 3: expected 2 fields as in the header, got 3/,
   );
   await rejects(parseLabelled('', 'empty.csv'), /empty/);
-  await rejects(parseLabelled('text,label\nhi,\n', 'l.csv'), /line 2: empty label/);
+});
+
+describe('files as spreadsheets export them', () => {
+  test('the delimiter is detected for .csv too: comma, semicolon, tab, pipe', async () => {
+    const rows = [
+      ['text', 'label'],
+      ['Bonjour, ça va', 'pos'],
+      ['Non; pas du tout', 'neg'],
+    ];
+    for (const d of [',', ';', '\t', '|'] as const) {
+      const quote = (f: string) => (f.includes(d) ? `"${f}"` : f);
+      const content = rows.map((r) => r.map(quote).join(d)).join('\r\n') + '\r\n';
+      const f = await readLabelled(file(`d${d.charCodeAt(0)}.csv`, content));
+      assert.equal(f.delimiter, d);
+      assert.deepEqual(f.texts, ['Bonjour, ça va', 'Non; pas du tout']);
+      assert.deepEqual(f.classes, ['pos', 'neg']);
+    }
+  });
+
+  test('the delimiter option forces it; a wrong one says which delimiter was used', async () => {
+    const path = file('forced.csv', 'text;label\nhi;a\nyo;b\n');
+    const f = await readLabelled(path, { delimiter: ';' });
+    assert.deepEqual(f.texts, ['hi', 'yo']);
+    await rejects(
+      readLabelled(path, { delimiter: ',' }),
+      /no text column found .* the columns are "text;label" \(read with the delimiter ","; give the right one with --delimiter\)/,
+    );
+    assert.equal(delimiterOption('tab'), '\t');
+    assert.equal(delimiterOption('semicolon'), ';');
+    assert.throws(
+      () => delimiterOption('space'),
+      /unknown delimiter "space"; expected one of comma, semicolon, tab, pipe/,
+    );
+  });
+
+  test('UTF-8 with and without BOM, UTF-16 LE and BE with BOM', async () => {
+    const content = 'text\tlabel\nnaïve café 😀\tpos\nΟΔΟΣ\tneg\n';
+    const utf16be = Buffer.from(content, 'utf16le').swap16();
+    const files: [string, Buffer, string][] = [
+      ['u8.csv', Buffer.from(content), 'utf-8'],
+      [
+        'u8bom.csv',
+        Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(content)]),
+        'utf-8',
+      ],
+      [
+        'u16le.csv',
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(content, 'utf16le')]),
+        'utf-16le',
+      ],
+      ['u16be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]), 'utf-16be'],
+    ];
+    for (const [name, bytes, encoding] of files) {
+      const f = await readLabelled(file(name, bytes));
+      assert.equal(f.encoding, encoding, name);
+      assert.equal(f.textColumn, 'text', name);
+      assert.deepEqual(f.texts, ['naïve café 😀', 'ΟΔΟΣ'], name);
+    }
+  });
+
+  test('the encoding option: latin1 (ISO-8859-1), windows-1252, and other TextDecoder labels', async () => {
+    // 0xe9 is é in both; 0x80 is the euro sign in windows-1252 and a C1 control in latin1.
+    const bytes = Buffer.from([
+      ...Buffer.from('text,label\ncaf'),
+      0xe9,
+      0x20,
+      0x80,
+      ...Buffer.from(',a\n'),
+    ]);
+    const path = file('legacy.csv', bytes);
+    assert.deepEqual((await readLabelled(path, { encoding: 'windows-1252' })).texts, ['café €']);
+    // Any label WHATWG maps to windows-1252 reads the same (Node's own decoder gives 0x80).
+    assert.deepEqual((await readLabelled(path, { encoding: 'cp1252' })).texts, ['café €']);
+    assert.deepEqual((await readLabelled(path, { encoding: 'latin1' })).texts, ['café \u0080']);
+    const sjis = file(
+      'sjis.csv',
+      Buffer.from([...Buffer.from('text,label\n'), 0x93, 0x8c, 0x8b, 0x9e, ...Buffer.from(',a\n')]),
+    );
+    assert.deepEqual((await readLabelled(sjis, { encoding: 'shift_jis' })).texts, ['東京']);
+    await rejects(
+      readLabelled(path, { encoding: 'klingon' }),
+      /legacy\.csv: unknown encoding "klingon"/,
+    );
+  });
+
+  test('undecodable bytes: the place, and advice that fits (never latin1 for UTF-16)', async () => {
+    const latin1 = file(
+      'l1.csv',
+      Buffer.from([...Buffer.from('text,label\nok,a\ncaf'), 0xe9, ...Buffer.from(',a\n')]),
+    );
+    await rejects(
+      readLabelled(latin1),
+      /l1\.csv: byte 19 \(line 3\): not valid UTF-8 \(0xe9\); if it came from Excel or another Windows program, pass --encoding windows-1252/,
+    );
+    const noBom = file('u16nobom.csv', Buffer.from('text,label\nhello,a\n', 'utf16le'));
+    await rejects(
+      readLabelled(noBom),
+      /u16nobom\.csv: the file looks like UTF-16LE without a byte-order mark .*; pass --encoding utf-16le$/,
+    );
+    const noBomBe = file(
+      'u16benobom.csv',
+      Buffer.from('text,label\nhello,a\n', 'utf16le').swap16(),
+    );
+    await rejects(readLabelled(noBomBe), /pass --encoding utf-16be$/);
+    // A lone surrogate in UTF-16: damaged, and no word of latin1.
+    const broken = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('text,label\nab', 'utf16le'),
+      Buffer.from([0x00, 0xd8]),
+      Buffer.from('x,a\n', 'utf16le'),
+    ]);
+    await assert.rejects(readLabelled(file('u16bad.csv', broken)), (e: unknown) => {
+      assert.ok(e instanceof EmbError);
+      assert.match(
+        e.message,
+        /u16bad\.csv: near byte \d+ \(line 2\): not valid utf-16le .*damaged or not utf-16le/,
+      );
+      assert.doesNotMatch(e.message, /latin1|windows-1252/);
+      return true;
+    });
+  });
+
+  test('blank or missing labels are skipped and counted, never fatal; so are empty texts', async () => {
+    const f = await readLabelled(
+      file(
+        'gaps.csv',
+        'text,label\nfine,a\nno label,\n   ,b\nshort row\n"quoted, no label",  \nlast,b\n',
+      ),
+    );
+    assert.deepEqual(f.texts, ['fine', 'last']);
+    assert.deepEqual(f.lines, [2, 7]);
+    assert.deepEqual(f.skippedNoLabel, [3, 5, 6]);
+    assert.deepEqual(f.skippedEmpty, [4]);
+    assert.equal(f.rows, 6);
+  });
+
+  test('rows padded with empty fields are fine; extra values name their line', async () => {
+    const f = await readLabelled(file('pad.csv', 'text,label\nhi,a,,\nyo,b\n'));
+    assert.deepEqual(f.texts, ['hi', 'yo']);
+    await rejects(
+      readLabelled(file('extra.csv', 'text,label\nhi,a\nyo,b,c\n')),
+      /extra\.csv: line 3: expected 2 fields as in the header, got 3/,
+    );
+  });
+
+  test('labels that differ only in case are a warning the caller can print', async () => {
+    const f = await readLabelled(
+      file('case.csv', 'text,label\na,POS\nb,pos\nc,neg\nd,pos\ne,Neg\n'),
+    );
+    assert.deepEqual(f.classes, ['POS', 'pos', 'neg', 'Neg']);
+    assert.deepEqual(f.warnings, [
+      `${join(dir, 'case.csv')}: labels "POS" (1 rows), "pos" (2 rows) differ only in case and are different classes; write them alike if they mean the same`,
+      `${join(dir, 'case.csv')}: labels "neg" (1 rows), "Neg" (1 rows) differ only in case and are different classes; write them alike if they mean the same`,
+    ]);
+  });
+
+  test('numeric labels are ordered numerically; others keep their first appearance', async () => {
+    const stars = await parseLabelled('text,stars\na,5\nb,10\nc,-1\nd,2.5\ne,5\n', 's.csv', {
+      label: 'stars',
+    });
+    assert.deepEqual(stars.classes, ['-1', '2.5', '5', '10']);
+    assert.deepEqual(stars.labels, [2, 3, 0, 1, 2]);
+    const words = await parseLabelled('text,label\na,b\nb,a\nc,10\n', 'w.csv');
+    assert.deepEqual(words.classes, ['b', 'a', '10']);
+  });
+
+  test('a broken quote names its own line, wherever it is in the file (issue 8)', async () => {
+    const many = 'hello world,a\n'.repeat(2000);
+    await rejects(
+      parseLabelled(`text,label\n${many}"broken"x,b\nok,a\n`, 'big.csv'),
+      /big\.csv: line 2002: broken CSV \(expected "," or the end of the line after a closing quote, found "x"\)/,
+    );
+    await rejects(
+      parseLabelled('text,label\na,b\nc,d\ne,f\n"x"y,z\n', 'five.csv'),
+      /five\.csv: line 5: broken CSV/,
+    );
+    await rejects(
+      parseLabelled(`text,label\n${many}"never closed,b\nok,a\n`, 'open.csv'),
+      /open\.csv: line 2002: broken CSV \(a quoted field opened here is never closed\)/,
+    );
+    await rejects(
+      parseLabelled('text;label\r\n"two\r\nlines";a\r\n"x"y;b\r\n', 'crlf.csv'),
+      /crlf\.csv: line 4: broken CSV/,
+    );
+  });
+});
+
+test('any fields written as RFC 4180 read back the same, each row on its own line (fast-check)', () => {
+  const field = fc.string({
+    unit: fc.constantFrom('a', 'é', ' ', ',', ';', '\t', '|', '"', '\n', '\r\n', 'x', '😀'),
+    maxLength: 8,
+  });
+  fc.assert(
+    fc.property(
+      fc.constantFrom(',', ';', '\t', '|'),
+      fc.array(fc.array(field, { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 6 }),
+      (d, rows) => {
+        const quote = (f: string) => (/[",;\t|\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f);
+        const content = rows.map((r) => r.map(quote).join(d)).join('\n') + '\n';
+        const parsed = parseCsv(content, d, 'p.csv');
+        assert.deepEqual(
+          parsed.map((r) => r.fields),
+          rows,
+        );
+        let line = 1;
+        parsed.forEach((r, i) => {
+          assert.equal(r.line, line);
+          line += 1 + rows[i].join('').split(/\r\n|\n/).length - 1;
+        });
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
+
+test('a one-column file of texts: a blank line is an empty text, counted by line', async () => {
+  const f = await readLabelled(file('texts.csv', 'text\nfirst\n\nthird\n'), { needLabel: false });
+  assert.deepEqual(f.texts, ['first', 'third']);
+  assert.deepEqual(f.lines, [2, 4]);
+  assert.deepEqual(f.skippedEmpty, [3]);
+  assert.deepEqual(f.classes, []);
 });

@@ -10,22 +10,14 @@ import {
   saveModelDir,
   vectorsInfo,
   type ModelMeta,
-  type TokenizerInfo,
 } from '../models/model-dir.js';
 import { trainerFor, trainModel } from '../models/registry.js';
 import { usesVectors, type ModelSettings } from '../models/settings.js';
 import type { BackendName } from '../models/tfjs/backend.js';
-import { tokenize } from '../text/tokenize.js';
+import { tokenizerFor } from '../text/tokenize.js';
 import { encodeDataset, type Dataset } from './dataset.js';
 import { parseOptions, vectorsFor, type TrainOptions } from './options.js';
 import { openVectors, type Vectors } from './vectors.js';
-
-/** The tokenizer every model is trained and fed with, by the name model.json records. */
-export const TOKENIZER: TokenizerInfo & { tokenize: (text: string) => string[] } = {
-  name: 'ascii',
-  version: 1,
-  tokenize,
-};
 
 export interface Prediction {
   /** The most probable class, or null when the text has nothing to classify (see `reason`). */
@@ -75,7 +67,8 @@ export class Classifier {
   predict(texts: readonly string[]): Prediction[] {
     if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string'))
       throw new EmbError('E_INPUT', 'predict: expected a list of texts (strings)');
-    const docs = texts.map((t) => TOKENIZER.tokenize(t));
+    const { tokenize } = tokenizerFor(this.settings.tokenizer);
+    const docs = texts.map((t) => tokenize(t));
     const answerable = docs.map((d, i) => (d.length > 0 ? i : -1)).filter((i) => i >= 0);
     const probs = this.model.predict(answerable.map((i) => docs[i]));
     const emb = this.vectors?.embeddings;
@@ -104,7 +97,7 @@ export class Classifier {
     await saveModelDir(dir, this.model, {
       settings: this.settings,
       labels: [...this.labels],
-      tokenizer: { name: TOKENIZER.name, version: TOKENIZER.version },
+      tokenizer: tokenizerFor(this.settings.tokenizer).name,
       vectors: this.vectors ? vectorsInfo(this.vectors.embeddings, this.vectors.path) : null,
       metrics: { ...(this.meta?.metrics ?? {}), ...(options.metrics ?? {}) },
     });
@@ -129,7 +122,8 @@ export async function train(
   const { run } = parseOptions(options);
   const set = encodeDataset(data, 'train');
   const vectors = await vectorsFor(run.settings, run.vectors);
-  const docs = set.texts.map((t) => TOKENIZER.tokenize(t));
+  const { tokenize } = tokenizerFor(run.settings.tokenizer);
+  const docs = set.texts.map((t) => tokenize(t));
   const model = await trainModel(docs, set.labels, set.classes, run.settings, {
     seed: run.seed,
     embeddings: vectors?.embeddings,
@@ -151,10 +145,11 @@ export interface LoadOptions {
 /** Loads a model folder that Classifier.save (or `emb train`) wrote. */
 export async function loadClassifier(dir: string, options: LoadOptions = {}): Promise<Classifier> {
   const meta = readModelMeta(dir);
-  if (meta.tokenizer.name !== TOKENIZER.name || meta.tokenizer.version !== TOKENIZER.version)
+  // The tokens a model is fed must be the tokens it learned from: same tokenizer, same version.
+  if (tokenizerFor(meta.settings.tokenizer).name !== meta.tokenizer)
     throw new EmbError(
       'E_MODEL',
-      `${dir}: trained with tokenizer ${meta.tokenizer.name} v${meta.tokenizer.version}; this emb has ${TOKENIZER.name} v${TOKENIZER.version}; retrain the model`,
+      `${dir}: trained with the tokenizer ${meta.tokenizer}; this emb has ${tokenizerFor(meta.settings.tokenizer).name}; train the model again`,
     );
   let vectors: Vectors | undefined;
   if (usesVectors(meta.settings.model)) {

@@ -21,7 +21,7 @@ import {
 } from '../models/settings.js';
 import { stratifiedHoldout } from '../text/splits.js';
 import { VERSION } from '../version.js';
-import { TOKENIZER } from './classifier.js';
+import { tokenizerFor } from '../text/tokenize.js';
 import { encodeDataset, type Dataset } from './dataset.js';
 import { checkWhole } from './options.js';
 import { openVectors, Vectors } from './vectors.js';
@@ -62,8 +62,16 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
     throw new EmbError('E_INPUT', `methods: expected at least one of ${MODEL_KINDS.join(', ')}`);
   const requested = options.sizes ?? DEFAULT_SIZES;
   for (const s of requested) if (s !== 'all') checkWhole('sizes', s, 2);
+  // One set of tokens for every method, so that they learn from the very same texts.
+  const kinds = new Set(methods.map((m) => m.settings.tokenizer));
+  if (kinds.size > 1)
+    throw new EmbError(
+      'E_INPUT',
+      `methods: expected one tokenizer for all, got ${[...kinds].join(' and ')}`,
+    );
+  const { tokenize } = tokenizerFor(methods[0].settings.tokenizer);
   const set = encodeDataset(data, 'data');
-  const docs = set.texts.map((t) => TOKENIZER.tokenize(t));
+  const docs = set.texts.map((t) => tokenize(t));
 
   let train: LabelledTokens;
   let test: LabelledTokens;
@@ -78,7 +86,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       );
     train = { docs, labels: set.labels };
     test = {
-      docs: t.texts.map((x) => TOKENIZER.tokenize(x)),
+      docs: t.texts.map((x) => tokenize(x)),
       labels: t.labels.map((y) => set.classes.indexOf(t.classes[y])),
     };
     testName = t.source;

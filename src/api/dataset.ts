@@ -23,11 +23,13 @@ export interface DatasetFile extends Dataset {
   classes: string[];
   /** Line numbers of rows left out because their text was empty. */
   skippedEmpty: number[];
+  /** Line numbers of rows left out because their label was empty or missing. */
+  skippedNoLabel: number[];
   /** Things worth telling the user about the data (rows left out, ...). */
   warnings: string[];
 }
 
-export type ReadDatasetOptions = Pick<CsvOptions, 'text' | 'label'>;
+export type ReadDatasetOptions = Pick<CsvOptions, 'text' | 'label' | 'delimiter' | 'encoding'>;
 
 /**
  * Reads labelled texts from a CSV or TSV file with a header row. The text and label columns
@@ -37,7 +39,12 @@ export async function readDataset(
   path: string,
   options: ReadDatasetOptions = {},
 ): Promise<DatasetFile> {
-  const file = await readLabelled(path, { text: options.text, label: options.label });
+  const file = await readLabelled(path, {
+    text: options.text,
+    label: options.label,
+    delimiter: options.delimiter,
+    encoding: options.encoding,
+  });
   return {
     texts: file.texts,
     labels: file.labels.map((y) => file.classes[y]),
@@ -46,7 +53,12 @@ export async function readDataset(
     labelColumn: file.labelColumn!,
     classes: file.classes,
     skippedEmpty: file.skippedEmpty,
-    warnings: skippedWarning(path, file.skippedEmpty),
+    skippedNoLabel: file.skippedNoLabel,
+    warnings: [
+      ...skipped(path, file.skippedEmpty, 'an empty text'),
+      ...skipped(path, file.skippedNoLabel, 'no label'),
+      ...file.warnings,
+    ],
   };
 }
 
@@ -60,16 +72,14 @@ export async function readTexts(
     texts: file.texts,
     source: path,
     textColumn: file.textColumn,
-    warnings: skippedWarning(path, file.skippedEmpty),
+    warnings: skipped(path, file.skippedEmpty, 'an empty text'),
   };
 }
 
-function skippedWarning(path: string, lines: number[]): string[] {
-  return lines.length
-    ? [
-        `${path}: skipped ${lines.length} rows with an empty text (line ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', ...' : ''})`,
-      ]
-    : [];
+function skipped(path: string, lines: number[], why: string): string[] {
+  if (lines.length === 0) return [];
+  const some = lines.slice(0, 5).join(', ') + (lines.length > 5 ? ', ...' : '');
+  return [`${path}: skipped ${lines.length} rows with ${why} (line ${some})`];
 }
 
 /** A dataset as the layers below take it: class ids into `classes`. */

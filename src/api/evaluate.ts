@@ -9,7 +9,7 @@ import type { ClassMetrics } from '../experiments/metrics.js';
 import { wilson } from '../experiments/stats.js';
 import { oovRate } from '../features/sentence.js';
 import { describeFeatures, type ModelKind, type ModelSettings } from '../models/settings.js';
-import { TOKENIZER } from './classifier.js';
+import { tokenizerFor } from '../text/tokenize.js';
 import { encodeDataset, type Dataset } from './dataset.js';
 import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './options.js';
 
@@ -62,9 +62,10 @@ export async function crossValidate(
 ): Promise<Evaluation> {
   const { run, extra } = parseOptions(options, ['folds', 'holdout', 'test', 'workers']);
   const set = encodeDataset(data, 'data');
-  const docs = set.texts.map((t) => TOKENIZER.tokenize(t));
+  const { tokenize } = tokenizerFor(run.settings.tokenizer);
+  const docs = set.texts.map((t) => tokenize(t));
   const counts = set.classes.map((_, c) => set.labels.filter((y) => y === c).length);
-  const plan = await planFor(extra, set.classes, counts, set.source);
+  const plan = planFor(extra, set.classes, counts, set.source, tokenize);
   const vectors = await vectorsFor(run.settings, run.vectors);
   const warnings: string[] = [];
   let oov: number | null = null;
@@ -116,12 +117,13 @@ export async function crossValidate(
   };
 }
 
-async function planFor(
+function planFor(
   o: Partial<Record<'folds' | 'holdout' | 'test', unknown>>,
   classes: readonly string[],
   counts: readonly number[],
   source: string,
-): Promise<Plan> {
+  tokenize: (text: string) => string[],
+): Plan {
   const given = (['folds', 'holdout', 'test'] as const).filter((k) => o[k] !== undefined);
   if (given.length > 1)
     throw new EmbError('E_INPUT', `give one of folds, holdout or test, not ${given.join(' and ')}`);
@@ -135,7 +137,7 @@ async function planFor(
       );
     return {
       test: {
-        docs: test.texts.map((t) => TOKENIZER.tokenize(t)),
+        docs: test.texts.map((t) => tokenize(t)),
         labels: test.labels.map((y) => classes.indexOf(test.classes[y])),
       },
     };

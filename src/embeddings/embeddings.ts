@@ -1,5 +1,8 @@
 import { Vocabulary } from './vocabulary.js';
 import type { Subwords } from './subwords.js';
+import { findRow, findVector, type Lookup, type WordVector } from './lookup.js';
+
+export type { Lookup, WordVector } from './lookup.js';
 
 /** Where a set of vectors came from; stored in the .emb metadata section. */
 export interface Provenance {
@@ -10,12 +13,6 @@ export interface Provenance {
   /** The program that wrote the .emb file, with its version. */
   tool?: string;
   created?: string;
-}
-
-/** Result of looking a word up: its row, and whether it matched exactly or only lower-cased. */
-export interface Lookup {
-  row: number;
-  match: 'exact' | 'lower';
 }
 
 /**
@@ -69,16 +66,9 @@ export class Embeddings {
     return this.inverseNorms;
   }
 
-  /** Exact match first, then the lower-cased word. */
+  /** The row of a word: exact spelling, else lower-cased (embeddings/lookup.ts). */
   lookup(word: string): Lookup | undefined {
-    const exact = this.vocab.index(word);
-    if (exact >= 0) return { row: exact, match: 'exact' };
-    const lower = word.toLowerCase();
-    if (lower !== word) {
-      const row = this.vocab.index(lower);
-      if (row >= 0) return { row, match: 'lower' };
-    }
-    return undefined;
+    return findRow(this, word);
   }
 
   word(row: number): string {
@@ -96,26 +86,12 @@ export class Embeddings {
   }
 
   /**
-   * The vector for a word: its row when the exact spelling is known; else, when the vectors
-   * carry subwords, fastText's n-gram vector (fastText's vocabulary is case-sensitive, so
-   * "Film" gets its own n-gram vector there, not the row of "film"); else the row of the
-   * lower-cased word. Undefined when none exists.
+   * The vector for a word by the one lookup policy (embeddings/lookup.ts): exact spelling,
+   * then fastText subwords when the vectors have them, then lower-cased. Undefined when none.
    */
   vector(word: string): WordVector | undefined {
-    const exact = this.vocab.index(word);
-    if (exact >= 0) return { vector: this.row(exact), row: exact, source: 'vocab' };
-    const v = this.subwords?.vector(word);
-    if (v && v.some((x) => x !== 0)) return { vector: v, row: -1, source: 'subwords' };
-    const hit = this.lookup(word);
-    return hit ? { vector: this.row(hit.row), row: hit.row, source: 'vocab' } : undefined;
+    return findVector(this, word);
   }
-}
-
-export interface WordVector {
-  vector: Float32Array;
-  /** Row in the vocabulary, or -1 for a vector built from subwords. */
-  row: number;
-  source: 'vocab' | 'subwords';
 }
 
 function scaled(v: Float32Array, by: number): Float32Array {

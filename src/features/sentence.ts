@@ -6,6 +6,7 @@
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Embeddings } from '../embeddings/embeddings.js';
+import { findTokenVectors } from '../embeddings/lookup.js';
 import { EmbError } from '../errors.js';
 
 export type FeatureKind = 'mean' | 'tfidf' | 'sif';
@@ -33,6 +34,8 @@ export interface EncoderState {
   dims: number;
   /** Per-word weights learned from the training texts (tfidf: idf; sif: a / (a + p(w))). */
   weights?: Record<string, number>;
+  /** Tokens were looked up by their clitic parts too (absent in models saved before: false). */
+  clitics?: boolean;
   /** Weight of a word the training texts did not contain. */
   unseenWeight?: number;
   /** SIF: the removed component (unit length). */
@@ -49,41 +52,97 @@ export interface Coverage {
   empty: number[];
 }
 
+/** How tokens find their vectors (embeddings/lookup.ts); saved with the features. */
+export interface SentenceLookup {
+  /** Unknown tokens are looked up by their clitic parts (`don't` as `do` + `not`). */
+  clitics: boolean;
+}
+
+/** For new models. Models saved before clitics existed restore without them. */
+export const DEFAULT_LOOKUP: SentenceLookup = { clitics: true };
+
+/** The lookup a model's options ask for (`clitics`: boolean, default true), checked once. */
+export function sentenceLookup(options: Record<string, unknown> | undefined): SentenceLookup {
+  const clitics = options?.clitics ?? DEFAULT_LOOKUP.clitics;
+  if (typeof clitics !== 'boolean')
+    throw new EmbError('E_INPUT', `clitics must be true or false, got ${String(clitics)}`);
+  return { clitics };
+}
+
+/** A document's vectors: pool rows, and for each the token it stands for. */
+interface DocRows {
+  rows: Int32Array;
+  tokenOf: Int32Array;
+  /** Tokens with at least one vector. */
+  found: number;
+}
+
 /**
  * Word vectors copied out of the mapped matrix into one growing array, and each document's
- * tokens as rows of it, shared by every encoder over the same vectors: cross-validation encodes
- * the same documents once per fold, and V8's loops read the mapped matrix several times slower.
+ * tokens as rows of it, shared by every encoder over the same vectors and lookup: cross-
+ * validation encodes the same documents once per fold, and V8's loops read the mapped matrix
+ * several times slower. A token has no row, one, or (its clitic parts) several.
  */
 class VectorPool {
   data: Float32Array;
   private size = 0;
-  private readonly index = new Map<string, number>();
-  private readonly rows = new WeakMap<readonly string[], Int32Array>();
+  private readonly index = new Map<string, Int32Array>();
+  /** Pool row of each vocabulary row copied (a word reached as a token and as a part). */
+  private readonly byRow = new Map<number, number>();
+  private readonly docs = new WeakMap<readonly string[], DocRows>();
   /** Plain means do not depend on the training part: kept per document. */
   readonly means = new WeakMap<readonly string[], { mean: Float32Array; found: number }>();
 
-  constructor(private readonly emb: Embeddings) {
+  constructor(
+    private readonly emb: Embeddings,
+    private readonly lookup: SentenceLookup,
+  ) {
     this.data = new Float32Array(emb.dims * 4096);
   }
 
-  /** The pool row of each token, -1 when the token has no vector. */
-  rowsOf(doc: readonly string[]): Int32Array {
-    let rows = this.rows.get(doc);
-    if (!rows) {
-      rows = Int32Array.from(doc, (t) => this.row(t));
-      this.rows.set(doc, rows);
-    }
-    return rows;
+  static for(emb: Embeddings, lookup: SentenceLookup): VectorPool {
+    let byLookup = pools.get(emb);
+    if (!byLookup) pools.set(emb, (byLookup = new Map()));
+    const key = JSON.stringify(lookup);
+    let pool = byLookup.get(key);
+    if (!pool) byLookup.set(key, (pool = new VectorPool(emb, lookup)));
+    return pool;
   }
 
-  private row(token: string): number {
-    let row = this.index.get(token);
-    if (row === undefined) {
-      const v = this.emb.vector(token)?.vector;
-      row = v ? this.add(v) : -1;
-      this.index.set(token, row);
+  /** The pool rows of a document's tokens, in order. */
+  rowsOf(doc: readonly string[]): DocRows {
+    let out = this.docs.get(doc);
+    if (!out) {
+      const rows: number[] = [];
+      const tokenOf: number[] = [];
+      let found = 0;
+      doc.forEach((token, t) => {
+        const own = this.rowsOfToken(token);
+        if (own.length > 0) found++;
+        for (const r of own) {
+          rows.push(r);
+          tokenOf.push(t);
+        }
+      });
+      out = { rows: Int32Array.from(rows), tokenOf: Int32Array.from(tokenOf), found };
+      this.docs.set(doc, out);
     }
-    return row;
+    return out;
+  }
+
+  rowsOfToken(token: string): Int32Array {
+    let rows = this.index.get(token);
+    if (rows === undefined) {
+      const vectors = findTokenVectors(this.emb, token, this.lookup);
+      rows = Int32Array.from(vectors, (v) => {
+        if (v.row < 0) return this.add(v.vector);
+        let at = this.byRow.get(v.row);
+        if (at === undefined) this.byRow.set(v.row, (at = this.add(v.vector)));
+        return at;
+      });
+      this.index.set(token, rows);
+    }
+    return rows;
   }
 
   private add(v: Float32Array): number {
@@ -98,7 +157,7 @@ class VectorPool {
   }
 }
 
-const pools = new WeakMap<Embeddings, VectorPool>();
+const pools = new WeakMap<Embeddings, Map<string, VectorPool>>();
 
 export class SentenceEncoder {
   private readonly pool: VectorPool;
@@ -113,9 +172,7 @@ export class SentenceEncoder {
         `the features expect ${state.dims}-dimensional vectors, these have ${emb.dims}`,
       );
     }
-    let pool = pools.get(emb);
-    if (!pool) pools.set(emb, (pool = new VectorPool(emb)));
-    this.pool = pool;
+    this.pool = VectorPool.for(emb, { clitics: state.clitics ?? false });
   }
 
   /**
@@ -126,8 +183,15 @@ export class SentenceEncoder {
     kind: FeatureKind,
     docs: Docs,
     emb: Embeddings,
+    lookup: SentenceLookup = DEFAULT_LOOKUP,
   ): { encoder: SentenceEncoder; x: Float32Array; coverage: Coverage } {
-    const state: EncoderState = { kind, dims: emb.dims, mean: [], std: [] };
+    const state: EncoderState = {
+      kind,
+      dims: emb.dims,
+      clitics: lookup.clitics,
+      mean: [],
+      std: [],
+    };
     if (kind === 'tfidf') Object.assign(state, idfWeights(docs));
     if (kind === 'sif') Object.assign(state, sifWeights(docs));
     const encoder = new SentenceEncoder(emb, state);
@@ -181,20 +245,19 @@ export class SentenceEncoder {
         x.set(known.mean, base);
         found = known.found;
       } else {
-        const rows = this.pool.rowsOf(doc);
+        const { rows, tokenOf, found: tokensFound } = this.pool.rowsOf(doc);
         const data = this.pool.data;
+        found = tokensFound;
         let total = 0;
-        for (let t = 0; t < rows.length; t++) {
-          if (rows[t] < 0) continue;
-          found++;
-          const w = weights ? (weights[doc[t]] ?? unseenWeight) : 1;
-          const at = rows[t] * d;
+        for (let k = 0; k < rows.length; k++) {
+          const w = weights ? (weights[doc[tokenOf[k]]] ?? unseenWeight) : 1;
+          const at = rows[k] * d;
           for (let j = 0; j < d; j++) x[base + j] += w * data[at + j];
           total += w;
         }
-        // SIF averages over all words of the sentence (the paper's 1/|s|); the others are
-        // proper weighted means over the words that have vectors.
-        const by = kind === 'sif' ? found : total;
+        // SIF averages over all words of the sentence (the paper's 1/|s|, a token's clitic
+        // parts counting as words); the others are proper weighted means over the vectors.
+        const by = kind === 'sif' ? rows.length : total;
         if (by > 0) for (let j = 0; j < d; j++) x[base + j] /= by;
         if (kind === 'mean') this.pool.means.set(doc, { mean: x.slice(base, base + d), found });
       }
@@ -206,9 +269,43 @@ export class SentenceEncoder {
   }
 }
 
-/** The share of tokens with no vector (exact, lower-case, or subwords). */
-export function oovRate(docs: Docs, emb: Embeddings): { rate: number; coverage: Coverage } {
-  const { coverage } = SentenceEncoder.fit('mean', docs, emb);
+/**
+ * Which tokens have a vector by the features' lookup (exact, subwords, lower-case, clitic
+ * parts), without fitting anything: the share of tokens with none, and the documents with
+ * no vector at all.
+ */
+export function vectorCoverage(
+  docs: Docs,
+  emb: Embeddings,
+  lookup: SentenceLookup = DEFAULT_LOOKUP,
+): Coverage {
+  const pool = VectorPool.for(emb, lookup);
+  const coverage: Coverage = { tokens: 0, missing: 0, empty: [] };
+  docs.forEach((doc, i) => {
+    const { found } = pool.rowsOf(doc);
+    coverage.tokens += doc.length;
+    coverage.missing += doc.length - found;
+    if (found === 0) coverage.empty.push(i);
+  });
+  return coverage;
+}
+
+/** Whether a token has a vector by the features' lookup (as training and prediction see it). */
+export function hasTokenVector(
+  token: string,
+  emb: Embeddings,
+  lookup: SentenceLookup = DEFAULT_LOOKUP,
+): boolean {
+  return VectorPool.for(emb, lookup).rowsOfToken(token).length > 0;
+}
+
+/** The share of tokens with no vector (exact, lower-case, subwords, clitic parts). */
+export function oovRate(
+  docs: Docs,
+  emb: Embeddings,
+  lookup: SentenceLookup = DEFAULT_LOOKUP,
+): { rate: number; coverage: Coverage } {
+  const coverage = vectorCoverage(docs, emb, lookup);
   return { rate: coverage.tokens ? coverage.missing / coverage.tokens : 0, coverage };
 }
 

@@ -62,7 +62,7 @@ export function hybridRows(sparse: Csr, dense: Float32Array, dims: number, gamma
 /** Both feature blocks, fitted on `docs`. */
 function fitFeatures(docs: Docs, emb: Embeddings, o: HybridSettings) {
   const { bow, x } = BagOfWords.fitTransform(docs, o, 'tfidf');
-  const { encoder, x: dense } = SentenceEncoder.fit(o.features, docs, emb);
+  const { encoder, x: dense } = SentenceEncoder.fit(o.features, docs, emb, { clitics: o.clitics });
   return { bow, encoder, sparse: x, dense };
 }
 

@@ -2,7 +2,7 @@ import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomically } from '../atomic.js';
 import { EmbError } from '../errors.js';
-import { BagOfWords, type Weighting } from '../features/bow.js';
+import { BagOfWords, filterOptions, type Weighting } from '../features/bow.js';
 import { decisionValues, outputsFor, softmaxScores } from './linear-svm.js';
 import type { Model, ModelKind, SavedModel } from './model.js';
 
@@ -84,6 +84,7 @@ export function saveBagOfWords(dir: string, bow: BagOfWords, weighting: Weightin
     weighting,
     ngrams: [...bow.options.ngrams],
     minDf: bow.options.minDf,
+    ...filterOptions({ ...bow.options }),
     terms: bow.size,
     files: weighting === 'tfidf' ? [VOCABULARY, IDF] : [VOCABULARY],
   };
@@ -123,6 +124,7 @@ export function loadBagOfWords(
   const bow = BagOfWords.fromTerms(terms as string[], idf, {
     ngrams: [Number(ngrams[0]), Number(ngrams[1])],
     minDf: Number(saved.minDf),
+    ...filterOptions(saved),
   });
   return { bow, weighting };
 }

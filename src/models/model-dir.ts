@@ -34,12 +34,6 @@ export interface VectorsInfo {
   fingerprint: string;
 }
 
-/** A tokenizer as model.json names it; a model is only ever fed the tokens it was trained on. */
-export interface TokenizerInfo {
-  name: string;
-  version: number;
-}
-
 export interface ModelMeta {
   format: typeof FORMAT;
   formatVersion: number;
@@ -47,7 +41,8 @@ export interface ModelMeta {
   created: string;
   settings: ModelSettings;
   labels: string[];
-  tokenizer: TokenizerInfo;
+  /** The tokenizer's versioned name (unicode-v1): a model is only fed the tokens it learned. */
+  tokenizer: string;
   /** The vectors a model that uses them was trained with; null for bag-of-words models. */
   vectors: VectorsInfo | null;
   /** How the model did when it was trained (the evaluation of `emb train`). */
@@ -189,9 +184,7 @@ function checkMeta(raw: unknown, path: string): ModelMeta {
     new Set(labels).size !== labels.length
   )
     bad('labels', 'a list of at least two distinct strings');
-  const tokenizer = raw.tokenizer;
-  if (!isObject(tokenizer) || typeof tokenizer.name !== 'string' || !isWhole(tokenizer.version))
-    bad('tokenizer', '{ "name": string, "version": number }');
+  if (typeof raw.tokenizer !== 'string') bad('tokenizer', 'a tokenizer name such as "unicode-v1"');
   const vectors = raw.vectors;
   if (
     vectors !== null &&

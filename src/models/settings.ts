@@ -6,13 +6,44 @@
  */
 import { EmbError } from '../errors.js';
 import { FEATURE_KINDS, type FeatureKind } from '../features/sentence.js';
+import {
+  STEM_LANGUAGES,
+  STOPWORD_LANGUAGES,
+  type StemLanguage,
+  type StopwordLanguage,
+} from '../features/token-filter.js';
+import { TOKENIZER_KINDS, type TokenizerKind } from '../text/tokenize.js';
+
+/** What every model shares: the tokens it reads. */
+export interface TextSettings {
+  /**
+   * unicode (default: words in any script, emoji whole, clitics kept for the vectors) or
+   * ascii (ANCHORS.md's reference protocol, to reproduce published figures).
+   */
+  tokenizer: TokenizerKind;
+}
 
 /** The n-gram features of the bag-of-words models (svm, nbsvm, hybrid). */
-export interface NgramSettings {
+export interface NgramSettings extends TextSettings {
   /** Shortest and longest n-gram, in tokens; default [1, 2]. */
   ngrams: [number, number];
   /** Keep n-grams found in at least this many training texts; default 1. */
   minDf: number;
+  /** Stem tokens with natural's Porter stemmer for this language first; default off. */
+  stem?: StemLanguage;
+  /** Drop natural's stop words for this language first; default off. */
+  stopwords?: StopwordLanguage;
+}
+
+/** How the models on word vectors (logreg, mlp, hybrid) find a token's vector. */
+export interface VectorSettings extends TextSettings {
+  /** How word vectors make a sentence vector: mean (default), tfidf (weighted) or sif. */
+  features: FeatureKind;
+  /**
+   * When a token such as "don't" has no vector, use its parts as the vectors spell them
+   * ("do" + "n't", else "do" + "not"); default true, false with the ascii tokenizer.
+   */
+  clitics: boolean;
 }
 
 /** The linear SVM's solver (svm, nbsvm, hybrid). */
@@ -40,18 +71,15 @@ export interface NbsvmSettings extends NgramSettings, SvmSolverSettings {
 }
 
 /** Softmax regression on sentence vectors (ANCHORS.md method C). */
-export interface LogregSettings {
+export interface LogregSettings extends VectorSettings {
   model: 'logreg';
-  /** How word vectors make a sentence vector; default mean. */
-  features: FeatureKind;
   /** Inverse regularisation strength, as scikit-learn's C; default 1. */
   C: number;
 }
 
 /** One hidden relu layer with dropout on sentence vectors (ANCHORS.md method D). */
-export interface MlpSettings {
+export interface MlpSettings extends VectorSettings {
   model: 'mlp';
-  features: FeatureKind;
   /** Hidden units; default 256. */
   hidden: number;
   /** Dropout rate of the hidden layer, 0..1; default 0.2. */
@@ -71,9 +99,8 @@ export interface MlpSettings {
 }
 
 /** TF-IDF n-grams and the standardised sentence vector in one linear SVM. */
-export interface HybridSettings extends NgramSettings, SvmSolverSettings {
+export interface HybridSettings extends NgramSettings, SvmSolverSettings, VectorSettings {
   model: 'hybrid';
-  features: FeatureKind;
   /** The dense block's weight; absent: chosen among `gammas` by inner cross-validation. */
   gamma?: number;
   /** Candidates for gamma; default [1, 2]. */
@@ -93,16 +120,18 @@ export type ModelOptions = {
   [K in ModelKind]: { model: K } & Partial<Omit<SettingsOf<K>, 'model'>>;
 }[ModelKind];
 
-const NGRAMS: NgramSettings = { ngrams: [1, 2], minDf: 1 };
+const TEXT: TextSettings = { tokenizer: 'unicode' };
+const NGRAMS: NgramSettings = { ...TEXT, ngrams: [1, 2], minDf: 1 };
+const VECTORS: VectorSettings = { ...TEXT, features: 'mean', clitics: true };
 const SOLVER: SvmSolverSettings = { C: 1, loss: 'squared-hinge', eps: 0.1 };
 
 export const DEFAULTS: { [K in ModelKind]: SettingsOf<K> } = {
   svm: { model: 'svm', ...NGRAMS, ...SOLVER },
   nbsvm: { model: 'nbsvm', ...NGRAMS, ...SOLVER, alpha: 1, beta: 0.25 },
-  logreg: { model: 'logreg', features: 'mean', C: 1 },
+  logreg: { model: 'logreg', ...VECTORS, C: 1 },
   mlp: {
     model: 'mlp',
-    features: 'mean',
+    ...VECTORS,
     hidden: 256,
     dropout: 0.2,
     // scikit-learn uses batches of 200 at 1e-3 and a patience of 10. Fewer, larger steps at a
@@ -115,7 +144,7 @@ export const DEFAULTS: { [K in ModelKind]: SettingsOf<K> } = {
     validationFraction: 0.1,
     alpha: 1e-4,
   },
-  hybrid: { model: 'hybrid', ...NGRAMS, ...SOLVER, features: 'mean', gammas: [1, 2] },
+  hybrid: { model: 'hybrid', ...NGRAMS, ...SOLVER, ...VECTORS, gammas: [1, 2] },
 };
 
 export const MODEL_KINDS = Object.keys(DEFAULTS) as ModelKind[];
@@ -178,23 +207,34 @@ const positiveList: Check = (v, name) => {
   v.forEach((x, i) => positive(x, `${name}[${i}]`));
 };
 
+const boolean: Check = (v, name) => {
+  if (typeof v !== 'boolean') fail(name, 'true or false', v);
+};
+const TEXT_CHECKS: Record<keyof TextSettings, Check> = { tokenizer: oneOf(TOKENIZER_KINDS) };
 const NGRAM_CHECKS: Record<keyof NgramSettings, Check> = {
+  ...TEXT_CHECKS,
   ngrams: ngramRange,
   minDf: wholeAtLeast(1),
+  stem: oneOf(STEM_LANGUAGES),
+  stopwords: oneOf(STOPWORD_LANGUAGES),
+};
+const VECTOR_CHECKS: Record<keyof VectorSettings, Check> = {
+  ...TEXT_CHECKS,
+  features: oneOf(FEATURE_KINDS),
+  clitics: boolean,
 };
 const SOLVER_CHECKS: Record<keyof SvmSolverSettings, Check> = {
   C: positive,
   loss: oneOf(['squared-hinge', 'hinge']),
   eps: positive,
 };
-const FEATURES_CHECK = oneOf(FEATURE_KINDS);
 
 const CHECKS: { [K in ModelKind]: Record<Exclude<keyof SettingsOf<K>, 'model'>, Check> } = {
   svm: { ...NGRAM_CHECKS, ...SOLVER_CHECKS },
   nbsvm: { ...NGRAM_CHECKS, ...SOLVER_CHECKS, alpha: positive, beta: unitInterval },
-  logreg: { features: FEATURES_CHECK, C: positive },
+  logreg: { ...VECTOR_CHECKS, C: positive },
   mlp: {
-    features: FEATURES_CHECK,
+    ...VECTOR_CHECKS,
     hidden: wholeAtLeast(1),
     dropout: fraction(false),
     learningRate: positive,
@@ -209,7 +249,7 @@ const CHECKS: { [K in ModelKind]: Record<Exclude<keyof SettingsOf<K>, 'model'>, 
   hybrid: {
     ...NGRAM_CHECKS,
     ...SOLVER_CHECKS,
-    features: FEATURES_CHECK,
+    ...VECTOR_CHECKS,
     gamma: positive,
     gammas: positiveList,
     innerFolds: wholeAtLeast(2),
@@ -242,6 +282,8 @@ export function modelSettings(input: unknown): ModelSettings {
     out[name] = Array.isArray(value) ? [...value] : value;
   }
   out.model = kind;
+  // Clitic parts follow the vectors' tokenization; the reference protocol looks tokens up whole.
+  if ('clitics' in out && given.clitics === undefined) out.clitics = out.tokenizer !== 'ascii';
   return out as unknown as ModelSettings;
 }
 

@@ -128,7 +128,9 @@ export const logregTrainer: Trainer<LogregSettings> = {
 
   async train(docs, labels, classes, o, ctx) {
     const tf = await tensorflow(ctx.backend);
-    const { encoder, x } = SentenceEncoder.fit(o.features, docs, vectorsFor('logreg', ctx));
+    const { encoder, x } = SentenceEncoder.fit(o.features, docs, vectorsFor('logreg', ctx), {
+      clitics: o.clitics,
+    });
     const n = docs.length;
     const d = encoder.dims;
     const k = classes.length;
@@ -219,7 +221,9 @@ export const mlpTrainer: Trainer<MlpSettings> = {
   async train(docs, labels, classes, o, ctx) {
     const tf = await tensorflow(ctx.backend);
     const rng = new Random(ctx.seed);
-    const { encoder, x } = SentenceEncoder.fit(o.features, docs, vectorsFor('mlp', ctx));
+    const { encoder, x } = SentenceEncoder.fit(o.features, docs, vectorsFor('mlp', ctx), {
+      clitics: o.clitics,
+    });
     const d = encoder.dims;
     const k = classes.length;
     const h = o.hidden;

@@ -3,7 +3,10 @@ import type { Embeddings } from '../embeddings/embeddings.js';
 /**
  * The question vocabulary of an evaluation, as gensim builds it: only the first `restrict`
  * rows (frequency order) count, and by default words compare case-insensitively, upper-cased,
- * with the first (most frequent) of several case variants standing for all of them.
+ * with the first (most frequent) of several case variants standing for all of them. This
+ * restricted, case-folded vocabulary is part of what gensim's evaluation figures mean (the
+ * tests pin them), so it decides first; a question word outside it gets its vector from the
+ * one lookup policy (embeddings/lookup.ts, through Embeddings.vector) when subwords are on.
  */
 export interface EvalVocabulary {
   /** The comparison key of a word: upper-cased unless case-sensitive. */

@@ -1,5 +1,6 @@
 import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
+import { findVector } from '../embeddings/lookup.js';
 import { dot, products, unit } from '../embeddings/kernels.js';
 import type { Term } from './expression.js';
 import { suggest } from './suggest.js';
@@ -31,13 +32,13 @@ export interface Resolution {
   suggestions: Record<string, string[]>;
 }
 
-/** Looks words up (exact, lower-case, then subwords); unknown words are reported, not thrown. */
+/** Looks words up by the one policy (embeddings/lookup.ts); unknown words are reported, not thrown. */
 export function resolve(emb: Embeddings, words: readonly string[]): Resolution {
   const found: Resolved[] = [];
   const missing: string[] = [];
   const suggestions: Record<string, string[]> = {};
   words.forEach((word, index) => {
-    const hit = emb.vector(word);
+    const hit = findVector(emb, word);
     if (hit)
       found.push({
         word,

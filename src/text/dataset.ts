@@ -7,16 +7,22 @@ export interface Dataset {
   source: string;
 }
 
-/** Builds a Dataset from string labels, numbering classes in order of first appearance. */
+/**
+ * Builds a Dataset from string labels. Classes are numbered in order of first appearance, or
+ * in numeric order when every label is a number (`1` to `5` stars, `-1`/`1`), so that the
+ * confusion matrix and reports list them as people expect.
+ */
 export function fromLabelled(texts: string[], labelNames: string[], source: string): Dataset {
-  const ids = new Map<string, number>();
-  const labels = labelNames.map((l) => {
-    let id = ids.get(l);
-    if (id === undefined) ids.set(l, (id = ids.size));
-    return id;
-  });
-  return { texts, labels, classes: [...ids.keys()], source };
+  const seen = [...new Set(labelNames)];
+  const numeric = seen.length > 0 && seen.every((l) => NUMBER.test(l));
+  const classes = numeric ? seen.sort((a, b) => Number(a) - Number(b) || cmp(a, b)) : seen;
+  const ids = new Map(classes.map((c, i) => [c, i]));
+  return { texts, labels: labelNames.map((l) => ids.get(l)!), classes, source };
 }
+
+/** A decimal number as people write labels: 5, -1, 0.5, 1e3. */
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The examples at `indices`. */
 export function subset(data: Dataset, indices: readonly number[]): Dataset {

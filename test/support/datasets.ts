@@ -4,6 +4,8 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Plan } from '../../src/experiments/cross-validate.js';
+import type { Dataset as ApiDataset } from '../../src/api/dataset.js';
 import { fromLabelled, type Dataset } from '../../src/text/dataset.js';
 
 export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
@@ -66,4 +68,45 @@ export function toCsv(data: Dataset): string {
   const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
   const rows = data.texts.map((t, i) => `${quote(t)},${data.classes[data.labels[i]]}`);
   return ['text,label', ...rows].join('\n') + '\n';
+}
+
+export type SetName = 'MR' | 'SUBJ' | 'SST-2' | 'SMS';
+export const SET_NAMES: readonly SetName[] = ['MR', 'SUBJ', 'SST-2', 'SMS'];
+
+/**
+ * A set as ANCHORS.md section 2 evaluates it: its tokens, and 10-fold cross-validation, or
+ * for SST-2 its own test set (labels matched to the training classes by name).
+ */
+export function benchmarkTask(
+  name: SetName,
+  tokenize: (text: string) => string[],
+): { data: Dataset; docs: string[][]; plan: Plan; testDocs: string[][] } {
+  if (name === 'SST-2') {
+    const data = loadSST2('train');
+    const testSet = loadSST2('test');
+    const labels = testSet.labels.map((y) => data.classes.indexOf(testSet.classes[y]));
+    const testDocs = testSet.texts.map(tokenize);
+    return {
+      data,
+      docs: data.texts.map(tokenize),
+      plan: { test: { docs: testDocs, labels } },
+      testDocs,
+    };
+  }
+  const data = { MR: loadMR, SUBJ: loadSUBJ, SMS: loadSMS }[name]();
+  return { data, docs: data.texts.map(tokenize), plan: { folds: 10 }, testDocs: [] };
+}
+
+/**
+ * A set as the library API takes it (labels as strings): the data, and for SST-2 its own test
+ * set; the others are cross-validated.
+ */
+export function benchmarkSet(name: SetName): { data: ApiDataset; test?: ApiDataset } {
+  const strings = (d: Dataset): ApiDataset => ({
+    texts: d.texts,
+    labels: d.labels.map((y) => d.classes[y]),
+  });
+  if (name === 'SST-2')
+    return { data: strings(loadSST2('train')), test: strings(loadSST2('test')) };
+  return { data: strings({ MR: loadMR, SUBJ: loadSUBJ, SMS: loadSMS }[name]()) };
 }
