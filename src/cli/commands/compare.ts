@@ -87,11 +87,11 @@ Examples:
   return addVectorOptions(cmd).action(async (file: string, opts: CompareFlags) => {
     const { readDataset } = await import('../../api/dataset.js');
     const { compare, writeReport } = await import('../../api/compare.js');
-    const { verdict } = await import('../../experiments/report.js');
     const data = await readDataset(file, opts);
     const columns = { text: opts.text ?? data.textColumn, label: opts.label ?? data.labelColumn };
     const test = opts.test ? await readDataset(opts.test, columns) : undefined;
     const vectors = opts.methods.some(usesVectors) ? await openVectors(opts) : undefined;
+    // Counted in training examples, so the time left follows the large sizes still to come.
     const bar = progressBar('Training', 'items');
     const report = await compare(data, {
       sizes: opts.sizes,
@@ -101,7 +101,7 @@ Examples:
       test,
       testFraction: opts.testFraction,
       vectors,
-      onProgress: (done, total) => bar.update(done, total),
+      onProgress: (done, total, what) => bar.update(done, total, what),
       command: ['emb', ...process.argv.slice(2)].join(' '),
     }).finally(() => bar.stop());
     await writeReport(report, opts.out, opts);
@@ -112,7 +112,8 @@ Examples:
     notices.push(...data.warnings);
     if (opts.json) printJson(report);
     else {
-      console.log(verdict(report));
+      console.log(report.recommendation.sentence);
+      console.log(report.verdict);
       console.error(`emb: wrote ${opts.out}/report.md, report.html and report.json`);
     }
   });
