@@ -17,7 +17,13 @@ import { completeReport, reportJson, type Measurements } from '../src/experiment
 import { renderMarkdown } from '../src/experiments/report-markdown.js';
 import { mcnemarExact, pairedTest, wilson } from '../src/experiments/stats.js';
 import { DEFAULTS, type ModelKind } from '../src/models/settings.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeReport } from '../src/api/compare.js';
 import { EmbError } from '../src/errors.js';
+import { PALETTE } from '../src/experiments/report-chart.js';
+import { checkChart } from './support/browser.js';
 import { mean, std } from '../src/experiments/metrics.js';
 
 /** Run with texts [from, from + right) answered right, cyclically, on a test set of n. */
@@ -443,4 +449,20 @@ test('progress counts training examples: most runs of a learning curve are a sma
   const done = workOf(sizes.slice(0, 5), runsAt);
   assert.equal(done / total, 9250 / 52780);
   assert.ok(done / total < 0.2);
+});
+
+test('the page in a real browser: a hand-built report with one size and four test texts still draws a readable chart', async () => {
+  const r = handBuilt({
+    n: 4,
+    sizes: [24],
+    majority: 2,
+    methods: { svm: [[[3, 0]]], nbsvm: [[[2, 1]]], logreg: [[[3, 1]]], hybrid: [[[4, 0]]] },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'emb-report-'));
+  await writeReport(r, join(dir, 'out'));
+  const colours = Object.fromEntries(
+    ['svm', 'nbsvm', 'logreg', 'hybrid'].map((m) => [m, PALETTE[m]]),
+  );
+  await checkChart(join(dir, 'out', 'report.html'), { colours, sizes: ['24'] });
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -10,7 +10,7 @@ import { MAJORITY } from './learning-curve.js';
 import type { CompareReport } from './report.js';
 
 /** Okabe & Ito (2008), without yellow, which is too faint on white. */
-const PALETTE: Record<string, string> = {
+export const PALETTE: Record<string, string> = {
   svm: '#E69F00',
   nbsvm: '#CC79A7',
   logreg: '#56B4E9',
@@ -18,7 +18,7 @@ const PALETTE: Record<string, string> = {
   hybrid: '#0072B2',
 };
 const SPARE = ['#D55E00', '#000000'];
-const MAJORITY_COLOUR = '#7a7a7a';
+export const MAJORITY_COLOUR = '#7a7a7a';
 const DASHED = [7, 4];
 const SOLID = [1, 0];
 const DOTTED = [2, 3];

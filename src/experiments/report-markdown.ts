@@ -29,7 +29,9 @@ function accuracyTable(report: CompareReport): string {
     const lead = report.leaders[i]?.methods ?? [];
     const row = (name: string, q: CurvePoint, seconds: string) => {
       const acc = lead.includes(name) ? `**${pct(q.mean)}**` : pct(q.mean);
-      return [n, name, acc, pct(q.std), range(q.ci95), pct(q.macro_f1), seconds];
+      // One run (all the data) has no spread over subsets.
+      const sd = q.accuracies.length > 1 ? pct(q.std) : '–';
+      return [n, name, acc, sd, range(q.ci95), pct(q.macro_f1), seconds];
     };
     rows.push(row('majority', report.majority.points[i], '–'));
     for (const c of report.curves)
