@@ -20,6 +20,7 @@ import type { CompareReport } from '../src/experiments/report.js';
 import { MAJORITY_COLOUR, PALETTE } from '../src/experiments/report-chart.js';
 import { checkChart } from './support/browser.js';
 import { emb } from './support/cli.js';
+import { compare as compareApi } from '../src/api/compare.js';
 import { loadMR, loadSST2, toCsv } from './support/datasets.js';
 
 prepareDefault();
@@ -188,6 +189,12 @@ test('bad input: an existing folder, sizes beyond the data, unknown test labels,
   );
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /size 5000 is larger than the 24 training examples; dropped/);
+  // Six test texts: the report and the command say how little that can tell.
+  assert.match(r.stderr, /The test set has only 6 texts \(fewer than 200\)/);
+  assert.match(
+    r.stdout,
+    /^Deploy svm: \d+\.\d% \(95% CI [^)]*\)\. It is the only method compared\. .*With 6 test texts, treat this as a rough guess\.\n/,
+  );
   const tiny = JSON.parse(readFileSync(join(dir, 'tiny', 'report.json'), 'utf8')) as CompareReport;
   assert.deepEqual(tiny.settings.sizes, [10, 24]);
   assert.deepEqual(tiny.settings.dropped, [5000]);
@@ -210,4 +217,27 @@ test('bad input: an existing folder, sizes beyond the data, unknown test labels,
     'no temporary folder left',
   );
   assert.equal(existsSync(join(dir, 'y')), false);
+});
+
+test('progress is counted in training examples, so the large sizes weigh what they cost', async () => {
+  const calls: [number, number, string][] = [];
+  const mr = loadMR();
+  await compareApi(
+    { texts: mr.texts, labels: mr.labels.map((y) => mr.classes[y]) },
+    {
+      sizes: [50, 400],
+      repeats: 2,
+      methods: ['svm', 'nbsvm'],
+      onProgress: (done, total, what) => calls.push([done, total, what]),
+    },
+  );
+  // 2 methods x 2 runs x (50 + 400) examples.
+  assert.ok(calls.every(([, total]) => total === 1800));
+  assert.deepEqual(
+    calls.map(([done]) => done),
+    [0, 50, 100, 150, 200, 600, 1000, 1400, 1800],
+  );
+  assert.equal(calls[4][2], 'svm n=400, run 1 of 2');
+  assert.equal(calls[5][2], 'nbsvm n=400, run 1 of 2');
+  assert.equal(calls[8][2], 'done');
 });

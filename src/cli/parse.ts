@@ -46,6 +46,14 @@ export function fraction(flag: string): (value: string) => number {
   };
 }
 
+/** One of `values` (for items of a list; a single value uses commander's .choices()). */
+export function oneOf<T extends string>(flag: string, values: readonly T[]): (value: string) => T {
+  return (value) =>
+    values.includes(value as T)
+      ? (value as T)
+      : expected(flag, `some of ${values.join(', ')}`, value);
+}
+
 /** "1,2" -> [1, 2]. */
 export function ngramRange(value: string): [number, number] {
   const parts = value.split(',').map((p) => Number(p.trim()));

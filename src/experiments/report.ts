@@ -79,7 +79,7 @@ export function completeReport(m: Measurements): CompareReport {
   return {
     recommendation: { ...choice, sentence: recommendationSentence(r, choice) },
     verdict: verdict(r, transfer),
-    warnings: warnings(m.data.testSize),
+    warnings: warnings(m.data, m.settings.dropped),
     ...m,
     transfer,
     leaders: leaders(r),

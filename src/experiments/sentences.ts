@@ -37,11 +37,19 @@ export function and(items: readonly string[]): string {
 
 const sizes = (xs: readonly number[]) => `n = ${and(xs.map(count))}`;
 
-/** Warnings that belong at the top of a report. */
-export function warnings(testSize: number): string[] {
-  if (testSize >= SMALL_TEST_SET) return [];
+/** Warnings that belong at the top of a report (and on the command line's stderr). */
+export function warnings(
+  data: { testSize: number; trainSize: number },
+  dropped: number[],
+): string[] {
+  const out = dropped.map(
+    (s) => `size ${s} is larger than the ${data.trainSize} training examples; dropped`,
+  );
+  if (data.testSize >= SMALL_TEST_SET) return out;
+  const testSize = data.testSize;
   const [lo, hi] = wilson(testSize / 2, testSize);
   return [
+    ...out,
     `The test set has only ${count(testSize)} texts (fewer than ${SMALL_TEST_SET}): an accuracy measured on it is uncertain by up to ±${((100 * (hi - lo)) / 2).toFixed(0)} points, too much to tell similar methods apart. Test on more texts (--test, or a larger --test-fraction).`,
   ];
 }
