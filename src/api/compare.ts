@@ -46,8 +46,8 @@ export interface CompareOptions {
   testFraction?: number;
   vectors?: Vectors | string;
   /**
-   * Progress in training examples (each run counts its training size, as its time grows with
-   * it): done of total, and what runs now.
+   * Progress as work done of the total, in training examples (each run counts its training
+   * size plus half the test set's, for predicting it; see workOf), and what runs now.
    */
   onProgress?: (done: number, total: number, what: string) => void;
   /** The command line that asked, for the report's settings. */
