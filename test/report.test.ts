@@ -15,7 +15,8 @@ import {
 } from '../src/experiments/learning-curve.js';
 import { completeReport, reportJson, type Measurements } from '../src/experiments/report.js';
 import { renderMarkdown } from '../src/experiments/report-markdown.js';
-import { mcnemarExact, pairedTest, wilson } from '../src/experiments/stats.js';
+import { mcnemarExact, pairedTest, poisson, wilson } from '../src/experiments/stats.js';
+import { Random } from '../src/random.js';
 import { DEFAULTS, type ModelKind } from '../src/models/settings.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -466,4 +467,33 @@ test('the page in a real browser: a hand-built report with one size and four tes
   );
   await checkChart(join(dir, 'out', 'report.html'), { colours, sizes: ['24'] });
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('Poisson draws: mean and variance equal lambda, small and large (inversion and transformed rejection)', () => {
+  const rng = new Random(7);
+  for (const lambda of [0.5, 3, 9, 10, 37, 500, 4000]) {
+    const draws = Array.from({ length: 40000 }, () => poisson(lambda, rng));
+    const m = mean(draws);
+    const v = std(draws) ** 2;
+    // Four standard errors of the mean; the variance within 5%.
+    assert.ok(
+      Math.abs(m - lambda) < 4 * Math.sqrt(lambda / draws.length),
+      `lambda ${lambda}: mean ${m}`,
+    );
+    assert.ok(Math.abs(v / lambda - 1) < 0.05, `lambda ${lambda}: variance ${v}`);
+    assert.ok(draws.every((k) => Number.isInteger(k) && k >= 0));
+  }
+  // The shape, not just two moments: P(X = k) for lambda 20 against the exact probabilities.
+  const counts = new Map<number, number>();
+  const n = 100000;
+  for (let i = 0; i < n; i++) {
+    const k = poisson(20, rng);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  let pmf = Math.exp(-20);
+  for (let k = 0; k <= 35; k++) {
+    if (k > 0) pmf *= 20 / k;
+    const seen = (counts.get(k) ?? 0) / n;
+    assert.ok(Math.abs(seen - pmf) < 5 * Math.sqrt(pmf / n) + 1e-4, `P(${k}) ${seen} vs ${pmf}`);
+  }
 });

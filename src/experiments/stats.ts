@@ -71,8 +71,8 @@ const RESAMPLES = 2000;
  * several, both sources of noise count (which subset was drawn, which texts were tested), so
  * the bootstrap resamples the runs and the texts together; its two-sided p-value is the
  * share of resampled differences on the far side of zero, doubled. Texts are reweighted
- * with Poisson(1) counts (the large-sample form of resampling with replacement), which lets
- * each resample touch only the texts where the two disagree; it is slightly conservative.
+ * with Poisson(1) counts (the large-sample form of resampling with replacement; slightly
+ * conservative), so only the texts the two disagree on matter, grouped by their pattern.
  * Seeded: the same inputs give the same figures.
  */
 export function pairedTest(
@@ -82,58 +82,63 @@ export function pairedTest(
   seed: number,
 ): Paired {
   const runs = a.length;
-  // Texts some run disagrees on get a slot each; per run, the slots where the two disagree and
-  // which way (+1: only a was right).
-  const slotOf = new Int32Array(n).fill(-1);
-  let used = 0;
-  const slots: Int32Array[] = [];
-  const signs: Int8Array[] = [];
-  let sum = 0;
-  let wins = 0;
-  let onlyA = 0;
-  for (let r = 0; r < runs; r++) {
-    const at: number[] = [];
-    const sign: number[] = [];
-    for (let i = 0; i < n; i++) {
+  // Each text the two disagree on in some run has a pattern: per run, +1 (only a right), -1
+  // (only b right) or 0. Texts with the same pattern move the difference alike, so a resample
+  // only needs each pattern's total weight (at most 3^runs patterns, usually a few dozen).
+  const groupOf = new Map<string, number>();
+  const patterns: Int8Array[] = [];
+  const textGroup: number[] = [];
+  const sums = new Array<number>(runs).fill(0);
+  const pattern = new Int8Array(runs);
+  for (let i = 0; i < n; i++) {
+    let any = false;
+    for (let r = 0; r < runs; r++) {
       const x = isRight(a[r], i);
-      if (x === isRight(b[r], i)) continue;
-      if (slotOf[i] < 0) slotOf[i] = used++;
-      at.push(slotOf[i]);
-      sign.push(x ? 1 : -1);
+      pattern[r] = x === isRight(b[r], i) ? 0 : x ? 1 : -1;
+      if (pattern[r] !== 0) any = true;
+      sums[r] += pattern[r];
     }
-    const s = sign.reduce((t, v) => t + v, 0);
-    sum += s;
-    if (s > 0) wins++;
-    if (runs === 1) onlyA = sign.filter((v) => v > 0).length;
-    slots.push(Int32Array.from(at));
-    signs.push(Int8Array.from(sign));
+    if (!any) continue;
+    const key = pattern.join(',');
+    let g = groupOf.get(key);
+    if (g === undefined) {
+      g = patterns.length;
+      groupOf.set(key, g);
+      patterns.push(Int8Array.from(pattern));
+    }
+    textGroup.push(g);
   }
-  const difference = sum / (runs * n);
+  const difference = sums.reduce((t, x) => t + x, 0) / (runs * n);
+  const wins = sums.filter((x) => x > 0).length;
 
-  const weights = new Float64Array(used);
+  const sizes = new Float64Array(patterns.length);
+  for (const g of textGroup) sizes[g]++;
+  const weights = new Float64Array(patterns.length);
   const rng = new Random(seed ^ 0x5eed);
   const draws = new Float64Array(RESAMPLES);
   const repeatCounts = new Float64Array(runs);
   for (let t = 0; t < RESAMPLES; t++) {
-    for (let j = 0; j < used; j++) weights[j] = poisson1(rng.next());
+    // A pattern's total weight: the sum of its texts' Poisson(1) counts is Poisson(texts).
+    for (let g = 0; g < patterns.length; g++) weights[g] = poisson(sizes[g], rng);
     repeatCounts.fill(runs === 1 ? 1 : 0);
     if (runs > 1) for (let r = 0; r < runs; r++) repeatCounts[rng.int(runs)]++;
     let total = 0;
-    for (let r = 0; r < runs; r++) {
-      if (repeatCounts[r] === 0) continue;
-      const at = slots[r];
-      const sign = signs[r];
+    for (let g = 0; g < patterns.length; g++) {
+      if (weights[g] === 0) continue;
       let s = 0;
-      for (let j = 0; j < at.length; j++) s += sign[j] * weights[at[j]];
-      total += repeatCounts[r] * s;
+      for (let r = 0; r < runs; r++) s += repeatCounts[r] * patterns[g][r];
+      total += weights[g] * s;
     }
     draws[t] = total / (runs * n);
   }
   draws.sort();
   const ci95: [number, number] = [quantile(draws, 0.025), quantile(draws, 0.975)];
   let p: number;
-  if (runs === 1) p = mcnemarExact(onlyA, slots[0].length - onlyA);
-  else {
+  if (runs === 1) {
+    const counts = [0, 0];
+    for (const g of textGroup) counts[patterns[g][0] > 0 ? 0 : 1]++;
+    p = mcnemarExact(counts[0], counts[1]);
+  } else {
     let below = 0;
     let above = 0;
     for (const d of draws) {
@@ -145,24 +150,75 @@ export function pairedTest(
   return { difference, ci95, p_value: p, wins, runs, test: runs === 1 ? 'mcnemar' : 'bootstrap' };
 }
 
-/** Cumulative Poisson(1) probabilities, for drawing counts by inversion. */
-const POISSON1_CDF = (() => {
-  const cdf: number[] = [];
-  let term = Math.exp(-1);
-  let total = 0;
-  for (let k = 0; k < 16; k++) {
-    total += term;
-    cdf.push(total);
-    term /= k + 1;
+/**
+ * A Poisson(lambda) count. Small means by inversion; from 10 on by Hörmann's transformed
+ * rejection with squeeze (PTRS, 1993; what numpy uses), which takes about one pair of uniform
+ * draws whatever the mean, so a pattern of 2,000 texts costs no more than one of 2.
+ */
+export function poisson(lambda: number, rng: Random): number {
+  if (lambda <= 0) return 0;
+  if (lambda < 10) {
+    // Group sizes are whole numbers: their cumulative probabilities are computed once.
+    const cdf = Number.isInteger(lambda) ? SMALL_CDFS[lambda] : poissonCdf(lambda);
+    const u = rng.next();
+    let k = 0;
+    while (k < cdf.length - 1 && u > cdf[k]) k++;
+    return k;
   }
-  return Float64Array.from(cdf);
+  const slam = Math.sqrt(lambda);
+  const loglam = Math.log(lambda);
+  const b = 0.931 + 2.53 * slam;
+  const a = -0.059 + 0.02483 * b;
+  const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+  const vr = 0.9277 - 3.6224 / (b - 2);
+  for (;;) {
+    const u = rng.next() - 0.5;
+    const v = rng.next();
+    const us = 0.5 - Math.abs(u);
+    const k = Math.floor(((2 * a) / us + b) * u + lambda + 0.43);
+    if (us >= 0.07 && v <= vr) return k;
+    if (k < 0 || (us < 0.013 && v > us)) continue;
+    if (
+      Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <=
+      -lambda + k * loglam - logFactorial(k)
+    )
+      return k;
+  }
+}
+
+/** P(X <= k) for k = 0..39 (beyond that the tail of a mean below 10 is under 1e-12). */
+function poissonCdf(lambda: number): Float64Array {
+  const cdf = new Float64Array(40);
+  let term = Math.exp(-lambda);
+  let total = 0;
+  for (let k = 0; k < cdf.length; k++) {
+    total += term;
+    cdf[k] = total;
+    term *= lambda / (k + 1);
+  }
+  return cdf;
+}
+
+const SMALL_CDFS = Array.from({ length: 10 }, (_, l) => poissonCdf(l));
+
+const LOG_FACTORIALS = (() => {
+  const t = new Float64Array(64);
+  for (let k = 2; k < t.length; k++) t[k] = t[k - 1] + Math.log(k);
+  return t;
 })();
 
-/** A Poisson(1) count for a uniform draw u (two comparisons on average). */
-function poisson1(u: number): number {
-  let k = 0;
-  while (k < POISSON1_CDF.length - 1 && u > POISSON1_CDF[k]) k++;
-  return k;
+/** log(k!): a table below 64, Stirling's series above (error far below 1e-12 there). */
+function logFactorial(k: number): number {
+  if (k < LOG_FACTORIALS.length) return LOG_FACTORIALS[k];
+  const x = k + 1;
+  return (
+    (x - 0.5) * Math.log(x) -
+    x +
+    0.5 * Math.log(2 * Math.PI) +
+    1 / (12 * x) -
+    1 / (360 * x ** 3) +
+    1 / (1260 * x ** 5)
+  );
 }
 
 /** Linear-interpolated quantile of sorted values. */
