@@ -33,6 +33,7 @@ const LEGEND = {
   symbolSize: 500,
   symbolStrokeWidth: 2.5,
   labelFontSize: 12,
+  labelExpr: `datum.label === '${MAJORITY}' ? 'majority class' : datum.label`,
 };
 
 export function chartSpec(report: CompareReport): Record<string, unknown> {
