@@ -6,16 +6,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { mostFrequent, workOf, type Curve } from '../src/experiments/learning-curve.js';
+import { completeReport, reportJson, type Measurements } from '../src/experiments/report.js';
+import { renderMarkdown } from '../src/experiments/report-markdown.js';
 import {
   decodeCorrect,
   encodeCorrect,
-  mostFrequent,
-  workOf,
-  type Curve,
-} from '../src/experiments/learning-curve.js';
-import { completeReport, reportJson, type Measurements } from '../src/experiments/report.js';
-import { renderMarkdown } from '../src/experiments/report-markdown.js';
-import { mcnemarExact, pairedTest, poisson, wilson } from '../src/experiments/stats.js';
+  mcnemarExact,
+  pairedTest,
+  poisson,
+  wilson,
+} from '../src/experiments/stats.js';
 import { Random } from '../src/random.js';
 import { DEFAULTS, type ModelKind } from '../src/models/settings.js';
 import { mkdtempSync, rmSync } from 'node:fs';

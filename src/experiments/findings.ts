@@ -5,9 +5,9 @@
  * same training subsets), at the significance level ALPHA.
  */
 import { usesVectors, type ModelKind } from '../models/settings.js';
-import { decodeCorrect, bestOf, overtakes, type Curve, type CurvePoint } from './learning-curve.js';
+import { bestOf, overtakes, type Curve, type CurvePoint } from './learning-curve.js';
 import { mean } from './metrics.js';
-import { ALPHA, pairedTest, type Correct, type Paired } from './stats.js';
+import { ALPHA, decodeCorrect, pairedTest, type Correct, type Paired } from './stats.js';
 
 /** What the findings are computed from: the measured part of a report. */
 export interface Measured {
@@ -37,7 +37,7 @@ export interface Recommendation {
   p_value: number | null;
   /** McNemar's exact test (one run) or a paired bootstrap (several). */
   test: Paired['test'] | null;
-  /** Whether the most accurate method is significantly better than always answering the majority class. */
+  /** Whether any method is significantly better than always answering the majority class. */
   beats_majority: boolean;
   /** The recommendation in words. */
   sentence: string;
@@ -79,9 +79,13 @@ export const withVectors = (r: Measured, c: Curve): boolean => usesVectors(kindO
  */
 const COMPLEXITY: Record<ModelKind, number> = { svm: 0, nbsvm: 0, logreg: 1, hybrid: 2, mlp: 3 };
 
+/** Where a curve is in report.json, e.g. "curves[2]" (two methods may share a name). */
+const placeOf = (r: Measured, c: Curve) =>
+  c === r.majority ? 'majority' : `curves[${r.curves.indexOf(c)}]`;
+
 /** The runs' bitsets of a curve at point i, checked against the test set. */
 function bits(r: Measured, curve: Curve, i: number): Correct[] {
-  const where = curve === r.majority ? 'majority' : `curves[${r.curves.indexOf(curve)}]`;
+  const where = placeOf(r, curve);
   return curve.points[i].correct.map((s, k) =>
     decodeCorrect(s, r.data.testSize, `report.json ${where}.points[${i}].correct[${k}]`),
   );
@@ -97,7 +101,7 @@ const tested = new WeakMap<Measured, Map<string, Paired>>();
 export function compareAt(r: Measured, a: Curve, b: Curve, i: number): Paired {
   const cache = tested.get(r) ?? new Map<string, Paired>();
   tested.set(r, cache);
-  const key = (x: Curve, y: Curve) => `${x.method}\u0000${y.method}\u0000${i}`;
+  const key = (x: Curve, y: Curve) => `${placeOf(r, x)} ${placeOf(r, y)} ${i}`;
   const reverse = cache.get(key(b, a));
   if (reverse)
     return {
@@ -209,7 +213,6 @@ export function choose(r: Measured): Choice {
       ? tests.get(runnerUp)!
       : compareAt(r, chosen, best, last)
     : undefined;
-  const vsMajority = compareAt(r, best, r.majority, last);
   return {
     method: chosen.method,
     size: point(chosen).size,
@@ -223,7 +226,10 @@ export function choose(r: Measured): Choice {
     difference_ci95: vsRunnerUp?.ci95 ?? null,
     p_value: vsRunnerUp?.p_value ?? null,
     test: vsRunnerUp?.test ?? null,
-    beats_majority: significant(vsMajority) && vsMajority.difference > 0,
+    beats_majority: r.curves.some((c) => {
+      const vs = compareAt(r, c, r.majority, last);
+      return significant(vs) && vs.difference > 0;
+    }),
   };
 }
 

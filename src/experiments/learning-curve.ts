@@ -5,7 +5,7 @@ import { trainModel } from '../models/registry.js';
 import type { ModelSettings } from '../models/settings.js';
 import { evaluate, mean, std } from './metrics.js';
 import { Random } from '../random.js';
-import { wilson, type Correct } from './stats.js';
+import { encodeCorrect, wilson } from './stats.js';
 import { stratifiedSample } from '../text/splits.js';
 
 /**
@@ -127,13 +127,15 @@ export async function learningCurves(
   const curves: Curve[] = methods.map((m) => ({ method: m.name, points: [] }));
   const majority: Curve = { method: MAJORITY, points: [] };
   for (const size of settings.sizes) {
-    const runs = [...methods.map(() => new Runs()), new Runs()];
+    const runs = methods.map(() => new Runs());
+    const always = new Runs();
     for (let r = 0; r < runsAt(size); r++) {
       const subset = subsetFor(train.labels, size, r, settings.seed);
       const docs = subset.map((i) => train.docs[i]);
       const labels = subset.map((i) => train.labels[i]);
-      runs[methods.length].add(
-        test.labels.map(() => mostFrequent(labels)),
+      const answer = mostFrequent(labels);
+      always.add(
+        test.labels.map(() => answer),
         test.labels,
         classes,
         0,
@@ -156,7 +158,8 @@ export async function learningCurves(
         done += runWork(size, test.docs.length);
       }
     }
-    runs.forEach((p, k) => (k < methods.length ? curves[k] : majority).points.push(p.point(size)));
+    runs.forEach((p, k) => curves[k].points.push(p.point(size)));
+    majority.points.push(always.point(size));
   }
   context.onRun?.(done, total, 'done');
   return { curves, majority };
@@ -208,33 +211,6 @@ class Runs {
       correct: this.correct,
     };
   }
-}
-
-/** Which texts were answered right, as report.json stores it (see CurvePoint.correct). */
-export function encodeCorrect(right: readonly boolean[]): string {
-  const bits = new Uint8Array(Math.ceil(right.length / 8));
-  right.forEach((ok, i) => {
-    if (ok) bits[i >> 3] |= 1 << (i & 7);
-  });
-  return Buffer.from(bits).toString('base64');
-}
-
-/**
- * The bitset of one run back from report.json; `place` names it in the error when it does not
- * fit a test set of `n` texts (a report edited by hand, or from another test set).
- */
-export function decodeCorrect(encoded: string, n: number, place: string): Correct {
-  const bits = /^[A-Za-z0-9+/]*={0,2}$/.test(encoded)
-    ? new Uint8Array(Buffer.from(encoded, 'base64'))
-    : undefined;
-  const extra =
-    bits && bits.length === Math.ceil(n / 8) && n % 8 ? bits[bits.length - 1] >> (n % 8) : 0;
-  if (!bits || bits.length !== Math.ceil(n / 8) || extra !== 0)
-    throw new EmbError(
-      'E_INPUT',
-      `${place}: expected a base64 bitset of ${n} test texts (${Math.ceil(n / 8)} bytes), got ${JSON.stringify(encoded.length > 24 ? `${encoded.slice(0, 24)}...` : encoded)}`,
-    );
-  return bits;
 }
 
 /**

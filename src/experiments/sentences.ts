@@ -50,17 +50,17 @@ export function warnings(
   const [lo, hi] = wilson(testSize / 2, testSize);
   return [
     ...out,
-    `The test set has only ${count(testSize)} texts (fewer than ${SMALL_TEST_SET}): an accuracy measured on it is uncertain by up to ±${((100 * (hi - lo)) / 2).toFixed(0)} points, too much to tell similar methods apart. Test on more texts (--test, or a larger --test-fraction).`,
+    `The test set has only ${count(testSize)} text${testSize === 1 ? '' : 's'} (fewer than ${SMALL_TEST_SET}): an accuracy measured on it is uncertain by up to ±${((100 * (hi - lo)) / 2).toFixed(0)} points, too much to tell similar methods apart. Test on more texts (--test, or a larger --test-fraction).`,
   ];
 }
 
-/** Why `a` is the simpler choice than `b`, e.g. "needs no word vectors and trains 12x faster". */
+/** Why `a` is the simpler choice than `b`, e.g. "needs no word vectors and trains 2.4x faster". */
 function simplerBecause(r: Measured, a: string, b: string, size: number): string[] {
   const reasons: string[] = [];
   if (!usesVectors(kindOf(r, a)) && usesVectors(kindOf(r, b)))
     reasons.push('needs no word vectors');
   const ratio = secondsAt(r, b, size) / Math.max(1e-3, secondsAt(r, a, size));
-  if (ratio >= 1.5) reasons.push(`trains ${ratio.toFixed(0)}x faster`);
+  if (ratio >= 1.5) reasons.push(`trains ${ratio.toFixed(ratio < 10 ? 1 : 0)}x faster`);
   return reasons;
 }
 

@@ -2,6 +2,7 @@
  * Uncertainty of accuracies measured on a finite test set: how sure a figure is, not just
  * what it is, and whether one method's lead over another on the same texts is more than noise.
  */
+import { EmbError } from '../errors.js';
 import { Random } from '../random.js';
 
 /** 95% two-sided normal quantile. */
@@ -48,6 +49,33 @@ export function mcnemarExact(b: number, c: number): number {
 export type Correct = Uint8Array;
 
 export const isRight = (bits: Correct, i: number): boolean => ((bits[i >> 3] >> (i & 7)) & 1) === 1;
+
+/** Which texts were answered right, as report.json stores it (CurvePoint.correct). */
+export function encodeCorrect(right: readonly boolean[]): string {
+  const bits = new Uint8Array(Math.ceil(right.length / 8));
+  right.forEach((ok, i) => {
+    if (ok) bits[i >> 3] |= 1 << (i & 7);
+  });
+  return Buffer.from(bits).toString('base64');
+}
+
+/**
+ * The bitset of one run back from report.json; `place` names it in the error when it does not
+ * fit a test set of `n` texts (a report edited by hand, or from another test set).
+ */
+export function decodeCorrect(encoded: string, n: number, place: string): Correct {
+  const bits = /^[A-Za-z0-9+/]*={0,2}$/.test(encoded)
+    ? new Uint8Array(Buffer.from(encoded, 'base64'))
+    : undefined;
+  const extra =
+    bits && bits.length === Math.ceil(n / 8) && n % 8 ? bits[bits.length - 1] >> (n % 8) : 0;
+  if (!bits || bits.length !== Math.ceil(n / 8) || extra !== 0)
+    throw new EmbError(
+      'E_INPUT',
+      `${place}: expected a base64 bitset of ${n} test texts (${Math.ceil(n / 8)} bytes), got ${JSON.stringify(encoded.length > 24 ? `${encoded.slice(0, 24)}...` : encoded)}`,
+    );
+  return bits;
+}
 
 /** How one method compares with another trained on the same subsets and tested on the same texts. */
 export interface Paired {
