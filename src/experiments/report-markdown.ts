@@ -1,7 +1,7 @@
 /** report.md: the recommendation and the answer first, then the figures behind them. */
 import { basename } from 'node:path';
 import { DEFAULTS, type ModelSettings } from '../models/settings.js';
-import type { CurvePoint } from './learning-curve.js';
+import { MAJORITY, type CurvePoint } from './learning-curve.js';
 import { mean } from './metrics.js';
 import type { CompareReport } from './report.js';
 import { count, pct, pNumber, points, range } from './sentences.js';
@@ -33,7 +33,7 @@ function accuracyTable(report: CompareReport): string {
       const sd = q.accuracies.length > 1 ? pct(q.std) : '–';
       return [n, name, acc, sd, range(q.ci95), pct(q.macro_f1), seconds];
     };
-    rows.push(row('majority', report.majority.points[i], '–'));
+    rows.push(row(MAJORITY, report.majority.points[i], '–'));
     for (const c of report.curves)
       rows.push(row(c.method, c.points[i], mean(c.points[i].seconds).toFixed(2)));
   });

@@ -11,7 +11,6 @@ import {
   leaders,
   transferBySize,
   type Crossover,
-  type Measured,
   type Recommendation,
   type Transfer,
 } from './findings.js';
@@ -27,7 +26,7 @@ export interface CompareReport {
   recommendation: Recommendation;
   /** Whether pretrained vectors help, in words. */
   verdict: string;
-  /** Reasons to distrust the figures (a small test set). */
+  /** What the user should know before reading on: sizes dropped, a small test set. */
   warnings: string[];
   emb: string;
   created: string;
@@ -72,18 +71,20 @@ export type Measurements = Omit<
 
 /** The findings and sentences of a report, computed from its measurements alone. */
 export function completeReport(m: Measurements): CompareReport {
-  const r = m as Measured & Measurements;
-  const choice = choose(r);
-  const transfer = transferBySize(r);
-  const crossover = findCrossover(r);
+  const choice = choose(m);
+  const transfer = transferBySize(m);
+  const { majority, curves, ...about } = m;
+  // In report.json: what it decided first, then what it was run on, then the figures.
   return {
-    recommendation: { ...choice, sentence: recommendationSentence(r, choice) },
-    verdict: verdict(r, transfer),
+    recommendation: { ...choice, sentence: recommendationSentence(m, choice) },
+    verdict: verdict(m, transfer),
     warnings: warnings(m.data, m.settings.dropped),
-    ...m,
+    ...about,
     transfer,
-    leaders: leaders(r),
-    crossover,
+    leaders: leaders(m),
+    crossover: findCrossover(m),
+    majority,
+    curves,
   };
 }
 
