@@ -206,6 +206,10 @@ test('bad input: an existing folder, sizes beyond the data, unknown test labels,
   assert.equal(r.status, 2);
   assert.match(r.stderr, /other\.csv: labels "c" do not occur in tiny\.csv/);
 
+  r = emb(['compare', 'tiny.csv', '--out', 'x', '--methods', 'svm,bayes'], { cwd: dir });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--methods must be some of svm, nbsvm, logreg, mlp, hybrid, got "bayes"/);
+
   writeFileSync(join(dir, 'one.csv'), 'text,label\na,x\nb,x\n');
   r = emb(['compare', 'one.csv', '--out', 'y'], { cwd: dir });
   assert.equal(r.status, 2);
