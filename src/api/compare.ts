@@ -10,7 +10,7 @@ import {
   type CurveMethod,
   type LabelledTokens,
 } from '../experiments/learning-curve.js';
-import { findCrossover, writeReportFiles, type CompareReport } from '../experiments/report.js';
+import { completeReport, writeReportFiles, type CompareReport } from '../experiments/report.js';
 import { oovRate } from '../features/sentence.js';
 import {
   MODEL_KINDS,
@@ -45,7 +45,10 @@ export interface CompareOptions {
   /** Share held out for testing when no test set is given; default 0.2. */
   testFraction?: number;
   vectors?: Vectors | string;
-  /** Progress in training runs: done of total, and what runs now. */
+  /**
+   * Progress as work done of the total, in training examples (each run counts its training
+   * size plus half the test set's, for predicting it; see workOf), and what runs now.
+   */
   onProgress?: (done: number, total: number, what: string) => void;
   /** The command line that asked, for the report's settings. */
   command?: string;
@@ -113,7 +116,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       ? options.vectors
       : await openVectors(options.vectors)
     : undefined;
-  const curves = await learningCurves(
+  const { curves, majority } = await learningCurves(
     train,
     test,
     set.classes,
@@ -121,7 +124,9 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
     { sizes, repeats, seed },
     { embeddings: vectors?.embeddings, onRun: options.onProgress },
   );
-  return {
+  const perClass = (labels: number[]) =>
+    set.classes.map((_, k) => labels.filter((y) => y === k).length);
+  return completeReport({
     emb: VERSION,
     created: new Date().toISOString(),
     data: {
@@ -130,6 +135,8 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       trainSize: train.docs.length,
       testSize: test.docs.length,
       classes: set.classes,
+      trainCounts: perClass(train.labels),
+      testCounts: perClass(test.labels),
     },
     settings: {
       sizes,
@@ -141,9 +148,9 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       command: options.command ?? null,
     },
     oovRate: vectors ? oovRate(test.docs, vectors.embeddings).rate : null,
+    majority,
     curves,
-    crossover: findCrossover(curves),
-  };
+  });
 }
 
 /**

@@ -51,6 +51,14 @@ export function fraction(flag: string): (value: string) => number {
   };
 }
 
+/** One of `values` (for items of a list; a single value uses commander's .choices()). */
+export function oneOf<T extends string>(flag: string, values: readonly T[]): (value: string) => T {
+  return (value) =>
+    values.includes(value as T)
+      ? (value as T)
+      : expected(flag, `some of ${values.join(', ')}`, value);
+}
+
 /** "1,2" -> [1, 2]. */
 export function ngramRange(value: string): [number, number] {
   const parts = value.split(',').map((p) => Number(p.trim()));
@@ -102,12 +110,4 @@ export function trainingSize(value: string): number | 'all' {
   return Number.isInteger(n) && n >= 2
     ? n
     : expected('--sizes', 'whole numbers of at least 2, or "all"', value);
-}
-
-/** A model's name. */
-export function modelKind(flag: string): (value: string) => ModelKind {
-  return (value) =>
-    MODEL_KINDS.includes(value as ModelKind)
-      ? (value as ModelKind)
-      : expected(flag, `one of ${MODEL_KINDS.join(', ')}`, value);
 }

@@ -3,7 +3,8 @@ import type cliProgressTypes from 'cli-progress';
 import { createColors } from 'picocolors';
 
 export interface Progress {
-  update(done: number, total?: number): void;
+  /** `note`, when given, is shown in place of the counts (e.g. what runs now). */
+  update(done: number, total?: number, note?: string): void;
   stop(): void;
 }
 
@@ -32,13 +33,13 @@ export function progressBar(label: string, unit: 'bytes' | 'items' = 'items'): P
   const shown = (done: number, total: number) =>
     mb ? `${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB` : `${done}/${total}`;
   return {
-    update(done, total) {
+    update(done, total, note) {
       if (!started) {
-        bar.start(total ?? 1, done, { shown: shown(done, total ?? 1) });
+        bar.start(total ?? 1, done, { shown: note ?? shown(done, total ?? 1) });
         started = true;
       } else {
         if (total !== undefined) bar.setTotal(total);
-        bar.update(done, { shown: shown(done, total ?? bar.getTotal()) });
+        bar.update(done, { shown: note ?? shown(done, total ?? bar.getTotal()) });
       }
     },
     stop() {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { MODEL_KINDS, usesVectors, type ModelKind } from '../../models/settings.js';
+import type { CompareOptions } from '../../api/compare.js';
 import {
   addVectorOptions,
   notices,
@@ -8,51 +9,42 @@ import {
   type VectorOptions,
 } from '../common.js';
 import { addColumnOptions, addSeedOption, type ColumnFlags } from '../options.js';
-import { fraction, list, modelKind, positiveInt, trainingSize } from '../parse.js';
+import { fraction, list, oneOf, positiveInt, trainingSize } from '../parse.js';
 import { progressBar } from '../progress.js';
 
-interface CompareFlags extends VectorOptions, ColumnFlags {
-  out: string;
-  force?: boolean;
-  sizes: (number | 'all')[];
-  repeats: number;
-  methods: ModelKind[];
-  test?: string;
-  testFraction: number;
-  seed: number;
-  json?: boolean;
-}
+/** Flags left out take the library's defaults (DEFAULT_SIZES, DEFAULT_METHODS, ...). */
+type CompareFlags = VectorOptions &
+  ColumnFlags &
+  Pick<CompareOptions, 'sizes' | 'repeats' | 'seed' | 'testFraction'> & {
+    methods?: ModelKind[];
+    out: string;
+    force?: boolean;
+    test?: string;
+    json?: boolean;
+  };
 
 export function compareCommand(): Command {
   const cmd = new Command('compare')
-    .description(
-      'baseline vs transfer: learning curves of bag-of-words and pretrained-vector classifiers, as a report',
-    )
+    .description('which classifier to deploy, and whether pretrained vectors help, as a report')
     .argument('<data>', 'CSV or TSV file with a header row, a text column and a label column')
     .option('--out <dir>', 'report folder (report.md, report.html, report.json)', 'report')
     .option('--force', 'replace the report folder if it exists')
+    .option('--sizes <list>', 'training sizes (default 50,100,...,5000,all)', list(trainingSize))
     .option(
-      '--sizes <list>',
-      'training sizes, comma-separated; "all" is the whole training part',
-      list(trainingSize),
-      [50, 100, 200, 500, 1000, 2000, 5000, 'all'],
+      '--repeats <n>',
+      'random training subsets per size (default 5)',
+      positiveInt('--repeats'),
     )
-    .option('--repeats <n>', 'random training subsets per size', positiveInt('--repeats'), 5)
     .option(
       '--methods <list>',
-      `methods, comma-separated (${MODEL_KINDS.join(',')})`,
-      list(modelKind('--methods')),
-      [...MODEL_KINDS],
+      `some of ${MODEL_KINDS.join(',')} (default all)`,
+      list(oneOf('--methods', MODEL_KINDS)),
     )
-    .option(
-      '--test <file>',
-      'a separate test file (default: a stratified share of the data, held out)',
-    )
+    .option('--test <file>', 'a separate test file (default: a stratified share of the data)')
     .option(
       '--test-fraction <f>',
-      'the share held out when there is no --test',
+      'share held out without --test (default 0.2)',
       fraction('--test-fraction'),
-      0.2,
     )
     .option('--json', 'print report.json on stdout too')
     .addHelpText(
@@ -67,32 +59,25 @@ Examples:
   return addVectorOptions(cmd).action(async (file: string, opts: CompareFlags) => {
     const { readDataset } = await import('../../api/dataset.js');
     const { compare, writeReport } = await import('../../api/compare.js');
-    const { verdict } = await import('../../experiments/report.js');
     const data = await readDataset(file, opts);
     const columns = { text: opts.text ?? data.textColumn, label: opts.label ?? data.labelColumn };
     const test = opts.test ? await readDataset(opts.test, columns) : undefined;
-    const vectors = opts.methods.some(usesVectors) ? await openVectors(opts) : undefined;
+    const vectors = (opts.methods ?? MODEL_KINDS).some(usesVectors)
+      ? await openVectors(opts)
+      : undefined;
+    // Progress comes in training examples, so the time left follows the large sizes to come.
     const bar = progressBar('Training', 'items');
+    const { sizes, repeats, methods, seed, testFraction } = opts;
     const report = await compare(data, {
-      sizes: opts.sizes,
-      repeats: opts.repeats,
-      methods: opts.methods,
-      seed: opts.seed,
-      test,
-      testFraction: opts.testFraction,
-      vectors,
-      onProgress: (done, total) => bar.update(done, total),
+      ...{ sizes, repeats, methods, seed, testFraction, test, vectors },
+      onProgress: (done, total, what) => bar.update(done, total, what),
       command: ['emb', ...process.argv.slice(2)].join(' '),
     }).finally(() => bar.stop());
     await writeReport(report, opts.out, opts);
-    for (const s of report.settings.dropped)
-      notices.push(
-        `size ${s} is larger than the ${report.data.trainSize} training examples; dropped`,
-      );
-    notices.push(...data.warnings);
+    notices.push(...report.warnings, ...data.warnings);
     if (opts.json) printJson(report);
     else {
-      console.log(verdict(report));
+      console.log(`${report.recommendation.sentence}\n${report.verdict}`);
       console.error(`emb: wrote ${opts.out}/report.md, report.html and report.json`);
     }
   });

@@ -1,0 +1,204 @@
+/**
+ * The report's sentences, computed from its figures: what to deploy and whether pretrained
+ * vectors help. Each clause is chosen by what the paired tests found, so the words cannot
+ * claim a lead the figures do not show.
+ */
+import { usesVectors } from '../models/settings.js';
+import {
+  averagedOnly,
+  familiesBySize,
+  kindOf,
+  secondsAt,
+  type Choice,
+  type Measured,
+  type SizeComparison,
+  type Transfer,
+} from './findings.js';
+import type { Curve } from './learning-curve.js';
+import { ALPHA, wilson } from './stats.js';
+
+/** Below this many test texts a report warns that its figures cannot separate methods. */
+export const SMALL_TEST_SET = 200;
+
+export const pct = (x: number): string => (100 * x).toFixed(1);
+export const points = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
+export const count = (n: number): string => n.toLocaleString('en-US');
+/** "0.21", "0.042" or "< 0.001". */
+export const pNumber = (p: number): string => (p < 0.001 ? '< 0.001' : p.toFixed(p < 0.1 ? 3 : 2));
+export const pValue = (p: number): string => (p < 0.001 ? 'p < 0.001' : `p = ${pNumber(p)}`);
+export const range = ([lo, hi]: readonly [number, number]): string => `${pct(lo)}–${pct(hi)}`;
+
+/** "a", "a and b", "a, b and c". */
+export function and(items: readonly string[]): string {
+  return items.length < 2
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+const sizes = (xs: readonly number[]) => `n = ${and(xs.map(count))}`;
+
+/** Warnings that belong at the top of a report (and on the command line's stderr). */
+export function warnings(
+  data: { testSize: number; trainSize: number },
+  dropped: number[],
+): string[] {
+  const out = dropped.map(
+    (s) => `size ${s} is larger than the ${data.trainSize} training examples; dropped`,
+  );
+  if (data.testSize >= SMALL_TEST_SET) return out;
+  const testSize = data.testSize;
+  const [lo, hi] = wilson(testSize / 2, testSize);
+  return [
+    ...out,
+    `The test set has only ${count(testSize)} text${testSize === 1 ? '' : 's'} (fewer than ${SMALL_TEST_SET}): an accuracy measured on it is uncertain by up to ±${((100 * (hi - lo)) / 2).toFixed(0)} points, too much to tell similar methods apart. Test on more texts (--test, or a larger --test-fraction).`,
+  ];
+}
+
+/** Why `a` is the simpler choice than `b`, e.g. "needs no word vectors and trains 2.4x faster". */
+function simplerBecause(r: Measured, a: string, b: string, size: number): string[] {
+  const reasons: string[] = [];
+  if (!usesVectors(kindOf(r, a)) && usesVectors(kindOf(r, b)))
+    reasons.push('needs no word vectors');
+  const ratio = secondsAt(r, b, size) / Math.max(1e-3, secondsAt(r, a, size));
+  if (ratio >= 1.5) reasons.push(`trains ${ratio.toFixed(ratio < 10 ? 1 : 0)}x faster`);
+  return reasons;
+}
+
+/** The recommendation in words: what to deploy, how sure, and against what. */
+export function recommendationSentence(r: Measured, c: Choice): string {
+  const out = [`Deploy ${c.method}: ${pct(c.accuracy)}% (95% CI ${range(c.ci95)}).`];
+  if (c.runner_up === null || c.p_value === null || c.difference === null) {
+    out.push('It is the only method compared.');
+  } else if (c.method !== c.most_accurate) {
+    const why = simplerBecause(r, c.method, c.most_accurate, c.size);
+    out.push(
+      `The most accurate method, ${c.most_accurate} (${pct(c.runner_up_accuracy!)}%), is not significantly better (${points(-c.difference)} points, ${pValue(c.p_value)}), and ${c.method} ${why.length ? and(why) : 'is simpler'}.`,
+    );
+  } else if (c.p_value < ALPHA) {
+    out.push(
+      `It is significantly better than ${c.runner_up} (${pct(c.runner_up_accuracy!)}%; ${points(c.difference)} points, ${pValue(c.p_value)}).`,
+    );
+  } else {
+    const why = simplerBecause(r, c.method, c.runner_up, c.size);
+    const rival = simplerBecause(r, c.runner_up, c.method, c.size);
+    out.push(
+      `It is not significantly better than ${c.runner_up} (${pct(c.runner_up_accuracy!)}%, ${pValue(c.p_value)})${
+        why.length
+          ? `, and it ${and(why)}.`
+          : rival.length
+            ? `, which ${and(rival)} but is no simpler to deploy.`
+            : '; either will do.'
+      }`,
+    );
+  }
+  if (!c.beats_majority)
+    out.push(
+      `No method is significantly better than always answering the most frequent class (${pct(r.majority.points[r.majority.points.length - 1].mean)}%).`,
+    );
+  if (r.data.testSize < SMALL_TEST_SET)
+    out.push(`With ${count(r.data.testSize)} test texts, treat this as a rough guess.`);
+  return out.join(' ');
+}
+
+/** "by 3.0 points" or "by 3.0 to 6.1 points": the size of the differences in some rows. */
+function gap(rows: readonly SizeComparison[]): string {
+  const d = rows.map((s) => Math.abs(s.difference));
+  const [lo, hi] = [pct(Math.min(...d)), pct(Math.max(...d))];
+  return lo === hi ? `${hi} points` : `${lo} to ${hi} points`;
+}
+
+const named = (rows: readonly SizeComparison[], pick: (s: SizeComparison) => string) =>
+  and([...new Set(rows.map(pick))]);
+const at = (rows: readonly SizeComparison[], all: number) =>
+  rows.length === all ? 'every size tried' : sizes(rows.map((s) => s.size));
+
+/**
+ * "Do pretrained vectors help?": the best method that uses them (the hybrid included) against
+ * the best bag-of-words method, size by size; then averaged vectors alone when the hybrid ran
+ * beside them; then any method that did worse than always answering the most frequent class.
+ * Only significant differences are called a lead.
+ */
+export function verdict(r: Measured, transfer: Transfer | null): string {
+  if (!transfer) {
+    const only = r.curves.some((c) => usesVectors(kindOf(r, c.method)))
+      ? 'methods that use pretrained vectors'
+      : 'bag-of-words methods';
+    return `Only ${only} ran, so this report cannot say whether pretrained vectors help.${belowMajority(r)}`;
+  }
+  const rows = transfer.sizes;
+  const all = rows.length;
+  const help = rows.filter((s) => s.answer === 'vectors');
+  const hurt = rows.filter((s) => s.answer === 'bag-of-words');
+  const tie = rows.filter((s) => s.answer === 'tie');
+  const parts: string[] = [];
+  if (help.length === all)
+    parts.push(
+      `Pretrained vectors help at every size tried: the best method that uses them (${named(help, (s) => s.vectors)}) beats the best bag-of-words method by ${gap(help)}, significantly each time.`,
+    );
+  else if (hurt.length === all)
+    parts.push(
+      `Pretrained vectors do not help here: the best bag-of-words method (${named(hurt, (s) => s.bag_of_words)}) is significantly ahead of every method that uses them at every size tried, by ${gap(hurt)}.`,
+    );
+  else if (tie.length === all)
+    parts.push(
+      `Pretrained vectors make no significant difference at any size tried: ${withinNoise(tie)}.`,
+    );
+  else {
+    if (help.length)
+      parts.push(
+        `Pretrained vectors help significantly at ${at(help, all)} (${named(help, (s) => s.vectors)}, by ${gap(help)}).`,
+      );
+    if (tie.length) parts.push(`At ${at(tie, all)} the difference is within noise (${gap(tie)}).`);
+    if (hurt.length)
+      parts.push(
+        `Bag-of-words (${named(hurt, (s) => s.bag_of_words)}) is significantly ahead at ${at(hurt, all)}, by ${gap(hurt)}.`,
+      );
+  }
+  const averaged = averagedOnly(r);
+  if (averaged.length && averaged.length < transfer.vector_methods.length)
+    parts.push(averagedAlone(r, averaged));
+  return parts.join(' ') + belowMajority(r);
+}
+
+function withinNoise(rows: readonly SizeComparison[]): string {
+  const most = Math.max(...rows.map((s) => Math.abs(s.difference)));
+  return most === 0
+    ? 'the best methods with and without them score the same'
+    : `the best methods with and without them differ by at most ${pct(most)} points`;
+}
+
+/**
+ * Averaged vectors without n-grams (logreg, mlp) against bag-of-words, so that a hybrid's
+ * lead is not taken for theirs.
+ */
+function averagedAlone(r: Measured, averaged: Curve[]): string {
+  const words = r.curves.filter((c) => !usesVectors(kindOf(r, c.method)));
+  const rows = familiesBySize(r, averaged, words);
+  const all = rows.length;
+  const help = rows.filter((s) => s.answer === 'vectors');
+  const hurt = rows.filter((s) => s.answer === 'bag-of-words');
+  const who = `Averaged vectors alone (${averaged.map((c) => c.method).join(', ')})`;
+  const behind = hurt.length
+    ? `bag-of-words is significantly ahead of them at ${at(hurt, all)}`
+    : undefined;
+  if (!help.length)
+    return behind
+      ? `${who} never lead significantly: ${behind}.`
+      : `${who} are within noise of bag-of-words at every size tried.`;
+  return `${who} lead significantly at ${at(help, all)} (by ${gap(help)})${behind ? `; ${behind}` : ''}.`;
+}
+
+/** " Below always answering the most frequent class: svm at n = 50." or nothing. */
+function belowMajority(r: Measured): string {
+  const below = r.majority.points
+    .map((m, i) => ({
+      size: m.size,
+      level: m.mean,
+      methods: r.curves.filter((c: Curve) => c.points[i].mean < m.mean).map((c) => c.method),
+    }))
+    .filter((x) => x.methods.length);
+  if (!below.length) return '';
+  return ` Below always answering the training subset's most frequent class: ${below
+    .map((x) => `${and(x.methods)} at n = ${count(x.size)} (majority ${pct(x.level)}%)`)
+    .join('; ')}.`;
+}
