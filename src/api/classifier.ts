@@ -3,6 +3,7 @@
  */
 import { existsSync } from 'node:fs';
 import { EmbError } from '../errors.js';
+import { hasTokenVector } from '../features/sentence.js';
 import { argmaxRow, type Model } from '../models/model.js';
 import {
   checkVectors,
@@ -72,6 +73,7 @@ export class Classifier {
     const answerable = docs.map((d, i) => (d.length > 0 ? i : -1)).filter((i) => i >= 0);
     const probs = this.model.predict(answerable.map((i) => docs[i]));
     const emb = this.vectors?.embeddings;
+    const lookup = { clitics: 'clitics' in this.settings ? this.settings.clitics : true };
     const k = this.labels.length;
     const out: Prediction[] = texts.map(() => ({
       label: null,
@@ -83,7 +85,7 @@ export class Classifier {
       const best = argmaxRow(probs, k, r);
       const probabilities = Object.fromEntries(this.labels.map((c, j) => [c, probs[r * k + j]]));
       out[i] = { label: this.labels[best], probability: probs[r * k + best], probabilities };
-      if (emb) out[i].oov = !docs[i].some((t) => emb.vector(t) !== undefined);
+      if (emb) out[i].oov = !docs[i].some((t) => hasTokenVector(t, emb, lookup));
     });
     return out;
   }

@@ -11,7 +11,7 @@ import {
   type LabelledTokens,
 } from '../experiments/learning-curve.js';
 import { completeReport, writeReportFiles, type CompareReport } from '../experiments/report.js';
-import { oovRate } from '../features/sentence.js';
+import { coverageReport } from '../features/coverage.js';
 import {
   MODEL_KINDS,
   modelSettings,
@@ -124,9 +124,12 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
     { sizes, repeats, seed },
     { embeddings: vectors?.embeddings, onRun: options.onProgress },
   );
+  const coverage = vectors
+    ? coverageReport([...train.docs, ...test.docs], vectors.embeddings, lookupOf(methods))
+    : undefined;
   const perClass = (labels: number[]) =>
     set.classes.map((_, k) => labels.filter((y) => y === k).length);
-  return completeReport({
+  const report = completeReport({
     emb: VERSION,
     created: new Date().toISOString(),
     data: {
@@ -147,10 +150,18 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       vectors: vectors ? { path: vectors.path, words: vectors.size, dims: vectors.dims } : null,
       command: options.command ?? null,
     },
-    oovRate: vectors ? oovRate(test.docs, vectors.embeddings).rate : null,
+    oovRate: coverage?.rate ?? null,
     majority,
     curves,
   });
+  if (coverage?.warning) report.warnings.unshift(coverage.warning);
+  return report;
+}
+
+/** How the methods on vectors look tokens up (they share the tokenizer, so its default). */
+function lookupOf(methods: CurveMethod[]): { clitics: boolean } {
+  const withVectors = methods.map((m) => m.settings).find((s) => 'clitics' in s);
+  return { clitics: withVectors && 'clitics' in withVectors ? withVectors.clitics : true };
 }
 
 /**

@@ -7,7 +7,7 @@ import { EmbError } from '../errors.js';
 import { evaluateFolds, type Plan } from '../experiments/cross-validate.js';
 import type { ClassMetrics } from '../experiments/metrics.js';
 import { wilson } from '../experiments/stats.js';
-import { oovRate } from '../features/sentence.js';
+import { coverageReport } from '../features/coverage.js';
 import { describeFeatures, type ModelKind, type ModelSettings } from '../models/settings.js';
 import { tokenizerFor } from '../text/tokenize.js';
 import { encodeDataset, type Dataset } from './dataset.js';
@@ -70,16 +70,18 @@ export async function crossValidate(
   const warnings: string[] = [];
   let oov: number | null = null;
   if (vectors) {
-    const { rate, coverage } = oovRate(docs, vectors.embeddings);
-    oov = rate;
-    if (coverage.empty.length === docs.length)
+    const lookup = { clitics: 'clitics' in run.settings ? run.settings.clitics : true };
+    const coverage = coverageReport(docs, vectors.embeddings, lookup);
+    oov = coverage.rate;
+    if (coverage.warning) warnings.push(coverage.warning);
+    if (coverage.emptyDocuments === docs.length)
       throw new EmbError(
         'E_INPUT',
         `${set.source}: no text has a word with a vector; are these the right vectors (or the right text column)?`,
       );
-    if (coverage.empty.length)
+    if (coverage.emptyDocuments)
       warnings.push(
-        `${coverage.empty.length} texts have no word with a vector; they get the average sentence vector`,
+        `${coverage.emptyDocuments} texts have no word with a vector; they get the average sentence vector`,
       );
   }
   const workers =

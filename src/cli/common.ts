@@ -8,18 +8,26 @@ import { colors as pc, progressBar, type Progress } from './progress.js';
 
 export interface VectorOptions {
   vectors?: string;
-  encoding?: Encoding;
+  /** How the words of a text vector file are encoded (--encoding, or --vectors-encoding). */
+  vectorsEncoding?: Encoding;
+  encoding?: string;
 }
 
-/** --vectors and --encoding, shared by every command that reads vectors. */
-export function addVectorOptions(cmd: Command): Command {
+/**
+ * --vectors and the encoding of its words: --encoding for the commands whose only input is the
+ * vector file, --vectors-encoding for those that also read a data file (whose --encoding that is).
+ */
+export function addVectorOptions(cmd: Command, readsData = false): Command {
   return cmd
     .option(
       '--vectors <path>',
       'vector file in any supported format (default: the bundled GloVe 6B 100d)',
     )
     .addOption(
-      new Option('--encoding <name>', 'how words in the vector file are encoded')
+      new Option(
+        readsData ? '--vectors-encoding <name>' : '--encoding <name>',
+        'how words in a text vector file are encoded',
+      )
         .choices(['utf8', 'latin1'])
         .default('utf8'),
     );
@@ -40,7 +48,8 @@ export async function openVectors(options: VectorOptions): Promise<Vectors> {
   const started = Date.now();
   try {
     const vectors = await open(options.vectors, {
-      encoding: options.encoding,
+      // Commands that read a data file have --vectors-encoding (always set, default utf8).
+      encoding: options.vectorsEncoding ?? (options.encoding as Encoding | undefined),
       onWarning: warn,
       onProgress: (step, done, total) => {
         bars[step] ??= progressBar(

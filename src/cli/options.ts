@@ -6,26 +6,54 @@ import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { DEFAULT_MODEL, MODEL_KINDS } from '../models/settings.js';
 import { BACKENDS, type BackendName } from '../models/tfjs/backend.js';
+import { STEM_LANGUAGES, STOPWORD_LANGUAGES } from '../features/token-filter.js';
+import { delimiterOption, type Delimiter } from '../text/csv.js';
+import { TOKENIZER_KINDS } from '../text/tokenize.js';
 import { ngramRange, positiveInt, positiveNumber, wholeNumber } from './parse.js';
 
-/** --text and --label: the columns of a CSV or TSV data file. */
+/** --text, --label, --delimiter and --encoding: how to read a CSV or TSV data file. */
 export function addColumnOptions(cmd: Command, label = true): Command {
   cmd.option('--text <column>', 'the text column (default: found by name)');
-  return label ? cmd.option('--label <column>', 'the label column (default: found by name)') : cmd;
+  if (label) cmd.option('--label <column>', 'the label column (default: found by name)');
+  return cmd
+    .option(
+      '--delimiter <d>',
+      'comma, semicolon, tab or pipe (default: found from the first rows)',
+      delimiterOption,
+    )
+    .option(
+      '--encoding <name>',
+      "the data file's encoding: utf-8, utf-16le, latin1, windows-1252, ... (default: from its byte-order mark, else UTF-8)",
+    );
 }
 
 export interface ColumnFlags {
   text?: string;
   label?: string;
+  delimiter?: Delimiter;
+  encoding?: string;
 }
 
 /** Flags that set model settings, by commander's option name -> the setting they set. */
 export const MODEL_FLAGS: Record<string, string> = {
+  tokenizer: 'tokenizer',
   features: 'features',
   ngrams: 'ngrams',
   minDf: 'minDf',
+  stem: 'stem',
+  stopwords: 'stopwords',
   C: 'C',
 };
+
+/** --tokenizer: the tokens every model of the run reads. */
+export function tokenizerOption(): Option {
+  return new Option(
+    '--tokenizer <kind>',
+    'unicode (words in any script, emoji whole) or ascii (the reference protocol of the published figures)',
+  )
+    .choices(TOKENIZER_KINDS)
+    .default('unicode');
+}
 
 /** --model and the model settings (sent to the library only when typed; see parse.ts). */
 export function addModelOptions(cmd: Command): Command {
@@ -46,12 +74,24 @@ export function addModelOptions(cmd: Command): Command {
         .choices(['mean', 'tfidf', 'sif'])
         .default('mean'),
     )
+    .addOption(tokenizerOption())
     .option('--ngrams <min,max>', 'n-gram lengths of svm, nbsvm and hybrid', ngramRange, [1, 2])
     .option(
       '--min-df <n>',
       'keep n-grams found in at least n training texts',
       positiveInt('--min-df'),
       1,
+    )
+    .addOption(
+      new Option(
+        '--stem <lang>',
+        "stem tokens first (svm, nbsvm, hybrid; natural's Porter stemmers)",
+      ).choices(STEM_LANGUAGES),
+    )
+    .addOption(
+      new Option('--stopwords <lang>', 'drop stop words first (svm, nbsvm, hybrid)').choices(
+        STOPWORD_LANGUAGES,
+      ),
     )
     .option('-C <c>', 'inverse regularisation strength (all but mlp)', positiveNumber('-C'), 1);
 }

@@ -8,14 +8,17 @@ import {
   printJson,
   type VectorOptions,
 } from '../common.js';
-import { addColumnOptions, addSeedOption, type ColumnFlags } from '../options.js';
+import type { TokenizerKind } from '../../text/tokenize.js';
+import { addColumnOptions, addSeedOption, tokenizerOption, type ColumnFlags } from '../options.js';
 import { fraction, list, oneOf, positiveInt, trainingSize } from '../parse.js';
 import { progressBar } from '../progress.js';
 
 /** Flags left out take the library's defaults (DEFAULT_SIZES, DEFAULT_METHODS, ...). */
 type CompareFlags = VectorOptions &
-  ColumnFlags &
-  Pick<CompareOptions, 'sizes' | 'repeats' | 'seed' | 'testFraction'> & {
+  ColumnFlags & { tokenizer: TokenizerKind } & Pick<
+    CompareOptions,
+    'sizes' | 'repeats' | 'seed' | 'testFraction'
+  > & {
     methods?: ModelKind[];
     out: string;
     force?: boolean;
@@ -46,6 +49,7 @@ export function compareCommand(): Command {
       'share held out without --test (default 0.2)',
       fraction('--test-fraction'),
     )
+    .addOption(tokenizerOption())
     .option('--json', 'print report.json on stdout too')
     .addHelpText(
       'after',
@@ -56,9 +60,9 @@ Examples:
   emb compare sst-train.csv --test sst-test.csv --methods svm,logreg,hybrid`,
     );
   addSeedOption(addColumnOptions(cmd), 'the test split, the subsets and training');
-  return addVectorOptions(cmd).action(async (file: string, opts: CompareFlags) => {
+  return addVectorOptions(cmd, true).action(async (file: string, opts: CompareFlags) => {
     const { readDataset } = await import('../../api/dataset.js');
-    const { compare, writeReport } = await import('../../api/compare.js');
+    const { compare, writeReport, DEFAULT_METHODS } = await import('../../api/compare.js');
     const data = await readDataset(file, opts);
     const columns = { text: opts.text ?? data.textColumn, label: opts.label ?? data.labelColumn };
     const test = opts.test ? await readDataset(opts.test, columns) : undefined;
@@ -67,7 +71,8 @@ Examples:
       : undefined;
     // Progress comes in training examples, so the time left follows the large sizes to come.
     const bar = progressBar('Training', 'items');
-    const { sizes, repeats, methods, seed, testFraction } = opts;
+    const { sizes, repeats, seed, testFraction, tokenizer } = opts;
+    const methods = (opts.methods ?? DEFAULT_METHODS).map((model) => ({ model, tokenizer }));
     const report = await compare(data, {
       ...{ sizes, repeats, methods, seed, testFraction, test, vectors },
       onProgress: (done, total, what) => bar.update(done, total, what),

@@ -40,33 +40,35 @@ Examples:
   cat texts.txt | emb predict reviews.model`,
     );
   addTrainingOptions(addColumnOptions(cmd, false), false);
-  return addVectorOptions(cmd).action(async (dir: string, texts: string[], opts: PredictFlags) => {
-    const { loadClassifier } = await import('../../api/classifier.js');
-    const vectors = opts.vectors ? await openVectors(opts) : undefined;
-    const classifier = await loadClassifier(dir, { vectors, backend: opts.backend });
-    try {
-      const show = (batch: string[], withText: boolean) =>
-        classifier.predict(batch).forEach((p, i) => print(batch[i], p, !!opts.json, withText));
-      if (opts.input) {
-        const { readTexts } = await import('../../api/dataset.js');
-        const file = await readTexts(opts.input, { text: opts.text });
-        notices.push(...file.warnings);
-        show(file.texts, true);
-      } else if (texts.length) show(texts, texts.length > 1);
-      else {
-        if (process.stdin.isTTY)
-          process.stderr.write('emb: reading texts from stdin, one per line (end with Ctrl-D)\n');
-        const batch: string[] = [];
-        for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-          batch.push(line);
-          if (batch.length === BATCH) show(batch.splice(0), true);
+  return addVectorOptions(cmd, true).action(
+    async (dir: string, texts: string[], opts: PredictFlags) => {
+      const { loadClassifier } = await import('../../api/classifier.js');
+      const vectors = opts.vectors ? await openVectors(opts) : undefined;
+      const classifier = await loadClassifier(dir, { vectors, backend: opts.backend });
+      try {
+        const show = (batch: string[], withText: boolean) =>
+          classifier.predict(batch).forEach((p, i) => print(batch[i], p, !!opts.json, withText));
+        if (opts.input) {
+          const { readTexts } = await import('../../api/dataset.js');
+          const file = await readTexts(opts.input, { text: opts.text });
+          notices.push(...file.warnings);
+          show(file.texts, true);
+        } else if (texts.length) show(texts, texts.length > 1);
+        else {
+          if (process.stdin.isTTY)
+            process.stderr.write('emb: reading texts from stdin, one per line (end with Ctrl-D)\n');
+          const batch: string[] = [];
+          for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+            batch.push(line);
+            if (batch.length === BATCH) show(batch.splice(0), true);
+          }
+          show(batch, true);
         }
-        show(batch, true);
+      } finally {
+        classifier.dispose();
       }
-    } finally {
-      classifier.dispose();
-    }
-  });
+    },
+  );
 }
 
 function print(text: string, p: Prediction, json: boolean, withText: boolean): void {

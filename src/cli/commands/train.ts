@@ -55,33 +55,35 @@ Examples:
   emb train sst-train.tsv --test sst-test.tsv --json
   emb train reviews.csv --model svm --ngrams 1,3 -C 0.5 --out reviews-svm.model`,
   );
-  return addVectorOptions(cmd).action(async (file: string, opts: TrainFlags, command: Command) => {
-    const { readDataset } = await import('../../api/dataset.js');
-    const { crossValidate } = await import('../../api/evaluate.js');
-    const { train } = await import('../../api/classifier.js');
-    const model = modelOptionsFrom(command, MODEL_FLAGS);
-    const data = await readDataset(file, opts);
-    const columns = { text: opts.text ?? data.textColumn, label: opts.label ?? data.labelColumn };
-    const test = opts.test ? await readDataset(opts.test, columns) : undefined;
-    const vectors = usesVectors(model.model) ? await openVectors(opts) : undefined;
-    const run = { ...model, seed: opts.seed, vectors, backend: opts.backend };
-    const bar = progressBar(test || opts.holdout ? 'Evaluating' : 'Cross-validating');
-    const evaluation = await crossValidate(data, {
-      ...run,
-      ...{ folds: opts.folds, holdout: opts.holdout, test, workers: opts.workers },
-      onProgress: (d, t) => bar.update(d, t),
-    }).finally(() => bar.stop());
+  return addVectorOptions(cmd, true).action(
+    async (file: string, opts: TrainFlags, command: Command) => {
+      const { readDataset } = await import('../../api/dataset.js');
+      const { crossValidate } = await import('../../api/evaluate.js');
+      const { train } = await import('../../api/classifier.js');
+      const model = modelOptionsFrom(command, MODEL_FLAGS);
+      const data = await readDataset(file, opts);
+      const columns = { text: opts.text ?? data.textColumn, label: opts.label ?? data.labelColumn };
+      const test = opts.test ? await readDataset(opts.test, columns) : undefined;
+      const vectors = usesVectors(model.model) ? await openVectors(opts) : undefined;
+      const run = { ...model, seed: opts.seed, vectors, backend: opts.backend };
+      const bar = progressBar(test || opts.holdout ? 'Evaluating' : 'Cross-validating');
+      const evaluation = await crossValidate(data, {
+        ...run,
+        ...{ folds: opts.folds, holdout: opts.holdout, test, workers: opts.workers },
+        onProgress: (d, t) => bar.update(d, t),
+      }).finally(() => bar.stop());
 
-    // The model to keep learns from every labelled example.
-    const out = opts.out ?? join(dirname(file), `${basename(file, extname(file))}.model`);
-    const finalBar = progressBar('Training on all data');
-    const classifier = await train(data, {
-      ...run,
-      onProgress: (d, t) => finalBar.update(d, t),
-    }).finally(() => finalBar.stop());
-    await classifier.save(out, { metrics: evaluation }).finally(() => classifier.dispose());
-    notices.push(...data.warnings, ...evaluation.warnings);
-    if (opts.json) return printJson({ ...evaluation, out });
-    console.log(formatTraining(file, data.labels, evaluation, out));
-  });
+      // The model to keep learns from every labelled example.
+      const out = opts.out ?? join(dirname(file), `${basename(file, extname(file))}.model`);
+      const finalBar = progressBar('Training on all data');
+      const classifier = await train(data, {
+        ...run,
+        onProgress: (d, t) => finalBar.update(d, t),
+      }).finally(() => finalBar.stop());
+      await classifier.save(out, { metrics: evaluation }).finally(() => classifier.dispose());
+      notices.push(...data.warnings, ...evaluation.warnings);
+      if (opts.json) return printJson({ ...evaluation, out });
+      console.log(formatTraining(file, data.labels, evaluation, out));
+    },
+  );
 }
