@@ -5,12 +5,7 @@
  */
 import type { Command } from 'commander';
 import { EmbError } from '../errors.js';
-import {
-  MODEL_KINDS,
-  modelSettings,
-  type ModelKind,
-  type ModelOptions,
-} from '../models/settings.js';
+import { modelSettings, type ModelOptions } from '../models/settings.js';
 
 const expected = (flag: string, what: string, value: string): never => {
   throw new EmbError('E_INPUT', `${flag} must be ${what}, got "${value}"`);
