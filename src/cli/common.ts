@@ -50,7 +50,7 @@ export async function openVectors(options: VectorOptions): Promise<Vectors> {
     const vectors = await open(options.vectors, {
       // Commands that read a data file have --vectors-encoding (always set, default utf8).
       encoding: options.vectorsEncoding ?? (options.encoding as Encoding | undefined),
-      onWarning: warn,
+      onWarning: (message) => notices.push(message), // shown when the run ends well
       onProgress: (step, done, total) => {
         bars[step] ??= progressBar(
           step === 'convert'

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { EmbError } from '../errors.js';
 import { readWinkJson } from '../formats/wink-json.js';
 import { writeVectors } from '../formats/index.js';
 import type { ReadOptions } from '../formats/format.js';
-import { defaultVectorsPath, embHome } from './home.js';
+import { defaultVectorsPath, ensureHome } from './home.js';
 
 export { DEFAULT_NAME, defaultVectorsPath, embHome } from './home.js';
 
@@ -25,7 +25,7 @@ export function prepareDefault(
 ): { path: string; created: boolean } {
   const path = defaultVectorsPath();
   if (existsSync(path) && !options.force) return { path, created: false };
-  mkdirSync(embHome(), { recursive: true });
+  ensureHome();
   const emb = readWinkJson(winkJsonPath(), { onProgress: options.onProgress });
   writeVectors(emb, path, 'emb');
   return { path, created: true };

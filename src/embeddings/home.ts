@@ -1,7 +1,8 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EmbError } from '../errors.js';
 
 /** The package's own embeddings/ folder (next to dist/). */
 const PACKAGE_HOME = fileURLToPath(new URL('../../embeddings/', import.meta.url));
@@ -42,4 +43,27 @@ export const DEFAULT_NAME = 'glove-6B-100d';
 
 export function defaultVectorsPath(): string {
   return join(embHome(), `${DEFAULT_NAME}.emb`);
+}
+
+/** The folder for converted vectors, created if needed; an E_IO error that says how to fix it. */
+export function ensureHome(): string {
+  const dir = embHome();
+  const fix = process.env.EMB_HOME
+    ? 'set $EMB_HOME to a folder you can write to'
+    : 'set $EMB_HOME to a folder you can write to, or pass --vectors';
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new EmbError(
+      'E_IO',
+      `${dir}: cannot use as the folder of converted vectors (${code}); ${fix}`,
+      {
+        cause: e,
+      },
+    );
+  }
+  return dir;
 }
