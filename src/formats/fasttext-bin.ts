@@ -1,14 +1,15 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { EmbError } from '../errors.js';
-import { Embeddings } from '../embeddings/embeddings.js';
+import type { Embeddings } from '../embeddings/embeddings.js';
 import { VocabularyBuilder } from '../embeddings/vocabulary.js';
 import { fastTextSubwords, ngramBuckets } from '../embeddings/fasttext-ngrams.js';
 import type { SubwordSettings } from '../embeddings/subwords.js';
 import { ByteReader } from './byte-reader.js';
-import type { ReadOptions } from './format.js';
+import { VectorsBuilder } from './builder.js';
+import { openRegularFile } from './open.js';
+import { FASTTEXT_MAGIC as MAGIC, type ReadOptions } from './format.js';
 import { wordBytes } from './words.js';
 
-const MAGIC = 793712314;
 const VERSIONS = [11, 12];
 const EOS = '</s>';
 const utf8 = new TextDecoder();
@@ -38,7 +39,12 @@ export interface FastTextArgs {
  * rows, exactly what fastText writes to .vec; the buckets are kept so unknown words get
  * fastText's vector too. The output matrix (for training) is not read.
  */
-export function readFastTextBin(path: string, options: ReadOptions = {}): Embeddings {
+export function readFastTextBin(
+  path: string,
+  options?: ReadOptions & { sink?: undefined },
+): Embeddings;
+export function readFastTextBin(path: string, options: ReadOptions): Embeddings | undefined;
+export function readFastTextBin(path: string, options: ReadOptions = {}): Embeddings | undefined {
   const r = new ByteReader(path, undefined, 1 << 20);
   try {
     return parse(r, options);
@@ -47,7 +53,7 @@ export function readFastTextBin(path: string, options: ReadOptions = {}): Embedd
   }
 }
 
-function parse(r: ByteReader, options: ReadOptions): Embeddings {
+function parse(r: ByteReader, options: ReadOptions): Embeddings | undefined {
   const file = r.path;
   const need = (n: number, what: string) => {
     if (!r.ensure(n)) {
@@ -191,35 +197,91 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings {
     );
   }
   const dims = args.dim;
-  const fd = openSync(file, 'r');
-  let own: Float32Array;
-  let buckets: Float32Array;
-  try {
-    own = readFloats(fd, file, dataAt, nwords * dims, options, r.size);
-    buckets = readFloats(fd, file, dataAt + nwords * dims * 4, args.bucket * dims, options, r.size);
-  } finally {
-    closeSync(fd);
-  }
-  options.onProgress?.(r.size, r.size);
-
   // pruneidx_size 0 means "no n-grams"; -1 means "all buckets, unpruned".
   const settings: SubwordSettings = {
     minn: args.minn,
     maxn: pruneSize === 0 ? 0 : args.maxn,
     bucket: args.bucket,
   };
-  const matrix = wordVectors(words, own, buckets, dims, settings);
-  const subwords =
-    settings.maxn > 0 && settings.bucket > 0
-      ? fastTextSubwords(settings, buckets, dims)
-      : undefined;
-  return Embeddings.fromRows(
-    vocab.finish(),
-    matrix,
-    dims,
-    { source: file, sourceFormat: 'fasttext-bin' },
-    subwords,
-  );
+  const hasSubwords = settings.maxn > 0 && settings.bucket > 0;
+  const fd = openRegularFile(file);
+  try {
+    checkOutputMatrix(fd, file, end, r.size);
+    const buckets = readFloats(
+      fd,
+      file,
+      dataAt + nwords * dims * 4,
+      args.bucket * dims,
+      options,
+      r.size,
+    );
+    const builder = new VectorsBuilder(file, dims, {
+      expectedRows: nwords,
+      sink: options.sink,
+      subwords: hasSubwords,
+    });
+    // The words' own rows a block at a time, each turned into fastText's word vector.
+    const block = Math.max(1, Math.floor((1 << 22) / (dims * 4)));
+    const encoder = new TextEncoder();
+    for (let w0 = 0; w0 < nwords; w0 += block) {
+      const count = Math.min(block, nwords - w0);
+      const own = readFloats(fd, file, dataAt + w0 * dims * 4, count * dims, options, r.size);
+      for (let i = 0; i < count; i++) {
+        wordVector(
+          words[w0 + i],
+          own.subarray(i * dims, (i + 1) * dims),
+          buckets,
+          dims,
+          settings,
+          builder.slot(),
+        );
+        const bytes = encoder.encode(words[w0 + i]);
+        builder.commit(
+          { buf: bytes, start: 0, end: bytes.length },
+          { byte: dataAt + (w0 + i) * dims * 4 },
+        );
+      }
+    }
+    options.onProgress?.(r.size, r.size);
+    const bytes = new Uint8Array(buckets.buffer, buckets.byteOffset, buckets.byteLength);
+    return builder.finish(
+      { source: file, sourceFormat: 'fasttext-bin' },
+      hasSubwords
+        ? {
+            object: fastTextSubwords(settings, buckets, dims),
+            chunks: { settings, chunks: [bytes] },
+          }
+        : undefined,
+    );
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * After the input matrix comes the output matrix (a quantization flag, rows and columns as
+ * int64, the values); the file must end exactly after it. A byte inserted or lost anywhere
+ * in the input matrix shows here, instead of shifting every value into garbage.
+ */
+function checkOutputMatrix(fd: number, file: string, at: number, size: number): void {
+  const head = Buffer.alloc(17);
+  const got = readSync(fd, head, 0, 17, at);
+  const fail = (what: string): never => {
+    throw new EmbError(
+      'E_FORMAT',
+      `${file}: byte ${at}: ${what}; the input matrix before it may have bytes inserted or missing`,
+    );
+  };
+  if (got < 17) fail('the file ends before the output matrix');
+  if (head[0] > 1) fail(`expected the output quantization flag (0 or 1), found ${head[0]}`);
+  if (head[0] === 1) return; // a quantized output matrix: its own layout, not needed here
+  const rows = head.readBigInt64LE(1);
+  const cols = head.readBigInt64LE(9);
+  const expected = BigInt(at) + 17n + rows * cols * 4n;
+  if (rows < 0n || cols < 0n || expected !== BigInt(size))
+    fail(
+      `the output matrix (${rows} x ${cols}) would end at byte ${expected}, but the file has ${size} bytes`,
+    );
 }
 
 /** Reads `count` little-endian float32 values at byte `at` straight into a new array. */
@@ -243,6 +305,12 @@ function readFloats(
     done += got;
     options.onProgress?.(at + done, total);
   }
+  for (let i = 0; i < count; i++)
+    if (!Number.isFinite(out[i]))
+      throw new EmbError(
+        'E_FORMAT',
+        `${file}: byte ${at + i * 4}: the value there is ${out[i]}, expected a finite float32; the file is damaged`,
+      );
   return out;
 }
 
@@ -250,21 +318,17 @@ function readFloats(
  * fastText's word vector: the mean of the word's own row and the rows of its n-grams,
  * summed in float32 and scaled by 1/count, as Vector::addRow and Vector::mul do.
  */
-function wordVectors(
-  words: string[],
+function wordVector(
+  word: string,
   own: Float32Array,
   buckets: Float32Array,
   dims: number,
   settings: SubwordSettings,
-): Float32Array {
-  const out = new Float32Array(own.length);
-  const acc = new Float32Array(dims);
-  words.forEach((word, i) => {
-    acc.set(own.subarray(i * dims, (i + 1) * dims));
-    const ids = word === EOS ? [] : ngramBuckets(word, settings);
-    for (const id of ids) for (let j = 0, o = id * dims; j < dims; j++) acc[j] += buckets[o + j];
-    const by = Math.fround(1 / (ids.length + 1));
-    for (let j = 0; j < dims; j++) out[i * dims + j] = acc[j] * by;
-  });
-  return out;
+  out: Float32Array,
+): void {
+  out.set(own);
+  const ids = word === EOS ? [] : ngramBuckets(word, settings);
+  for (const id of ids) for (let j = 0, o = id * dims; j < dims; j++) out[j] += buckets[o + j];
+  const by = Math.fround(1 / (ids.length + 1));
+  for (let j = 0; j < dims; j++) out[j] *= by;
 }

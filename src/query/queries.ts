@@ -1,8 +1,8 @@
 import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
-import { dot, products, unit } from '../embeddings/kernels.js';
+import { dot, unit } from '../embeddings/kernels.js';
 import { suggest } from './suggest.js';
-import { nearest, topK } from './topk.js';
+import { cosAddBatch, cosMulBatch } from './scoring.js';
 
 /**
  * The similarity queries, with gensim's semantics (KeyedVectors 4.2): inputs are unit
@@ -96,13 +96,18 @@ function finish(
   };
 }
 
-/** The terms' words looked up; an error when none is known. */
-function resolveTerms(emb: Embeddings, terms: readonly Term[]): Resolution {
+/**
+ * The terms' words looked up; an error when none is known (or, for 3CosMul, when no positive
+ * word is).
+ */
+export function resolveTerms(emb: Embeddings, terms: readonly Term[], cosmul = false): Resolution {
   const r = resolve(
     emb,
     terms.map((t) => t.word),
   );
   if (r.found.length === 0) noWordsLeft(r);
+  if (cosmul && !r.found.some((f) => terms[f.index].weight === 1))
+    throw new EmbError('E_OOV', 'nothing to query: 3CosMul needs at least one known positive word');
   return r;
 }
 
@@ -116,15 +121,10 @@ export function cosAdd(
   k = 10,
   restrict = emb.rows,
 ): QueryResult {
+  emb.checkMapping();
   const r = resolveTerms(emb, terms);
-  const mean = new Float32Array(emb.dims);
-  for (const f of r.found) {
-    const w = terms[f.index].weight;
-    for (let j = 0; j < emb.dims; j++) mean[j] += w * f.unit[j];
-  }
-  const exclude = r.found.map((f) => f.row).filter((row) => row >= 0);
   const limit = Math.min(restrict, emb.rows);
-  return finish(emb, r, nearest(emb.matrix, emb.dims, emb.scale, unit(mean), k, exclude, limit));
+  return finish(emb, r, cosAddBatch(emb, [{ terms, r }], Math.min(k, limit), limit)[0]);
 }
 
 /**
@@ -137,33 +137,10 @@ export function cosMul(
   k = 10,
   restrict = emb.rows,
 ): QueryResult {
-  const r = resolveTerms(emb, terms);
-  const positive = r.found.filter((f) => terms[f.index].weight === 1);
-  if (positive.length === 0)
-    throw new EmbError('E_OOV', 'nothing to query: 3CosMul needs at least one known positive word');
-  const negative = r.found.filter((f) => terms[f.index].weight === -1);
-  const rows = Math.min(restrict, emb.rows);
-  const all = [...positive, ...negative];
-  const queries = new Float32Array(all.length * emb.dims);
-  all.forEach((f, q) => queries.set(f.unit, q * emb.dims));
-  const sims = products(emb.matrix, emb.dims, rows, emb.scale, queries);
-  const scores = new Float32Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let num = 1;
-    let den = 1;
-    for (let q = 0; q < all.length; q++) {
-      const shifted = (1 + sims[q * rows + i]) / 2;
-      if (q < positive.length) num *= shifted;
-      else den *= shifted;
-    }
-    scores[i] = num / (negative.length ? den + 1e-6 : 1 + 1e-6);
-  }
-  const exclude = new Set(r.found.map((f) => f.row));
-  return finish(
-    emb,
-    r,
-    topK(scores, k, (row) => exclude.has(row)),
-  );
+  emb.checkMapping();
+  const r = resolveTerms(emb, terms, true);
+  const limit = Math.min(restrict, emb.rows);
+  return finish(emb, r, cosMulBatch(emb, [{ terms, r }], Math.min(k, limit), limit)[0]);
 }
 
 /** Cosine similarity of two words (gensim similarity). */
@@ -172,6 +149,7 @@ export function similarity(
   a: string,
   b: string,
 ): { score: number; resolution: Resolution } {
+  emb.checkMapping();
   const r = resolve(emb, [a, b]);
   if (r.found.length < 2) noWordsLeft(r, 'compare');
   return { score: dot(r.found[0].unit, r.found[1].unit), resolution: r };
@@ -185,6 +163,7 @@ export function doesntMatch(
   emb: Embeddings,
   words: readonly string[],
 ): { word: string; resolution: Resolution } {
+  emb.checkMapping();
   const r = resolve(emb, words);
   if (r.found.length === 0) noWordsLeft(r, 'compare');
   const mean = new Float32Array(emb.dims);

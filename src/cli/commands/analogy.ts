@@ -1,15 +1,17 @@
 import { Command, Option } from 'commander';
-import { cosAdd, cosMul, parseExpression } from '../../query/queries.js';
+import { parseExpression, type Term } from '../../query/queries.js';
+import { answerBatch, type BatchAnswer } from '../../query/batch.js';
+import type { AnalogyMethod } from '../../embeddings/analogy-kernel.js';
 import {
   addVectorOptions,
   fmt,
-  forEachQuery,
   openVectors,
   positiveInt,
   printJson,
   reportWords,
   type VectorOptions,
 } from '../common.js';
+import { failed, runQueries } from '../query-batches.js';
 
 export function analogyCommand(): Command {
   return addVectorOptions(
@@ -19,7 +21,7 @@ export function analogyCommand(): Command {
         '[expression...]',
         'words joined by + and -, or "a b c" (a is to b as c is to ?); none: one per line from stdin',
       )
-      .option('--top <n>', 'how many answers', positiveInt('--top'), 10)
+      .option('--top <n>', 'how many answers (at most the vocabulary)', positiveInt('--top'), 10)
       .addOption(
         new Option(
           '--method <name>',
@@ -40,17 +42,44 @@ export function analogyCommand(): Command {
       opts: VectorOptions & { top: number; json?: boolean; method: string },
     ) => {
       const emb = await openVectors(opts);
-      const solve = opts.method === '3cosmul' ? cosMul : cosAdd;
-      await forEachQuery(expression, !!opts.json, (ws, text) => {
-        const r = solve(emb, parseExpression(ws), opts.top);
-        if (opts.json)
-          printJson({ query: text, results: r.results, missing: r.missing, subwords: r.subwords });
-        else {
-          reportWords(r.missing, r.suggestions, r.subwords);
-          if (expression.length === 0) console.log(`# ${text}`);
-          for (const n of r.results) console.log(`${n.word}\t${fmt(n.score)}`);
-        }
-      });
+      await runQueries(
+        expression,
+        !!opts.json,
+        (batch) => {
+          // A line whose expression does not parse fails alone; the rest go in one batch.
+          const answers: BatchAnswer[] = [];
+          const parsed: { at: number; terms: Term[] }[] = [];
+          batch.forEach((q, at) => {
+            try {
+              parsed.push({ at, terms: parseExpression(q.words) });
+            } catch (e) {
+              answers[at] = failed(e);
+            }
+          });
+          const method = opts.method as AnalogyMethod;
+          const got = answerBatch(
+            emb,
+            parsed.map((p) => p.terms),
+            { top: opts.top, method },
+          );
+          parsed.forEach((p, i) => (answers[p.at] = got[i]));
+          return answers;
+        },
+        (q, r, fromStdin) => {
+          if (opts.json)
+            printJson({
+              query: q.text,
+              results: r.results,
+              missing: r.missing,
+              subwords: r.subwords,
+            });
+          else {
+            reportWords(r.missing, r.suggestions, r.subwords);
+            if (fromStdin) console.log(`# ${q.text}`);
+            for (const n of r.results) console.log(`${n.word}\t${fmt(n.score)}`);
+          }
+        },
+      );
     },
   );
 }

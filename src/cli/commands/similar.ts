@@ -1,15 +1,15 @@
 import { Command } from 'commander';
-import { cosAdd } from '../../query/queries.js';
+import { answerBatch } from '../../query/batch.js';
 import {
   addVectorOptions,
   fmt,
-  forEachQuery,
   openVectors,
   positiveInt,
   printJson,
   reportWords,
   type VectorOptions,
 } from '../common.js';
+import { runQueries } from '../query-batches.js';
 
 export function similarCommand(): Command {
   return addVectorOptions(
@@ -18,23 +18,37 @@ export function similarCommand(): Command {
         'nearest neighbours by cosine similarity; several words are averaged (the words themselves are left out)',
       )
       .argument('[words...]', 'one or more words; none: one query per line from stdin')
-      .option('--top <n>', 'how many neighbours', positiveInt('--top'), 10)
-      .option('--json', 'one JSON document per query on stdout'),
+      .option('--top <n>', 'how many neighbours (at most the vocabulary)', positiveInt('--top'), 10)
+      .option('--json', 'one JSON document per query on stdout')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  emb similar frog --top 10\n  emb similar king queen --json\n  emb similar < words.txt          # one query per line, answered in batches',
+      ),
   ).action(async (words: string[], opts: VectorOptions & { top: number; json?: boolean }) => {
     const emb = await openVectors(opts);
-    await forEachQuery(words, !!opts.json, (ws, text) => {
-      const r = cosAdd(
-        emb,
-        ws.map((word) => ({ word, weight: 1 })),
-        opts.top,
-      );
-      if (opts.json)
-        printJson({ query: text, results: r.results, missing: r.missing, subwords: r.subwords });
-      else {
-        reportWords(r.missing, r.suggestions, r.subwords);
-        if (words.length === 0) console.log(`# ${text}`);
-        for (const n of r.results) console.log(`${n.word}\t${fmt(n.score)}`);
-      }
-    });
+    await runQueries(
+      words,
+      !!opts.json,
+      (batch) =>
+        answerBatch(
+          emb,
+          batch.map((q) => q.words.map((word) => ({ word, weight: 1 as const }))),
+          { top: opts.top },
+        ),
+      (q, r, fromStdin) => {
+        if (opts.json)
+          printJson({
+            query: q.text,
+            results: r.results,
+            missing: r.missing,
+            subwords: r.subwords,
+          });
+        else {
+          reportWords(r.missing, r.suggestions, r.subwords);
+          if (fromStdin) console.log(`# ${q.text}`);
+          for (const n of r.results) console.log(`${n.word}\t${fmt(n.score)}`);
+        }
+      },
+    );
   });
 }
