@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { EmbError } from '../errors.js';
+import { writeError } from '../atomic.js';
 import { readWinkJson } from '../formats/wink-json.js';
 import { writeVectors } from '../formats/index.js';
 import type { ReadOptions } from '../formats/format.js';
@@ -25,7 +26,11 @@ export function prepareDefault(
 ): { path: string; created: boolean } {
   const path = defaultVectorsPath();
   if (existsSync(path) && !options.force) return { path, created: false };
-  mkdirSync(embHome(), { recursive: true });
+  try {
+    mkdirSync(embHome(), { recursive: true });
+  } catch (e) {
+    throw writeError(embHome(), e);
+  }
   const emb = readWinkJson(winkJsonPath(), { onProgress: options.onProgress });
   writeVectors(emb, path, 'emb');
   return { path, created: true };
