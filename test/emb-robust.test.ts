@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emb, type Run } from './support/cli.js';
 import { FIXTURES } from './support/datasets.js';
-import { crc32c } from '../src/formats/crc32c.js';
+import { reseal, sections as table } from './support/mutate.js';
 import { readEmb } from '../src/formats/emb.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emb-robust-'));
@@ -47,32 +47,6 @@ function assertClean(r: Run, path: string, message: RegExp): void {
 const good = join(dir, 'good.emb');
 assert.equal(emb(['convert', `${FIXTURES}w2v_tiny.bin`, good]).status, 0);
 const bytes = readFileSync(good);
-
-/** The section table of `b`: [kind, element, offset, length] per entry. */
-function table(b: Buffer): { kind: number; at: number; offset: number; length: number }[] {
-  const n = b.readUInt32LE(12);
-  return Array.from({ length: n }, (_, i) => {
-    const at = 32 + 32 * i;
-    return {
-      kind: b.readUInt32LE(at),
-      at,
-      offset: Number(b.readBigUInt64LE(at + 8)),
-      length: Number(b.readBigUInt64LE(at + 16)),
-    };
-  });
-}
-
-/** Recomputes the checksums after an edit, so the structural checks are what refuses it. */
-function reseal(b: Buffer): Buffer {
-  for (const e of table(b)) {
-    if (e.offset + e.length <= b.length)
-      b.writeUInt32LE(crc32c(b.subarray(e.offset, e.offset + e.length)), e.at + 24);
-  }
-  const end = 32 + 32 * b.readUInt32LE(12);
-  b.writeUInt32LE(0, 24);
-  b.writeUInt32LE(crc32c(b.subarray(0, end)), 24);
-  return b;
-}
 
 const section = (b: Buffer, kind: number) => table(b).find((e) => e.kind === kind)!;
 
