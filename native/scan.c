@@ -117,26 +117,24 @@ static inline const float *row_f32(const store_t *s, size_t r, float *buf) {
   }
 }
 
-// Integer dot products of one int8 row with four int8 queries.
-static inline void idot4(const int8_t *a, const int8_t *q, size_t dims, int32_t out[4]) {
+// Integer dot products (exact, so their order does not matter) of one row with one or four
+// queries, all widened to int16 first: that is the pattern compilers turn into pmaddwd.
+static inline void idot4(const int16_t *a, const int16_t *q, size_t dims, int32_t out[4]) {
   int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const int8_t *q0 = q, *q1 = q + dims, *q2 = q + 2 * dims, *q3 = q + 3 * dims;
-  for (size_t j = 0; j < dims; j++) {
-    const int16_t r = a[j];
-    s0 += r * q0[j];
-    s1 += r * q1[j];
-    s2 += r * q2[j];
-    s3 += r * q3[j];
-  }
+  const int16_t *q0 = q, *q1 = q + dims, *q2 = q + 2 * dims, *q3 = q + 3 * dims;
+  for (size_t j = 0; j < dims; j++) s0 += (int32_t)a[j] * q0[j];
+  for (size_t j = 0; j < dims; j++) s1 += (int32_t)a[j] * q1[j];
+  for (size_t j = 0; j < dims; j++) s2 += (int32_t)a[j] * q2[j];
+  for (size_t j = 0; j < dims; j++) s3 += (int32_t)a[j] * q3[j];
   out[0] = s0;
   out[1] = s1;
   out[2] = s2;
   out[3] = s3;
 }
 
-static inline int32_t idot(const int8_t *a, const int8_t *b, size_t dims) {
+static inline int32_t idot(const int16_t *a, const int16_t *b, size_t dims) {
   int32_t s = 0;
-  for (size_t j = 0; j < dims; j++) s += (int16_t)a[j] * b[j];
+  for (size_t j = 0; j < dims; j++) s += (int32_t)a[j] * b[j];
   return s;
 }
 
@@ -205,11 +203,11 @@ typedef struct {
   const float *inv;
   size_t rows, nq;
   const float *queries;   // nq x dims, float32
-  const int8_t *qi8;      // int8 scan: nq x dims
+  const int16_t *qi16;    // int8 scan: the queries rounded to int8, widened, nq x dims
   const float *qscale;    // int8 scan: per query
   heap_t *heaps;          // nq, this thread's
   size_t *next;
-  float *buf;             // BLOCK x dims
+  float *buf;             // BLOCK x dims (floats, or int16 for the int8 scan)
   int faulted;
 } scan_job_t;
 
@@ -223,21 +221,23 @@ HOT static void scan_rows(scan_job_t *job) {
     for (size_t rb = b; rb < e; rb += BLOCK) {
       size_t n = e - rb < BLOCK ? e - rb : BLOCK;
       if (st->type == I8) {
-        const int8_t *m = (const int8_t *)st->data;
+        const int8_t *m = (const int8_t *)st->data + rb * dims;
+        int16_t *w = (int16_t *)job->buf;
+        for (size_t i = 0; i < n * dims; i++) w[i] = m[i];
         size_t q = 0;
         for (; q + 4 <= nq; q += 4)
-          for (size_t r = rb; r < rb + n; r++) {
+          for (size_t r = 0; r < n; r++) {
             int32_t d[4];
-            idot4(m + r * dims, job->qi8 + q * dims, dims, d);
-            const float f = st->scales[r] * job->inv[r];
+            idot4(w + r * dims, job->qi16 + q * dims, dims, d);
+            const float f = st->scales[rb + r] * job->inv[rb + r];
             for (int i = 0; i < 4; i++)
-              OFFER(&job->heaps[q + i], ((float)d[i] * job->qscale[q + i]) * f, (int32_t)r);
+              OFFER(&job->heaps[q + i], ((float)d[i] * job->qscale[q + i]) * f, (int32_t)(rb + r));
           }
         for (; q < nq; q++)
-          for (size_t r = rb; r < rb + n; r++) {
-            const float f = st->scales[r] * job->inv[r];
-            float s = (float)idot(m + r * dims, job->qi8 + q * dims, dims) * job->qscale[q];
-            OFFER(&job->heaps[q], s * f, (int32_t)r);
+          for (size_t r = 0; r < n; r++) {
+            const float f = st->scales[rb + r] * job->inv[rb + r];
+            float s = (float)idot(w + r * dims, job->qi16 + q * dims, dims) * job->qscale[q];
+            OFFER(&job->heaps[q], s * f, (int32_t)(rb + r));
           }
         continue;
       }
@@ -270,8 +270,8 @@ static void *run_scan_job(void *arg) {
   return NULL;
 }
 
-// The query rounded to int8 with its own scale (largest magnitude -> 127).
-static float quantize_query(const float *q, int8_t *out, size_t dims) {
+// The query rounded to int8 with its own scale (largest magnitude -> 127), kept as int16.
+static float quantize_query(const float *q, int16_t *out, size_t dims) {
   float max = 0;
   for (size_t j = 0; j < dims; j++) {
     float a = q[j] < 0 ? -q[j] : q[j];
@@ -282,7 +282,7 @@ static float quantize_query(const float *q, int8_t *out, size_t dims) {
     float v = q[j] / scale;
     v = v < 0 ? v - 0.5f : v + 0.5f;  // round half away from zero, as Math.round on |v|
     int x = (int)v;
-    out[j] = (int8_t)(x > 127 ? 127 : x < -127 ? -127 : x);
+    out[j] = (int16_t)(x > 127 ? 127 : x < -127 ? -127 : x);
   }
   return scale;
 }
@@ -346,18 +346,19 @@ napi_value scan(napi_env env, napi_callback_info info) {
   scan_job_t jobs[MAX_THREADS];
   size_t next = 0;
   int failed = 0;
-  int8_t *qi8 = NULL;
+  int16_t *qi16 = NULL;
   float *qscale = NULL;
   if (type == I8) {
-    qi8 = malloc(nq * dims);
+    qi16 = malloc(nq * dims * sizeof(int16_t));
     qscale = malloc(nq * sizeof(float));
-    if (!qi8 || !qscale)
+    if (!qi16 || !qscale)
       failed = 1;
     else
-      for (size_t q = 0; q < nq; q++) qscale[q] = quantize_query(queries + q * dims, qi8 + q * dims, dims);
+      for (size_t q = 0; q < nq; q++)
+        qscale[q] = quantize_query(queries + q * dims, qi16 + q * dims, dims);
   }
   for (uint32_t t = 0; t < threads; t++) {
-    jobs[t] = (scan_job_t){&st, inv, rows, nq, queries, qi8, qscale, NULL, &next, NULL, 0};
+    jobs[t] = (scan_job_t){&st, inv, rows, nq, queries, qi16, qscale, NULL, &next, NULL, 0};
     jobs[t].heaps = calloc(nq, sizeof(heap_t));
     jobs[t].buf = malloc(BLOCK * dims * sizeof(float));
     if (!jobs[t].heaps || !jobs[t].buf) {
@@ -408,7 +409,7 @@ napi_value scan(napi_env env, napi_callback_info info) {
   }
   free(merged);
   free(row);
-  free(qi8);
+  free(qi16);
   free(qscale);
   if (faulted) return throw_code(env, "E_BUS", "the file was truncated while it was read");
   if (failed) return throw_code(env, "E_NOMEM", "scan: out of memory");
