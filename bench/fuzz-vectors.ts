@@ -104,7 +104,8 @@ fc.assert(
         examples.push(
           `${outcome} ${problems.join(',')}: emb ${args.join(' ')} (mutations ${JSON.stringify(ms)})\n${stderr.slice(0, 400)}`,
         );
-      if (counts.runs % 500 === 0) process.stderr.write(`${counts.runs} runs...\n`);
+      // Counts so far, so that an interrupted campaign still reports.
+      if (counts.runs % 100 === 0) process.stderr.write(`${JSON.stringify(counts)}\n`);
     },
   ),
   { numRuns: runs, seed: 8 },

@@ -12,6 +12,9 @@ export { defaultVectorsPath, prepareDefault, embHome } from './embeddings/defaul
 export {
   readVectors,
   writeVectors,
+  convertVectors,
+  type ConvertOptions,
+  type WriteOptions,
   sniffFormat,
   FORMAT_NAMES,
   WRITABLE_FORMATS,
@@ -31,6 +34,7 @@ export {
   type Term,
 } from './query/queries.js';
 export { topK, type Scored } from './query/topk.js';
+export { answerBatch, type BatchAnswer, type BatchOptions } from './query/batch.js';
 export {
   evaluateAnalogies,
   evaluatePairs,

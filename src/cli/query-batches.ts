@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { EmbError } from '../errors.js';
 import type { BatchAnswer } from '../query/batch.js';
 import type { QueryResult } from '../query/queries.js';
-import { printJson } from './common.js';
+import { fmt, printJson, reportWords } from './common.js';
 import { colors as pc } from './progress.js';
 
 export interface QueryLine {
@@ -101,4 +101,19 @@ export async function runQueries(
 export function failed(e: unknown): BatchAnswer {
   if (e instanceof EmbError) return { error: e };
   throw e;
+}
+
+/** How similar and analogy print an answer: JSON, or the words and scores (stdin: under # query). */
+export function printAnswer(
+  json: boolean,
+): (q: QueryLine, r: QueryResult, fromStdin: boolean) => void {
+  return (q, r, fromStdin) => {
+    if (json)
+      printJson({ query: q.text, results: r.results, missing: r.missing, subwords: r.subwords });
+    else {
+      reportWords(r.missing, r.suggestions, r.subwords);
+      if (fromStdin) console.log(`# ${q.text}`);
+      for (const n of r.results) console.log(`${n.word}\t${fmt(n.score)}`);
+    }
+  };
 }

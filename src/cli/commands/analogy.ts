@@ -2,16 +2,8 @@ import { Command, Option } from 'commander';
 import { parseExpression, type Term } from '../../query/queries.js';
 import { answerBatch, type BatchAnswer } from '../../query/batch.js';
 import type { AnalogyMethod } from '../../embeddings/analogy-kernel.js';
-import {
-  addVectorOptions,
-  fmt,
-  openVectors,
-  positiveInt,
-  printJson,
-  reportWords,
-  type VectorOptions,
-} from '../common.js';
-import { failed, runQueries } from '../query-batches.js';
+import { addVectorOptions, openVectors, positiveInt, type VectorOptions } from '../common.js';
+import { failed, printAnswer, runQueries } from '../query-batches.js';
 
 export function analogyCommand(): Command {
   return addVectorOptions(
@@ -65,20 +57,7 @@ export function analogyCommand(): Command {
           parsed.forEach((p, i) => (answers[p.at] = got[i]));
           return answers;
         },
-        (q, r, fromStdin) => {
-          if (opts.json)
-            printJson({
-              query: q.text,
-              results: r.results,
-              missing: r.missing,
-              subwords: r.subwords,
-            });
-          else {
-            reportWords(r.missing, r.suggestions, r.subwords);
-            if (fromStdin) console.log(`# ${q.text}`);
-            for (const n of r.results) console.log(`${n.word}\t${fmt(n.score)}`);
-          }
-        },
+        printAnswer(!!opts.json),
       );
     },
   );

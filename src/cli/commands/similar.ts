@@ -1,15 +1,7 @@
 import { Command } from 'commander';
 import { answerBatch } from '../../query/batch.js';
-import {
-  addVectorOptions,
-  fmt,
-  openVectors,
-  positiveInt,
-  printJson,
-  reportWords,
-  type VectorOptions,
-} from '../common.js';
-import { runQueries } from '../query-batches.js';
+import { addVectorOptions, openVectors, positiveInt, type VectorOptions } from '../common.js';
+import { printAnswer, runQueries } from '../query-batches.js';
 
 export function similarCommand(): Command {
   return addVectorOptions(
@@ -35,20 +27,7 @@ export function similarCommand(): Command {
           batch.map((q) => q.words.map((word) => ({ word, weight: 1 as const }))),
           { top: opts.top },
         ),
-      (q, r, fromStdin) => {
-        if (opts.json)
-          printJson({
-            query: q.text,
-            results: r.results,
-            missing: r.missing,
-            subwords: r.subwords,
-          });
-        else {
-          reportWords(r.missing, r.suggestions, r.subwords);
-          if (fromStdin) console.log(`# ${q.text}`);
-          for (const n of r.results) console.log(`${n.word}\t${fmt(n.score)}`);
-        }
-      },
+      printAnswer(!!opts.json),
     );
   });
 }
