@@ -75,6 +75,7 @@ fc.assert(
         input: 'the of\nfilm\nman king woman\n',
         encoding: 'utf8',
         timeout: 30_000,
+        maxBuffer: 1 << 28, // --top 999999999999 prints every word
         env: { ...process.env, EMB_QUIET: '1' },
       });
       counts.runs++;
@@ -100,10 +101,11 @@ fc.assert(
       }
       counts[outcome]++;
       for (const p of problems) counts[p]++;
-      if ((outcome === 'crash' || outcome === 'hang' || problems.length) && examples.length < 10)
-        examples.push(
-          `${outcome} ${problems.join(',')}: emb ${args.join(' ')} (mutations ${JSON.stringify(ms)})\n${stderr.slice(0, 400)}`,
-        );
+      if (outcome === 'crash' || outcome === 'hang' || problems.length) {
+        const example = `${outcome} ${problems.join(',')}: emb ${args.join(' ')} (mutations ${JSON.stringify(ms)}, sealed ${sealed})\n${stderr.slice(0, 400)}`;
+        if (examples.length < 10) examples.push(example);
+        process.stderr.write(`${example}\n`);
+      }
       // Counts so far, so that an interrupted campaign still reports.
       if (counts.runs % 100 === 0) process.stderr.write(`${JSON.stringify(counts)}\n`);
     },
