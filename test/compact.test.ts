@@ -270,3 +270,22 @@ test('writeVectors with quantize writes what convert writes', () => {
   assert.equal(e.storage.type, 'int8');
   assert.deepEqual(Array.from(e.row(9)), Array.from(files.int8.row(9)));
 });
+
+test('a fastText .bin whose buckets are mapped (large models) converts to the same bits', () => {
+  const read = join(dir, 'ft-read.emb');
+  const mapped = join(dir, 'ft-mapped.emb');
+  assert.equal(emb(['convert', `${FIXTURES}ft_tiny.bin`, read]).status, 0);
+  const r = emb(['convert', `${FIXTURES}ft_tiny.bin`, mapped], { env: { EMB_BUCKET_BUDGET: '0' } });
+  assert.equal(r.status, 0, r.stderr);
+  const a = readEmb(read);
+  const b = readEmb(mapped);
+  assert.deepEqual(b.vocab.words(), a.vocab.words());
+  assert.ok(
+    b.matrix.every((v, i) => Object.is(v, a.matrix[i])),
+    'word vectors',
+  );
+  assert.ok(
+    b.subwords!.buckets.every((v, i) => Object.is(v, a.subwords!.buckets[i])),
+    'buckets',
+  );
+});

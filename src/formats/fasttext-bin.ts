@@ -3,7 +3,8 @@ import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { VocabularyBuilder } from '../embeddings/vocabulary.js';
 import { fastTextSubwords, ngramBuckets } from '../embeddings/fasttext-ngrams.js';
-import type { SubwordSettings } from '../embeddings/subwords.js';
+import { native } from '../embeddings/native.js';
+import type { SubwordSettings, Subwords } from '../embeddings/subwords.js';
 import { ByteReader } from './byte-reader.js';
 import { VectorsBuilder } from './builder.js';
 import { openRegularFile } from './open.js';
@@ -207,14 +208,15 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings | undefined {
   const fd = openRegularFile(file);
   try {
     checkOutputMatrix(fd, file, end, r.size);
-    const buckets = readFloats(
-      fd,
-      file,
-      dataAt + nwords * dims * 4,
-      args.bucket * dims,
-      options,
-      r.size,
-    );
+    const bucketsAt = dataAt + nwords * dims * 4;
+    const buckets =
+      options.sink && native && args.bucket * dims * 4 > bucketBudget()
+        ? mappedBuckets(file, r.size, bucketsAt, args.bucket, dims)
+        : inMemoryBuckets(
+            readFloats(fd, file, bucketsAt, args.bucket * dims, options, r.size),
+            settings,
+            dims,
+          );
     const builder = new VectorsBuilder(file, dims, {
       expectedRows: nwords,
       sink: options.sink,
@@ -230,8 +232,7 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings | undefined {
         wordVector(
           words[w0 + i],
           own.subarray(i * dims, (i + 1) * dims),
-          buckets,
-          dims,
+          buckets.add,
           settings,
           builder.slot(),
         );
@@ -243,14 +244,10 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings | undefined {
       }
     }
     options.onProgress?.(r.size, r.size);
-    const bytes = new Uint8Array(buckets.buffer, buckets.byteOffset, buckets.byteLength);
     return builder.finish(
       { source: file, sourceFormat: 'fasttext-bin' },
       hasSubwords
-        ? {
-            object: fastTextSubwords(settings, buckets, dims),
-            chunks: { settings, chunks: [bytes] },
-          }
+        ? { object: buckets.object?.(), chunks: { settings, chunks: buckets.chunks() } }
         : undefined,
     );
   } finally {
@@ -321,14 +318,83 @@ function readFloats(
 function wordVector(
   word: string,
   own: Float32Array,
-  buckets: Float32Array,
-  dims: number,
+  add: (id: number, out: Float32Array) => void,
   settings: SubwordSettings,
   out: Float32Array,
 ): void {
   out.set(own);
   const ids = word === EOS ? [] : ngramBuckets(word, settings);
-  for (const id of ids) for (let j = 0, o = id * dims; j < dims; j++) out[j] += buckets[o + j];
+  for (const id of ids) add(id, out);
   const by = Math.fround(1 / (ids.length + 1));
-  for (let j = 0; j < dims; j++) out[j] *= by;
+  for (let j = 0; j < out.length; j++) out[j] *= by;
+}
+
+/** The n-gram bucket rows: added into word vectors, streamed to a writer, or kept. */
+interface Buckets {
+  add(id: number, out: Float32Array): void;
+  chunks(): Iterable<Uint8Array>;
+  object?: () => Subwords;
+}
+
+/**
+ * Above this many bytes of buckets a conversion maps them instead of reading them, so its
+ * memory stays bounded (EMB_BUCKET_BUDGET overrides it: the tests use the mapped path on a
+ * small model).
+ */
+const bucketBudget = () => Number(process.env.EMB_BUCKET_BUDGET ?? 128 << 20);
+
+function inMemoryBuckets(buckets: Float32Array, settings: SubwordSettings, dims: number): Buckets {
+  return {
+    add: (id, out) => {
+      for (let j = 0, o = id * dims; j < dims; j++) out[j] += buckets[o + j];
+    },
+    chunks: () => [new Uint8Array(buckets.buffer, buckets.byteOffset, buckets.byteLength)],
+    object: () => fastTextSubwords(settings, buckets, dims),
+  };
+}
+
+/**
+ * The buckets of a large model (crawl's are 2.4 GB) read from a mapping of the file, a row
+ * copied out at a time (it need not be 4-byte aligned there), with the mapped pages given back
+ * every 64 MB of rows touched, so a conversion's memory stays bounded.
+ */
+function mappedBuckets(
+  file: string,
+  size: number,
+  at: number,
+  count: number,
+  dims: number,
+): Buckets {
+  const { buffer } = native!.map(file, size);
+  const bytes = new Uint8Array(buffer, at, count * dims * 4);
+  const row = new Float32Array(dims);
+  const rowBytes = new Uint8Array(row.buffer);
+  let touched = 0;
+  const release = () => {
+    native!.release(buffer, at, bytes.length);
+    touched = 0;
+  };
+  return {
+    add: (id, out) => {
+      rowBytes.set(bytes.subarray(id * dims * 4, (id + 1) * dims * 4));
+      for (let j = 0; j < dims; j++) out[j] += row[j];
+      if (++touched * dims * 4 > 64 << 20) release();
+    },
+    *chunks() {
+      const piece = new Float32Array(1 << 22);
+      const pieceBytes = new Uint8Array(piece.buffer);
+      for (let o = 0; o < bytes.length; o += pieceBytes.length) {
+        const n = Math.min(pieceBytes.length, bytes.length - o);
+        pieceBytes.set(bytes.subarray(o, o + n));
+        for (let i = 0; i < n / 4; i++)
+          if (!Number.isFinite(piece[i]))
+            throw new EmbError(
+              'E_FORMAT',
+              `${file}: byte ${at + o + i * 4}: the value there is ${piece[i]}, expected a finite float32; the file is damaged`,
+            );
+        yield pieceBytes.subarray(0, n);
+        native!.release(buffer, at + o, n);
+      }
+    },
+  };
 }
