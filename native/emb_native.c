@@ -303,7 +303,7 @@ static napi_value guard_temp(napi_env env, napi_callback_info info) {
   }
   arm_temps(any);
   napi_value result;
-  napi_get_boolean(env, done, &result);
+  if (napi_get_boolean(env, done, &result) != napi_ok) return NULL;
   return result;
 }
 
