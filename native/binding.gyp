@@ -2,8 +2,8 @@
   "targets": [
     {
       "target_name": "emb_native",
-      "sources": ["emb_native.c"],
-      "cflags": ["-O3", "-fopenmp-simd", "-march=native", "-std=c11", "-ffp-contract=off"],
+      "sources": ["emb_native.c", "scan.c", "analogy.c", "parse.c", "crc32c.c"],
+      "cflags": ["-O3", "-std=gnu11", "-ffp-contract=off", "-fno-math-errno", "-Wall"],
       "libraries": ["-lpthread"]
     }
   ]

@@ -1,32 +1,288 @@
-import { closeSync, openSync, renameSync, rmSync, fsyncSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  mkdirSync,
+  statSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { EmbError } from './errors.js';
+import { native } from './embeddings/native.js';
 
 /**
- * Writes a file under a temporary name in the same folder and renames it into place when
- * complete, so a failure or an interruption never leaves a half-written file under the real
- * name, and a reader that has the old file mapped keeps its pages.
+ * The one careful way emb writes an output file or folder: under a temporary name in the same
+ * folder (`.NAME.PID.tmp`), every write checked for short writes, flushed with fsync, then
+ * renamed into place. So a full disk, an I/O error, Ctrl-C or a crash never leaves a
+ * half-written file under the real name, and a reader that has the old file mapped keeps its
+ * pages. A full disk or an I/O error becomes one EmbError naming the real file; the temporary
+ * is removed. SIGINT and SIGTERM remove temporaries before exiting with 130 / 143; those a
+ * SIGKILL left (their PID dead) are removed by the next run that writes in the same folder.
  */
-export function writeFileAtomically(path: string, write: (fd: number) => void): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  let fd: number;
+const TEMP = /^\.(.+)\.(\d+)\.tmp$/;
+
+function tempName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+}
+
+/** Removes temporaries of emb runs that died (their PID is no longer alive) from `dir`. */
+export function removeStaleTemporaries(dir: string): void {
+  let names: string[];
   try {
-    fd = openSync(tmp, 'w');
-  } catch (e) {
-    throw new EmbError('E_IO', `${path}: cannot write (${(e as NodeJS.ErrnoException).code})`);
+    names = readdirSync(dir);
+  } catch {
+    return;
   }
+  for (const name of names) {
+    const m = TEMP.exec(name);
+    if (!m || Number(m[2]) === process.pid || alive(Number(m[2]))) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
   try {
-    write(fd);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, path);
+    process.kill(pid, 0);
+    return true;
   } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// ---- temporaries removed on SIGINT / SIGTERM ----
+
+const live = new Set<string>();
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const t of live) rmSync(t, { recursive: true, force: true });
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
+/**
+ * The native addon removes them in the signal handler itself, even while JavaScript is busy
+ * in a long synchronous write; without it, Node's handlers do when the event loop runs.
+ */
+function track(tmp: string, on: boolean): void {
+  if (on) live.add(tmp);
+  else live.delete(tmp);
+  if (native?.guardTemp(tmp, on)) return;
+  if (on && live.size === 1) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  } else if (!on && live.size === 0) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** A write error as one line naming the real file. */
+export function writeError(path: string, e: unknown): unknown {
+  if (e instanceof EmbError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EIO: 'input/output error',
+    EFBIG: 'the file is too large for the file system',
+    EROFS: 'read-only file system',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOENT: 'no such folder',
+    ENOTDIR: 'a part of the path is not a folder',
+    EISDIR: 'it is a folder',
+    EEXIST: 'it exists and is not a folder',
+    ENAMETOOLONG: 'the name is too long',
+  };
+  if (code && code in why)
+    return new EmbError('E_IO', `${path}: cannot write: ${why[code]} (${code})`);
+  return e;
+}
+
+/** An output file being written under its temporary name. */
+export class AtomicFile {
+  readonly tmp: string;
+  readonly fd: number;
+  /** Where write() appends. */
+  position = 0;
+  private done = false;
+
+  constructor(readonly path: string) {
+    this.tmp = tempName(path);
+    removeStaleTemporaries(dirname(path));
+    track(this.tmp, true);
     try {
-      closeSync(fd);
-    } catch {
-      // already closed
+      this.fd = openSync(this.tmp, 'w');
+    } catch (e) {
+      track(this.tmp, false);
+      throw writeError(path, e);
     }
-    rmSync(tmp, { force: true });
-    throw e;
   }
+
+  /** Appends all of bytes (a short write is retried; an error names the real file). */
+  write(bytes: Uint8Array): void {
+    this.writeAt(bytes, this.position);
+    this.position += bytes.length;
+  }
+
+  /** Writes all of bytes at `position`. */
+  writeAt(bytes: Uint8Array, position: number): void {
+    try {
+      for (let done = 0; done < bytes.length;) {
+        const n = writeSync(
+          this.fd,
+          bytes,
+          done,
+          Math.min(bytes.length - done, 1 << 30),
+          position + done,
+        );
+        if (n <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
+        done += n;
+      }
+    } catch (e) {
+      throw writeError(this.path, e);
+    }
+  }
+
+  /** Flushes, closes and renames into place. */
+  commit(): void {
+    try {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.done = true;
+      renameSync(this.tmp, this.path);
+    } catch (e) {
+      this.abort();
+      throw writeError(this.path, e);
+    }
+    track(this.tmp, false);
+    syncFolder(dirname(this.path));
+  }
+
+  /** Closes and removes the temporary. */
+  abort(): void {
+    if (!this.done) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already closed
+      }
+      this.done = true;
+    }
+    rmSync(this.tmp, { force: true });
+    track(this.tmp, false);
+  }
+}
+
+/** So that the rename itself survives a power cut; not every file system allows it. */
+function syncFolder(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // best effort
+  }
+}
+
+/**
+ * Writes a file through `write`, atomically (see above). Write with file.write(), which checks
+ * every write; the bare descriptor is there for callers not yet moved to it.
+ */
+export function writeFileAtomically(
+  path: string,
+  write: (fd: number, file: AtomicFile) => void,
+): void {
+  const file = new AtomicFile(path);
+  try {
+    write(file.fd, file);
+  } catch (e) {
+    file.abort();
+    throw writeError(path, e);
+  }
+  file.commit();
+}
+
+/** The same for writers that await (streams, worker threads). */
+export async function writeFileAtomicallyAsync(
+  path: string,
+  write: (file: AtomicFile) => Promise<void>,
+): Promise<void> {
+  const file = new AtomicFile(path);
+  try {
+    await write(file);
+  } catch (e) {
+    file.abort();
+    throw writeError(path, e);
+  }
+  file.commit();
+}
+
+/**
+ * Writes a folder (a model, a report) under a temporary name beside it, then puts it in place:
+ * an existing folder is replaced only with `replace`, and only once the new one is complete.
+ * Files written into the folder are flushed before the rename.
+ */
+export async function writeFolderAtomically(
+  dir: string,
+  write: (tmp: string) => Promise<void> | void,
+  options: { replace?: boolean } = {},
+): Promise<void> {
+  const target = resolve(dir);
+  if (existsSync(target) && !options.replace)
+    throw new EmbError('E_IO', `${dir} exists; choose another name or replace it`);
+  const parent = dirname(target);
+  try {
+    mkdirSync(parent, { recursive: true });
+  } catch (e) {
+    throw writeError(dir, e);
+  }
+  removeStaleTemporaries(parent);
+  const tmp = tempName(target);
+  const old = join(parent, `.${basename(target)}.${process.pid}.old.tmp`);
+  track(tmp, true);
+  try {
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp);
+    await write(tmp);
+    syncTree(tmp);
+    if (existsSync(target)) {
+      track(old, true);
+      renameSync(target, old);
+    }
+    renameSync(tmp, target);
+    syncFolder(parent);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (existsSync(old) && !existsSync(target)) renameSync(old, target);
+    throw writeError(dir, e);
+  } finally {
+    track(tmp, false);
+    if (live.has(old)) {
+      rmSync(old, { recursive: true, force: true });
+      track(old, false);
+    }
+  }
+}
+
+function syncTree(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) syncTree(p);
+    else {
+      const fd = openSync(p, 'r');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+  }
+  syncFolder(dir);
 }

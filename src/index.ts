@@ -73,6 +73,9 @@ export { defaultVectorsPath, prepareDefault, embHome } from './embeddings/defaul
 export {
   readVectors,
   writeVectors,
+  convertVectors,
+  type ConvertOptions,
+  type WriteOptions,
   sniffFormat,
   FORMAT_NAMES,
   WRITABLE_FORMATS,
@@ -83,6 +86,7 @@ export {
 export { cosAdd, cosMul, similarity, doesntMatch, resolve } from './query/queries.js';
 export { parseExpression } from './query/expression.js';
 export { topK, type Scored } from './query/topk.js';
+export { answerBatch, type BatchAnswer, type BatchOptions } from './query/batch.js';
 export {
   evaluateAnalogies,
   evaluatePairs,

@@ -43,7 +43,7 @@ const binary = readFileSync(`${FIXTURES}w2v_tiny.bin`);
 test('truncated word2vec binary: the byte where it ends, and the row', () => {
   assertRefused(
     file('trunc.bin', binary.subarray(0, 5000)),
-    /byte 5000: the file ends inside the vector of row \d+ .*truncated/,
+    /line 1: the header says 9645 words of 16 values.* the file has 4992 after it: it is truncated/,
   );
   assertRefused(file('trunc2.bin', binary.subarray(0, binary.length - 64 * 10 - 3)), /truncated/);
 });
@@ -122,7 +122,7 @@ test('.emb files: unknown version, truncation, bad magic', () => {
   future.writeUInt32LE(7, 8);
   const r = emb(['info', file('future.emb', future)]);
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /future\.emb: \.emb format version 7, expected 1; upgrade emb/);
+  assert.match(r.stderr, /future\.emb: \.emb format version 7, expected 1 or 2; upgrade emb/);
   const t = emb([
     'similar',
     'film',

@@ -20,8 +20,9 @@ import {
   type QueryResult,
 } from '../query/queries.js';
 import { parseExpression, phraseWords, type Term } from '../query/expression.js';
+import { answerBatch, type BatchAnswer, type BatchOptions } from '../query/batch.js';
 
-export type { Neighbour, QueryResult, Term };
+export type { BatchAnswer, Neighbour, QueryResult, Term };
 
 export interface OpenOptions {
   /** How words of a text vector file are encoded: utf8 (default) or latin1. */
@@ -171,6 +172,64 @@ export class Vectors {
     return solve(this.embeddings, terms, top(options, this.size), this.size, missingRule(options));
   }
 
+  /**
+   * Many `similar` queries answered together, one pass over the matrix for the batch, with the
+   * answers similar() gives one at a time; a query that fails alone (an unknown word) gets
+   * `{ error }` in its place and the others are answered.
+   */
+  similarMany(
+    queries: readonly (string | readonly string[])[],
+    options: SimilarOptions = {},
+  ): BatchAnswer[] {
+    return this.batch(
+      queries.map((q) => () => {
+        const words = phraseWords(typeof q === 'string' ? [q] : q, (w) => this.has(w));
+        if (words.length === 0) throw new EmbError('E_INPUT', 'similar needs at least one word');
+        return words.map((word) => ({ word, weight: 1 as const }));
+      }),
+      { top: top(options, this.size), missing: missingRule(options) },
+    );
+  }
+
+  /** Many analogies answered together, as similarMany. */
+  analogyMany(
+    queries: readonly (string | readonly string[] | readonly Term[])[],
+    options: AnalogyOptions = {},
+  ): BatchAnswer[] {
+    return this.batch(
+      queries.map((q) => () => this.terms(q)),
+      { top: top(options, this.size), method: method(options), missing: missingRule(options) },
+    );
+  }
+
+  /** Parses each query (a parse error fails that query alone), then answers the rest at once. */
+  private batch(parsers: (() => Term[])[], options: BatchOptions): BatchAnswer[] {
+    const answers: BatchAnswer[] = new Array(parsers.length);
+    const parsed: { at: number; terms: Term[] }[] = [];
+    parsers.forEach((parse, at) => {
+      try {
+        parsed.push({ at, terms: parse() });
+      } catch (e) {
+        if (!(e instanceof EmbError)) throw e;
+        answers[at] = { error: e };
+      }
+    });
+    const got = answerBatch(
+      this.embeddings,
+      parsed.map((p) => p.terms),
+      options,
+    );
+    parsed.forEach((p, i) => (answers[p.at] = got[i]));
+    return answers;
+  }
+
+  /** A query as terms: an expression string or tokens, or terms as they are. */
+  private terms(query: string | readonly string[] | readonly Term[]): Term[] {
+    if (typeof query === 'string') return this.parse([query]);
+    if (query.length > 0 && typeof query[0] !== 'string') return [...(query as readonly Term[])];
+    return this.parse(query as readonly string[]);
+  }
+
   /** The terms of an expression, with phrases and operators read against these vectors. */
   parse(tokens: readonly string[]): Term[] {
     return parseExpression(tokens, (w) => this.has(w));
@@ -214,6 +273,13 @@ export class Vectors {
   close(): void {
     this.#embeddings = undefined;
   }
+}
+
+function method(options: AnalogyOptions): '3cosadd' | '3cosmul' {
+  const m = options.method ?? '3cosadd';
+  if (m !== '3cosadd' && m !== '3cosmul')
+    throw new EmbError('E_INPUT', `method: expected 3cosadd or 3cosmul, got "${String(m)}"`);
+  return m;
 }
 
 function missingRule(options: { skipMissing?: boolean }): MissingWords {

@@ -1,7 +1,5 @@
-import { createInterface } from 'node:readline';
 import { Option, type Command } from 'commander';
 import type { Vectors } from '../api/vectors.js';
-import { EmbError } from '../errors.js';
 import { defaultVectorsPath } from '../embeddings/home.js';
 import type { Encoding } from '../formats/words.js';
 import { colors as pc, progressBar, type Progress } from './progress.js';
@@ -81,30 +79,6 @@ export const notices: string[] = [];
 export { defaultVectorsPath };
 export { positiveInt } from './parse.js';
 
-/** The words given on the command line, or else one query per non-empty line of stdin. */
-export async function* queriesFrom(
-  args: string[],
-): AsyncGenerator<{ words: string[]; text: string }> {
-  if (args.length > 0) {
-    yield { words: args, text: args.join(' ') };
-    return;
-  }
-  if (process.stdin.isTTY)
-    process.stderr.write('emb: reading queries from stdin, one per line (end with Ctrl-D)\n');
-  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of rl) {
-    const words = splitQuoted(line);
-    if (words.length > 0) yield { words, text: line.trim() };
-  }
-}
-
-/** Words of a line as a shell would split them: "new york" in double quotes is one argument. */
-export function splitQuoted(line: string): string[] {
-  return [...line.matchAll(/"([^"]*)"|(\S+)/g)]
-    .map((m) => m[1] ?? m[2])
-    .filter((w) => w.trim().length > 0);
-}
-
 export function printJson(doc: unknown): void {
   process.stdout.write(JSON.stringify(doc) + '\n');
 }
@@ -112,31 +86,6 @@ export function printJson(doc: unknown): void {
 /** Scores to four decimals, as people read them. */
 export function fmt(score: number): string {
   return score.toFixed(4);
-}
-
-/**
- * Runs each query of a query command. From stdin, every query gets an answer in order: one
- * that fails on its own (an unknown word) gets its error (JSON: {"query", "error"}; text: a
- * "# query" line and an "error" line) and the others go on; the command then exits 2.
- */
-export async function forEachQuery(
-  args: string[],
-  json: boolean,
-  answer: (words: string[], text: string) => void,
-): Promise<void> {
-  let failed = false;
-  for await (const { words, text } of queriesFrom(args)) {
-    try {
-      answer(words, text);
-    } catch (e) {
-      if (!(e instanceof EmbError) || args.length > 0) throw e;
-      failed = true;
-      if (json) printJson({ query: text, error: e.message, code: e.code });
-      else console.log(`# ${text}\nerror\t${e.message}`);
-      process.stderr.write(`${pc.red('emb:')} ${text}: ${e.message}\n`);
-    }
-  }
-  if (failed) process.exitCode = 2;
 }
 
 /** --skip-missing, for query commands that take several words. */

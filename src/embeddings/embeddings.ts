@@ -1,8 +1,18 @@
+import { fstatSync } from 'node:fs';
+import { EmbError } from '../errors.js';
 import { Vocabulary } from './vocabulary.js';
 import type { Subwords } from './subwords.js';
 import { findRow, findVector, type Lookup, type WordVector } from './lookup.js';
+import { decodeRow, type MatrixStorage } from './kernels.js';
 
 export type { Lookup, WordVector } from './lookup.js';
+
+/** The memory-mapped file a set of vectors lives in: checked before each query touches it. */
+export interface Mapping {
+  file: string;
+  fd: number;
+  size: number;
+}
 
 /** Where a set of vectors came from; stored in the .emb metadata section. */
 export interface Provenance {
@@ -20,23 +30,29 @@ export interface Provenance {
  * product by the row's norm (one multiply per row in the scan kernel), which gives cosine
  * similarity without a second, normalised copy of the matrix, and keeps every vector exactly
  * as the source file had it, so export round-trips bit for bit. Backed either by a
- * memory-mapped .emb file or by arrays a reader built.
+ * memory-mapped .emb file or by arrays a reader built. A compact file (float16 or int8
+ * storage) has no float32 matrix: `row()` decodes one row, `rowsFloat32()` the first rows.
  */
 export class Embeddings {
   readonly rows: number;
+  readonly storage: MatrixStorage;
   private inverseNorms?: Float32Array;
 
   constructor(
     readonly vocab: Vocabulary,
     readonly dims: number,
-    /** rows x dims, row-major, as read from the source. */
-    readonly matrix: Float32Array,
+    /** rows x dims, row-major: the float32 rows as read from the source, or compact storage. */
+    matrix: Float32Array | MatrixStorage,
+    /** The L2 norm of each row (of its decoded values, for compact storage). */
     readonly norms: Float32Array,
     readonly provenance: Provenance,
     /** Character n-gram vectors for unknown words (fastText), when the source had them. */
     readonly subwords?: Subwords,
+    /** The mapped .emb file behind the arrays, if any. */
+    readonly mapping?: Mapping,
   ) {
     this.rows = vocab.size;
+    this.storage = matrix instanceof Float32Array ? { type: 'f32', data: matrix } : matrix;
   }
 
   /** Builds from rows a reader parsed: computes the norms and the word index. */
@@ -47,13 +63,55 @@ export class Embeddings {
     provenance: Provenance,
     subwords?: Subwords,
   ): Embeddings {
-    const norms = new Float32Array(vocab.size);
-    for (let i = 0; i < vocab.size; i++) {
-      let s = 0;
-      for (let j = i * dims, e = j + dims; j < e; j++) s += matrix[j] * matrix[j];
-      norms[i] = Math.sqrt(s);
+    return new Embeddings(
+      vocab,
+      dims,
+      matrix,
+      rowNorms(matrix, dims, vocab.size),
+      provenance,
+      subwords,
+    );
+  }
+
+  /**
+   * The float32 matrix (rows x dims). Compact files have none: use row(i) or rowsFloat32(n),
+   * which decode.
+   */
+  get matrix(): Float32Array {
+    if (this.storage.type !== 'f32')
+      throw new EmbError(
+        'E_INPUT',
+        `${this.provenance.source}: the vectors are stored as ${this.storage.type}, not as a float32 matrix`,
+      );
+    return this.storage.data;
+  }
+
+  /** The first n rows as one float32 array: a view for float32 storage, decoded otherwise. */
+  rowsFloat32(n = this.rows): Float32Array {
+    if (this.storage.type === 'f32') return this.storage.data.subarray(0, n * this.dims);
+    const out = new Float32Array(n * this.dims);
+    for (let i = 0; i < n; i++) decodeRow(this.storage, this.dims, i, out, i * this.dims);
+    return out;
+  }
+
+  /**
+   * Throws a clear error if the mapped file was truncated since it was opened: the next read
+   * of a page past its new end would kill the process with SIGBUS. (A file replaced by rename
+   * is harmless: the mapping keeps the old one.)
+   */
+  checkMapping(): void {
+    if (!this.mapping) return;
+    let size = -1;
+    try {
+      size = fstatSync(this.mapping.fd).size;
+    } catch {
+      // a closed descriptor: reported below
     }
-    return new Embeddings(vocab, dims, matrix, norms, provenance, subwords);
+    if (size < this.mapping.size)
+      throw new EmbError(
+        'E_IO',
+        `${this.mapping.file}: the file was truncated while in use (${size} bytes, ${this.mapping.size} when opened); open it again`,
+      );
   }
 
   /** 1 / norm per row (0 for a zero row): the scale that turns dot products into cosines. */
@@ -75,9 +133,11 @@ export class Embeddings {
     return this.vocab.word(row);
   }
 
-  /** The vector of a row as the source had it (a view, not a copy). */
+  /** The vector of a row as the source had it (a view, not a copy; decoded if compact). */
   row(row: number): Float32Array {
-    return this.matrix.subarray(row * this.dims, (row + 1) * this.dims);
+    if (this.storage.type === 'f32')
+      return this.storage.data.subarray(row * this.dims, (row + 1) * this.dims);
+    return decodeRow(this.storage, this.dims, row, new Float32Array(this.dims));
   }
 
   /** A unit-length copy of a row. */
@@ -97,5 +157,20 @@ export class Embeddings {
 function scaled(v: Float32Array, by: number): Float32Array {
   const out = new Float32Array(v.length);
   for (let j = 0; j < v.length; j++) out[j] = v[j] * by;
+  return out;
+}
+
+/** The L2 norm of each of `rows` rows, summed in double in order, stored as float32. */
+export function rowNorms(
+  matrix: Float32Array,
+  dims: number,
+  rows: number,
+  out = new Float32Array(rows),
+): Float32Array {
+  for (let i = 0; i < rows; i++) {
+    let s = 0;
+    for (let j = i * dims, e = j + dims; j < e; j++) s += matrix[j] * matrix[j];
+    out[i] = Math.sqrt(s);
+  }
   return out;
 }

@@ -1,27 +1,39 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { EmbError } from '../errors.js';
 
-/** The optional addon built from native/emb_native.c at install time. */
+/** The addon built from native/*.c at install time; see native/common.h. */
 export interface NativeAddon {
-  map(path: string, expectedSize: number): ArrayBuffer;
+  /** The whole file, mapped; fd stays open (closed with the mapping) so queries can fstat it. */
+  map(path: string, expectedSize: number): { buffer: ArrayBuffer; fd: number };
+  /** Gives back the pages of buffer[offset, offset + length) of a mapping (read again if touched). */
+  release(buffer: ArrayBuffer, offset: number, length: number): void;
+  /** Registers (on) or forgets a temporary file to remove if SIGINT or SIGTERM arrives. */
+  guardTemp(path: string, on: boolean): boolean;
   products(
-    matrix: Float32Array,
+    type: number,
+    data: Float32Array | Uint16Array | Int8Array,
+    scales: Float32Array,
     dims: number,
     rows: number,
-    scale: Float32Array,
+    inv: Float32Array,
     queries: Float32Array,
     out: Float32Array,
     threads: number,
   ): void;
-  nearest(
-    matrix: Float32Array,
+  scan(
+    type: number,
+    data: Float32Array | Uint16Array | Int8Array,
+    scales: Float32Array,
     dims: number,
     rows: number,
-    scale: Float32Array,
+    inv: Float32Array,
     queries: Float32Array,
     k: number,
-    exclude: Int32Array,
+    candidates: number,
+    exStart: Int32Array,
+    exRows: Int32Array,
     outRows: Int32Array,
     outScores: Float32Array,
     threads: number,
@@ -40,17 +52,38 @@ export interface NativeAddon {
     outScores: Float32Array,
     threads: number,
   ): void;
+  parseText(
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    dims: number,
+    values: Float32Array,
+    words: Int32Array,
+    threads: number,
+    result: Float64Array,
+  ): void;
+  crc32c(bytes: Uint8Array, crc: number): number;
 }
 
+/**
+ * EMB_NO_NATIVE=1 forces the JavaScript fallback (the second test pass runs that way);
+ * EMB_REQUIRE_NATIVE=1 makes an addon that failed to build or load an error, so CI cannot go
+ * green on the fallback alone.
+ */
 function loadAddon(): NativeAddon | undefined {
-  if (process.env.EMB_NO_NATIVE) return undefined;
+  if (process.env.EMB_NO_NATIVE === '1') return undefined;
   const require = createRequire(import.meta.url);
   const built = fileURLToPath(
     new URL('../../native/build/Release/emb_native.node', import.meta.url),
   );
   try {
     return require(built) as NativeAddon;
-  } catch {
+  } catch (e) {
+    if (process.env.EMB_REQUIRE_NATIVE === '1')
+      throw new EmbError(
+        'E_IO',
+        `EMB_REQUIRE_NATIVE=1 but the native addon did not load (${(e as Error).message.split('\n')[0]}); run "npm run build:native"`,
+      );
     return undefined;
   }
 }
@@ -59,3 +92,15 @@ export const native: NativeAddon | undefined = loadAddon();
 
 /** Worker threads for the native kernels; memory bandwidth saturates at about 2. */
 export const kernelThreads = Math.max(1, Math.min(4, availableParallelism()));
+
+/** Codes the addon throws, as emb errors. */
+export function nativeError(e: unknown, file: string): unknown {
+  const code = (e as { code?: string }).code;
+  if (code === 'E_BUS')
+    return new EmbError(
+      'E_IO',
+      `${file}: the file was truncated or replaced while it was in use; open it again`,
+    );
+  if (code === 'E_NOMEM') return new EmbError('E_INPUT', `${(e as Error).message}; ask for less`);
+  return e;
+}

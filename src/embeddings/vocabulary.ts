@@ -20,7 +20,8 @@ export function fnv1a(bytes: Uint8Array, start = 0, end = bytes.length): number 
 
 /**
  * Finds the slot of key[start..end) in an open-addressing table: the slot holding it (entry
- * > 0) or the empty slot where it would go (entry 0).
+ * > 0) or the empty slot where it would go (entry 0); -1 when the table is full without it
+ * (a damaged file: probing stops after one round instead of spinning for ever).
  */
 function probe(
   table: Uint32Array,
@@ -33,7 +34,7 @@ function probe(
   const mask = table.length - 1;
   const len = end - start;
   let slot = fnv1a(key, start, end) & mask;
-  for (;;) {
+  for (let probes = 0; probes < table.length; probes++) {
     const entry = table[slot];
     if (entry === 0) return slot;
     const a = offsets[entry - 1];
@@ -44,6 +45,7 @@ function probe(
     }
     slot = (slot + 1) & mask;
   }
+  return -1;
 }
 
 export class Vocabulary {
@@ -81,7 +83,13 @@ export class Vocabulary {
 
   /** Row of the UTF-8 word key[start..end), or -1. */
   indexOfBytes(key: Uint8Array, start: number, end: number): number {
-    return this.table[probe(this.table, this.offsets, this.bytes, key, start, end)] - 1;
+    const slot = probe(this.table, this.offsets, this.bytes, key, start, end);
+    return slot < 0 ? -1 : this.table[slot] - 1;
+  }
+
+  /** The UTF-8 bytes of word i (a view). */
+  wordBytes(i: number): Uint8Array {
+    return this.bytes.subarray(this.offsets[i], this.offsets[i + 1]);
   }
 
   has(word: string): boolean {
@@ -122,6 +130,11 @@ export class VocabularyBuilder {
     }
     this.table[slot] = ++this.size;
     return this.size - 1;
+  }
+
+  /** The UTF-8 bytes of word i (a view, valid until the next add). */
+  wordBytes(i: number): Uint8Array {
+    return this.bytes.subarray(this.offsets[i], this.offsets[i + 1]);
   }
 
   private rehash(capacity: number): void {

@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { EmbError } from '../errors.js';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openRegularFile } from './open.js';
 
 /**
  * Sequential reads over a file in large chunks, for the streaming readers: callers look at
@@ -22,11 +22,7 @@ export class ByteReader {
     range?: { start: number; end: number },
     chunk = 1 << 24,
   ) {
-    try {
-      this.fd = openSync(path, 'r');
-    } catch (e) {
-      throw new EmbError('E_IO', `${path}: cannot open (${(e as NodeJS.ErrnoException).code})`);
-    }
+    this.fd = openRegularFile(path);
     /** Where reading stops: the end of the range, or of the file. */
     this.size = range ? range.end : fstatSync(this.fd).size;
     this.base = range?.start ?? 0;
@@ -70,6 +66,12 @@ export class ByteReader {
   ensure(n: number): boolean {
     while (this.end - this.pos < n) if (!this.fill()) return false;
     return true;
+  }
+
+  /** Reads until the buffer is full or the file (range) ends, keeping buf[pos..end). */
+  topUp(): void {
+    if (this.pos > 0 || this.end < this.buf.length)
+      while (!this.eof && (this.pos > 0 || this.end < this.buf.length)) if (!this.fill()) break;
   }
 
   /** Index in buf of the next `byte` at or after pos, reading on as needed; -1 at end of file. */

@@ -1,14 +1,16 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { EmbError } from '../errors.js';
-import { Embeddings } from '../embeddings/embeddings.js';
+import type { Embeddings } from '../embeddings/embeddings.js';
 import { VocabularyBuilder } from '../embeddings/vocabulary.js';
 import { fastTextSubwords, ngramBuckets } from '../embeddings/fasttext-ngrams.js';
-import type { SubwordSettings } from '../embeddings/subwords.js';
+import { native } from '../embeddings/native.js';
+import type { SubwordSettings, Subwords } from '../embeddings/subwords.js';
 import { ByteReader } from './byte-reader.js';
-import type { ReadOptions } from './format.js';
+import { VectorsBuilder } from './builder.js';
+import { openRegularFile } from './open.js';
+import { FASTTEXT_MAGIC as MAGIC, type ReadOptions } from './format.js';
 import { wordBytes } from './words.js';
 
-const MAGIC = 793712314;
 const VERSIONS = [11, 12];
 const EOS = '</s>';
 const utf8 = new TextDecoder();
@@ -38,7 +40,12 @@ export interface FastTextArgs {
  * rows, exactly what fastText writes to .vec; the buckets are kept so unknown words get
  * fastText's vector too. The output matrix (for training) is not read.
  */
-export function readFastTextBin(path: string, options: ReadOptions = {}): Embeddings {
+export function readFastTextBin(
+  path: string,
+  options?: ReadOptions & { sink?: undefined },
+): Embeddings;
+export function readFastTextBin(path: string, options: ReadOptions): Embeddings | undefined;
+export function readFastTextBin(path: string, options: ReadOptions = {}): Embeddings | undefined {
   const r = new ByteReader(path, undefined, 1 << 20);
   try {
     return parse(r, options);
@@ -47,7 +54,7 @@ export function readFastTextBin(path: string, options: ReadOptions = {}): Embedd
   }
 }
 
-function parse(r: ByteReader, options: ReadOptions): Embeddings {
+function parse(r: ByteReader, options: ReadOptions): Embeddings | undefined {
   const file = r.path;
   const need = (n: number, what: string) => {
     if (!r.ensure(n)) {
@@ -191,35 +198,87 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings {
     );
   }
   const dims = args.dim;
-  const fd = openSync(file, 'r');
-  let own: Float32Array;
-  let buckets: Float32Array;
-  try {
-    own = readFloats(fd, file, dataAt, nwords * dims, options, r.size);
-    buckets = readFloats(fd, file, dataAt + nwords * dims * 4, args.bucket * dims, options, r.size);
-  } finally {
-    closeSync(fd);
-  }
-  options.onProgress?.(r.size, r.size);
-
   // pruneidx_size 0 means "no n-grams"; -1 means "all buckets, unpruned".
   const settings: SubwordSettings = {
     minn: args.minn,
     maxn: pruneSize === 0 ? 0 : args.maxn,
     bucket: args.bucket,
   };
-  const matrix = wordVectors(words, own, buckets, dims, settings);
-  const subwords =
-    settings.maxn > 0 && settings.bucket > 0
-      ? fastTextSubwords(settings, buckets, dims)
-      : undefined;
-  return Embeddings.fromRows(
-    vocab.finish(),
-    matrix,
-    dims,
-    { source: file, sourceFormat: 'fasttext-bin' },
-    subwords,
-  );
+  const hasSubwords = settings.maxn > 0 && settings.bucket > 0;
+  const fd = openRegularFile(file);
+  try {
+    checkOutputMatrix(fd, file, end, r.size);
+    const bucketsAt = dataAt + nwords * dims * 4;
+    const buckets =
+      options.sink && native && args.bucket * dims * 4 > bucketBudget()
+        ? mappedBuckets(file, r.size, bucketsAt, args.bucket, dims)
+        : inMemoryBuckets(
+            readFloats(fd, file, bucketsAt, args.bucket * dims, options, r.size),
+            settings,
+            dims,
+          );
+    const builder = new VectorsBuilder(file, dims, {
+      expectedRows: nwords,
+      sink: options.sink,
+      subwords: hasSubwords,
+    });
+    // The words' own rows a block at a time, each turned into fastText's word vector.
+    const block = Math.max(1, Math.floor((1 << 22) / (dims * 4)));
+    const encoder = new TextEncoder();
+    for (let w0 = 0; w0 < nwords; w0 += block) {
+      const count = Math.min(block, nwords - w0);
+      const own = readFloats(fd, file, dataAt + w0 * dims * 4, count * dims, options, r.size);
+      for (let i = 0; i < count; i++) {
+        wordVector(
+          words[w0 + i],
+          own.subarray(i * dims, (i + 1) * dims),
+          buckets.add,
+          settings,
+          builder.slot(),
+        );
+        const bytes = encoder.encode(words[w0 + i]);
+        builder.commit(
+          { buf: bytes, start: 0, end: bytes.length },
+          { byte: dataAt + (w0 + i) * dims * 4 },
+        );
+      }
+    }
+    options.onProgress?.(r.size, r.size);
+    return builder.finish(
+      { source: file, sourceFormat: 'fasttext-bin' },
+      hasSubwords
+        ? { object: buckets.object?.(), chunks: { settings, chunks: buckets.chunks() } }
+        : undefined,
+    );
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * After the input matrix comes the output matrix (a quantization flag, rows and columns as
+ * int64, the values); the file must end exactly after it. A byte inserted or lost anywhere
+ * in the input matrix shows here, instead of shifting every value into garbage.
+ */
+function checkOutputMatrix(fd: number, file: string, at: number, size: number): void {
+  const head = Buffer.alloc(17);
+  const got = readSync(fd, head, 0, 17, at);
+  const fail = (what: string): never => {
+    throw new EmbError(
+      'E_FORMAT',
+      `${file}: byte ${at}: ${what}; the input matrix before it may have bytes inserted or missing`,
+    );
+  };
+  if (got < 17) fail('the file ends before the output matrix');
+  if (head[0] > 1) fail(`expected the output quantization flag (0 or 1), found ${head[0]}`);
+  if (head[0] === 1) return; // a quantized output matrix: its own layout, not needed here
+  const rows = head.readBigInt64LE(1);
+  const cols = head.readBigInt64LE(9);
+  const expected = BigInt(at) + 17n + rows * cols * 4n;
+  if (rows < 0n || cols < 0n || expected !== BigInt(size))
+    fail(
+      `the output matrix (${rows} x ${cols}) would end at byte ${expected}, but the file has ${size} bytes`,
+    );
 }
 
 /** Reads `count` little-endian float32 values at byte `at` straight into a new array. */
@@ -243,6 +302,12 @@ function readFloats(
     done += got;
     options.onProgress?.(at + done, total);
   }
+  for (let i = 0; i < count; i++)
+    if (!Number.isFinite(out[i]))
+      throw new EmbError(
+        'E_FORMAT',
+        `${file}: byte ${at + i * 4}: the value there is ${out[i]}, expected a finite float32; the file is damaged`,
+      );
   return out;
 }
 
@@ -250,21 +315,86 @@ function readFloats(
  * fastText's word vector: the mean of the word's own row and the rows of its n-grams,
  * summed in float32 and scaled by 1/count, as Vector::addRow and Vector::mul do.
  */
-function wordVectors(
-  words: string[],
+function wordVector(
+  word: string,
   own: Float32Array,
-  buckets: Float32Array,
-  dims: number,
+  add: (id: number, out: Float32Array) => void,
   settings: SubwordSettings,
-): Float32Array {
-  const out = new Float32Array(own.length);
-  const acc = new Float32Array(dims);
-  words.forEach((word, i) => {
-    acc.set(own.subarray(i * dims, (i + 1) * dims));
-    const ids = word === EOS ? [] : ngramBuckets(word, settings);
-    for (const id of ids) for (let j = 0, o = id * dims; j < dims; j++) acc[j] += buckets[o + j];
-    const by = Math.fround(1 / (ids.length + 1));
-    for (let j = 0; j < dims; j++) out[i * dims + j] = acc[j] * by;
-  });
-  return out;
+  out: Float32Array,
+): void {
+  out.set(own);
+  const ids = word === EOS ? [] : ngramBuckets(word, settings);
+  for (const id of ids) add(id, out);
+  const by = Math.fround(1 / (ids.length + 1));
+  for (let j = 0; j < out.length; j++) out[j] *= by;
+}
+
+/** The n-gram bucket rows: added into word vectors, streamed to a writer, or kept. */
+interface Buckets {
+  add(id: number, out: Float32Array): void;
+  chunks(): Iterable<Uint8Array>;
+  object?: () => Subwords;
+}
+
+/**
+ * Above this many bytes of buckets a conversion maps them instead of reading them, so its
+ * memory stays bounded (EMB_BUCKET_BUDGET overrides it: the tests use the mapped path on a
+ * small model).
+ */
+const bucketBudget = () => Number(process.env.EMB_BUCKET_BUDGET ?? 128 << 20);
+
+function inMemoryBuckets(buckets: Float32Array, settings: SubwordSettings, dims: number): Buckets {
+  return {
+    add: (id, out) => {
+      for (let j = 0, o = id * dims; j < dims; j++) out[j] += buckets[o + j];
+    },
+    chunks: () => [new Uint8Array(buckets.buffer, buckets.byteOffset, buckets.byteLength)],
+    object: () => fastTextSubwords(settings, buckets, dims),
+  };
+}
+
+/**
+ * The buckets of a large model (crawl's are 2.4 GB) read from a mapping of the file, a row
+ * copied out at a time (it need not be 4-byte aligned there), with the mapped pages given back
+ * every 64 MB of rows touched, so a conversion's memory stays bounded.
+ */
+function mappedBuckets(
+  file: string,
+  size: number,
+  at: number,
+  count: number,
+  dims: number,
+): Buckets {
+  const { buffer } = native!.map(file, size);
+  const bytes = new Uint8Array(buffer, at, count * dims * 4);
+  const row = new Float32Array(dims);
+  const rowBytes = new Uint8Array(row.buffer);
+  let touched = 0;
+  const release = () => {
+    native!.release(buffer, at, bytes.length);
+    touched = 0;
+  };
+  return {
+    add: (id, out) => {
+      rowBytes.set(bytes.subarray(id * dims * 4, (id + 1) * dims * 4));
+      for (let j = 0; j < dims; j++) out[j] += row[j];
+      if (++touched * dims * 4 > 64 << 20) release();
+    },
+    *chunks() {
+      const piece = new Float32Array(1 << 22);
+      const pieceBytes = new Uint8Array(piece.buffer);
+      for (let o = 0; o < bytes.length; o += pieceBytes.length) {
+        const n = Math.min(pieceBytes.length, bytes.length - o);
+        pieceBytes.set(bytes.subarray(o, o + n));
+        for (let i = 0; i < n / 4; i++)
+          if (!Number.isFinite(piece[i]))
+            throw new EmbError(
+              'E_FORMAT',
+              `${file}: byte ${at + o + i * 4}: the value there is ${piece[i]}, expected a finite float32; the file is damaged`,
+            );
+        yield pieceBytes.subarray(0, n);
+        native!.release(buffer, at + o, n);
+      }
+    },
+  };
 }

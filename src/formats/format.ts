@@ -1,8 +1,11 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import { EmbError } from '../errors.js';
 import { isEmb } from './emb.js';
 import type { Encoding } from './words.js';
+import type { SinkFactory } from './builder.js';
+import { HEADER } from './header.js';
+import { openRegularFile } from './open.js';
 
 export type FormatName =
   | 'emb'
@@ -30,23 +33,21 @@ export interface ReadOptions {
   format?: FormatName;
   /** Called now and then with bytes read and the file size. */
   onProgress?: (done: number, total: number) => void;
-  /** Called with warnings (duplicate words dropped, ...). */
+  /** Called with warnings (duplicate words dropped, ...), once the file has been read. */
   warn?: (message: string) => void;
+  /** Rows go there as they are read instead of into memory (conversions; see convert.ts). */
+  sink?: SinkFactory;
 }
 
-const FASTTEXT_MAGIC = 793712314; // 0x2f4f16ba, little-endian int32 at the start of a .bin
+/** 0x2f4f16ba, the little-endian int32 at the start of a fastText .bin. */
+export const FASTTEXT_MAGIC = 793712314;
 
 /**
  * Tells the format from the first bytes, which is where the formats differ with certainty;
  * the extension only separates fastText .vec from word2vec text (the same layout).
  */
 export function sniffFormat(path: string): FormatName {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw new EmbError('E_IO', `${path}: cannot open (${(e as NodeJS.ErrnoException).code})`);
-  }
+  const fd = openRegularFile(path);
   const head = Buffer.alloc(4096);
   let n: number;
   try {
@@ -68,7 +69,7 @@ export function sniffFormat(path: string): FormatName {
   if (bytes[start] === 0x7b /* { */) return 'wink-json';
   const nl = bytes.indexOf(10, start);
   const first = bytes.subarray(start, nl < 0 ? n : nl).toString('latin1');
-  const header = /^\s*(\d+)\s+(\d+)\s*$/.exec(first);
+  const header = HEADER.exec(first);
   if (!header) return 'glove-text';
   // A header: binary or text? Text rows are words followed by printable numbers.
   const dims = Number(header[2]);

@@ -1,31 +1,38 @@
 import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
-import { writeFileAtomically } from '../atomic.js';
-import { readEmb, writeEmb } from './emb.js';
+import { decodeRow, type StorageType } from '../embeddings/kernels.js';
+import { writeFileAtomically, type AtomicFile } from '../atomic.js';
+import type { RowSink, SinkFactory, SubwordChunks } from './builder.js';
+import { EmbWriter, readEmb, releaseRows, verifyEmb } from './emb.js';
 import { sniffFormat, type FormatName, type ReadOptions } from './format.js';
-import { readText, writeText } from './text.js';
+import { readText, TextSink } from './text.js';
 import { readWinkJson } from './wink-json.js';
-import { readWord2vecBinary, writeWord2vecBinary } from './word2vec-binary.js';
+import { readWord2vecBinary, Word2vecBinarySink } from './word2vec-binary.js';
 import { readFastTextBin } from './fasttext-bin.js';
 
 export { sniffFormat, FORMAT_NAMES, type FormatName, type ReadOptions } from './format.js';
 
-/** Reads vectors in any supported format (sniffed unless options.format says). */
+type Reader = (path: string, options: ReadOptions) => Embeddings | undefined;
+
+const READERS: Record<FormatName, Reader> = {
+  emb: (path) => readEmb(path),
+  'word2vec-binary': readWord2vecBinary,
+  'word2vec-text': (path, o) => readText(path, { ...o, format: 'word2vec-text' }),
+  'fasttext-vec': (path, o) => readText(path, { ...o, format: 'fasttext-vec' }),
+  'glove-text': (path, o) => readText(path, { ...o, format: 'glove-text' }),
+  'fasttext-bin': readFastTextBin,
+  'wink-json': readWinkJson,
+};
+
+/** Reads vectors in any supported format (sniffed unless options.format says) into memory. */
 export function readVectors(
   path: string,
   options: ReadOptions = {},
 ): { embeddings: Embeddings; format: FormatName } {
   const format = options.format ?? sniffFormat(path);
-  const read: Record<FormatName, () => Embeddings> = {
-    emb: () => readEmb(path),
-    'word2vec-binary': () => readWord2vecBinary(path, options),
-    'word2vec-text': () => readText(path, { ...options, format: 'word2vec-text' }),
-    'fasttext-vec': () => readText(path, { ...options, format: 'fasttext-vec' }),
-    'glove-text': () => readText(path, { ...options, format: 'glove-text' }),
-    'fasttext-bin': () => readFastTextBin(path, options),
-    'wink-json': () => readWinkJson(path, options),
-  };
-  return { embeddings: read[format](), format };
+  const embeddings = READERS[format](path, { ...options, sink: undefined });
+  if (!embeddings) throw new Error(`readVectors: the ${format} reader kept nothing`);
+  return { embeddings, format };
 }
 
 export type WritableFormat = 'emb' | 'word2vec-binary' | 'word2vec-text' | 'glove-text';
@@ -36,18 +43,127 @@ export const WRITABLE_FORMATS: readonly WritableFormat[] = [
   'glove-text',
 ];
 
-/** Writes vectors to `path` through a temporary file renamed into place. */
-export function writeVectors(emb: Embeddings, path: string, format: WritableFormat): void {
-  const write: Record<WritableFormat, (fd: number) => void> = {
-    emb: (fd) => writeEmb(emb, fd),
-    'word2vec-binary': (fd) => writeWord2vecBinary(emb, fd),
-    'word2vec-text': (fd) => writeText(emb, fd, true),
-    'glove-text': (fd) => writeText(emb, fd, false),
-  };
-  if (!(format in write))
+export interface WriteOptions {
+  /** How an .emb stores the matrix: f32 (default), f16, or int8 with a scale per row. */
+  quantize?: StorageType;
+}
+
+/** The sink that writes `format` into `file`. */
+function sinkFor(file: AtomicFile, format: WritableFormat, options: WriteOptions): SinkFactory {
+  if (!(format in SINKS))
     throw new EmbError(
       'E_INPUT',
       `cannot write format "${format}"; choose one of ${WRITABLE_FORMATS.join(', ')}`,
     );
-  writeFileAtomically(path, write[format]);
+  if (options.quantize && options.quantize !== 'f32' && format !== 'emb')
+    throw new EmbError('E_INPUT', `--quantize needs .emb output, not ${format}`);
+  return (dims, hints) => SINKS[format](file, dims, hints, options);
+}
+
+const SINKS: Record<
+  WritableFormat,
+  (
+    f: AtomicFile,
+    dims: number,
+    h: { maxRows: number; subwords: boolean },
+    o: WriteOptions,
+  ) => RowSink
+> = {
+  emb: (file, dims, hints, o) => {
+    const writer = new EmbWriter(file, dims, o.quantize ?? 'f32', hints.subwords);
+    return {
+      append: (rows, n) => writer.append(rows, n),
+      finish: (vocab, provenance, subwords) => writer.finish(vocab, provenance, subwords),
+    };
+  },
+  'word2vec-binary': (file, dims, hints) => new Word2vecBinarySink(file, dims, hints.maxRows),
+  'word2vec-text': (file, dims, hints) => new TextSink(file, dims, true, hints.maxRows),
+  'glove-text': (file, dims, hints) => new TextSink(file, dims, false, hints.maxRows),
+};
+
+/**
+ * Hands the rows of `emb` to a sink a block at a time (decoded if compact), giving back the
+ * mapped pages of each block once written, so exporting a mapped file of any size keeps
+ * little of it resident.
+ */
+function pump(emb: Embeddings, make: SinkFactory): void {
+  const subwords = emb.subwords;
+  const sink = make(emb.dims, { maxRows: emb.rows, subwords: !!subwords });
+  const block = Math.max(1, Math.floor((4 << 20) / (emb.dims * 4)));
+  const buf = new Float32Array(block * emb.dims);
+  for (let first = 0; first < emb.rows; first += block) {
+    const n = Math.min(block, emb.rows - first);
+    let rows: Float32Array;
+    if (emb.storage.type === 'f32')
+      rows = emb.storage.data.subarray(first * emb.dims, (first + n) * emb.dims);
+    else {
+      for (let i = 0; i < n; i++) decodeRow(emb.storage, emb.dims, first + i, buf, i * emb.dims);
+      rows = buf;
+    }
+    sink.append(rows, n, first, emb.vocab);
+    releaseRows(emb, first, first + n);
+  }
+  let chunks: SubwordChunks | undefined;
+  if (subwords) {
+    const b = subwords.buckets;
+    chunks = {
+      settings: subwords.settings,
+      chunks: [new Uint8Array(b.buffer, b.byteOffset, b.byteLength)],
+    };
+  }
+  sink.finish(emb.vocab, emb.provenance, chunks);
+}
+
+/** Writes vectors to `path` through a temporary file renamed into place. */
+export function writeVectors(
+  emb: Embeddings,
+  path: string,
+  format: WritableFormat,
+  options: WriteOptions = {},
+): void {
+  writeFileAtomically(path, (_fd, file) => {
+    pump(emb, sinkFor(file, format, options));
+    if (format === 'emb') verifyEmb(file.tmp);
+  });
+}
+
+export interface ConvertOptions extends WriteOptions, Omit<ReadOptions, 'sink'> {
+  to: WritableFormat;
+}
+
+/**
+ * Converts a vector file, streaming: rows go to the temporary output as they are read (an
+ * .emb input is mapped and its pages given back as they are written), so memory stays
+ * bounded whatever the size of the file. An .emb output is verified (every checksum, read
+ * back from the file) before it is renamed into place.
+ */
+export function convertVectors(
+  input: string,
+  output: string,
+  options: ConvertOptions,
+): { from: FormatName; words: number; dims: number; storage: StorageType } {
+  const from = options.format ?? sniffFormat(input);
+  const shape = { words: 0, dims: 0 };
+  writeFileAtomically(output, (_fd, file) => {
+    const make = sinkFor(file, options.to, options);
+    const sink: SinkFactory = (dims, hints) => {
+      const inner = make(dims, hints);
+      shape.dims = dims;
+      if (hints.subwords && options.to !== 'emb')
+        options.warn?.(
+          `${options.to} cannot hold subword vectors; only the word vectors are written`,
+        );
+      return {
+        append: (rows, n, first, words) => inner.append(rows, n, first, words),
+        finish: (vocab, provenance, subwords) => {
+          shape.words = vocab.size;
+          inner.finish(vocab, provenance, subwords);
+        },
+      };
+    };
+    if (from === 'emb') pump(readEmb(input), sink);
+    else READERS[from](input, { ...options, format: from, sink });
+    if (options.to === 'emb') verifyEmb(file.tmp);
+  });
+  return { from, ...shape, storage: options.to === 'emb' ? (options.quantize ?? 'f32') : 'f32' };
 }

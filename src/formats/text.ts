@@ -1,15 +1,14 @@
-import { writeSync } from 'node:fs';
-import { EmbError, place } from '../errors.js';
+import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
+import { kernelThreads, native } from '../embeddings/native.js';
+import type { AtomicFile } from '../atomic.js';
 import { ByteReader } from './byte-reader.js';
-import { VectorsBuilder } from './builder.js';
-import { parseField, parseNumber } from './numbers.js';
+import { VectorsBuilder, type RowSink, type WordSource } from './builder.js';
 import { formatFloat32 } from './float-text.js';
+import { HEADER, HeaderSlot } from './header.js';
+import { fieldCount, latin1, nextLine, parseBody, parseLine } from './text-lines.js';
 import { wordBytes, type Encoding } from './words.js';
 import type { FormatName, ReadOptions } from './format.js';
-import { readParallel } from './text-parallel.js';
-
-const HEADER = /^\s*(\d+)\s+(\d+)\s*$/;
 
 /** What the first line tells: the dimension, the header's row count, where the vectors start. */
 export interface TextLayout {
@@ -23,25 +22,106 @@ export interface TextLayout {
   linesBefore: number;
 }
 
+/** The fewest bytes a vector line can take: a one-byte word, then " 0" per value. */
+const minLineBytes = (dims: number) => 2 * dims + 1;
+
 /**
  * The text formats: word2vec text and fastText .vec (a "rows dims" header line, then one
  * `word v1 ... vD` line per word) and GloVe (the same without the header; the dimension comes
- * from the first line). CRLF line ends and a UTF-8 byte-order mark are accepted. Large files
- * are parsed by several threads (text-parallel.ts); any problem there is reported by the
- * sequential parser, which names the exact line.
+ * from the first line). CRLF line ends and a UTF-8 byte-order mark are accepted. With the
+ * native addon, stretches of whole lines are parsed on all cores (native/parse.c) and any line
+ * it does not take is read here, which names it if it is wrong. With `options.sink`, rows go
+ * there as they are read and nothing is returned.
  */
-export function readText(path: string, options: ReadOptions = {}): Embeddings {
+export function readText(path: string, options: ReadOptions = {}): Embeddings | undefined {
   const layout = readLayout(path, options);
-  const builder = readParallel(layout, options) ?? readSequential(layout, options);
-  if (layout.headerRows !== undefined && builder.rows + builder.duplicates !== layout.headerRows) {
+  const body = layout.size - layout.bodyStart;
+  const { headerRows, dims } = layout;
+  if (headerRows !== undefined && headerRows > 0 && headerRows * minLineBytes(dims) > body + 1) {
     throw new EmbError(
       'E_FORMAT',
-      `${path}: the header says ${layout.headerRows} words, but the file has ${builder.rows + builder.duplicates} vector lines; the file may be truncated`,
+      `${path}: line ${layout.linesBefore}: the header says ${headerRows} words of ${dims} values, which needs at least ${headerRows * minLineBytes(dims)} bytes, but the file has ${body} after it: it is truncated, or the header is wrong`,
+    );
+  }
+  const builder = new VectorsBuilder(path, dims, {
+    expectedRows: headerRows ?? Math.ceil(body / (dims * 8)) + 16,
+    maxRows: headerRows ?? Math.floor((body + 1) / minLineBytes(dims)),
+    sink: options.sink,
+  });
+  const r = new ByteReader(path, { start: layout.bodyStart, end: layout.size });
+  try {
+    const encoding = options.encoding ?? 'utf8';
+    if (native) parseNative(r, builder, layout.linesBefore, encoding, options.onProgress);
+    else parseBody(r, builder, layout.linesBefore, encoding, options.onProgress);
+  } finally {
+    r.close();
+  }
+  if (headerRows !== undefined && builder.rows + builder.duplicates !== headerRows) {
+    throw new EmbError(
+      'E_FORMAT',
+      `${path}: the header says ${headerRows} words, but the file has ${builder.rows + builder.duplicates} vector lines; the file may be truncated`,
     );
   }
   options.onProgress?.(layout.size, layout.size);
+  const result = builder.finish({ source: path, sourceFormat: layout.format });
   for (const w of builder.warnings()) options.warn?.(w);
-  return builder.finish({ source: path, sourceFormat: layout.format });
+  return result;
+}
+
+/**
+ * Hands stretches of whole lines (about 16 MB, as the reader holds them) to the native parser;
+ * each line it stops at is read by parseLine, and the rest handed back.
+ */
+function parseNative(
+  r: ByteReader,
+  builder: VectorsBuilder,
+  linesBefore: number,
+  encoding: Encoding,
+  onProgress?: (done: number, total: number) => void,
+): void {
+  const dims = builder.dims;
+  const result = new Float64Array(3);
+  let values = new Float32Array(0);
+  let words = new Int32Array(0);
+  let lineNo = linesBefore;
+  const ctx = { file: r.path, lineNo: 0, encoding, offset: 0 };
+  while (r.ensure(1)) {
+    r.topUp();
+    let end = r.end;
+    if (!r.eof) {
+      const last = r.buf.lastIndexOf(10, r.end - 1);
+      if (last >= r.pos) end = last + 1;
+      else {
+        const nl = r.findByte(10); // a line longer than the buffer: read until it ends
+        end = nl < 0 ? r.end : nl + 1;
+      }
+    }
+    const capacity = Math.floor((end - r.pos) / (minLineBytes(dims) + 1)) + 16;
+    if (capacity * dims > values.length) {
+      values = new Float32Array(capacity * dims);
+      words = new Int32Array(capacity * 2);
+    }
+    const buf = r.buf;
+    const check = (s: number, e: number) => wordBytes(buf, s, e, encoding, r.path, r.offsetOf(s));
+    let pos = r.pos;
+    while (pos < end) {
+      native!.parseText(buf, pos, end, dims, values, words, kernelThreads, result);
+      builder.commitBlock(values, words, result[0], buf, check);
+      lineNo += result[2];
+      pos = result[1];
+      if (pos < end) {
+        r.pos = pos;
+        const line = nextLine(r)!;
+        lineNo++;
+        ctx.lineNo = lineNo;
+        ctx.offset = r.offsetOf(line.start);
+        parseLine(buf, line.start, line.end, builder, ctx);
+        pos = r.pos;
+      }
+    }
+    r.pos = end;
+    onProgress?.(r.consumed, r.size);
+  }
 }
 
 /** Reads up to the first non-blank line: a header, or the first vector. */
@@ -82,197 +162,32 @@ export function readLayout(path: string, options: ReadOptions): TextLayout {
   }
 }
 
-/** The next line as buf[start..end), trailing CR, spaces and tabs trimmed; undefined at the end. */
-function nextLine(r: ByteReader): { start: number; end: number } | undefined {
-  let nl = r.findByte(10);
-  if (nl < 0) {
-    if (r.pos >= r.end) return undefined;
-    nl = r.end; // last line without a newline
-  }
-  const start = r.pos;
-  let end = nl;
-  while (end > start && (r.buf[end - 1] === 13 || r.buf[end - 1] === 32 || r.buf[end - 1] === 9))
-    end--;
-  r.pos = Math.min(nl + 1, r.end);
-  return { start, end };
-}
-
-function readSequential(layout: TextLayout, options: ReadOptions): VectorsBuilder {
-  const r = new ByteReader(layout.file, { start: layout.bodyStart, end: layout.size });
-  try {
-    const rows = layout.headerRows ?? estimateRows(layout.size, layout.dims);
-    const builder = new VectorsBuilder(layout.file, layout.dims, rows);
-    parseBody(r, builder, layout.linesBefore, options.encoding ?? 'utf8', options.onProgress);
-    return builder;
-  } finally {
-    r.close();
-  }
-}
-
-/** Parses every line the reader has into the builder; returns how many lines there were. */
-export function parseBody(
-  r: ByteReader,
-  builder: VectorsBuilder,
-  linesBefore: number,
-  encoding: Encoding,
-  onProgress?: (done: number, total: number) => void,
-): number {
-  let lineNo = linesBefore;
-  let nextProgress = 0;
-  for (let line = nextLine(r); line; line = nextLine(r)) {
-    lineNo++;
-    if (line.end === line.start) continue; // blank line
-    parseLine(r.buf, line.start, line.end, builder, {
-      file: r.path,
-      lineNo,
-      encoding,
-      offset: r.offsetOf(line.start),
-    });
-    if (onProgress && r.consumed >= nextProgress) {
-      onProgress(r.consumed, r.size);
-      nextProgress = r.consumed + (1 << 22);
-    }
-  }
-  return lineNo - linesBefore;
-}
-
-interface LineContext {
-  file: string;
-  lineNo: number;
-  encoding: Encoding;
-  offset: number;
-}
-
-const cursor = { end: 0 };
-
-function isSeparator(b: number): boolean {
-  return b === 32 || b === 9;
-}
-
-function parseLine(
-  buf: Uint8Array,
-  start: number,
-  end: number,
-  builder: VectorsBuilder,
-  ctx: LineContext,
-): void {
-  let i = start;
-  while (i < end && !isSeparator(buf[i])) i++;
-  const wordEnd = i;
-  const slot = builder.slot();
-  const dims = builder.dims;
-  let count = 0;
-  while (i < end) {
-    while (i < end && isSeparator(buf[i])) i++;
-    if (i >= end) break;
-    const fieldStart = i;
-    if (count === dims) {
-      throw new EmbError(
-        'E_FORMAT',
-        `${place(ctx.file, { line: ctx.lineNo })}: expected ${dims} values after the word, found ${fieldCount(buf, start, end) - 1}`,
-      );
-    }
-    const v = parseField(buf, fieldStart, end, cursor);
-    i = cursor.end;
-    if (Number.isNaN(v)) {
-      // GloVe 840B has words with spaces in them (". . ."): the word is what precedes the
-      // last `dims` fields.
-      if (count === 0 && fieldCount(buf, start, end) > dims + 1)
-        return parseLineWithSpaces(buf, start, end, builder, ctx);
-      throw new EmbError(
-        'E_FORMAT',
-        `${place(ctx.file, { line: ctx.lineNo })}: value ${count + 1} "${latin1(buf, fieldStart, i)}" is not a number`,
-      );
-    }
-    slot[count++] = v;
-  }
-  if (count !== dims) {
-    throw new EmbError(
-      'E_FORMAT',
-      `${place(ctx.file, { line: ctx.lineNo })}: expected ${dims} values after the word, found ${count}`,
-    );
-  }
-  builder.commit(wordBytes(buf, start, wordEnd, ctx.encoding, ctx.file, ctx.offset), {
-    line: ctx.lineNo,
-  });
-}
-
-/** The word is everything before the last `dims` fields. */
-function parseLineWithSpaces(
-  buf: Uint8Array,
-  start: number,
-  end: number,
-  builder: VectorsBuilder,
-  ctx: LineContext,
-): void {
-  const dims = builder.dims;
-  const fields: [number, number][] = [];
-  let i = start;
-  while (i < end) {
-    while (i < end && isSeparator(buf[i])) i++;
-    const s = i;
-    while (i < end && !isSeparator(buf[i])) i++;
-    if (i > s) fields.push([s, i]);
-  }
-  const wordFields = fields.length - dims;
-  const slot = builder.slot();
-  for (let k = 0; k < dims; k++) {
-    const [s, e] = fields[wordFields + k];
-    const v = parseNumber(buf, s, e);
-    if (Number.isNaN(v)) {
-      throw new EmbError(
-        'E_FORMAT',
-        `${place(ctx.file, { line: ctx.lineNo })}: expected ${dims} values after the word, found "${latin1(buf, s, e)}"`,
-      );
-    }
-    slot[k] = v;
-  }
-  const wordEnd = fields[wordFields - 1][1];
-  builder.commit(wordBytes(buf, start, wordEnd, ctx.encoding, ctx.file, ctx.offset), {
-    line: ctx.lineNo,
-  });
-}
-
-function fieldCount(buf: Uint8Array, start: number, end: number): number {
-  let n = 0;
-  let inField = false;
-  for (let i = start; i < end; i++) {
-    const sep = isSeparator(buf[i]);
-    if (!sep && !inField) n++;
-    inField = !sep;
-  }
-  return n;
-}
-
-/** A generous guess from the file size: about eight bytes per value ("0.12345 "). */
-function estimateRows(fileSize: number, dims: number): number {
-  return Math.ceil(fileSize / (dims * 8)) + 16;
-}
-
-function latin1(buf: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < Math.min(end, start + 200); i++) s += String.fromCharCode(buf[i]);
-  return s;
-}
-
 /** Writes word2vec text (with the "rows dims" header) or, with header false, GloVe text. */
-export function writeText(emb: Embeddings, fd: number, header: boolean): void {
-  const lines: string[] = header ? [`${emb.rows} ${emb.dims}`] : [];
-  let size = 0;
-  const flush = () => {
-    writeSync(fd, lines.join('\n') + '\n');
-    lines.length = 0;
-    size = 0;
-  };
-  for (let i = 0; i < emb.rows; i++) {
-    const v = emb.row(i);
-    const parts = new Array<string>(v.length + 1);
-    parts[0] = emb.word(i);
-    for (let j = 0; j < v.length; j++) parts[j + 1] = formatFloat32(v[j]);
-    const line = parts.join(' ');
-    lines.push(line);
-    size += line.length;
-    if (size > 1 << 22) flush();
+export class TextSink implements RowSink {
+  private readonly header?: HeaderSlot;
+
+  constructor(
+    private readonly file: AtomicFile,
+    private readonly dims: number,
+    header: boolean,
+    maxRows: number,
+  ) {
+    if (header) this.header = new HeaderSlot(file, dims, maxRows);
   }
-  if (lines.length > 0) flush();
+
+  append(rows: Float32Array, n: number, first: number, words: WordSource): void {
+    const decoder = new TextDecoder();
+    const lines: string[] = [];
+    const parts = new Array<string>(this.dims + 1);
+    for (let i = 0; i < n; i++) {
+      parts[0] = decoder.decode(words.wordBytes(first + i));
+      for (let j = 0; j < this.dims; j++) parts[j + 1] = formatFloat32(rows[i * this.dims + j]);
+      lines.push(parts.join(' '));
+    }
+    this.file.write(Buffer.from(lines.join('\n') + '\n'));
+  }
+
+  finish(vocab: { size: number }): void {
+    this.header?.fill(vocab.size);
+  }
 }

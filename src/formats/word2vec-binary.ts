@@ -1,8 +1,9 @@
-import { writeSync } from 'node:fs';
 import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
+import type { AtomicFile } from '../atomic.js';
 import { ByteReader } from './byte-reader.js';
-import { VectorsBuilder } from './builder.js';
+import { VectorsBuilder, type RowSink, type WordSource } from './builder.js';
+import { HEADER, HeaderSlot } from './header.js';
 import { wordBytes } from './words.js';
 import type { ReadOptions } from './format.js';
 
@@ -11,7 +12,10 @@ import type { ReadOptions } from './format.js';
  * dims little-endian float32 values. The C tool ends each row with "\n"; gensim does not; both
  * are read.
  */
-export function readWord2vecBinary(path: string, options: ReadOptions = {}): Embeddings {
+export function readWord2vecBinary(
+  path: string,
+  options: ReadOptions = {},
+): Embeddings | undefined {
   const r = new ByteReader(path);
   try {
     return parse(r, options);
@@ -22,12 +26,12 @@ export function readWord2vecBinary(path: string, options: ReadOptions = {}): Emb
 
 const MAX_WORD_BYTES = 4096;
 
-function parse(r: ByteReader, options: ReadOptions): Embeddings {
+function parse(r: ByteReader, options: ReadOptions): Embeddings | undefined {
   const file = r.path;
   if (r.size === 0) throw new EmbError('E_FORMAT', `${file}: the file is empty`);
   const nl = r.findByte(10);
   const header = nl < 0 ? '' : Buffer.from(r.buf.subarray(r.pos, nl)).toString('latin1');
-  const m = /^\s*(\d+)\s+(\d+)\s*$/.exec(header);
+  const m = HEADER.exec(header);
   if (!m) {
     throw new EmbError(
       'E_FORMAT',
@@ -37,8 +41,15 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings {
   const rows = Number(m[1]);
   const dims = Number(m[2]);
   r.pos = nl + 1;
-  const builder = new VectorsBuilder(file, dims, rows);
   const bytes = dims * 4;
+  // Each row is at least a one-byte word, a space and its values: check before allocating.
+  if (dims > 0 && rows * (bytes + 2) > r.size - r.pos) {
+    throw new EmbError(
+      'E_FORMAT',
+      `${file}: line 1: the header says ${rows} words of ${dims} values, which needs at least ${rows * (bytes + 2)} bytes, but the file has ${r.size - r.pos} after it: it is truncated, or the header is wrong`,
+    );
+  }
+  const builder = new VectorsBuilder(file, dims, { expectedRows: rows, sink: options.sink });
   let nextProgress = 0;
   for (let row = 0; row < rows; row++) {
     // Skip the newline the C tool writes after each vector.
@@ -83,32 +94,41 @@ function parse(r: ByteReader, options: ReadOptions): Embeddings {
     );
   }
   options.onProgress?.(r.size, r.size);
+  const result = builder.finish({ source: file, sourceFormat: 'word2vec-binary' });
   for (const w of builder.warnings()) options.warn?.(w);
-  return builder.finish({ source: file, sourceFormat: 'word2vec-binary' });
+  return result;
 }
 
 /** Writes word2vec binary, with the C tool's newline after each row. */
-export function writeWord2vecBinary(emb: Embeddings, fd: number): void {
-  const encoder = new TextEncoder();
-  const chunk: Uint8Array[] = [];
-  let size = 0;
-  const flush = () => {
-    writeSync(fd, Buffer.concat(chunk, size));
-    chunk.length = 0;
-    size = 0;
-  };
-  const header = encoder.encode(`${emb.rows} ${emb.dims}\n`);
-  chunk.push(header);
-  size += header.length;
-  for (let i = 0; i < emb.rows; i++) {
-    const word = encoder.encode(emb.word(i) + ' ');
-    const v = emb.row(i);
-    const bytes = new Uint8Array(v.byteLength + 1);
-    bytes.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
-    bytes[v.byteLength] = 10;
-    chunk.push(word, bytes);
-    size += word.length + bytes.length;
-    if (size > 1 << 22) flush();
+export class Word2vecBinarySink implements RowSink {
+  private readonly header: HeaderSlot;
+
+  constructor(
+    private readonly file: AtomicFile,
+    private readonly dims: number,
+    maxRows: number,
+  ) {
+    this.header = new HeaderSlot(file, dims, maxRows);
   }
-  flush();
+
+  append(rows: Float32Array, n: number, first: number, words: WordSource): void {
+    const d = this.dims;
+    const parts: Uint8Array[] = [];
+    const space = Uint8Array.of(32);
+    const newline = Uint8Array.of(10);
+    for (let i = 0; i < n; i++) {
+      const v = rows.subarray(i * d, (i + 1) * d);
+      parts.push(
+        words.wordBytes(first + i),
+        space,
+        new Uint8Array(v.buffer, v.byteOffset, v.byteLength),
+        newline,
+      );
+    }
+    this.file.write(Buffer.concat(parts));
+  }
+
+  finish(vocab: { size: number }): void {
+    this.header.fill(vocab.size);
+  }
 }

@@ -116,11 +116,14 @@ export function evaluateAnalogies(
   });
 
   const batch = options.batch ?? DEFAULT_BATCH;
+  emb.checkMapping();
+  // A view of the float32 rows; compact files are decoded (restrict x dims floats) once.
+  const candidates = emb.rowsFloat32(vocab.restrict);
   options.onProgress?.(0, prepared.length);
   for (let start = 0; start < prepared.length; start += batch) {
     const part = prepared.slice(start, start + batch);
     const top = analogyTopK(
-      emb.matrix,
+      candidates,
       emb.dims,
       vocab.restrict,
       emb.scale,

@@ -1,10 +1,10 @@
 import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { findVector } from '../embeddings/lookup.js';
-import { dot, products, unit } from '../embeddings/kernels.js';
+import { dot, unit } from '../embeddings/kernels.js';
 import type { Term } from './expression.js';
 import { suggest } from './suggest.js';
-import { nearest, topK } from './topk.js';
+import { cosAddBatch, cosMulBatch } from './scoring.js';
 
 /**
  * The similarity queries, with gensim's semantics (KeyedVectors 4.2): inputs are unit
@@ -116,14 +116,24 @@ function finish(
   };
 }
 
-/** The terms' words looked up; an error when none is known (or any is not, with "error"). */
-function resolveTerms(emb: Embeddings, terms: readonly Term[], missing: MissingWords): Resolution {
+/**
+ * The terms' words looked up; an error when none is known (or any is not, with "error"; or,
+ * for 3CosMul, when no positive word is).
+ */
+export function resolveTerms(
+  emb: Embeddings,
+  terms: readonly Term[],
+  missing: MissingWords,
+  cosmul = false,
+): Resolution {
   const r = resolve(
     emb,
     terms.map((t) => t.word),
   );
   checkMissing(r, missing);
   if (r.found.length === 0) noWordsLeft(r);
+  if (cosmul && !r.found.some((f) => terms[f.index].weight === 1))
+    throw new EmbError('E_OOV', 'nothing to query: 3CosMul needs at least one known positive word');
   return r;
 }
 
@@ -138,15 +148,10 @@ export function cosAdd(
   restrict = emb.rows,
   missing: MissingWords = 'skip',
 ): QueryResult {
+  emb.checkMapping();
   const r = resolveTerms(emb, terms, missing);
-  const mean = new Float32Array(emb.dims);
-  for (const f of r.found) {
-    const w = terms[f.index].weight;
-    for (let j = 0; j < emb.dims; j++) mean[j] += w * f.unit[j];
-  }
-  const exclude = r.found.map((f) => f.row).filter((row) => row >= 0);
   const limit = Math.min(restrict, emb.rows);
-  return finish(emb, r, nearest(emb.matrix, emb.dims, emb.scale, unit(mean), k, exclude, limit));
+  return finish(emb, r, cosAddBatch(emb, [{ terms, r }], Math.min(k, limit), limit)[0]);
 }
 
 /**
@@ -160,33 +165,10 @@ export function cosMul(
   restrict = emb.rows,
   missing: MissingWords = 'skip',
 ): QueryResult {
-  const r = resolveTerms(emb, terms, missing);
-  const positive = r.found.filter((f) => terms[f.index].weight === 1);
-  if (positive.length === 0)
-    throw new EmbError('E_OOV', 'nothing to query: 3CosMul needs at least one known positive word');
-  const negative = r.found.filter((f) => terms[f.index].weight === -1);
-  const rows = Math.min(restrict, emb.rows);
-  const all = [...positive, ...negative];
-  const queries = new Float32Array(all.length * emb.dims);
-  all.forEach((f, q) => queries.set(f.unit, q * emb.dims));
-  const sims = products(emb.matrix, emb.dims, rows, emb.scale, queries);
-  const scores = new Float32Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let num = 1;
-    let den = 1;
-    for (let q = 0; q < all.length; q++) {
-      const shifted = (1 + sims[q * rows + i]) / 2;
-      if (q < positive.length) num *= shifted;
-      else den *= shifted;
-    }
-    scores[i] = num / (negative.length ? den + 1e-6 : 1 + 1e-6);
-  }
-  const exclude = new Set(r.found.map((f) => f.row));
-  return finish(
-    emb,
-    r,
-    topK(scores, k, (row) => exclude.has(row)),
-  );
+  emb.checkMapping();
+  const r = resolveTerms(emb, terms, missing, true);
+  const limit = Math.min(restrict, emb.rows);
+  return finish(emb, r, cosMulBatch(emb, [{ terms, r }], Math.min(k, limit), limit)[0]);
 }
 
 /** Cosine similarity of two words (gensim similarity). */
@@ -195,6 +177,7 @@ export function similarity(
   a: string,
   b: string,
 ): { score: number; resolution: Resolution } {
+  emb.checkMapping();
   const r = resolve(emb, [a, b]);
   checkMissing(r, 'error');
   return { score: dot(r.found[0].unit, r.found[1].unit), resolution: r };
@@ -209,6 +192,7 @@ export function doesntMatch(
   words: readonly string[],
   missing: MissingWords = 'skip',
 ): { word: string; resolution: Resolution } {
+  emb.checkMapping();
   const r = resolve(emb, words);
   checkMissing(r, missing);
   if (r.found.length < 2) {

@@ -1,5 +1,4 @@
-import { products } from '../embeddings/kernels.js';
-import { kernelThreads, native } from '../embeddings/native.js';
+import { scan, TopList, type MatrixStorage } from '../embeddings/kernels.js';
 
 /** A row and its score. */
 export interface Scored {
@@ -10,7 +9,7 @@ export interface Scored {
 /**
  * The k highest scores among the first `limit` entries, best first; ties go to the lower row
  * (the more frequent word). Rows for which `skip` is true and NaN scores are passed over.
- * One pass with a sorted buffer of k: almost every entry fails the threshold test at once.
+ * A heap of k: O(log k) per entry that enters, so any k (the whole vocabulary) is cheap.
  */
 export function topK(
   scores: Float32Array,
@@ -19,27 +18,64 @@ export function topK(
   limit = scores.length,
   offset = 0,
 ): Scored[] {
-  const best: Scored[] = [];
-  if (k <= 0) return best;
-  for (let i = 0; i < limit; i++) {
-    const s = scores[offset + i];
-    if (s !== s) continue; // NaN
-    if (best.length === k && s <= best[k - 1].score) continue;
-    if (skip(i)) continue;
-    let at = best.length;
-    while (at > 0 && best[at - 1].score < s) at--;
-    best.splice(at, 0, { row: i, score: s });
-    if (best.length > k) best.pop();
-  }
-  return best;
+  const list = new TopList(Math.max(0, Math.min(k, limit)), skip);
+  for (let i = 0; i < limit; i++) list.offer(scores[offset + i], i);
+  list.sorted();
+  return Array.from({ length: list.size }, (_, i) => ({
+    row: list.rows[i],
+    score: list.scores[i],
+  }));
 }
 
+/** Lists kept per kernel call (queries x k): bounds the memory of a batch with a large k. */
+const MAX_LIST_ENTRIES = 1 << 22;
+
 /**
- * The k rows among the first `limit` with the highest cosine to one unit `query`, skipping
- * `exclude`: one fused pass in the native addon (no score array), else a scan and topK.
+ * For each unit query (nq x dims), the k rows among the first `limit` with the highest cosine,
+ * skipping exclude[q]: one pass over the matrix for a whole batch (see kernels.ts scan). k is
+ * capped at `limit`. int8 rows are rescored exactly from their best 2k + 32 candidates.
  */
+export function nearestBatch(
+  matrix: Float32Array | MatrixStorage,
+  dims: number,
+  scale: Float32Array,
+  queries: Float32Array,
+  k: number,
+  exclude: readonly (readonly number[])[],
+  limit: number,
+): Scored[][] {
+  const st: MatrixStorage = matrix instanceof Float32Array ? { type: 'f32', data: matrix } : matrix;
+  const nq = queries.length / dims;
+  k = Math.max(0, Math.min(k, limit));
+  if (k === 0) return Array.from({ length: nq }, () => []);
+  const candidates = st.type === 'int8' ? Math.min(limit, 2 * k + 32) : k;
+  const per = Math.max(1, Math.floor(MAX_LIST_ENTRIES / candidates));
+  const out: Scored[][] = [];
+  for (let q0 = 0; q0 < nq; q0 += per) {
+    const q1 = Math.min(nq, q0 + per);
+    const top = scan(
+      st,
+      dims,
+      limit,
+      scale,
+      queries.subarray(q0 * dims, q1 * dims),
+      k,
+      exclude.slice(q0, q1),
+      candidates,
+    );
+    for (let q = 0; q < q1 - q0; q++) {
+      const list: Scored[] = [];
+      for (let i = 0; i < k && top.rows[q * k + i] >= 0; i++)
+        list.push({ row: top.rows[q * k + i], score: top.scores[q * k + i] });
+      out.push(list);
+    }
+  }
+  return out;
+}
+
+/** The k rows with the highest cosine to one unit query (a batch of one). */
 export function nearest(
-  matrix: Float32Array,
+  matrix: Float32Array | MatrixStorage,
   dims: number,
   scale: Float32Array,
   query: Float32Array,
@@ -47,26 +83,5 @@ export function nearest(
   exclude: readonly number[],
   limit: number,
 ): Scored[] {
-  if (k <= 0) return [];
-  if (native) {
-    const rows = new Int32Array(k);
-    const scores = new Float32Array(k);
-    native.nearest(
-      matrix,
-      dims,
-      limit,
-      scale,
-      query,
-      k,
-      Int32Array.from(exclude),
-      rows,
-      scores,
-      kernelThreads,
-    );
-    const out: Scored[] = [];
-    for (let i = 0; i < k && rows[i] >= 0; i++) out.push({ row: rows[i], score: scores[i] });
-    return out;
-  }
-  const skip = new Set(exclude);
-  return topK(products(matrix, dims, limit, scale, query), k, (row) => skip.has(row));
+  return nearestBatch(matrix, dims, scale, query, k, [exclude], limit)[0];
 }

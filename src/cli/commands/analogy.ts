@@ -2,14 +2,11 @@ import { Command, Option } from 'commander';
 import {
   addSkipMissing,
   addVectorOptions,
-  fmt,
-  forEachQuery,
   openVectors,
   positiveInt,
-  printJson,
-  reportWords,
   type VectorOptions,
 } from '../common.js';
+import { printNeighbours, runQueries } from '../query-batches.js';
 
 interface AnalogyOptions extends VectorOptions {
   top: number;
@@ -25,7 +22,7 @@ export function analogyCommand(): Command {
       '[expression...]',
       'words joined by + and -, or "a b c" (a is to b as c is to ?); none: one per line from stdin',
     )
-    .option('--top <n>', 'how many answers', positiveInt('--top'), 10)
+    .option('--top <n>', 'how many answers (at most the vocabulary)', positiveInt('--top'), 10)
     .addOption(
       new Option(
         '--method <name>',
@@ -41,7 +38,7 @@ export function analogyCommand(): Command {
       `
 An unknown word is an error (with close spellings) unless --skip-missing. Words between two
 operators form a phrase: the vectors' phrase token if they have one ("new york" -> new_york),
-else each word on its own.
+else each word on its own. Lines on stdin are answered many per pass over the matrix.
 
 Examples:
   emb analogy king - man + woman
@@ -52,19 +49,16 @@ Examples:
   return addSkipMissing(addVectorOptions(cmd)).action(
     async (expression: string[], opts: AnalogyOptions) => {
       const vectors = await openVectors(opts);
-      await forEachQuery(expression, !!opts.json, (words, text) => {
-        const r = vectors.analogy(words, opts);
-        if (opts.json)
-          return printJson({
-            query: text,
-            results: r.results,
-            missing: r.missing,
-            subwords: r.subwords,
-          });
-        reportWords(r.missing, r.suggestions, r.subwords);
-        if (expression.length === 0) console.log(`# ${text}`);
-        for (const n of r.results) console.log(`${n.word}\t${fmt(n.score)}`);
-      });
+      await runQueries(
+        expression,
+        !!opts.json,
+        (batch) =>
+          vectors.analogyMany(
+            batch.map((q) => q.words),
+            opts,
+          ),
+        printNeighbours(!!opts.json),
+      );
     },
   );
 }

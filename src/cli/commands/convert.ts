@@ -2,13 +2,13 @@ import { resolve, extname } from 'node:path';
 import { Command, Option } from 'commander';
 import { EmbError } from '../../errors.js';
 import {
+  convertVectors,
   FORMAT_NAMES,
-  readVectors,
-  writeVectors,
   WRITABLE_FORMATS,
   type FormatName,
   type WritableFormat,
 } from '../../formats/index.js';
+import type { StorageType } from '../../embeddings/kernels.js';
 import { printJson, warn } from '../common.js';
 import { progressBar } from '../progress.js';
 import type { Encoding } from '../../formats/words.js';
@@ -41,21 +41,27 @@ export function convertCommand(): Command {
         .choices(['utf8', 'latin1'])
         .default('utf8'),
     )
+    .option(
+      '--quantize <storage>',
+      'store the matrix compactly in the .emb: f16 (half the size) or int8 (a quarter, a scale per row)',
+      quantizeOption,
+    )
     .option('--json', 'print a JSON summary')
     .addHelpText(
       'after',
-      `
-Examples:
-  emb convert glove.6B.300d.txt glove300.emb
-  emb convert GoogleNews-vectors-negative300.bin news.emb
-  emb convert vectors.emb vectors.txt --to glove-text
-  emb convert words.vec words.emb --encoding latin1`,
+      '\nExamples:\n  emb convert glove.6B.300d.txt glove300.emb\n  emb convert crawl-300d-2M.vec crawl.emb --quantize int8\n  emb convert vectors.emb vectors.txt --to glove-text',
     )
     .action(
       (
         input: string,
         output: string,
-        opts: { to?: WritableFormat; from?: FormatName; encoding: Encoding; json?: boolean },
+        opts: {
+          to?: WritableFormat;
+          from?: FormatName;
+          encoding: Encoding;
+          quantize?: StorageType;
+          json?: boolean;
+        },
       ) => {
         const to = opts.to ?? BY_EXTENSION[extname(output).toLowerCase()];
         if (!to)
@@ -66,36 +72,35 @@ Examples:
         if (resolve(input) === resolve(output))
           throw new EmbError('E_INPUT', `${output}: the output would overwrite the input`);
         const started = Date.now();
-        const bar = progressBar(`Reading ${input}`, 'bytes');
-        let read;
+        const bar = progressBar(`Converting ${input}`, 'bytes');
+        // Warnings about the data are told once the file is written, never before an error.
+        const warnings: string[] = [];
+        let done;
         try {
-          read = readVectors(input, {
+          done = convertVectors(input, output, {
+            to,
             format: opts.from,
             encoding: opts.encoding,
+            quantize: opts.quantize,
             onProgress: (d, t) => bar.update(d, t),
-            warn,
+            warn: (w) => warnings.push(w),
           });
         } finally {
           bar.stop();
         }
-        const { embeddings: emb, format } = read;
-        if (emb.subwords && to !== 'emb')
-          warn(`${to} cannot hold subword vectors; only the ${emb.rows} word vectors are written`);
-        writeVectors(emb, output, to);
-        const summary = {
-          input,
-          from: format,
-          output,
-          to,
-          words: emb.rows,
-          dims: emb.dims,
-          seconds: (Date.now() - started) / 1000,
-        };
+        for (const w of warnings) warn(w);
+        const summary = { input, output, to, ...done, seconds: (Date.now() - started) / 1000 };
         if (opts.json) printJson(summary);
         else
           console.error(
-            `emb: wrote ${output} (${to}, ${emb.rows} words x ${emb.dims} dims) in ${summary.seconds.toFixed(1)} s`,
+            `emb: wrote ${output} (${to}${to === 'emb' ? ` ${done.storage}` : ''}, ${done.words} words x ${done.dims} dims) in ${summary.seconds.toFixed(1)} s`,
           );
       },
     );
+}
+
+function quantizeOption(value: string): StorageType {
+  if (value !== 'f16' && value !== 'int8')
+    throw new EmbError('E_INPUT', `--quantize must be f16 or int8, got "${value}"`);
+  return value;
 }

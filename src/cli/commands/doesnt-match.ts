@@ -2,12 +2,12 @@ import { Command } from 'commander';
 import {
   addSkipMissing,
   addVectorOptions,
-  forEachQuery,
   openVectors,
   printJson,
   reportWords,
   type VectorOptions,
 } from '../common.js';
+import { eachQuery, runQueries } from '../query-batches.js';
 
 export function doesntMatchCommand(): Command {
   const cmd = new Command('doesnt-match')
@@ -26,14 +26,16 @@ Examples:
   return addSkipMissing(addVectorOptions(cmd)).action(
     async (words: string[], opts: VectorOptions & { json?: boolean; skipMissing?: boolean }) => {
       const vectors = await openVectors(opts);
-      await forEachQuery(words, !!opts.json, (ws) => {
-        const r = vectors.doesntMatchQuery(ws, opts);
-        if (opts.json) printJson({ words: ws, result: r.word, missing: r.missing });
-        else {
+      await runQueries(
+        words,
+        !!opts.json,
+        eachQuery(({ words: ws }) => ({ words: ws, ...vectors.doesntMatchQuery(ws, opts) })),
+        (_, r) => {
+          if (opts.json) return printJson({ words: r.words, result: r.word, missing: r.missing });
           reportWords(r.missing, r.suggestions, []);
           console.log(r.word);
-        }
-      });
+        },
+      );
     },
   );
 }

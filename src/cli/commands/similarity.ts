@@ -1,13 +1,7 @@
 import { Command } from 'commander';
 import { EmbError } from '../../errors.js';
-import {
-  addVectorOptions,
-  fmt,
-  forEachQuery,
-  openVectors,
-  printJson,
-  type VectorOptions,
-} from '../common.js';
+import { addVectorOptions, fmt, openVectors, printJson, type VectorOptions } from '../common.js';
+import { eachQuery, runQueries } from '../query-batches.js';
 
 export function similarityCommand(): Command {
   const cmd = new Command('similarity')
@@ -27,13 +21,22 @@ Examples:
   return addVectorOptions(cmd).action(
     async (words: string[], opts: VectorOptions & { json?: boolean }) => {
       const vectors = await openVectors(opts);
-      await forEachQuery(words, !!opts.json, (ws, text) => {
-        if (ws.length !== 2)
-          throw new EmbError('E_INPUT', `similarity takes two words, got ${ws.length}: "${text}"`);
-        const score = vectors.similarity(ws[0], ws[1]);
-        if (opts.json) printJson({ a: ws[0], b: ws[1], score });
-        else console.log(words.length === 0 ? `${ws[0]}\t${ws[1]}\t${fmt(score)}` : fmt(score));
-      });
+      await runQueries(
+        words,
+        !!opts.json,
+        eachQuery(({ words: ws, text }) => {
+          if (ws.length !== 2)
+            throw new EmbError(
+              'E_INPUT',
+              `similarity takes two words, got ${ws.length}: "${text}"`,
+            );
+          return { a: ws[0], b: ws[1], score: vectors.similarity(ws[0], ws[1]) };
+        }),
+        (_, r, fromStdin) => {
+          if (opts.json) printJson(r);
+          else console.log(fromStdin ? `${r.a}\t${r.b}\t${fmt(r.score)}` : fmt(r.score));
+        },
+      );
     },
   );
 }
