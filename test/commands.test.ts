@@ -1,12 +1,15 @@
 /**
  * Commands the suite did not run before: prepare into a fresh $EMB_HOME, convert with --to and
  * --from, the wink JSON reader and its errors, train --test, predict with hybrid and mlp
- * models, eval with --method 3cosmul and --case-sensitive, and --help with examples everywhere.
+ * models, eval with --method 3cosmul and --case-sensitive, --help with examples everywhere,
+ * and a full disk under a model folder or a report.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -207,4 +210,49 @@ test('every command has --help with examples', () => {
     assert.match(r.stdout, /Examples?:\n {2}emb /, `emb ${c.join(' ')} --help`);
   }
   assert.doesNotMatch(ok(['train', '--help']).stdout, /on averaged word vectors/);
+});
+
+test('a full disk under a model folder or a report: one line, exit 2, nothing left behind', () => {
+  const mnt = join(dir, 'tiny-disk');
+  mkdirSync(mnt);
+  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', mnt]);
+  assert.equal(m.status, 0, `tests run as root and mount a 16 KiB tmpfs: ${m.stderr}`);
+  try {
+    writeFileSync(join(dir, 'disk.csv'), reviewsCsv(400, 21));
+    const model = fails(
+      [
+        'train',
+        'disk.csv',
+        '--model',
+        'svm',
+        '--ngrams',
+        '1,3',
+        '--folds',
+        '2',
+        '--out',
+        join(mnt, 'disk.model'),
+      ],
+      /disk\.model: cannot write: no space left on the device \(ENOSPC\)/,
+    );
+    assert.doesNotMatch(model.stdout + model.stderr, /saved/);
+    assert.deepEqual(readdirSync(mnt), [], 'no model folder, no temporary');
+    fails(
+      [
+        'compare',
+        'disk.csv',
+        '--sizes',
+        '50',
+        '--repeats',
+        '1',
+        '--methods',
+        'svm',
+        '--out',
+        join(mnt, 'report'),
+      ],
+      /report: cannot write: no space left on the device \(ENOSPC\)/,
+    );
+    assert.deepEqual(readdirSync(mnt), [], 'no report folder, no temporary');
+  } finally {
+    spawnSync('umount', [mnt]);
+  }
 });

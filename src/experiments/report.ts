@@ -2,8 +2,9 @@
  * The report of `emb compare`: what was measured (curves on the same subsets and test texts),
  * what it means (findings and sentences), and the files it is written to.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeFolderAtomically } from '../atomic.js';
 import { EmbError } from '../errors.js';
 import {
   choose,
@@ -113,29 +114,20 @@ export async function writeReportFiles(
   report: CompareReport,
   force: boolean,
 ): Promise<void> {
-  const target = resolve(dir);
-  if (existsSync(target) && !force)
+  if (existsSync(resolve(dir)) && !force)
     throw new EmbError(
       'E_INPUT',
       `${dir} exists; choose another --out or add --force to replace it`,
     );
   const markdown = renderMarkdown(report);
   const svg = await renderChart(report);
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  try {
-    writeFileSync(join(tmp, 'report.md'), markdown);
-    writeFileSync(join(tmp, 'report.html'), renderHtml(report, markdown, svg));
-    writeFileSync(join(tmp, 'report.json'), reportJson(report));
-    if (existsSync(target)) {
-      const old = `${tmp}.old`;
-      renameSync(target, old);
-      renameSync(tmp, target);
-      rmSync(old, { recursive: true, force: true });
-    } else renameSync(tmp, target);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  await writeFolderAtomically(
+    dir,
+    (tmp) => {
+      writeFileSync(join(tmp, 'report.md'), markdown);
+      writeFileSync(join(tmp, 'report.html'), renderHtml(report, markdown, svg));
+      writeFileSync(join(tmp, 'report.json'), reportJson(report));
+    },
+    { replace: true },
+  );
 }

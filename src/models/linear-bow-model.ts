@@ -1,6 +1,5 @@
-import { readFileSync, writeSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomically } from '../atomic.js';
 import { EmbError } from '../errors.js';
 import { BagOfWords, filterOptions, type Weighting } from '../features/bow.js';
 import { decisionValues, outputsFor, softmaxScores } from './linear-svm.js';
@@ -78,7 +77,7 @@ const IDF = 'idf.f32';
  */
 export function saveBagOfWords(dir: string, bow: BagOfWords, weighting: Weighting): SavedModel {
   const vocabulary = JSON.stringify(bow.terms);
-  writeFileAtomically(join(dir, VOCABULARY), (fd) => writeSync(fd, vocabulary));
+  writeFileSync(join(dir, VOCABULARY), vocabulary);
   if (weighting === 'tfidf') writeFloats(join(dir, IDF), bow.idf);
   return {
     weighting,
@@ -129,10 +128,9 @@ export function loadBagOfWords(
   return { bow, weighting };
 }
 
+/** Writes float32 values (into a model's temporary folder, which is put in place whole). */
 export function writeFloats(path: string, data: Float32Array): void {
-  writeFileAtomically(path, (fd) =>
-    writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)),
-  );
+  writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 }
 
 function read(path: string): Buffer {

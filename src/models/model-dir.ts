@@ -1,21 +1,13 @@
 /**
  * A saved model folder: emb's metadata (model.json) next to the files the model itself wrote.
- * Written into a temporary sibling folder and renamed into place, so a failed or interrupted
- * training never leaves a half-written model. Read back through a schema check of every field
- * (a folder from elsewhere, edited or cut short, is an E_MODEL error, never a crash) and of
- * every listed file's size.
+ * Written through writeFolderAtomically (a temporary sibling folder, flushed, then renamed),
+ * so a full disk, a failure or Ctrl-C never leaves a half-written model. Read back through a
+ * schema check of every field (a folder from elsewhere, edited or cut short, is an E_MODEL
+ * error, never a crash) and of every listed file's size.
  */
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { writeFileAtomically } from '../atomic.js';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeFolderAtomically } from '../atomic.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { fnv1a } from '../embeddings/vocabulary.js';
 import { EmbError } from '../errors.js';
@@ -87,37 +79,25 @@ export async function saveModelDir(
       `${dir} exists and is not an emb model folder; choose another --out`,
     );
   }
-  mkdirSync(dirname(resolve(dir)), { recursive: true });
-  const tmp = join(dirname(resolve(dir)), `.${basename(dir)}.${process.pid}.tmp`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
-  try {
-    const { files: written, ...saved } = await model.save(tmp);
-    const files: Record<string, number> = {};
-    for (const f of written) files[f] = statSync(join(tmp, f)).size;
-    const full: ModelMeta = {
-      format: FORMAT,
-      formatVersion: FORMAT_VERSION,
-      embVersion: VERSION,
-      created: new Date().toISOString(),
-      ...meta,
-      files,
-      saved,
-    };
-    const json = JSON.stringify(full, null, 2) + '\n';
-    writeFileAtomically(join(tmp, META_FILE), (fd) => writeSync(fd, json));
-    if (existsSync(dir)) {
-      const old = `${tmp}.old`;
-      renameSync(dir, old);
-      renameSync(tmp, dir);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(tmp, dir);
-    }
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  await writeFolderAtomically(
+    dir,
+    async (tmp) => {
+      const { files: written, ...saved } = await model.save(tmp);
+      const files: Record<string, number> = {};
+      for (const f of written) files[f] = statSync(join(tmp, f)).size;
+      const full: ModelMeta = {
+        format: FORMAT,
+        formatVersion: FORMAT_VERSION,
+        embVersion: VERSION,
+        created: new Date().toISOString(),
+        ...meta,
+        files,
+        saved,
+      };
+      writeFileSync(join(tmp, META_FILE), JSON.stringify(full, null, 2) + '\n');
+    },
+    { replace: true },
+  );
 }
 
 /** Reads model.json, checks every field against the schema, and every listed file's size. */
