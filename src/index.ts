@@ -54,7 +54,7 @@ export {
   type HybridSettings,
 } from './models/settings.js';
 export type { FeatureKind } from './features/sentence.js';
-export type { BackendName } from './models/tfjs/backend.js';
+export type { BackendName } from './models/tfjs/backends.js';
 export { tokenize } from './text/tokenize.js';
 
 // Errors: every error a caller can cause is an EmbError with a stable code.

@@ -54,7 +54,7 @@ import { existsSync } from 'node:fs';
 assert.equal(data.texts.length, 1500);
 assert.ok(evaluation.accuracy > 0.9 && evaluation.ci95[0] <= evaluation.accuracy);
 assert.equal(again.predict(['a gorgeous, witty film'])[0].label, 'pos');
-assert.deepEqual(comparison.curves.map((c) => c.method), ['svm', 'hybrid']);
+assert.deepEqual(comparison.curves.map((c) => c.method), ['svm', 'nbsvm', 'hybrid']);
 assert.ok(existsSync('report/report.html'));
 console.log('examples ok');
 `;

@@ -14,7 +14,7 @@ import {
 } from '../models/model-dir.js';
 import { trainerFor, trainModel } from '../models/registry.js';
 import { usesVectors, type ModelSettings } from '../models/settings.js';
-import type { BackendName } from '../models/tfjs/backend.js';
+import type { BackendName } from '../models/tfjs/backends.js';
 import { tokenizerFor } from '../text/tokenize.js';
 import { encodeDataset, type Dataset } from './dataset.js';
 import { parseOptions, vectorsFor, type TrainOptions } from './options.js';

@@ -4,7 +4,7 @@
  * once, where they enter emb.
  */
 import { EmbError } from '../errors.js';
-import { BACKENDS, type BackendName } from '../models/tfjs/backend.js';
+import { BACKENDS, type BackendName } from '../models/tfjs/backends.js';
 import {
   modelSettings,
   usesVectors,

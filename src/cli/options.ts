@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { DEFAULT_MODEL, MODEL_KINDS } from '../models/settings.js';
-import { BACKENDS, type BackendName } from '../models/tfjs/backend.js';
+import { BACKENDS, type BackendName } from '../models/tfjs/backends.js';
 import { STEM_LANGUAGES, STOPWORD_LANGUAGES } from '../features/token-filter.js';
 import { delimiterOption, type Delimiter } from '../text/csv.js';
 import { TOKENIZER_KINDS } from '../text/tokenize.js';

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError, type SerializedError } from '../errors.js';
 import { readVectors } from '../formats/index.js';
-import type { BackendName } from '../models/tfjs/backend.js';
+import type { BackendName } from '../models/tfjs/backends.js';
 import { trainModel } from '../models/registry.js';
 import type { ModelSettings } from '../models/settings.js';
 

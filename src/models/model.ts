@@ -1,6 +1,6 @@
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { EmbError } from '../errors.js';
-import type { BackendName } from './tfjs/backend.js';
+import type { BackendName } from './tfjs/backends.js';
 import type { ModelKind, ModelSettings } from './settings.js';
 
 export type { ModelKind } from './settings.js';

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import type { Prediction } from '../../api/classifier.js';
-import type { BackendName } from '../../models/tfjs/backend.js';
+import type { BackendName } from '../../models/tfjs/backends.js';
 import { addColumnOptions, addTrainingOptions } from '../options.js';
 import {
   addVectorOptions,

@@ -7,8 +7,9 @@
 import { EmbError } from '../../errors.js';
 
 export type Tf = typeof import('@tensorflow/tfjs-core') & typeof import('@tensorflow/tfjs-layers');
-export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+import type { BackendName } from './backends.js';
+
+export { BACKENDS, type BackendName } from './backends.js';
 
 let loaded: Promise<Tf> | undefined;
 let loadedWith: BackendName | undefined;
