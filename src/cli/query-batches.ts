@@ -130,8 +130,17 @@ export function eachQuery<T>(
     });
 }
 
+/** Runs similar or analogy: batches of queries to `many`, answers printed as neighbours. */
+export function runNeighbourQueries(
+  args: string[],
+  json: boolean,
+  many: (queries: string[][]) => Answer<QueryResult>[],
+): Promise<void> {
+  return runQueries(args, json, (batch) => many(batch.map((q) => q.words)), printNeighbours(json));
+}
+
 /** How similar and analogy print an answer: JSON, or the words and scores (stdin: under # query). */
-export function printNeighbours(
+function printNeighbours(
   json: boolean,
 ): (q: QueryLine, r: QueryResult, fromStdin: boolean) => void {
   return (q, r, fromStdin) => {

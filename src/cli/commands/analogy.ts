@@ -6,7 +6,7 @@ import {
   positiveInt,
   type VectorOptions,
 } from '../common.js';
-import { printNeighbours, runQueries } from '../query-batches.js';
+import { runNeighbourQueries } from '../query-batches.js';
 
 interface AnalogyOptions extends VectorOptions {
   top: number;
@@ -49,16 +49,7 @@ Examples:
   return addSkipMissing(addVectorOptions(cmd)).action(
     async (expression: string[], opts: AnalogyOptions) => {
       const vectors = await openVectors(opts);
-      await runQueries(
-        expression,
-        !!opts.json,
-        (batch) =>
-          vectors.analogyMany(
-            batch.map((q) => q.words),
-            opts,
-          ),
-        printNeighbours(!!opts.json),
-      );
+      await runNeighbourQueries(expression, !!opts.json, (qs) => vectors.analogyMany(qs, opts));
     },
   );
 }

@@ -6,7 +6,7 @@ import {
   positiveInt,
   type VectorOptions,
 } from '../common.js';
-import { printNeighbours, runQueries } from '../query-batches.js';
+import { runNeighbourQueries } from '../query-batches.js';
 
 interface SimilarOptions extends VectorOptions {
   top: number;
@@ -38,16 +38,7 @@ Examples:
   return addSkipMissing(addVectorOptions(cmd)).action(
     async (words: string[], opts: SimilarOptions) => {
       const vectors = await openVectors(opts);
-      await runQueries(
-        words,
-        !!opts.json,
-        (batch) =>
-          vectors.similarMany(
-            batch.map((q) => q.words),
-            opts,
-          ),
-        printNeighbours(!!opts.json),
-      );
+      await runNeighbourQueries(words, !!opts.json, (qs) => vectors.similarMany(qs, opts));
     },
   );
 }
