@@ -2,7 +2,7 @@
  * Byte-level mutation fuzzing of every vector format the fixtures have, and of .emb (with and
  * without its checksums recomputed, so the structural checks are reached too): a mutated file
  * is either read (and then answers a query) or refused with an EmbError, never anything else.
- * Bounded to about 20 seconds; bench/fuzz-vectors.ts runs longer, as whole processes.
+ * Bounded to about 20 seconds; bench/fuzz.ts runs longer, as whole processes.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 /**
  * Byte-level mutations of vector files for the fuzz tests (test/fuzz-vectors.test.ts) and the
- * longer campaign (bench/fuzz-vectors.ts), and small copies of the fixtures to mutate.
+ * longer campaign (bench/fuzz.ts), and small copies of the fixtures to mutate.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
