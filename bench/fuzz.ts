@@ -46,9 +46,9 @@ const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 5000);
 const only = args.includes('--target') ? args[args.indexOf('--target') + 1] : undefined;
 const dir = mkdtempSync(join(tmpdir(), 'emb-fuzz-bench-'));
 
-const OUTCOMES = ['clean error', 'success', 'crash', 'hang'] as const;
-const PROBLEMS = ['stack trace', 'leftover', 'false wrote'] as const;
-type Counts = Record<'runs' | (typeof OUTCOMES)[number] | (typeof PROBLEMS)[number], number>;
+type Outcome = 'clean error' | 'success' | 'crash' | 'hang';
+type Problem = 'stack trace' | 'leftover' | 'false wrote';
+type Counts = Record<'runs' | Outcome | Problem, number>;
 const zero = (): Counts => ({
   runs: 0,
   'clean error': 0,
@@ -86,7 +86,7 @@ function run(target: string, argv: string[], what: string, input?: string): void
   const c = (counts[target] ??= zero());
   c.runs++;
   const stderr = r.stderr ?? '';
-  const outcome =
+  const outcome: Outcome =
     r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT'
       ? 'hang'
       : r.signal || (r.status !== 0 && r.status !== 2)
@@ -94,7 +94,7 @@ function run(target: string, argv: string[], what: string, input?: string): void
         : r.status === 0
           ? 'success'
           : 'clean error';
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   const claimed = /emb: wrote|^saved /m.test(stderr + (r.stdout ?? ''));
   const left = readdirSync(out);
   if (/\n\s+at /.test(stderr)) problems.push('stack trace');
@@ -106,7 +106,7 @@ function run(target: string, argv: string[], what: string, input?: string): void
   if (left.some((n) => n.includes('.tmp'))) problems.push('leftover');
   if (claimed && (r.status !== 0 || left.length === 0)) problems.push('false wrote');
   c[outcome]++;
-  for (const p of problems) c[p as (typeof PROBLEMS)[number]]++;
+  for (const p of problems) c[p]++;
   if (outcome === 'crash' || outcome === 'hang' || problems.length) {
     const example = `${target}: ${outcome} ${problems.join(',')}: emb ${argv.join(' ')} (${what})\n${stderr.slice(0, 400)}`;
     if (examples.length < 20) examples.push(example);
