@@ -1,7 +1,8 @@
 import { EmbError } from '../errors.js';
-import { BagOfWords } from '../features/bow.js';
+import { BagOfWords, type Csr, type Weighting } from '../features/bow.js';
+import { fitCalibration, innerFolds, outOfFoldScores, UNFITTED } from './calibration.js';
 import { LinearBowModel } from './linear-bow-model.js';
-import { trainOneVsRest } from './linear-svm.js';
+import { decisionValues, outputsFor, trainOneVsRest } from './linear-svm.js';
 import type { Model, Trainer, TrainContext } from './model.js';
 import { trainNbsvm } from './nbsvm.js';
 import type { NbsvmSettings, SvmSettings } from './settings.js';
@@ -10,8 +11,8 @@ import type { NbsvmSettings, SvmSettings } from './settings.js';
  * The bag-of-words baselines (ANCHORS.md section 2, methods A and B):
  *   svm:   TF-IDF uni+bigrams (sublinear tf, smooth idf, l2 rows) + linear SVM;
  *   nbsvm: binary uni+bigrams scaled by the NB log-count ratio + SVM + interpolation.
- * Settings in settings.ts. predict() returns a softmax of decision values, which is not a
- * calibrated probability.
+ * Settings in settings.ts. Probabilities are the decision values calibrated on out-of-fold
+ * decision values of the same method (inner stratified cross-validation, calibration.ts).
  */
 
 type Docs = readonly (readonly string[])[];
@@ -55,14 +56,50 @@ export function checkTrainingData(
   }
 }
 
+/**
+ * Fits `fit` on the features of all documents, and its calibration on the decision values of
+ * the same fit in inner folds (each fold's vocabulary fitted on its training part).
+ */
+function trainCalibrated(
+  kind: 'svm' | 'nbsvm',
+  weighting: Weighting,
+  docs: Docs,
+  labels: readonly number[],
+  classes: readonly string[],
+  s: SvmSettings | NbsvmSettings,
+  ctx: TrainContext,
+  fit: (x: Csr, labels: readonly number[], onProgress?: TrainContext['onProgress']) => Float32Array,
+): Model {
+  checkTrainingData(docs, labels, classes);
+  const k = classes.length;
+  const held = outOfFoldScores(
+    labels,
+    k,
+    innerFolds(labels, k, s.innerFolds),
+    ctx.seed + 1,
+    (train, test) => {
+      const part = (rows: number[]) => rows.map((i) => docs[i]);
+      const { bow, x } = BagOfWords.fitTransform(part(train), s, weighting);
+      const weights = fit(
+        x,
+        train.map((i) => labels[i]),
+      );
+      return [decisionValues(bow.transform(part(test), weighting), weights, outputsFor(k))];
+    },
+  );
+  const { bow, x } = BagOfWords.fitTransform(docs, s, weighting);
+  const weights = fit(x, labels, ctx.onProgress);
+  const calibration = held ? fitCalibration(held[0], labels, k) : UNFITTED;
+  return new LinearBowModel(kind, classes, bow, weighting, weights, calibration);
+}
+
 export const svmTrainer: Trainer<SvmSettings> = {
   kind: 'svm',
   usesEmbeddings: false,
   async train(docs, labels, classes, s, ctx: TrainContext): Promise<Model> {
-    checkTrainingData(docs, labels, classes);
-    const { bow, x } = BagOfWords.fitTransform(docs, s, 'tfidf');
-    const weights = trainOneVsRest(x, labels, classes.length, s, ctx.seed, ctx.onProgress);
-    return new LinearBowModel('svm', classes, bow, 'tfidf', weights);
+    return trainCalibrated('svm', 'tfidf', docs, labels, classes, s, ctx, (x, y, onProgress) =>
+      trainOneVsRest(x, y, classes.length, s, ctx.seed, onProgress),
+    );
   },
   async load(dir, saved, classes) {
     return LinearBowModel.load('svm', dir, saved, classes);
@@ -73,16 +110,9 @@ export const nbsvmTrainer: Trainer<NbsvmSettings> = {
   kind: 'nbsvm',
   usesEmbeddings: false,
   async train(docs, labels, classes, s, ctx: TrainContext): Promise<Model> {
-    checkTrainingData(docs, labels, classes);
-    const { bow, x } = BagOfWords.fitTransform(docs, s, 'binary');
-    const weights = trainNbsvm(
-      x,
-      labels,
-      classes.length,
-      { C: s.C, loss: s.loss, eps: s.eps, seed: ctx.seed, alpha: s.alpha, beta: s.beta },
-      ctx.onProgress,
+    return trainCalibrated('nbsvm', 'binary', docs, labels, classes, s, ctx, (x, y, onProgress) =>
+      trainNbsvm(x, y, classes.length, { ...s, seed: ctx.seed }, onProgress),
     );
-    return new LinearBowModel('nbsvm', classes, bow, 'binary', weights);
   },
   async load(dir, saved, classes) {
     return LinearBowModel.load('nbsvm', dir, saved, classes);

@@ -205,29 +205,7 @@ export function trainOneVsRest(
   return weights;
 }
 
+/** Decision values per row: one for two classes (f > 0 is class 0), else one per class. */
 export function outputsFor(classes: number): number {
   return classes === 2 ? 1 : classes;
-}
-
-/**
- * Class scores from decision values: a softmax over classes. With two classes the single value
- * f becomes scores (f, -f). Uncalibrated: it ranks classes like the SVM, it is no probability.
- */
-export function softmaxScores(decision: Float64Array, rows: number, classes: number): Float32Array {
-  const out = new Float32Array(rows * classes);
-  const z = new Float64Array(classes);
-  for (let i = 0; i < rows; i++) {
-    if (classes === 2) {
-      z[0] = decision[i];
-      z[1] = -decision[i];
-    } else {
-      for (let c = 0; c < classes; c++) z[c] = decision[i * classes + c];
-    }
-    let max = -Infinity;
-    for (let c = 0; c < classes; c++) if (z[c] > max) max = z[c];
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += z[c] = Math.exp(z[c] - max);
-    for (let c = 0; c < classes; c++) out[i * classes + c] = z[c] / sum;
-  }
-  return out;
 }
