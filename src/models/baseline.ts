@@ -97,8 +97,16 @@ export const svmTrainer: Trainer<SvmSettings> = {
   kind: 'svm',
   usesEmbeddings: false,
   async train(docs, labels, classes, s, ctx: TrainContext): Promise<Model> {
-    return trainCalibrated('svm', 'tfidf', docs, labels, classes, s, ctx, (x, y, onProgress) =>
-      trainOneVsRest(x, y, classes.length, s, ctx.seed, onProgress),
+    return trainCalibrated(
+      'svm',
+      'tfidf',
+      docs,
+      labels,
+      classes,
+      s,
+      ctx,
+      (x, y, onProgress) =>
+        trainOneVsRest(x, y, classes.length, s, ctx.seed, { onProgress }).weights,
     );
   },
   async load(dir, saved, classes) {
@@ -110,8 +118,16 @@ export const nbsvmTrainer: Trainer<NbsvmSettings> = {
   kind: 'nbsvm',
   usesEmbeddings: false,
   async train(docs, labels, classes, s, ctx: TrainContext): Promise<Model> {
-    return trainCalibrated('nbsvm', 'binary', docs, labels, classes, s, ctx, (x, y, onProgress) =>
-      trainNbsvm(x, y, classes.length, { ...s, seed: ctx.seed }, onProgress),
+    return trainCalibrated(
+      'nbsvm',
+      'binary',
+      docs,
+      labels,
+      classes,
+      s,
+      ctx,
+      (x, y, onProgress) =>
+        trainNbsvm(x, y, classes.length, { ...s, seed: ctx.seed }, { onProgress }).weights,
     );
   },
   async load(dir, saved, classes) {

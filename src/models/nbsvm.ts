@@ -1,6 +1,13 @@
 import { EmbError } from '../errors.js';
 import type { Csr } from '../features/bow.js';
-import { oneVsRestTargets, outputsFor, trainBinarySvm, type SvmOptions } from './linear-svm.js';
+import {
+  oneVsRestTargets,
+  outputsFor,
+  trainBinarySvm,
+  type FitExtras,
+  type LinearFit,
+  type SvmOptions,
+} from './linear-svm.js';
 
 /**
  * NBSVM (Wang & Manning 2012, "Baselines and Bigrams"): an SVM on binary features scaled by
@@ -45,7 +52,7 @@ export function logCountRatio(x: Csr, y: Int8Array, alpha: number): Float64Array
  * features directly (r is folded in); the last column is the bias weight. Two classes give one
  * output (class 0 positive), more give one-vs-rest outputs, each with its own ratio.
  *
- * `extend` appends columns to the scaled rows (the hybrid's dense block): their weights come
+ * `extras.extend` appends columns to the scaled rows (the hybrid's dense block): their weights come
  * out multiplied by beta, like the SVM's share of the interpolated weights, and sit between
  * the n-gram weights and the bias (outputs x (extended cols + 1)).
  */
@@ -54,19 +61,21 @@ export function trainNbsvm(
   labels: readonly number[],
   classes: number,
   options: NbsvmOptions,
-  onOutput?: (done: number, total: number) => void,
-  extend: (scaled: Csr) => Csr = (scaled) => scaled,
-): Float32Array {
+  extras: FitExtras & { extend?: (scaled: Csr) => Csr } = {},
+): LinearFit {
   checkNbsvmOptions(options);
   const outputs = outputsFor(classes);
   const scaled = new Float32Array(x.values.length);
+  const duals: Float64Array[] = [];
   let weights: Float32Array | undefined;
   for (let c = 0; c < outputs; c++) {
     const y = oneVsRestTargets(labels, classes, c);
     const r = logCountRatio(x, y, options.alpha);
     for (let k = 0; k < scaled.length; k++) scaled[k] = x.values[k] * r[x.indices[k]];
-    const rows = extend({ ...x, values: scaled });
-    const { w } = trainBinarySvm(rows, y, { ...options, seed: options.seed + c });
+    const rows = extras.extend?.({ ...x, values: scaled }) ?? { ...x, values: scaled };
+    const seed = options.seed + c;
+    const { w, alpha } = trainBinarySvm(rows, y, { ...options, seed, start: extras.starts?.[c] });
+    duals.push(alpha);
     const stride = rows.cols + 1;
     weights ??= new Float32Array(outputs * stride);
     // The bias is interpolated like one more weight: interpolating w alone shifts every
@@ -80,7 +89,7 @@ export function trainNbsvm(
       weights[base + j] = ((1 - beta) * meanAbs + beta * w[j]) * r[j];
     for (let j = x.cols; j < rows.cols; j++) weights[base + j] = beta * w[j];
     weights[base + rows.cols] = (1 - beta) * meanAbs + beta * w[rows.cols];
-    onOutput?.(c + 1, outputs);
+    extras.onProgress?.(c + 1, outputs);
   }
-  return weights!;
+  return { weights: weights!, duals };
 }
