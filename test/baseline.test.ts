@@ -15,6 +15,7 @@ import { argmaxRow, type Model, type Trainer } from '../src/models/model.js';
 import type { LinearBowModel } from '../src/models/linear-bow-model.js';
 import { modelSettings, type NbsvmSettings, type SvmSettings } from '../src/models/settings.js';
 import type { Dataset } from '../src/text/dataset.js';
+import { Random } from '../src/random.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { loadMR, loadSMS, loadSST2, loadSUBJ } from './support/datasets.js';
 
@@ -201,6 +202,26 @@ describe('linear SVM (dual coordinate descent)', () => {
     assert.ok(fit.converged);
     assert.ok(Math.abs(fit.w[0] - 0.8) < 1e-6, `w = ${fit.w[0]}`);
     assert.ok(Math.abs(fit.w[1]) < 1e-6, `b = ${fit.w[1]}`);
+  });
+
+  test('a warm start from the duals of a nearby problem reaches the same optimum sooner', () => {
+    // 300 noisy points in 20 dims; the nearby problem has the last 10 columns doubled.
+    const rng = new Random(5);
+    const rows = Array.from({ length: 300 }, () =>
+      Array.from({ length: 20 }, () => rng.next() - 0.5),
+    );
+    const labels = Int8Array.from(rows, (r) =>
+      r[0] + r[10] + 0.3 * (rng.next() - 0.5) > 0 ? 1 : -1,
+    );
+    const options = { C: 1, loss: 'squared-hinge', seed: 0, eps: 1e-6 } as const;
+    const near = trainBinarySvm(csr(rows), labels, options);
+    const doubled = csr(rows.map((r) => r.map((v, j) => (j < 10 ? v : 2 * v))));
+    const cold = trainBinarySvm(doubled, labels, options);
+    const warm = trainBinarySvm(doubled, labels, { ...options, start: near.alpha });
+    assert.ok(warm.iterations < cold.iterations, `${warm.iterations} vs ${cold.iterations}`);
+    cold.w.forEach((v, j) => assert.ok(Math.abs(warm.w[j] - v) < 1e-4, `w[${j}]`));
+    // From the problem's own solution: one pass.
+    assert.equal(trainBinarySvm(doubled, labels, { ...options, start: cold.alpha }).iterations, 1);
   });
 
   test('hinge (L1 loss) reaches the analytic optimum', () => {
