@@ -111,7 +111,7 @@ function fitBlocks(docs: Docs, emb: Embeddings, o: HybridSettings, needed: Candi
   const { bow, x: tfidf } = BagOfWords.fitTransform(docs, o, 'tfidf');
   const { encoder, x: dense } = SentenceEncoder.fit(o.features, docs, emb);
   const sparse: Blocks['sparse'] = { tfidf };
-  if (needed.some((c) => c.sparse === 'nb')) sparse.nb = bow.transform(docs, 'binary');
+  if (needed.some((c) => c.sparse === 'nb')) sparse.nb = binaryOf(tfidf);
   return { bow, encoder, sparse, dense };
 }
 
@@ -138,20 +138,30 @@ function fitCandidate(
   return trainNbsvm(sparse, labels, classes, { ...o, seed }, { starts, extend });
 }
 
-/** Decision values of texts under a fitted candidate. */
+/** Other texts' rows in blocks fitted on training texts. */
+function transformBlocks(f: Blocks, docs: Docs, needed: Candidate[]): Blocks {
+  const tfidf = f.bow.transform(docs, 'tfidf');
+  const sparse: Blocks['sparse'] = { tfidf };
+  if (needed.some((c) => c.sparse === 'nb')) sparse.nb = binaryOf(tfidf);
+  return { ...f, sparse, dense: f.encoder.encode(docs).x };
+}
+
+/**
+ * The binary rows of the same terms (every TF-IDF value is positive): no second pass over the
+ * texts, which took 5 s on the SpamAssassin corpus.
+ */
+function binaryOf(tfidf: Csr): Csr {
+  return { ...tfidf, values: new Float32Array(tfidf.values.length).fill(1) };
+}
+
+/** Decision values of the blocks' rows under a fitted candidate. */
 function candidateScores(
   c: Candidate,
-  f: Pick<Blocks, 'bow' | 'encoder'>,
+  f: Blocks,
   weights: Float32Array,
-  docs: Docs,
   classes: number,
 ): Float64Array {
-  const x = hybridRows(
-    f.bow.transform(docs, WEIGHTING[c.sparse]),
-    f.encoder.encode(docs).x,
-    f.encoder.dims,
-    c.gamma,
-  );
+  const x = hybridRows(f.sparse[c.sparse]!, f.dense, f.encoder.dims, c.gamma);
   return decisionValues(x, weights, outputsFor(classes));
 }
 
@@ -163,6 +173,11 @@ export type Searched = Candidate & { accuracy: number };
  * record and the calibration fitted on the winner's held-out decision values. With a single
  * candidate the folds only calibrate; with too few texts of a class for two folds, the first
  * candidate is taken uncalibrated (scale 1).
+ *
+ * Each fold fits its own blocks on its training part. Sharing blocks fitted on all the texts
+ * would be cheaper but is not what prediction sees: a held-out text's TF-IDF row would be
+ * normalised with n-grams the fold's model has never seen, shrinking its decision values (on
+ * SMS spam the n-grams-alone candidate fell from 99.0% to 98.3% in the inner folds).
  */
 export function search(
   docs: Docs,
@@ -180,14 +195,10 @@ export function search(
     innerFolds(labels, classes, o.innerFolds),
     seed + 1,
     (train, test) => {
-      const f = fitBlocks(
-        train.map((i) => docs[i]),
-        emb,
-        o,
-        tried,
-      );
+      const part = (rows: number[]) => rows.map((i) => docs[i]);
+      const f = fitBlocks(part(train), emb, o, tried);
+      const heldOut = transformBlocks(f, part(test), tried);
       const trainLabels = train.map((i) => labels[i]);
-      const testDocs = test.map((i) => docs[i]);
       // Each gamma of a block starts from the previous one's duals: gamma 2 from gamma 1 took
       // 20 passes over MR instead of 88. Gamma 0 starts cold, so that it is the svm or nbsvm.
       const previous: Partial<Record<SparseBlock, Float64Array[]>> = {};
@@ -196,7 +207,7 @@ export function search(
         const fit = fitCandidate(c, f, trainLabels, classes, o, seed, starts);
         if (c.gamma > 0) previous[c.sparse] = fit.duals;
         onFit?.();
-        return candidateScores(c, f, fit.weights, testDocs, classes);
+        return candidateScores(c, heldOut, fit.weights, classes);
       });
     },
   );
@@ -265,7 +276,14 @@ export class HybridModel implements Model {
 
   predict(docs: Docs): Float32Array {
     const k = this.classes.length;
-    const decision = candidateScores(this.chosen, this, this.weights, docs, k);
+    const { sparse, gamma } = this.chosen;
+    const x = hybridRows(
+      this.bow.transform(docs, WEIGHTING[sparse]),
+      this.encoder.encode(docs).x,
+      this.encoder.dims,
+      gamma,
+    );
+    const decision = decisionValues(x, this.weights, outputsFor(k));
     return probabilities(decision, docs.length, k, this.calibration.scale);
   }
 
