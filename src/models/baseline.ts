@@ -1,6 +1,7 @@
 import { EmbError } from '../errors.js';
 import { BagOfWords, type Csr, type Weighting } from '../features/bow.js';
 import { fitCalibration, innerFolds, outOfFoldScores, UNFITTED } from './calibration.js';
+import { foldView } from './fold-view.js';
 import { LinearBowModel } from './linear-bow-model.js';
 import { decisionValues, outputsFor, trainOneVsRest } from './linear-svm.js';
 import type { Model, Trainer, TrainContext } from './model.js';
@@ -58,7 +59,8 @@ export function checkTrainingData(
 
 /**
  * Fits `fit` on the features of all documents, and its calibration on the decision values of
- * the same fit in inner folds (each fold's vocabulary fitted on its training part).
+ * the same fit in inner folds, each a view of those features (fold-view.ts): fitting the
+ * vocabulary again for each fold tripled the cost of a calibrated svm on MR.
  */
 function trainCalibrated(
   kind: 'svm' | 'nbsvm',
@@ -72,22 +74,18 @@ function trainCalibrated(
 ): Model {
   checkTrainingData(docs, labels, classes);
   const k = classes.length;
+  const { bow, x } = BagOfWords.fitTransform(docs, s, weighting);
   const held = outOfFoldScores(
     labels,
     k,
     innerFolds(labels, k, s.innerFolds),
     ctx.seed + 1,
     (train, test) => {
-      const part = (rows: number[]) => rows.map((i) => docs[i]);
-      const { bow, x } = BagOfWords.fitTransform(part(train), s, weighting);
-      const weights = fit(
-        x,
-        train.map((i) => labels[i]),
-      );
-      return [decisionValues(bow.transform(part(test), weighting), weights, outputsFor(k))];
+      const view = foldView(x, train, test, s.minDf, weighting === 'tfidf');
+      const trainLabels = train.map((i) => labels[i]);
+      return [decisionValues(view.test, fit(view.train, trainLabels), outputsFor(k))];
     },
   );
-  const { bow, x } = BagOfWords.fitTransform(docs, s, weighting);
   const weights = fit(x, labels, ctx.onProgress);
   const calibration = held ? fitCalibration(held[0], labels, k) : UNFITTED;
   return new LinearBowModel(kind, classes, bow, weighting, weights, calibration);
