@@ -25,7 +25,7 @@ const REFERENCE: Partial<Record<ModelKind, Record<SetName, number>>> = {
   svm: { MR: 78.46, SUBJ: 92.6, 'SST-2': 82.37, SMS: 99.07 },
   nbsvm: { MR: 79.31, SUBJ: 93.05, 'SST-2': 81.44, SMS: 98.85 },
   logreg: { MR: 72.93, SUBJ: 90.0, 'SST-2': 75.84, SMS: 95.86 },
-  hybrid: { MR: 79.7, SUBJ: 92.92, 'SST-2': 84.13, SMS: 98.94 },
+  hybrid: { MR: 79.67, SUBJ: 93.37, 'SST-2': 84.13, SMS: 99.07 },
 };
 const TOLERANCE = 0.3;
 

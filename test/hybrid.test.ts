@@ -1,4 +1,7 @@
-/** The hybrid model: its feature layout, gamma search, and a saved model that predicts the same. */
+/**
+ * The hybrid model: its feature layout, its candidates and their search, gamma 0 being the
+ * svm or nbsvm exactly, multi-class data, and a saved model that predicts the same.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -6,12 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareDefault } from '../src/embeddings/default.js';
 import { readVectors } from '../src/formats/index.js';
-import { hybridRows, hybridTrainer } from '../src/models/hybrid.js';
-import { argmaxRow } from '../src/models/model.js';
+import { candidates, hybridRows, hybridTrainer, pairedAdvantage } from '../src/models/hybrid.js';
+import { nbsvmTrainer, svmTrainer } from '../src/models/baseline.js';
+import { argmaxRow, type Trainer } from '../src/models/model.js';
 import { modelSettings, type HybridSettings } from '../src/models/settings.js';
 import type { Csr } from '../src/features/bow.js';
+import { stratifiedHoldout } from '../src/text/splits.js';
 import { tokenize } from '../src/text/tokenize.js';
-import { loadSST2 } from './support/datasets.js';
+import { loadAGNews, loadSST2 } from './support/datasets.js';
 
 const emb = readVectors(prepareDefault().path).embeddings;
 const train = loadSST2('train');
@@ -52,8 +57,83 @@ test('the hybrid learns SST-2 from 600 examples better than chance by far, and a
   const dir = mkdtempSync(join(tmpdir(), 'emb-hybrid-'));
   const saved = await model.save(dir);
   assert.ok([1, 2].includes(saved.gamma as number));
+  assert.equal(saved.sparse, 'tfidf');
+  assert.deepEqual(
+    (saved.searched as { gamma: number }[]).map((c) => c.gamma),
+    [1, 2],
+  );
   const back = await hybridTrainer.load(dir, saved, train.classes, { embeddings: emb });
   assert.deepEqual(await back.predict(testDocs), scores);
+});
+
+test('candidates: TF-IDF with each gamma below wideFrom; from there both blocks, gamma 0 too', () => {
+  const names = (o: object, n: number) =>
+    candidates(settings(o), n).map((c) => `${c.sparse}:${c.gamma}`);
+  assert.deepEqual(names({}, 1999), ['tfidf:1', 'tfidf:2']);
+  assert.deepEqual(names({}, 2000), ['tfidf:1', 'tfidf:2', 'tfidf:0', 'nb:1', 'nb:2', 'nb:0']);
+  assert.deepEqual(names({ gamma: 3 }, 100), ['tfidf:3']);
+  assert.deepEqual(names({ gamma: 3 }, 5000), ['tfidf:3', 'nb:3']);
+  assert.deepEqual(names({ sparse: ['nb'], wideFrom: 0 }, 10), ['nb:1', 'nb:2', 'nb:0']);
+  assert.throws(() => settings({ sparse: ['tfidf', 'tfidf'] }), /setting "sparse"/);
+  assert.throws(() => settings({ sparse: ['bm25'] }), /setting "sparse\[0\]": expected one of/);
+});
+
+test('pairedAdvantage: the signed McNemar statistic of two sets of right answers', () => {
+  const a = [true, true, true, true, false, true];
+  const b = [false, false, false, true, true, true];
+  // a alone right on 3, b alone right on 1: (3 - 1) / sqrt(4).
+  assert.equal(pairedAdvantage(a, b), 1);
+  assert.equal(pairedAdvantage(b, a), -1);
+  assert.equal(pairedAdvantage(a, a), 0);
+});
+
+for (const [sparse, baseline] of [
+  ['tfidf', svmTrainer],
+  ['nb', nbsvmTrainer],
+] as const) {
+  test(`gamma 0 with the ${sparse} block is the ${baseline.kind} exactly, probabilities and all`, async () => {
+    const ctx = { seed: 4, embeddings: emb };
+    const hybrid = await hybridTrainer.train(
+      docs,
+      labels,
+      train.classes,
+      settings({ gamma: 0, sparse: [sparse] }),
+      ctx,
+    );
+    const other = await (baseline as Trainer).train(
+      docs,
+      labels,
+      train.classes,
+      modelSettings({ model: baseline.kind }),
+      ctx,
+    );
+    assert.deepEqual(hybrid.predict(testDocs), other.predict(testDocs));
+  });
+}
+
+test('four classes (AG News): the wide search, one-vs-rest, and a saved model that predicts the same', async () => {
+  const ag = loadAGNews();
+  const split = stratifiedHoldout(ag.labels, 0.25, 0);
+  const pick = (rows: number[]) => rows.slice(0, 2400).map((i) => tokenize(ag.texts[i]));
+  const model = await hybridTrainer.train(
+    pick(split.train),
+    split.train.slice(0, 2400).map((i) => ag.labels[i]),
+    ag.classes,
+    settings(),
+    { seed: 0, embeddings: emb },
+  );
+  const held = pick(split.test);
+  const probs = model.predict(held);
+  const right = split.test
+    .slice(0, 2400)
+    .filter((i, r) => argmaxRow(probs, 4, r) === ag.labels[i]).length;
+  // 10-fold CV on all 7,600 texts gives about 90% (bench/README.md); chance is 25%.
+  assert.ok(right / held.length > 0.85, `accuracy ${right / held.length}`);
+  const dir = mkdtempSync(join(tmpdir(), 'emb-hybrid-'));
+  const saved = await model.save(dir);
+  assert.equal((saved.searched as object[]).length, 6);
+  const back = await hybridTrainer.load(dir, saved, ag.classes, { embeddings: emb });
+  assert.deepEqual(back.predict(held), probs);
 });
 
 test('a fixed gamma skips the search; bad settings and missing vectors are refused', async () => {
@@ -65,7 +145,8 @@ test('a fixed gamma skips the search; bad settings and missing vectors are refus
     { seed: 0, embeddings: emb },
   );
   assert.equal((await model.save(mkdtempSync(join(tmpdir(), 'emb-hybrid-')))).gamma, 3);
-  assert.throws(() => settings({ gamma: -1 }), /setting "gamma": expected a positive number/);
+  assert.throws(() => settings({ gamma: -1 }), /setting "gamma": expected a number >= 0/);
+  assert.throws(() => settings({ gammas: [0, 1] }), /setting "gammas\[0\]": expected a positive/);
   await assert.rejects(
     hybridTrainer.train(docs, labels, train.classes, settings(), { seed: 0 }),
     /needs word vectors/,

@@ -277,7 +277,7 @@ test('predict answers texts without a known word (oov), refuses other vectors, i
   const v = copy('v99.model');
   const meta = JSON.parse(readFileSync(join(v, 'model.json'), 'utf8'));
   writeFileSync(join(v, 'model.json'), JSON.stringify({ ...meta, formatVersion: 99 }));
-  fails(['predict', 'v99.model', 'great'], /model format version 99, this emb .* reads version 2/);
+  fails(['predict', 'v99.model', 'great'], /model format version 99, this emb .* reads version 3/);
   fails(['predict', 'missing.model', 'great'], /no such model folder/);
 });
 

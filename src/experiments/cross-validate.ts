@@ -9,7 +9,14 @@ import { deserializeError, EmbError } from '../errors.js';
 import { argmaxRow, type Docs, type TrainContext } from '../models/model.js';
 import { trainModel } from '../models/registry.js';
 import { usesVectors, type ModelSettings } from '../models/settings.js';
-import { evaluate, mean, std, type ClassMetrics } from './metrics.js';
+import {
+  calibrationMetrics,
+  evaluate,
+  mean,
+  std,
+  type CalibrationMetrics,
+  type ClassMetrics,
+} from './metrics.js';
 import { stratifiedHoldout, stratifiedKFold, type Fold } from '../text/splits.js';
 import type { FoldAnswer, FoldWorkerData } from './fold-worker.js';
 
@@ -31,6 +38,8 @@ export interface Evaluation {
   macroF1: number;
   perClass: ClassMetrics[];
   confusion: number[][];
+  /** How well the predicted probabilities match the outcomes, over every test prediction. */
+  calibration: CalibrationMetrics;
 }
 
 /**
@@ -84,6 +93,7 @@ export async function evaluateFolds(
       : await inThisThread(allDocs, allLabels, classes, settings, ctx, folds, onFold);
   const truth: number[] = [];
   const predicted: number[] = [];
+  const pooled = new Float32Array(folds.reduce((a, f) => a + f.test.length, 0) * classes.length);
   const foldAccuracies: number[] = [];
   let correct = 0;
   let majorityRight = 0;
@@ -93,6 +103,7 @@ export async function evaluateFolds(
       fold.train.map((i) => allLabels[i]),
       classes.length,
     );
+    pooled.set(probabilities[f], truth.length * classes.length);
     fold.test.forEach((i, r) => {
       const p = argmaxRow(probabilities[f], classes.length, r);
       truth.push(allLabels[i]);
@@ -103,7 +114,7 @@ export async function evaluateFolds(
     correct += right;
     foldAccuracies.push(right / Math.max(1, fold.test.length));
   });
-  const pooled = evaluate(truth, predicted, classes);
+  const metrics = evaluate(truth, predicted, classes);
   return {
     protocol,
     folds: folds.length,
@@ -113,9 +124,10 @@ export async function evaluateFolds(
     tested: truth.length,
     correct,
     majorityAccuracy: majorityRight / Math.max(1, truth.length),
-    macroF1: pooled.macroF1,
-    perClass: pooled.perClass,
-    confusion: pooled.confusion,
+    macroF1: metrics.macroF1,
+    perClass: metrics.perClass,
+    confusion: metrics.confusion,
+    calibration: calibrationMetrics(pooled, truth, classes.length),
   };
 }
 

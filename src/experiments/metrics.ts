@@ -54,3 +54,55 @@ export function std(xs: readonly number[]): number {
   const m = mean(xs);
   return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
 }
+
+/** How well probabilities match outcomes, over n rows of n x C probabilities. */
+export interface CalibrationMetrics {
+  /**
+   * Expected calibration error: rows binned by their top probability (10 equal-width bins);
+   * the mean over rows of |bin accuracy - bin mean top probability|. 0 is perfect.
+   */
+  ece: number;
+  /**
+   * Brier score in its original multi-class form (Brier 1950): the mean over rows of
+   * sum_c (p_c - [c is the true class])^2, from 0 (perfect) to 2. For two classes this is twice
+   * scikit-learn's brier_score_loss, which scores the positive class only.
+   */
+  brier: number;
+  /** Mean negative log-probability of the true class (probabilities clipped at 1e-15). */
+  logLoss: number;
+}
+
+export function calibrationMetrics(
+  probs: ArrayLike<number>,
+  truth: readonly number[],
+  classes: number,
+  bins = 10,
+): CalibrationMetrics {
+  const n = truth.length;
+  const count = new Float64Array(bins);
+  const right = new Float64Array(bins);
+  const confidence = new Float64Array(bins);
+  let brier = 0;
+  let logLoss = 0;
+  for (let i = 0; i < n; i++) {
+    let top = 0;
+    for (let c = 0; c < classes; c++) {
+      const p = probs[i * classes + c];
+      if (p > probs[i * classes + top]) top = c;
+      brier += (p - (c === truth[i] ? 1 : 0)) ** 2;
+    }
+    const p = probs[i * classes + top];
+    const b = Math.min(bins - 1, Math.floor(p * bins));
+    count[b]++;
+    confidence[b] += p;
+    if (top === truth[i]) right[b]++;
+    logLoss -= Math.log(Math.max(1e-15, probs[i * classes + truth[i]]));
+  }
+  let ece = 0;
+  for (let b = 0; b < bins; b++) ece += Math.abs(right[b] - confidence[b]);
+  return {
+    ece: ece / Math.max(1, n),
+    brier: brier / Math.max(1, n),
+    logLoss: logLoss / Math.max(1, n),
+  };
+}

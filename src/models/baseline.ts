@@ -1,7 +1,9 @@
 import { EmbError } from '../errors.js';
-import { BagOfWords } from '../features/bow.js';
+import { BagOfWords, type Csr, type Weighting } from '../features/bow.js';
+import { fitCalibration, innerFolds, outOfFoldScores, UNFITTED } from './calibration.js';
+import { foldView } from './fold-view.js';
 import { LinearBowModel } from './linear-bow-model.js';
-import { trainOneVsRest } from './linear-svm.js';
+import { decisionValues, outputsFor, trainOneVsRest } from './linear-svm.js';
 import type { Model, Trainer, TrainContext } from './model.js';
 import { trainNbsvm } from './nbsvm.js';
 import type { NbsvmSettings, SvmSettings } from './settings.js';
@@ -10,8 +12,8 @@ import type { NbsvmSettings, SvmSettings } from './settings.js';
  * The bag-of-words baselines (ANCHORS.md section 2, methods A and B):
  *   svm:   TF-IDF uni+bigrams (sublinear tf, smooth idf, l2 rows) + linear SVM;
  *   nbsvm: binary uni+bigrams scaled by the NB log-count ratio + SVM + interpolation.
- * Settings in settings.ts. predict() returns a softmax of decision values, which is not a
- * calibrated probability.
+ * Settings in settings.ts. Probabilities are the decision values calibrated on out-of-fold
+ * decision values of the same method (inner stratified cross-validation, calibration.ts).
  */
 
 type Docs = readonly (readonly string[])[];
@@ -55,14 +57,55 @@ export function checkTrainingData(
   }
 }
 
+/**
+ * Fits `fit` on the features of all documents, and its calibration on the decision values of
+ * the same fit in inner folds, each a view of those features (fold-view.ts): fitting the
+ * vocabulary again for each fold tripled the cost of a calibrated svm on MR.
+ */
+function trainCalibrated(
+  kind: 'svm' | 'nbsvm',
+  weighting: Weighting,
+  docs: Docs,
+  labels: readonly number[],
+  classes: readonly string[],
+  s: SvmSettings | NbsvmSettings,
+  ctx: TrainContext,
+  fit: (x: Csr, labels: readonly number[], onProgress?: TrainContext['onProgress']) => Float32Array,
+): Model {
+  checkTrainingData(docs, labels, classes);
+  const k = classes.length;
+  const { bow, x } = BagOfWords.fitTransform(docs, s, weighting);
+  const held = outOfFoldScores(
+    labels,
+    k,
+    innerFolds(labels, k, s.innerFolds),
+    ctx.seed + 1,
+    (train, test) => {
+      const view = foldView(x, train, test, s.minDf, weighting === 'tfidf');
+      const trainLabels = train.map((i) => labels[i]);
+      return [decisionValues(view.test, fit(view.train, trainLabels), outputsFor(k))];
+    },
+  );
+  const weights = fit(x, labels, ctx.onProgress);
+  const calibration = held ? fitCalibration(held[0], labels, k) : UNFITTED;
+  return new LinearBowModel(kind, classes, bow, weighting, weights, calibration);
+}
+
 export const svmTrainer: Trainer<SvmSettings> = {
   kind: 'svm',
   usesEmbeddings: false,
   async train(docs, labels, classes, s, ctx: TrainContext): Promise<Model> {
-    checkTrainingData(docs, labels, classes);
-    const { bow, x } = BagOfWords.fitTransform(docs, s, 'tfidf');
-    const weights = trainOneVsRest(x, labels, classes.length, s, ctx.seed, ctx.onProgress);
-    return new LinearBowModel('svm', classes, bow, 'tfidf', weights);
+    return trainCalibrated(
+      'svm',
+      'tfidf',
+      docs,
+      labels,
+      classes,
+      s,
+      ctx,
+      (x, y, onProgress) =>
+        trainOneVsRest(x, y, classes.length, s, ctx.seed, { onProgress }).weights,
+    );
   },
   async load(dir, saved, classes) {
     return LinearBowModel.load('svm', dir, saved, classes);
@@ -73,16 +116,17 @@ export const nbsvmTrainer: Trainer<NbsvmSettings> = {
   kind: 'nbsvm',
   usesEmbeddings: false,
   async train(docs, labels, classes, s, ctx: TrainContext): Promise<Model> {
-    checkTrainingData(docs, labels, classes);
-    const { bow, x } = BagOfWords.fitTransform(docs, s, 'binary');
-    const weights = trainNbsvm(
-      x,
+    return trainCalibrated(
+      'nbsvm',
+      'binary',
+      docs,
       labels,
-      classes.length,
-      { C: s.C, loss: s.loss, eps: s.eps, seed: ctx.seed, alpha: s.alpha, beta: s.beta },
-      ctx.onProgress,
+      classes,
+      s,
+      ctx,
+      (x, y, onProgress) =>
+        trainNbsvm(x, y, classes.length, { ...s, seed: ctx.seed }, { onProgress }).weights,
     );
-    return new LinearBowModel('nbsvm', classes, bow, 'binary', weights);
   },
   async load(dir, saved, classes) {
     return LinearBowModel.load('nbsvm', dir, saved, classes);

@@ -2,15 +2,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmbError } from '../errors.js';
 import { BagOfWords, filterOptions, type Weighting } from '../features/bow.js';
-import { decisionValues, outputsFor, softmaxScores } from './linear-svm.js';
+import { isCalibration, probabilities, type Calibration } from './calibration.js';
+import { decisionValues, outputsFor } from './linear-svm.js';
 import type { Model, ModelKind, SavedModel } from './model.js';
 
 /**
  * A trained bag-of-words linear classifier (TF-IDF SVM or NBSVM, whose ratio is folded into its
- * weights): vocabulary + outputs x (terms + 1) float32 weights, the last column the bias.
- * Saved as vocabulary.json (terms in column order), weights.f32 and, for TF-IDF, idf.f32
- * (little-endian float32). Everything is float32 in memory too, so a reloaded model predicts
- * bit for bit what the trained one did.
+ * weights): vocabulary + outputs x (terms + 1) float32 weights, the last column the bias, and
+ * the calibration that turns decision values into probabilities. Saved as vocabulary.json
+ * (terms in column order), weights.f32 and, for TF-IDF, idf.f32 (little-endian float32); the
+ * calibration goes into model.json. Everything is float32 in memory too, so a reloaded model
+ * predicts bit for bit what the trained one did.
  */
 export class LinearBowModel implements Model {
   constructor(
@@ -19,6 +21,7 @@ export class LinearBowModel implements Model {
     readonly bow: BagOfWords,
     readonly weighting: Weighting,
     readonly weights: Float32Array,
+    readonly calibration: Calibration,
   ) {
     const expected = outputsFor(classes.length) * (bow.size + 1);
     if (weights.length !== expected) {
@@ -29,11 +32,12 @@ export class LinearBowModel implements Model {
     }
   }
 
-  /** Softmax of the SVM decision values: ranks classes like the SVM, but is not calibrated. */
+  /** Calibrated probabilities of the SVM's decision values (calibration.ts). */
   predict(docs: readonly (readonly string[])[]): Float32Array {
     const x = this.bow.transform(docs, this.weighting);
     const k = this.classes.length;
-    return softmaxScores(decisionValues(x, this.weights, outputsFor(k)), docs.length, k);
+    const decision = decisionValues(x, this.weights, outputsFor(k));
+    return probabilities(decision, docs.length, k, this.calibration.scale);
   }
 
   async save(dir: string): Promise<SavedModel> {
@@ -44,6 +48,7 @@ export class LinearBowModel implements Model {
       ...bow,
       files: [WEIGHTS, ...bow.files],
       outputs: outputsFor(this.classes.length),
+      calibration: this.calibration,
     };
   }
 
@@ -62,11 +67,13 @@ export class LinearBowModel implements Model {
       );
     }
     const { bow, weighting } = loadBagOfWords(dir, saved);
-    return new LinearBowModel(kind, classes, bow, weighting, readFloats(join(dir, WEIGHTS)));
+    const weights = readFloats(join(dir, WEIGHTS));
+    return new LinearBowModel(kind, classes, bow, weighting, weights, savedCalibration(dir, saved));
   }
 }
 
-const FORMAT = 'emb-linear-bow-1';
+/** Version 2 added the calibration. */
+const FORMAT = 'emb-linear-bow-2';
 const VOCABULARY = 'vocabulary.json';
 const WEIGHTS = 'weights.f32';
 const IDF = 'idf.f32';
@@ -126,6 +133,16 @@ export function loadBagOfWords(
     ...filterOptions(saved),
   });
   return { bow, weighting };
+}
+
+/** The calibration a linear model saved, checked. */
+export function savedCalibration(dir: string, saved: Record<string, unknown>): Calibration {
+  if (!isCalibration(saved.calibration))
+    throw new EmbError(
+      'E_MODEL',
+      `${dir}: expected a calibration { "method": "temperature", "scale" > 0, "fittedOn" } in the saved model, found ${JSON.stringify(saved.calibration)}`,
+    );
+  return saved.calibration;
 }
 
 /** Writes float32 values (into a model's temporary folder, which is put in place whole). */

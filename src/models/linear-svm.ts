@@ -23,11 +23,18 @@ export interface SvmOptions {
   shrinking?: boolean;
   /** The constant bias feature; LIBLINEAR's B = 1. */
   bias?: number;
+  /**
+   * Dual variables to start from (a warm start: the solution of a nearby problem, such as
+   * the same rows with one block scaled differently); default all 0.
+   */
+  start?: Float64Array;
 }
 
 export interface SvmFit {
   /** cols + 1 weights; the last multiplies the bias feature B. */
   w: Float64Array;
+  /** The dual variables, one per row (a warm start for a nearby problem). */
+  alpha: Float64Array;
   iterations: number;
   converged: boolean;
 }
@@ -58,6 +65,14 @@ export function trainBinarySvm(x: Csr, y: Int8Array, options: SvmOptions): SvmFi
 
   const w = new Float64Array(cols + 1);
   const alpha = new Float64Array(l);
+  if (options.start) {
+    for (let i = 0; i < l; i++) {
+      const a = (alpha[i] = Math.min(Math.max(options.start[i], 0), upper));
+      if (a === 0) continue;
+      for (let k = indptr[i]; k < indptr[i + 1]; k++) w[indices[k]] += a * y[i] * values[k];
+      w[cols] += a * y[i] * B;
+    }
+  }
   const qd = new Float64Array(l);
   const order = new Int32Array(l);
   for (let i = 0; i < l; i++) {
@@ -138,7 +153,7 @@ export function trainBinarySvm(x: Csr, y: Int8Array, options: SvmOptions): SvmFi
     pgMaxOld = pgMax <= 0 ? Infinity : pgMax;
     pgMinOld = pgMin >= 0 ? -Infinity : pgMin;
   }
-  return { w, iterations: iter, converged };
+  return { w, alpha, iterations: iter, converged };
 }
 
 /**
@@ -182,6 +197,18 @@ export function oneVsRestTargets(labels: readonly number[], classes: number, c: 
   return y;
 }
 
+/** Weights of every output, and each output's dual variables (to warm-start a nearby fit). */
+export interface LinearFit {
+  weights: Float32Array;
+  duals: Float64Array[];
+}
+
+/** Progress per output, and the duals of a nearby fit to start each output from. */
+export interface FitExtras {
+  onProgress?: (done: number, total: number) => void;
+  starts?: readonly Float64Array[];
+}
+
 /**
  * One binary SVM per output (oneVsRestTargets), as outputs x (cols + 1) float32 weights, the
  * last column of each row the bias; output c is seeded seed + c.
@@ -192,42 +219,23 @@ export function trainOneVsRest(
   classes: number,
   options: Pick<SvmOptions, 'C' | 'loss' | 'eps'>,
   seed: number,
-  onProgress?: (done: number, total: number) => void,
-): Float32Array {
+  extras: FitExtras = {},
+): LinearFit {
   const outputs = outputsFor(classes);
   const stride = x.cols + 1;
   const weights = new Float32Array(outputs * stride);
+  const duals: Float64Array[] = [];
   for (let c = 0; c < outputs; c++) {
     const y = oneVsRestTargets(labels, classes, c);
-    weights.set(trainBinarySvm(x, y, { ...options, seed: seed + c }).w, c * stride);
-    onProgress?.(c + 1, outputs);
+    const fit = trainBinarySvm(x, y, { ...options, seed: seed + c, start: extras.starts?.[c] });
+    weights.set(fit.w, c * stride);
+    duals.push(fit.alpha);
+    extras.onProgress?.(c + 1, outputs);
   }
-  return weights;
+  return { weights, duals };
 }
 
+/** Decision values per row: one for two classes (f > 0 is class 0), else one per class. */
 export function outputsFor(classes: number): number {
   return classes === 2 ? 1 : classes;
-}
-
-/**
- * Class scores from decision values: a softmax over classes. With two classes the single value
- * f becomes scores (f, -f). Uncalibrated: it ranks classes like the SVM, it is no probability.
- */
-export function softmaxScores(decision: Float64Array, rows: number, classes: number): Float32Array {
-  const out = new Float32Array(rows * classes);
-  const z = new Float64Array(classes);
-  for (let i = 0; i < rows; i++) {
-    if (classes === 2) {
-      z[0] = decision[i];
-      z[1] = -decision[i];
-    } else {
-      for (let c = 0; c < classes; c++) z[c] = decision[i * classes + c];
-    }
-    let max = -Infinity;
-    for (let c = 0; c < classes; c++) if (z[c] > max) max = z[c];
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += z[c] = Math.exp(z[c] - max);
-    for (let c = 0; c < classes; c++) out[i * classes + c] = z[c] / sum;
-  }
-  return out;
 }

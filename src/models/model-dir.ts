@@ -17,7 +17,11 @@ import { modelSettings, type ModelSettings } from './settings.js';
 
 export const META_FILE = 'model.json';
 export const FORMAT = 'emb-model';
-export const FORMAT_VERSION = 2;
+/**
+ * Version 3: calibrated probabilities (the linear models save their calibration, the mlp has
+ * its temperature in its output layer); models of version 2 are refused, to be retrained.
+ */
+export const FORMAT_VERSION = 3;
 
 export interface VectorsInfo {
   path: string;

@@ -27,8 +27,8 @@ export interface Model {
   readonly kind: ModelKind;
   readonly classes: readonly string[];
   /**
-   * Class probabilities, n x C row-major. Linear SVMs have no probabilities: they return a
-   * softmax of their decision values, which ranks classes the same way.
+   * Class probabilities, n x C row-major, calibrated (calibration.ts): the linear models'
+   * decision values and the mlp's logits scaled by a temperature fitted on held-out data.
    */
   predict(docs: Docs): Float32Array;
   /**

@@ -1,6 +1,13 @@
 import { EmbError } from '../errors.js';
 import type { Csr } from '../features/bow.js';
-import { oneVsRestTargets, outputsFor, trainBinarySvm, type SvmOptions } from './linear-svm.js';
+import {
+  oneVsRestTargets,
+  outputsFor,
+  trainBinarySvm,
+  type FitExtras,
+  type LinearFit,
+  type SvmOptions,
+} from './linear-svm.js';
 
 /**
  * NBSVM (Wang & Manning 2012, "Baselines and Bigrams"): an SVM on binary features scaled by
@@ -44,38 +51,45 @@ export function logCountRatio(x: Csr, y: Int8Array, alpha: number): Float64Array
  * Trains on binary features `x`. Returns outputs x (cols + 1) weights to apply to the binary
  * features directly (r is folded in); the last column is the bias weight. Two classes give one
  * output (class 0 positive), more give one-vs-rest outputs, each with its own ratio.
+ *
+ * `extras.extend` appends columns to the scaled rows (the hybrid's dense block): their weights come
+ * out multiplied by beta, like the SVM's share of the interpolated weights, and sit between
+ * the n-gram weights and the bias (outputs x (extended cols + 1)).
  */
 export function trainNbsvm(
   x: Csr,
   labels: readonly number[],
   classes: number,
   options: NbsvmOptions,
-  onOutput?: (done: number, total: number) => void,
-): Float32Array {
+  extras: FitExtras & { extend?: (scaled: Csr) => Csr } = {},
+): LinearFit {
   checkNbsvmOptions(options);
   const outputs = outputsFor(classes);
-  const stride = x.cols + 1;
-  const weights = new Float32Array(outputs * stride);
   const scaled = new Float32Array(x.values.length);
+  const duals: Float64Array[] = [];
+  let weights: Float32Array | undefined;
   for (let c = 0; c < outputs; c++) {
     const y = oneVsRestTargets(labels, classes, c);
     const r = logCountRatio(x, y, options.alpha);
     for (let k = 0; k < scaled.length; k++) scaled[k] = x.values[k] * r[x.indices[k]];
-    const { w } = trainBinarySvm({ ...x, values: scaled }, y, {
-      ...options,
-      seed: options.seed + c,
-    });
+    const rows = extras.extend?.({ ...x, values: scaled }) ?? { ...x, values: scaled };
+    const seed = options.seed + c;
+    const { w, alpha } = trainBinarySvm(rows, y, { ...options, seed, start: extras.starts?.[c] });
+    duals.push(alpha);
+    const stride = rows.cols + 1;
+    weights ??= new Float32Array(outputs * stride);
     // The bias is interpolated like one more weight: interpolating w alone shifts every
     // decision toward the majority class on unbalanced data (ANCHORS.md section 2).
-    let meanAbs = 0;
-    for (let j = 0; j < stride; j++) meanAbs += Math.abs(w[j]);
-    meanAbs /= stride;
+    let meanAbs = Math.abs(w[rows.cols]);
+    for (let j = 0; j < x.cols; j++) meanAbs += Math.abs(w[j]);
+    meanAbs /= x.cols + 1;
     const { beta } = options;
     const base = c * stride;
     for (let j = 0; j < x.cols; j++)
       weights[base + j] = ((1 - beta) * meanAbs + beta * w[j]) * r[j];
-    weights[base + x.cols] = (1 - beta) * meanAbs + beta * w[x.cols];
-    onOutput?.(c + 1, outputs);
+    for (let j = x.cols; j < rows.cols; j++) weights[base + j] = beta * w[j];
+    weights[base + rows.cols] = (1 - beta) * meanAbs + beta * w[rows.cols];
+    extras.onProgress?.(c + 1, outputs);
   }
-  return weights;
+  return { weights: weights!, duals };
 }

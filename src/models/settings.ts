@@ -56,18 +56,31 @@ export interface SvmSolverSettings {
   eps: number;
 }
 
-/** TF-IDF n-grams and a linear SVM (ANCHORS.md method A). */
-export interface SvmSettings extends NgramSettings, SvmSolverSettings {
-  model: 'svm';
+/** The inner cross-validation of the linear models (svm, nbsvm, hybrid). */
+export interface InnerSettings {
+  /**
+   * Inner stratified folds whose held-out decision values calibrate the probabilities (and,
+   * for the hybrid, choose its candidate); absent: 5, or 3 above 2,000 training texts.
+   */
+  innerFolds?: number;
 }
 
-/** NBSVM (Wang & Manning 2012; ANCHORS.md method B). */
-export interface NbsvmSettings extends NgramSettings, SvmSolverSettings {
-  model: 'nbsvm';
+/** The naive Bayes weighting of NBSVM (nbsvm, and the hybrid's NB-weighted block). */
+export interface NbSettings {
   /** Smoothing of the feature counts; default 1. */
   alpha: number;
   /** Interpolation toward the mean weight magnitude, 0..1; default 0.25. */
   beta: number;
+}
+
+/** TF-IDF n-grams and a linear SVM (ANCHORS.md method A). */
+export interface SvmSettings extends NgramSettings, SvmSolverSettings, InnerSettings {
+  model: 'svm';
+}
+
+/** NBSVM (Wang & Manning 2012; ANCHORS.md method B). */
+export interface NbsvmSettings extends NgramSettings, SvmSolverSettings, InnerSettings, NbSettings {
+  model: 'nbsvm';
 }
 
 /** Softmax regression on sentence vectors (ANCHORS.md method C). */
@@ -98,15 +111,28 @@ export interface MlpSettings extends VectorSettings {
   alpha: number;
 }
 
-/** TF-IDF n-grams and the standardised sentence vector in one linear SVM. */
-export interface HybridSettings extends NgramSettings, SvmSolverSettings, VectorSettings {
+/** The n-gram block of the hybrid: as the svm's (TF-IDF) or as NBSVM's (NB-weighted binary). */
+export type SparseBlock = 'tfidf' | 'nb';
+export const SPARSE_BLOCKS: readonly SparseBlock[] = ['tfidf', 'nb'];
+
+/**
+ * N-grams and the standardised sentence vector in one linear SVM; the candidate with the best
+ * inner cross-validation accuracy is trained on all the data (hybrid.ts).
+ */
+export interface HybridSettings
+  extends NgramSettings, SvmSolverSettings, InnerSettings, NbSettings, VectorSettings {
   model: 'hybrid';
-  /** The dense block's weight; absent: chosen among `gammas` by inner cross-validation. */
+  /** The vector block's weight (0: the n-grams alone); absent: searched among `gammas`. */
   gamma?: number;
-  /** Candidates for gamma; default [1, 2]. */
+  /** Candidates for gamma at every size; default [1, 2]. */
   gammas: number[];
-  /** Inner folds of the gamma search; absent: 5, or 3 above 2,000 training texts. */
-  innerFolds?: number;
+  /** Candidates for the n-gram block; default ['tfidf', 'nb']. The first is used below `wideFrom`. */
+  sparse: SparseBlock[];
+  /**
+   * From this many training texts the search also tries the other n-gram blocks and gamma 0
+   * (the n-grams alone); below it, the first block with `gammas`. Default 2,000.
+   */
+  wideFrom: number;
 }
 
 export type ModelSettings =
@@ -124,10 +150,11 @@ const TEXT: TextSettings = { tokenizer: 'unicode' };
 const NGRAMS: NgramSettings = { ...TEXT, ngrams: [1, 2], minDf: 1 };
 const VECTORS: VectorSettings = { ...TEXT, features: 'mean', clitics: true };
 const SOLVER: SvmSolverSettings = { C: 1, loss: 'squared-hinge', eps: 0.1 };
+const NB: NbSettings = { alpha: 1, beta: 0.25 };
 
 export const DEFAULTS: { [K in ModelKind]: SettingsOf<K> } = {
   svm: { model: 'svm', ...NGRAMS, ...SOLVER },
-  nbsvm: { model: 'nbsvm', ...NGRAMS, ...SOLVER, alpha: 1, beta: 0.25 },
+  nbsvm: { model: 'nbsvm', ...NGRAMS, ...SOLVER, ...NB },
   logreg: { model: 'logreg', ...VECTORS, C: 1 },
   mlp: {
     model: 'mlp',
@@ -144,7 +171,16 @@ export const DEFAULTS: { [K in ModelKind]: SettingsOf<K> } = {
     validationFraction: 0.1,
     alpha: 1e-4,
   },
-  hybrid: { model: 'hybrid', ...NGRAMS, ...SOLVER, ...VECTORS, gammas: [1, 2] },
+  hybrid: {
+    model: 'hybrid',
+    ...NGRAMS,
+    ...SOLVER,
+    ...NB,
+    ...VECTORS,
+    gammas: [1, 2],
+    sparse: ['tfidf', 'nb'],
+    wideFrom: 2000,
+  },
 };
 
 export const MODEL_KINDS = Object.keys(DEFAULTS) as ModelKind[];
@@ -167,6 +203,9 @@ const fail = (name: string, expected: string, value: unknown): never => {
 };
 const positive: Check = (v, name) => {
   if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) fail(name, 'a positive number', v);
+};
+const nonNegative: Check = (v, name) => {
+  if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) fail(name, 'a number >= 0', v);
 };
 const wholeAtLeast =
   (min: number): Check =>
@@ -228,10 +267,17 @@ const SOLVER_CHECKS: Record<keyof SvmSolverSettings, Check> = {
   loss: oneOf(['squared-hinge', 'hinge']),
   eps: positive,
 };
+const INNER_CHECKS: Record<keyof InnerSettings, Check> = { innerFolds: wholeAtLeast(2) };
+const NB_CHECKS: Record<keyof NbSettings, Check> = { alpha: positive, beta: unitInterval };
+const sparseList: Check = (v, name) => {
+  if (!Array.isArray(v) || v.length === 0 || new Set(v).size !== v.length)
+    return fail(name, `a non-empty list of distinct blocks (${SPARSE_BLOCKS.join(', ')})`, v);
+  v.forEach((x, i) => oneOf(SPARSE_BLOCKS)(x, `${name}[${i}]`));
+};
 
 const CHECKS: { [K in ModelKind]: Record<Exclude<keyof SettingsOf<K>, 'model'>, Check> } = {
-  svm: { ...NGRAM_CHECKS, ...SOLVER_CHECKS },
-  nbsvm: { ...NGRAM_CHECKS, ...SOLVER_CHECKS, alpha: positive, beta: unitInterval },
+  svm: { ...NGRAM_CHECKS, ...SOLVER_CHECKS, ...INNER_CHECKS },
+  nbsvm: { ...NGRAM_CHECKS, ...SOLVER_CHECKS, ...INNER_CHECKS, ...NB_CHECKS },
   logreg: { ...VECTOR_CHECKS, C: positive },
   mlp: {
     ...VECTOR_CHECKS,
@@ -242,17 +288,18 @@ const CHECKS: { [K in ModelKind]: Record<Exclude<keyof SettingsOf<K>, 'model'>, 
     maxEpochs: wholeAtLeast(1),
     patience: wholeAtLeast(0),
     validationFraction: fraction(true),
-    alpha: (v, name) => {
-      if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) fail(name, 'a number >= 0', v);
-    },
+    alpha: nonNegative,
   },
   hybrid: {
     ...NGRAM_CHECKS,
     ...SOLVER_CHECKS,
+    ...INNER_CHECKS,
+    ...NB_CHECKS,
     ...VECTOR_CHECKS,
-    gamma: positive,
+    gamma: nonNegative,
     gammas: positiveList,
-    innerFolds: wholeAtLeast(2),
+    sparse: sparseList,
+    wideFrom: wholeAtLeast(0),
   },
 };
 

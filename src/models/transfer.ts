@@ -2,7 +2,9 @@
  * Transfer classifiers: sentence vectors (features/sentence.ts) fed to a TensorFlow.js network,
  * `logreg` (softmax regression with L2, fitted by L-BFGS like scikit-learn's
  * LogisticRegression) or `mlp` (one hidden relu layer with dropout, Adam, early stopping on a
- * validation split like scikit-learn's MLPClassifier(early_stopping=True)).
+ * validation split like scikit-learn's MLPClassifier(early_stopping=True); its logits are then
+ * temperature-scaled on that split, the scale folded into the output layer). logreg's
+ * probabilities are its maximum-likelihood fit's own.
  *
  * Gradients are written out by hand rather than taken with tf.grad: the wasm backend's matMul
  * with a transposed operand (what autodiff emits for dense layers) is ~8x slower than an
@@ -17,8 +19,16 @@ import { EmbError } from '../errors.js';
 import { stratifiedHoldout } from '../text/splits.js';
 import { Random } from '../random.js';
 import { SentenceEncoder, type EncoderState } from '../features/sentence.js';
+import { fitCalibration, UNFITTED } from './calibration.js';
 import { lbfgs } from './lbfgs.js';
-import { vectorsFor, type Model, type SavedModel, type ModelKind, type Trainer } from './model.js';
+import {
+  argmaxRow,
+  vectorsFor,
+  type Model,
+  type SavedModel,
+  type ModelKind,
+  type Trainer,
+} from './model.js';
 import type { LogregSettings, MlpSettings } from './settings.js';
 import { tensorflow, type BackendName, type Tf } from './tfjs/backend.js';
 import { loadNetwork, saveNetwork } from './tfjs/io.js';
@@ -114,6 +124,15 @@ async function loadTransfer(
   const tf = await tensorflow(ctx.backend ?? 'auto');
   const encoder = SentenceEncoder.restore(state, vectorsFor(kind, ctx));
   return new TransferModel(kind, classes, encoder, await loadNetwork(tf, dir), tf, saved);
+}
+
+/** Logits as calibration.ts takes scores: for two classes, one difference per row. */
+function logitScores(logits: Float32Array, classes: number): Float32Array {
+  if (classes !== 2) return logits;
+  return Float32Array.from(
+    { length: logits.length / 2 },
+    (_, i) => logits[2 * i] - logits[2 * i + 1],
+  );
 }
 
 function oneHot(labels: readonly number[], classes: number): Float32Array {
@@ -310,16 +329,20 @@ export const mlpTrainer: Trainer<MlpSettings> = {
         ]);
       });
     };
+    /** The validation rows' logits (m x k) under weights W1, W2, b2. */
+    const validationLogits = (W1: Tensor, W2: Tensor, b2: Tensor): Float32Array => {
+      const logits = tf.tidy(() =>
+        tf.add(tf.matMul(tf.relu(tf.matMul(Xval!, W1)), tf.transpose(W2)), b2),
+      );
+      const out = logits.dataSync() as Float32Array;
+      logits.dispose();
+      return out;
+    };
     const validationAccuracy = (): number => {
       if (!Xval) return 0;
-      const predicted = tf.tidy(() => {
-        const a1 = tf.relu(tf.matMul(Xval, vars.W1));
-        return tf.argMax(tf.add(tf.matMul(a1, tf.transpose(vars.W2)), vars.b2), 1);
-      });
-      const p = predicted.dataSync();
-      predicted.dispose();
+      const logits = validationLogits(vars.W1, vars.W2, vars.b2);
       let right = 0;
-      yval.forEach((y, i) => (right += p[i] === y ? 1 : 0));
+      yval.forEach((y, i) => (right += argmaxRow(logits, k, i) === y ? 1 : 0));
       return right / yval.length;
     };
 
@@ -354,12 +377,16 @@ export const mlpTrainer: Trainer<MlpSettings> = {
       }
       const net = network(tf, d, k, { units: h, dropout: o.dropout });
       const [W1, W2, b2] = bestWeights;
+      // Temperature scaling on the validation split; the scale goes into the output layer.
+      const calibration = Xval
+        ? fitCalibration(logitScores(validationLogits(W1, W2, b2), k), yval, k)
+        : UNFITTED;
       const layerWeights = tf.tidy(() =>
         [
           tf.slice(W1, [0, 0], [d, h]),
           tf.reshape(tf.slice(W1, [d, 0], [1, h]), [h]),
-          tf.transpose(W2),
-          b2,
+          tf.mul(tf.transpose(W2), calibration.scale),
+          tf.mul(b2, calibration.scale),
         ].map((t) => tf.clone(t)),
       );
       net.setWeights(layerWeights);
@@ -368,6 +395,7 @@ export const mlpTrainer: Trainer<MlpSettings> = {
       const info = {
         epochs,
         validationAccuracy: Xval ? best : null,
+        calibration,
         backend: tf.getBackend(),
       };
       return new TransferModel('mlp', classes, encoder, net, tf, info);

@@ -110,3 +110,23 @@ export function benchmarkSet(name: SetName): { data: ApiDataset; test?: ApiDatas
     return { data: strings(loadSST2('train')), test: strings(loadSST2('test')) };
   return { data: strings({ MR: loadMR, SUBJ: loadSUBJ, SMS: loadSMS }[name]()) };
 }
+
+/**
+ * AG News (4 classes) from its test split: RFC 4180 rows `"class","title","description"`,
+ * no header, a backslash standing for an escaped newline (ag_news/readme.txt). The text is the
+ * title and the description; the labels are the names of classes.txt.
+ */
+export function loadAGNews(): Dataset {
+  const names = lines(`${DATA}ag_news/classes.txt`, 'utf8');
+  const texts: string[] = [];
+  const labels: string[] = [];
+  for (const row of lines(`${DATA}ag_news/test.csv`, 'utf8')) {
+    const fields = [...row.matchAll(/"((?:[^"]|"")*)"(?:,|$)/g)].map((m) =>
+      m[1].replace(/""/g, '"').replace(/\\/g, '\n'),
+    );
+    if (fields.length !== 3) throw new Error(`ag_news/test.csv: expected 3 fields in ${row}`);
+    texts.push(`${fields[1]}\n${fields[2]}`);
+    labels.push(names[Number(fields[0]) - 1]);
+  }
+  return fromLabelled(texts, labels, 'AG News');
+}
