@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { Option, type Command } from 'commander';
 import type { Vectors } from '../api/vectors.js';
@@ -103,6 +104,32 @@ export function splitQuoted(line: string): string[] {
   return [...line.matchAll(/"([^"]*)"|(\S+)/g)]
     .map((m) => m[1] ?? m[2])
     .filter((w) => w.trim().length > 0);
+}
+
+/**
+ * Lines to a stream in large writes (one write per line costs more than predicting the
+ * line), waiting whenever the reader is slower, so memory stays flat; `eager` writes each
+ * line at once, for someone typing at a terminal.
+ */
+export class LineWriter {
+  private buffer = '';
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly eager = false,
+  ) {}
+
+  async write(line: string): Promise<void> {
+    this.buffer += line + '\n';
+    if (this.eager || this.buffer.length >= 1 << 16) await this.end();
+  }
+
+  /** Writes what is left. */
+  async end(): Promise<void> {
+    const text = this.buffer;
+    this.buffer = '';
+    if (text !== '' && !this.stream.write(text)) await once(this.stream, 'drain');
+  }
 }
 
 export function printJson(doc: unknown): void {
