@@ -186,28 +186,9 @@ export class CsvParser {
 const ADVICE =
   'quote fields that contain the delimiter, quotes or line breaks, and double the quotes inside them';
 
-export interface CsvParseOptions {
-  /** Stop after this many rows (for sniffing the delimiter). */
-  maxRows?: number;
-  /** Return the rows before a parse error instead of throwing it (for sniffing). */
-  upToError?: boolean;
-}
-
 /** All rows of `content` (blank lines are rows with one empty field). */
-export function parseCsv(
-  content: string,
-  delimiter: string,
-  path: string,
-  options: CsvParseOptions = {},
-): CsvRow[] {
-  const parser = new CsvParser(delimiter, path);
-  try {
-    parser.push(content).end();
-  } catch (e) {
-    if (!options.upToError) throw e;
-  }
-  const rows = parser.take();
-  return options.maxRows === undefined ? rows : rows.slice(0, options.maxRows);
+export function parseCsv(content: string, delimiter: string, path: string): CsvRow[] {
+  return new CsvParser(delimiter, path).push(content).end().take();
 }
 
 export function printable(delimiter: string): string {

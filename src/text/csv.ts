@@ -336,6 +336,7 @@ async function openTable(
   }
   return { header, delimiter, rows: data() };
 }
+
 /**
  * A row with more fields than the header is an error (a delimiter inside an unquoted text
  * would shift every column after it), unless the extra fields are empty (spreadsheets pad
