@@ -82,6 +82,27 @@ const MIXED = [
   ['5', 'an awful ""boring"" mess'],
   ['6', 'two\nlines, great'],
 ];
+/** What each row of mixedCsv() gets: [id, an answer or null (no words), oov]. */
+const MIXED_ANSWERS = [
+  ['1', 'label', false],
+  ['2', null, null],
+  ['3', 'label', true],
+  ['4', null, null],
+  ['5', 'label', false],
+  ['6', 'label', false],
+  ['7', null, null],
+];
+const shape = (a: { id?: string; label: string | null; oov?: boolean }) => [
+  a.id,
+  a.label === null ? null : 'label',
+  a.oov ?? null,
+];
+/** The documents of --json output, one per line. */
+const jsonLines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 const mixedCsv = () =>
   'id,text,label\n' +
   MIXED.map(([id, t]) => `${id},${/[",\n]/.test(t) ? `"${t}"` : t},`).join('\n') +
@@ -161,18 +182,7 @@ describe('the library', () => {
       ],
     );
     const answers = await collect(predictFile(clf, path, { id: 'id', batchSize: 2 }));
-    assert.deepEqual(
-      answers.map((a) => [a.id, a.label === null ? null : 'label', a.oov ?? null]),
-      [
-        ['1', 'label', false],
-        ['2', null, null],
-        ['3', 'label', true],
-        ['4', null, null],
-        ['5', 'label', false],
-        ['6', 'label', false],
-        ['7', null, null],
-      ],
-    );
+    assert.deepEqual(answers.map(shape), MIXED_ANSWERS);
     await assert.rejects(
       openTexts(path, { id: 'key' }),
       /mixed\.csv: no column "key"; the columns are "id", "text", "label"/,
@@ -247,22 +257,8 @@ describe('emb predict', () => {
     write('mixed.csv', mixedCsv());
     const j = emb(['predict', 'logreg.model', '--input', 'mixed.csv', '--id', 'id', '--json']);
     assert.equal(j.status, 0, j.stderr);
-    const docs = j.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    assert.deepEqual(
-      docs.map((d) => [d.id, d.label === null ? null : 'label', d.oov ?? null]),
-      [
-        ['1', 'label', false],
-        ['2', null, null],
-        ['3', 'label', true],
-        ['4', null, null],
-        ['5', 'label', false],
-        ['6', 'label', false],
-        ['7', null, null],
-      ],
-    );
+    const docs = jsonLines(j.stdout);
+    assert.deepEqual(docs.map(shape), MIXED_ANSWERS);
     assert.deepEqual(Object.keys(docs[0]), [
       'id',
       'text',
@@ -311,16 +307,8 @@ describe('emb predict', () => {
     );
     assert.deepEqual(rows[0], ['id', 'label', 'probability', 'pos', 'neg', 'oov']);
     assert.deepEqual(
-      rows.slice(1).map((x) => [x[0], x[1] === '' ? '' : 'label', x[5]]),
-      [
-        ['1', 'label', 'false'],
-        ['2', '', ''],
-        ['3', 'label', 'true'],
-        ['4', '', ''],
-        ['5', 'label', 'false'],
-        ['6', 'label', 'false'],
-        ['7', '', ''],
-      ],
+      rows.slice(1).map((x) => [x[0], x[1] === '' ? null : 'label', x[5] === '' ? null : x[5]]),
+      MIXED_ANSWERS.map(([id, label, oov]) => [id, label, oov === null ? null : String(oov)]),
     );
     // Without --id the text is the first column, quoted as RFC 4180 wants.
     const s = emb(['predict', 'logreg.model', '--out', 'lines.csv'], 'say "hi", great\nawful\n');
@@ -333,10 +321,7 @@ describe('emb predict', () => {
   test('stdin: every line gets its answer (CRLF, blank lines, no final line break); --input - reads a CSV', () => {
     const r = emb(['predict', 'logreg.model', '--json'], 'truly great\r\n\r\n  \nthe worst');
     assert.equal(r.status, 0, r.stderr);
-    const docs = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const docs = jsonLines(r.stdout);
     assert.deepEqual(
       docs.map((d) => [d.text, d.label]),
       [
