@@ -42,7 +42,10 @@ export type { TextRow };
 /** A prediction with the text it answers (and its id and line, when the row had them). */
 export type RowPrediction = TextRow & Prediction;
 
-/** Texts predicted at once by predictStream: one batch costs about what one text does. */
+/**
+ * Texts predicted at once by predictStream: a batch of 1,000 costs what 160 to 260 texts
+ * cost one by one (each call has a fixed cost; bench/README.md section 8).
+ */
 export const BATCH_SIZE = 1000;
 
 /** A trained model with the vectors and tokenizer it was trained with. */

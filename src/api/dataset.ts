@@ -80,7 +80,7 @@ export interface TextFile {
   encoding: string;
   /**
    * One row per data row of the file, in order, empty texts included; read, decoded and
-   * parsed as they are asked for, in constant memory.
+   * parsed as they are asked for, in constant memory, and so read once.
    */
   rows: AsyncIterable<TextRow>;
 }
