@@ -18,17 +18,30 @@ export {
 // Labelled texts, classifiers, evaluation and reports.
 export {
   readDataset,
+  openTexts,
+  readLines,
   type Dataset,
   type DatasetFile,
   type ReadDatasetOptions,
+  type OpenTextsOptions,
+  type TextFile,
 } from './api/dataset.js';
 export {
   train,
   loadClassifier,
   Classifier,
+  BATCH_SIZE,
   type Prediction,
+  type RowPrediction,
+  type TextRow,
   type LoadOptions,
 } from './api/classifier.js';
+export {
+  predictFile,
+  writePredictions,
+  type PredictFileOptions,
+  type WritePredictionsOptions,
+} from './api/predict.js';
 export type { TrainOptions, RunOptions } from './api/options.js';
 export { crossValidate, type Evaluation, type EvaluateOptions } from './api/evaluate.js';
 export {

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { EmbError } from '../src/errors.js';
-import { parseCsv } from '../src/text/csv-parse.js';
+import { CsvParser, parseCsv } from '../src/text/csv-parse.js';
+import { ChunkDecoder, decodeText } from '../src/text/decode.js';
+import { splitLines } from '../src/text/lines.js';
 import { decodeUtf8, delimiterOption, parseLabelled, readLabelled } from '../src/text/csv.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emb-csv-'));
@@ -311,4 +313,140 @@ test('a one-column file of texts: a blank line is an empty text, counted by line
   assert.deepEqual(f.lines, [2, 4]);
   assert.deepEqual(f.skippedEmpty, [3]);
   assert.deepEqual(f.classes, []);
+});
+
+describe('read in pieces: the same rows, text and errors wherever the pieces are cut', () => {
+  /** `whole` cut at the sorted, deduplicated positions `at`. */
+  const cut = <T extends { length: number; slice(a: number, b?: number): T }>(
+    whole: T,
+    at: number[],
+  ): T[] => {
+    const points = [...new Set(at.map((k) => k % (whole.length + 1)))].sort((a, b) => a - b);
+    return [0, ...points].map((p, i) => whole.slice(p, [...points, whole.length][i]));
+  };
+  const outcome = (run: () => unknown) => {
+    try {
+      return { value: run() };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+
+  test('the CSV parser (fast-check, broken files included)', () => {
+    const unit = fc.constantFrom('a', 'é', ',', '"', '""', '\n', '\r\n', '\r', ' ', 'x"y');
+    fc.assert(
+      fc.property(
+        fc.string({ unit, maxLength: 40 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (content, at) => {
+          const whole = outcome(() => parseCsv(content, ',', 'p.csv'));
+          const pieces = outcome(() => {
+            const parser = new CsvParser(',', 'p.csv');
+            for (const piece of cut(content, at)) parser.push(piece);
+            return parser.end().take();
+          });
+          assert.deepEqual(pieces, whole);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('the decoder: UTF-8, UTF-16 with BOM, windows-1252, shift_jis; bad bytes at the same place', () => {
+    // Past the first 4 KB, which the decoder holds to look for a byte-order mark and UTF-16.
+    const text = 'text\nnaïve café 😀 東京\r\nΟΔΟΣ €\n'.repeat(200);
+    const repeated = (bytes: number[]) =>
+      Buffer.from(Array.from({ length: 700 }, () => bytes).flat());
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const cases: [Buffer, string | undefined][] = [
+      [Buffer.from(text), undefined],
+      [Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), undefined],
+      [le, undefined],
+      [
+        Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]),
+        undefined,
+      ],
+      [repeated([0x63, 0x61, 0x66, 0xe9, 0x20, 0x80, 0x0a, 0x93, 0x0a]), 'windows-1252'],
+      [repeated([0x93, 0x8c, 0x8b, 0x9e, 0x0a, 0x41, 0x93, 0x8c, 0x0a]), 'shift_jis'],
+      // Damaged: a bad UTF-8 byte after many lines, a lone surrogate, a truncated sequence.
+      [
+        Buffer.concat([Buffer.from(text), Buffer.from([0xef, 0x76]), Buffer.from('e\n')]),
+        undefined,
+      ],
+      [Buffer.concat([le, Buffer.from([0x00, 0xd8, 0x41, 0x00])]), undefined],
+      [Buffer.concat([Buffer.from(text), Buffer.from([0xe6, 0x9d])]), undefined],
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...cases),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        ([bytes, encoding], at) => {
+          const whole = outcome(() => decodeText(bytes, 'd.csv', encoding).text);
+          const pieces = outcome(() => {
+            const decoder = new ChunkDecoder('d.csv', encoding);
+            return (
+              cut(bytes, at)
+                .map((b) => decoder.push(b))
+                .join('') + decoder.end()
+            );
+          });
+          assert.deepEqual(pieces, whole);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    assert.equal(decodeText(cases[5][0], 'x', 'shift_jis').text, '東京\nA東\n'.repeat(700));
+    const bad = Buffer.byteLength(text);
+    assert.match(
+      outcome(() => decodeText(cases[6][0], 'x')).error!,
+      new RegExp(`x: byte ${bad} \\(line 601\\)`),
+    );
+  });
+
+  test('lines of stdin: LF, CRLF and CR, wherever the pieces are cut (fast-check)', async () => {
+    const unit = fc.constantFrom('a', 'b', ' ', '\n', '\r\n', '\r');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit, maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        async (text, at) => {
+          const expected = text.split(/\r\n|\n|\r/);
+          if (expected[expected.length - 1] === '') expected.pop();
+          const lines: string[] = [];
+          for await (const piece of splitLines(
+            (async function* () {
+              yield* cut(text, at).filter((p) => p !== '');
+            })(),
+          ))
+            lines.push(...piece);
+          assert.deepEqual(lines, expected);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  test('a large file: a broken quote or a bad byte far in names its own line and byte', async () => {
+    const row = (i: number) => `${i},"a text, with a comma ${'x'.repeat(i % 50)}"\n`;
+    let body = 'id,text\n';
+    for (let i = 0; i < 20000; i++) body += row(i);
+    // Line 20,002 is the broken row: far past the first piece that is read (64 KB).
+    const broken = file('big-broken.csv', `${body}20000,"closed"then text\n20001,fine\n`);
+    await rejects(
+      readLabelled(broken, { needLabel: false }),
+      /big-broken\.csv: line 20002: broken CSV \(expected "," or the end of the line after a closing quote, found "t"\)/,
+    );
+    const bad = file(
+      'big-bad.csv',
+      Buffer.concat([Buffer.from(`${body}20000,caf`), Buffer.from([0xe9]), Buffer.from('\n')]),
+    );
+    const offset = Buffer.byteLength(body) + '20000,caf'.length;
+    await rejects(
+      readLabelled(bad, { needLabel: false }),
+      new RegExp(`big-bad\\.csv: byte ${offset} \\(line 20002\\): not valid UTF-8 \\(0xe9\\)`),
+    );
+    const whole = await readLabelled(file('big.csv', body), { needLabel: false });
+    assert.equal(whole.texts.length, 20000);
+    assert.equal(whole.lines[19999], 20001);
+  });
 });

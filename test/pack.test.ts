@@ -50,10 +50,12 @@ test('the packed tarball installs without dev dependencies and runs the docs/api
   const program = `${docExamples()}
 // Checks that the examples did what docs/api.md says.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 assert.equal(data.texts.length, 1500);
 assert.ok(evaluation.accuracy > 0.9 && evaluation.ci95[0] <= evaluation.accuracy);
 assert.equal(again.predict(['a gorgeous, witty film'])[0].label, 'pos');
+assert.equal(written, 1500);
+assert.equal(readFileSync('labelled.csv', 'utf8').split('\\n')[1].split(',')[0], '0');
 assert.deepEqual(comparison.curves.map((c) => c.method), ['svm', 'nbsvm', 'hybrid']);
 assert.ok(existsSync('report/report.html'));
 console.log('examples ok');

@@ -139,14 +139,16 @@ test('train cross-validates, reports JSON and saves a model folder that predict 
   );
   assert.equal(docs[1].reason, 'the text has no words');
   assert.ok(Math.abs(docs[0].probabilities.pos + docs[0].probabilities.neg - 1) < 1e-5);
-  write('new.tsv', 'text\nsimply great\njust terrible\n');
+  // A file's rows too, the blank one (an empty text in a one-column file) included.
+  write('new.tsv', 'text\nsimply great\n\njust terrible\n');
   const f = emb(['predict', 'reviews.model', '--input', 'new.tsv']);
+  assert.equal(f.status, 0, f.stderr);
   assert.deepEqual(
     f.stdout
-      .trim()
       .split('\n')
+      .slice(0, -1)
       .map((l) => l.split('\t')[0]),
-    ['pos', 'neg'],
+    ['pos', '-', 'neg'],
   );
 });
 

@@ -3,7 +3,7 @@
  */
 import { existsSync } from 'node:fs';
 import { EmbError } from '../errors.js';
-import { hasTokenVector } from '../features/sentence.js';
+import { tokenVectorTest } from '../features/sentence.js';
 import { argmaxRow, type Model } from '../models/model.js';
 import {
   checkVectors,
@@ -15,9 +15,10 @@ import {
 import { trainerFor, trainModel } from '../models/registry.js';
 import { usesVectors, type ModelSettings } from '../models/settings.js';
 import type { BackendName } from '../models/tfjs/backends.js';
+import type { TextRow } from '../text/csv.js';
 import { tokenizerFor } from '../text/tokenize.js';
 import { encodeDataset, type Dataset } from './dataset.js';
-import { parseOptions, vectorsFor, type TrainOptions } from './options.js';
+import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './options.js';
 import { openVectors, type Vectors } from './vectors.js';
 
 export interface Prediction {
@@ -35,6 +36,17 @@ export interface Prediction {
   /** Why `label` is null. */
   reason?: string;
 }
+
+export type { TextRow };
+
+/** A prediction with the text it answers (and its id and line, when the row had them). */
+export type RowPrediction = TextRow & Prediction;
+
+/**
+ * Texts predicted at once by predictStream: a batch of 1,000 costs what 160 to 260 texts
+ * cost one by one (each call has a fixed cost; bench/README.md section 11).
+ */
+export const BATCH_SIZE = 1000;
 
 /** A trained model with the vectors and tokenizer it was trained with. */
 export class Classifier {
@@ -74,6 +86,7 @@ export class Classifier {
     const probs = this.model.predict(answerable.map((i) => docs[i]));
     const emb = this.vectors?.embeddings;
     const lookup = { clitics: 'clitics' in this.settings ? this.settings.clitics : true };
+    const known = emb && tokenVectorTest(emb, lookup);
     const k = this.labels.length;
     const out: Prediction[] = texts.map(() => ({
       label: null,
@@ -85,9 +98,37 @@ export class Classifier {
       const best = argmaxRow(probs, k, r);
       const probabilities = Object.fromEntries(this.labels.map((c, j) => [c, probs[r * k + j]]));
       out[i] = { label: this.labels[best], probability: probs[r * k + best], probabilities };
-      if (emb) out[i].oov = !docs[i].some((t) => hasTokenVector(t, emb, lookup));
+      if (known) out[i].oov = !docs[i].some(known);
     });
     return out;
+  }
+
+  /**
+   * One prediction per text or row of `texts`, in order, as they are read: `batchSize`
+   * texts (default 1,000) are predicted at once and no more are read until their answers
+   * have been taken, so a stream of any length is labelled in constant memory.
+   */
+  async *predictStream(
+    texts: AsyncIterable<string | TextRow> | Iterable<string | TextRow>,
+    options: { batchSize?: number } = {},
+  ): AsyncGenerator<RowPrediction> {
+    const size = checkWhole('batchSize', options.batchSize ?? BATCH_SIZE, 1);
+    let batch: TextRow[] = [];
+    const answer = (rows: TextRow[]) => {
+      const predictions = this.predict(rows.map((r) => r.text));
+      return rows.map((r, i) => ({ ...r, ...predictions[i] }));
+    };
+    for await (const t of texts) {
+      if (typeof t === 'string') batch.push({ text: t });
+      else if (typeof t?.text === 'string') batch.push(t);
+      else
+        throw new EmbError('E_INPUT', 'predictStream: expected texts (strings) or { text } rows');
+      if (batch.length >= size) {
+        yield* answer(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield* answer(batch);
   }
 
   /**

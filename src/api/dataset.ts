@@ -3,7 +3,9 @@
  * a CSV or TSV file with readDataset, or built in code; checked once where they enter emb.
  */
 import { EmbError } from '../errors.js';
-import { readLabelled, type CsvOptions } from '../text/csv.js';
+import { readLabelled, readTextRows, type CsvOptions, type TextRow } from '../text/csv.js';
+import { decodeStream } from '../text/decode.js';
+import { splitLines } from '../text/lines.js';
 import { fromLabelled } from '../text/dataset.js';
 
 export interface Dataset {
@@ -62,18 +64,66 @@ export async function readDataset(
   };
 }
 
-/** Unlabelled texts from a CSV or TSV file with a header row (to predict their labels). */
-export async function readTexts(
-  path: string,
-  options: Pick<CsvOptions, 'text'> = {},
-): Promise<{ texts: string[]; source: string; textColumn: string; warnings: string[] }> {
-  const file = await readLabelled(path, { text: options.text, needLabel: false });
+export interface OpenTextsOptions extends Pick<CsvOptions, 'text' | 'delimiter' | 'encoding'> {
+  /** A column to pass through to every row (and so to every prediction), e.g. an id. */
+  id?: string;
+  /** Read these bytes (stdin) instead of the file; `path` still names them in messages. */
+  input?: AsyncIterable<Uint8Array>;
+}
+
+/** A file of texts to label, open: its columns, and its rows as they are read. */
+export interface TextFile {
+  source: string;
+  textColumn: string;
+  idColumn?: string;
+  delimiter: string;
+  encoding: string;
+  /**
+   * One row per data row of the file, in order, empty texts included; read, decoded and
+   * parsed as they are asked for, in constant memory, and so read once.
+   */
+  rows: AsyncIterable<TextRow>;
+}
+
+/**
+ * Opens a CSV or TSV file with a header row to label its texts (classifier.predictStream).
+ * The header is read and the columns checked at once (an unknown column is an error here);
+ * the rows follow as they are read.
+ */
+export async function openTexts(path: string, options: OpenTextsOptions = {}): Promise<TextFile> {
+  const file = await readTextRows(path, {
+    text: options.text,
+    id: options.id,
+    delimiter: options.delimiter,
+    encoding: options.encoding,
+    input: options.input,
+  });
+  async function* rows() {
+    for await (const piece of file.rows) yield* piece;
+  }
   return {
-    texts: file.texts,
     source: path,
     textColumn: file.textColumn,
-    warnings: skipped(path, file.skippedEmpty, 'an empty text'),
+    idColumn: file.idColumn,
+    delimiter: file.delimiter,
+    encoding: file.encoding,
+    rows: rows(),
   };
+}
+
+/**
+ * One text per line of a byte stream (stdin), as the bytes arrive: LF, CRLF or CR ends a
+ * line, the last line needs none, and a blank line is an empty text. Decoded as UTF-8, or
+ * `encoding`; `source` names the stream in messages.
+ */
+export async function* readLines(
+  input: AsyncIterable<Uint8Array>,
+  options: { encoding?: string; source?: string } = {},
+): AsyncGenerator<string> {
+  for await (const lines of splitLines(
+    decodeStream(input, options.source ?? 'stdin', options.encoding),
+  ))
+    yield* lines;
 }
 
 function skipped(path: string, lines: number[], why: string): string[] {

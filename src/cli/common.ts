@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Option, type Command } from 'commander';
 import type { Vectors } from '../api/vectors.js';
 import { defaultVectorsPath } from '../embeddings/home.js';
@@ -78,6 +79,32 @@ export const notices: string[] = [];
 
 export { defaultVectorsPath };
 export { positiveInt } from './parse.js';
+
+/**
+ * Lines to a stream in large writes (one write per line costs more than predicting the
+ * line), waiting whenever the reader is slower, so memory stays flat; `eager` writes each
+ * line at once, for someone typing at a terminal.
+ */
+export class LineWriter {
+  private buffer = '';
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly eager = false,
+  ) {}
+
+  async write(line: string): Promise<void> {
+    this.buffer += line + '\n';
+    if (this.eager || this.buffer.length >= 1 << 16) await this.end();
+  }
+
+  /** Writes what is left. */
+  async end(): Promise<void> {
+    const text = this.buffer;
+    this.buffer = '';
+    if (text !== '' && !this.stream.write(text)) await once(this.stream, 'drain');
+  }
+}
 
 export function printJson(doc: unknown): void {
   process.stdout.write(JSON.stringify(doc) + '\n');

@@ -1,4 +1,5 @@
 /** How the commands show results to people (--json prints the library's objects as they are). */
+import type { RowPrediction } from '../api/classifier.js';
 import type { Evaluation } from '../api/evaluate.js';
 
 /**
@@ -75,4 +76,21 @@ export function formatTraining(
     formatEvaluation(e),
     `saved ${out} (trained on all ${labels.length} texts); try: emb predict ${out} "some text"`,
   ].join('\n');
+}
+
+/**
+ * One answer of `emb predict` on one line. JSON: the id (with --id), the text and the
+ * library's prediction. Text: id, label (or "-"), probability (or the reason), "oov", text;
+ * tab-separated, with line breaks and tabs inside a cell escaped.
+ */
+export function formatPrediction(p: RowPrediction, json: boolean, withText: boolean): string {
+  // JSON leaves out keys whose value is undefined: the id without --id, and the line.
+  if (json) return JSON.stringify({ id: p.id, ...p, line: undefined });
+  const score = p.probability === null ? p.reason : p.probability.toFixed(4);
+  const cells = [p.id, p.label ?? '-', score, p.oov ? 'oov' : undefined];
+  if (withText) cells.push(p.text);
+  return cells
+    .filter((c) => c !== undefined)
+    .map(oneLine)
+    .join('\t');
 }

@@ -78,6 +78,15 @@ interface DocRows {
 }
 
 /**
+ * Tokens the pool remembers, and bytes of vectors it holds, before it starts afresh: a stream
+ * of texts to label brings new tokens (names, typos, numbers) without end, and the pool must
+ * not grow with it. Far above what a training set needs (MR has 21k distinct tokens).
+ */
+const POOL_TOKENS = 1 << 18;
+const POOL_BYTES = 1 << 27;
+const NO_ROWS = new Int32Array(0);
+
+/**
  * Word vectors copied out of the mapped matrix into one growing array, and each document's
  * tokens as rows of it, shared by every encoder over the same vectors and lookup: cross-
  * validation encodes the same documents once per fold, and V8's loops read the mapped matrix
@@ -89,7 +98,7 @@ class VectorPool {
   private readonly index = new Map<string, Int32Array>();
   /** Pool row of each vocabulary row copied (a word reached as a token and as a part). */
   private readonly byRow = new Map<number, number>();
-  private readonly docs = new WeakMap<readonly string[], DocRows>();
+  private docs = new WeakMap<readonly string[], DocRows>();
   /** Plain means do not depend on the training part: kept per document. */
   readonly means = new WeakMap<readonly string[], { mean: Float32Array; found: number }>();
 
@@ -109,10 +118,14 @@ class VectorPool {
     return pool;
   }
 
-  /** The pool rows of a document's tokens, in order. */
-  rowsOf(doc: readonly string[]): DocRows {
+  /**
+   * The pool rows of a document's tokens, in order (valid until the next call). `remember`
+   * keeps them for the next time the same document comes (training); texts to label come once.
+   */
+  rowsOf(doc: readonly string[], remember = true): DocRows {
     let out = this.docs.get(doc);
     if (!out) {
+      this.bound();
       const rows: number[] = [];
       const tokenOf: number[] = [];
       let found = 0;
@@ -125,7 +138,7 @@ class VectorPool {
         }
       });
       out = { rows: Int32Array.from(rows), tokenOf: Int32Array.from(tokenOf), found };
-      this.docs.set(doc, out);
+      if (remember) this.docs.set(doc, out);
     }
     return out;
   }
@@ -134,15 +147,27 @@ class VectorPool {
     let rows = this.index.get(token);
     if (rows === undefined) {
       const vectors = findTokenVectors(this.emb, token, this.lookup);
-      rows = Int32Array.from(vectors, (v) => {
-        if (v.row < 0) return this.add(v.vector);
-        let at = this.byRow.get(v.row);
-        if (at === undefined) this.byRow.set(v.row, (at = this.add(v.vector)));
-        return at;
-      });
+      rows =
+        vectors.length === 0
+          ? NO_ROWS
+          : Int32Array.from(vectors, (v) => {
+              if (v.row < 0) return this.add(v.vector);
+              let at = this.byRow.get(v.row);
+              if (at === undefined) this.byRow.set(v.row, (at = this.add(v.vector)));
+              return at;
+            });
       this.index.set(token, rows);
     }
     return rows;
+  }
+
+  /** Starts afresh when full (see POOL_TOKENS); between documents, as rows are then unused. */
+  bound(): void {
+    if (this.index.size < POOL_TOKENS && this.size * this.emb.dims * 4 < POOL_BYTES) return;
+    this.index.clear();
+    this.byRow.clear();
+    this.docs = new WeakMap();
+    this.size = 0;
   }
 
   private add(v: Float32Array): number {
@@ -217,7 +242,7 @@ export class SentenceEncoder {
 
   /** Standardised sentence vectors, n x dims row-major, and how many tokens had a vector. */
   encode(docs: Docs): { x: Float32Array; coverage: Coverage } {
-    const { x, coverage } = this.weighted(docs);
+    const { x, coverage } = this.weighted(docs, false);
     if (this.state.component) removeComponent(x, docs.length, this.state.component);
     this.standardise(x, docs.length);
     return { x, coverage };
@@ -230,8 +255,11 @@ export class SentenceEncoder {
       for (let j = 0; j < d; j++) x[i * d + j] = (x[i * d + j] - mean[j]) / std[j];
   }
 
-  /** The weighted average of each document's word vectors, before component removal. */
-  private weighted(docs: Docs): { x: Float32Array; coverage: Coverage } {
+  /**
+   * The weighted average of each document's word vectors, before component removal; kept
+   * per document when `remember` (training documents are encoded again in other folds).
+   */
+  private weighted(docs: Docs, remember = true): { x: Float32Array; coverage: Coverage } {
     const d = this.dims;
     const x = new Float32Array(docs.length * d);
     const coverage: Coverage = { tokens: 0, missing: 0, empty: [] };
@@ -245,7 +273,7 @@ export class SentenceEncoder {
         x.set(known.mean, base);
         found = known.found;
       } else {
-        const { rows, tokenOf, found: tokensFound } = this.pool.rowsOf(doc);
+        const { rows, tokenOf, found: tokensFound } = this.pool.rowsOf(doc, remember);
         const data = this.pool.data;
         found = tokensFound;
         let total = 0;
@@ -259,7 +287,8 @@ export class SentenceEncoder {
         // parts counting as words); the others are proper weighted means over the vectors.
         const by = kind === 'sif' ? rows.length : total;
         if (by > 0) for (let j = 0; j < d; j++) x[base + j] /= by;
-        if (kind === 'mean') this.pool.means.set(doc, { mean: x.slice(base, base + d), found });
+        if (kind === 'mean' && remember)
+          this.pool.means.set(doc, { mean: x.slice(base, base + d), found });
       }
       coverage.tokens += doc.length;
       coverage.missing += doc.length - found;
@@ -296,7 +325,17 @@ export function hasTokenVector(
   emb: Embeddings,
   lookup: SentenceLookup = DEFAULT_LOOKUP,
 ): boolean {
-  return VectorPool.for(emb, lookup).rowsOfToken(token).length > 0;
+  return tokenVectorTest(emb, lookup)(token);
+}
+
+/** hasTokenVector for the tokens of a batch of texts: the pool is found once. */
+export function tokenVectorTest(
+  emb: Embeddings,
+  lookup: SentenceLookup = DEFAULT_LOOKUP,
+): (token: string) => boolean {
+  const pool = VectorPool.for(emb, lookup);
+  pool.bound();
+  return (token) => pool.rowsOfToken(token).length > 0;
 }
 
 /** The share of tokens with no vector (exact, lower-case, subwords, clitic parts). */

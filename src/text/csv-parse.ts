@@ -5,6 +5,11 @@
  * from fast-csv because a parse error must name the line it is on: fast-csv reported
  * "line 1" for text after a closing quote on line 5 (issue 8), and its errors carry no
  * position to recover it from.
+ *
+ * The parser is incremental: text arrives in pieces of any size (a piece may end inside a
+ * field, inside a quoted line break or between CR and LF) and rows come out as soon as they
+ * are complete, so a file of any size is parsed in constant memory. Whole texts go through
+ * the same parser in one piece.
  */
 import { EmbError } from '../errors.js';
 
@@ -14,102 +19,176 @@ export interface CsvRow {
   line: number;
 }
 
-export interface CsvParseOptions {
-  /** Stop after this many rows (for sniffing the delimiter). */
-  maxRows?: number;
-  /** Return the rows before a parse error instead of throwing it (for sniffing). */
-  upToError?: boolean;
-}
-
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
-/** All rows of `content` (blank lines are rows with one empty field). */
-export function parseCsv(
-  content: string,
-  delimiter: string,
-  path: string,
-  options: CsvParseOptions = {},
-): CsvRow[] {
-  const d = delimiter.charCodeAt(0);
-  const maxRows = options.maxRows ?? Infinity;
-  const rows: CsvRow[] = [];
-  const n = content.length;
-  let i = 0;
-  let line = 1;
-  try {
-    while (i < n && rows.length < maxRows) {
-      const row: CsvRow = { fields: [], line };
-      for (;;) {
-        // One field, starting at i.
-        if (content.charCodeAt(i) === QUOTE) {
-          const opened = line;
-          let value = '';
-          let from = ++i;
-          for (;;) {
-            const q = content.indexOf('"', i);
-            if (q < 0) {
-              throw new EmbError(
-                'E_FORMAT',
-                `${path}: line ${opened}: broken CSV (a quoted field opened here is never closed); quote fields that contain the delimiter, quotes or line breaks, and double the quotes inside them`,
-              );
-            }
-            line += countBreaks(content, i, q);
-            if (content.charCodeAt(q + 1) === QUOTE) {
-              value += content.slice(from, q + 1);
-              i = from = q + 2;
-              continue;
-            }
-            value += content.slice(from, q);
-            i = q + 1;
-            break;
+/** Where the parser is between two characters. */
+const enum At {
+  /** Before a row's first character. */
+  RowStart,
+  /** Before a field's first character (after a delimiter). */
+  FieldStart,
+  /** Inside an unquoted field. */
+  Unquoted,
+  /** Inside a quoted field. */
+  Quoted,
+  /** Right after a quote inside a quoted field: a doubled quote, or the closing one. */
+  QuoteInQuoted,
+  /** After a closing quote: only the delimiter or the end of the row may follow. */
+  Closed,
+}
+
+export class CsvParser {
+  private readonly d: number;
+  private rows: CsvRow[] = [];
+  private fields: string[] = [];
+  private field = '';
+  private at = At.RowStart;
+  /** The line the next character is on. */
+  private line = 1;
+  private rowLine = 1;
+  /** The line of the quote that opened the current quoted field. */
+  private opened = 1;
+  /** The last character was a CR: an LF right after it ends no second line. */
+  private afterCR = false;
+
+  constructor(
+    private readonly delimiter: string,
+    private readonly path: string,
+  ) {
+    this.d = delimiter.charCodeAt(0);
+  }
+
+  /** Rows completed so far (taken once: a second call returns only newer ones). */
+  take(): CsvRow[] {
+    const rows = this.rows;
+    this.rows = [];
+    return rows;
+  }
+
+  /** Parses the next piece of text. Throws on broken CSV; rows before the error stay takeable. */
+  push(text: string): this {
+    const d = this.d;
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      switch (this.at) {
+        case At.RowStart:
+          if (this.afterCR && text.charCodeAt(i) === LF) {
+            // The LF of a CRLF whose CR ended the previous piece.
+            this.afterCR = false;
+            i++;
+            continue;
           }
-          row.fields.push(value);
-          const c = content.charCodeAt(i);
-          if (i < n && c !== d && c !== LF && c !== CR) {
-            throw new EmbError(
-              'E_FORMAT',
-              `${path}: line ${line}: broken CSV (expected "${printable(delimiter)}" or the end of the line after a closing quote, found "${content[i]}"); quote fields that contain the delimiter, quotes or line breaks, and double the quotes inside them`,
-            );
-          }
-        } else {
+          this.afterCR = false;
+          this.rowLine = this.line;
+          this.at = At.FieldStart;
+          continue;
+        case At.FieldStart:
+          if (text.charCodeAt(i) === QUOTE) {
+            this.opened = this.line;
+            this.at = At.Quoted;
+            i++;
+          } else this.at = At.Unquoted;
+          continue;
+        case At.Unquoted: {
           let j = i;
           while (j < n) {
-            const c = content.charCodeAt(j);
+            const c = text.charCodeAt(j);
             if (c === d || c === LF || c === CR) break;
             j++;
           }
-          row.fields.push(content.slice(i, j));
-          i = j;
-        }
-        // After a field: a delimiter (another field follows), or the end of the row.
-        if (i < n && content.charCodeAt(i) === d) {
-          i++;
+          this.field += text.slice(i, j);
+          if (j < n) i = this.endField(text.charCodeAt(j), j);
+          else i = n;
           continue;
         }
-        if (content.charCodeAt(i) === CR) i++;
-        if (content.charCodeAt(i) === LF) i++;
-        line++;
-        break;
+        case At.Quoted: {
+          const q = text.indexOf('"', i);
+          const to = q < 0 ? n : q;
+          this.countBreaks(text, i, to, q >= 0);
+          this.field += text.slice(i, to);
+          if (q >= 0) {
+            this.at = At.QuoteInQuoted;
+            i = q + 1;
+          } else i = n;
+          continue;
+        }
+        case At.QuoteInQuoted:
+          if (text.charCodeAt(i) === QUOTE) {
+            this.field += '"';
+            this.at = At.Quoted;
+            i++;
+          } else this.at = At.Closed;
+          continue;
+        case At.Closed: {
+          const c = text.charCodeAt(i);
+          if (c !== d && c !== LF && c !== CR) {
+            throw new EmbError(
+              'E_FORMAT',
+              `${this.path}: line ${this.line}: broken CSV (expected "${printable(this.delimiter)}" or the end of the line after a closing quote, found "${text[i]}"); ${ADVICE}`,
+            );
+          }
+          i = this.endField(c, i);
+          continue;
+        }
       }
-      rows.push(row);
     }
-    return rows;
-  } catch (e) {
-    if (!options.upToError) throw e;
+    return this;
   }
-  return rows;
+
+  /** The end of the text: the last row, if it has no line break after it. */
+  end(): this {
+    if (this.at === At.Quoted) {
+      throw new EmbError(
+        'E_FORMAT',
+        `${this.path}: line ${this.opened}: broken CSV (a quoted field opened here is never closed); ${ADVICE}`,
+      );
+    }
+    if (this.at !== At.RowStart) this.endField(LF, -1);
+    return this;
+  }
+
+  /** Ends the field at `i` with the delimiter, CR or LF `c`; returns where parsing goes on. */
+  private endField(c: number, i: number): number {
+    this.fields.push(this.field);
+    this.field = '';
+    if (c === this.d) {
+      this.at = At.FieldStart;
+      return i + 1;
+    }
+    this.rows.push({ fields: this.fields, line: this.rowLine });
+    this.fields = [];
+    this.at = At.RowStart;
+    this.afterCR = c === CR;
+    this.line++;
+    return i + 1;
+  }
+
+  /**
+   * Counts the line breaks (LF, CRLF or a lone CR) of text[from .. to) inside a quoted field;
+   * `closed` says a quote follows (a CR before it then waits for no LF).
+   */
+  private countBreaks(text: string, from: number, to: number, closed: boolean): void {
+    let count = 0;
+    let afterCR = this.afterCR;
+    for (let k = from; k < to; k++) {
+      const c = text.charCodeAt(k);
+      if (c === CR || (c === LF && !afterCR)) count++;
+      afterCR = c === CR;
+    }
+    this.afterCR = closed ? false : afterCR;
+    this.line += count;
+  }
 }
 
-/** Line breaks (LF, CRLF or a lone CR) in content[from .. to). */
-function countBreaks(content: string, from: number, to: number): number {
-  let count = 0;
-  for (let k = from; k < to; k++) {
-    const c = content.charCodeAt(k);
-    if (c === LF || (c === CR && content.charCodeAt(k + 1) !== LF)) count++;
-  }
-  return count;
+const ADVICE =
+  'quote fields that contain the delimiter, quotes or line breaks, and double the quotes inside them';
+
+/** All rows of `content` (blank lines are rows with one empty field). */
+export function parseCsv(content: string, delimiter: string, path: string): CsvRow[] {
+  return new CsvParser(delimiter, path).push(content).end().take();
 }
 
 export function printable(delimiter: string): string {

@@ -5,12 +5,12 @@
  * (text/csv-parse.ts). The text and label columns are found by name, or given. Rows with an
  * empty text or no label are skipped and counted, never fatal.
  */
-import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import { EmbError } from '../errors.js';
-import { parseCsv, printable, type CsvRow } from './csv-parse.js';
+import { CsvParser, printable, type CsvRow } from './csv-parse.js';
 import { fromLabelled, type Dataset } from './dataset.js';
-import { decodeText } from './decode.js';
+import { decodeStream } from './decode.js';
 
 export { decodeUtf8 } from './decode.js';
 
@@ -84,19 +84,63 @@ export interface LabelledFile extends Dataset {
   warnings: string[];
 }
 
-/** Reads the file, decodes it, and parses it. */
-export async function readLabelled(path: string, options: CsvOptions = {}): Promise<LabelledFile> {
-  let bytes: Buffer;
+/** Where the bytes come from when not from the file `path` names (stdin). */
+export interface CsvInput {
+  /** Read these bytes instead of the file; `path` still names them in messages. */
+  input?: AsyncIterable<Uint8Array>;
+}
+
+/** A CSV or TSV file's header, then its data rows as they are read and parsed. */
+export interface CsvTable {
+  header: string[];
+  delimiter: Delimiter;
+  /** The encoding the file is read with. */
+  encoding: string;
+  /**
+   * The data rows, in pieces as they are parsed: blank lines between rows left out (except
+   * in a file of one column, where a blank line is an empty field), each row checked against
+   * the header's width.
+   */
+  rows: AsyncGenerator<CsvRow[]>;
+}
+
+/** Bytes read at once: large enough that a read costs little, small enough to stay flat. */
+const CHUNK = 1 << 16;
+
+/** A file's bytes, chunk by chunk; a file that cannot be read is an E_IO error naming it. */
+async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
   try {
-    bytes = readFileSync(path);
+    yield* createReadStream(path, { highWaterMark: CHUNK });
   } catch (e) {
-    throw new EmbError(
-      'E_IO',
-      `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
+    const code = (e as NodeJS.ErrnoException).code;
+    if (e instanceof EmbError || code === undefined) throw e;
+    throw new EmbError('E_IO', `${path}: cannot read (${code})`, { cause: e });
   }
-  const { text, encoding } = decodeText(bytes, path, options.encoding);
-  return { ...(await parseLabelled(text, path, options)), encoding };
+}
+
+/** Opens a CSV or TSV file (or `input`): decodes and parses it as it is read. */
+export async function openCsv(
+  path: string,
+  options: CsvOptions & CsvInput = {},
+): Promise<CsvTable> {
+  let encoding = 'utf-8';
+  const texts = decodeStream(
+    options.input ?? fileChunks(path),
+    path,
+    options.encoding,
+    (e) => (encoding = e),
+  );
+  const table = await openTable(texts, path, options.delimiter);
+  return { ...table, encoding };
+}
+
+/** Reads the file, decodes it, and parses it. */
+export async function readLabelled(
+  path: string,
+  options: CsvOptions & CsvInput = {},
+): Promise<LabelledFile> {
+  const table = await openCsv(path, options);
+  return { ...(await labelled(table, path, options)), encoding: table.encoding };
 }
 
 /** Parses decoded text (`path` names it in messages and chooses the default delimiter). */
@@ -105,15 +149,17 @@ export async function parseLabelled(
   path: string,
   options: CsvOptions = {},
 ): Promise<LabelledFile> {
-  const text = content.replace(/^\uFEFF/, '');
-  const delimiter = options.delimiter ?? sniffDelimiter(text, path);
-  const rows = parseCsv(text, delimiter, path);
-  if (rows.length === 0)
-    throw new EmbError(
-      'E_INPUT',
-      `${path}: the file is empty; expected a header row, then one row per text`,
-    );
-  const header = rows[0].fields.map((h) => h.trim());
+  const table = await openTable(oneText(content), path, options.delimiter);
+  return labelled({ ...table, encoding: 'utf-8' }, path, options);
+}
+
+async function* oneText(content: string): AsyncGenerator<string> {
+  yield content;
+}
+
+/** The labelled texts of a table: empty texts and missing labels skipped and counted. */
+async function labelled(table: CsvTable, path: string, options: CsvOptions): Promise<LabelledFile> {
+  const { header, delimiter } = table;
   const textColumn = pickColumn(header, options.text, TEXT_COLUMNS, 'text', path, delimiter);
   const needLabel = options.needLabel ?? true;
   const labelColumn =
@@ -128,27 +174,25 @@ export async function parseLabelled(
   const skippedNoLabel: number[] = [];
   const lines: number[] = [];
   let count = 0;
-  for (const { fields, line } of rows.slice(1)) {
-    // A blank line between rows is no row; in a one-column file it is an empty text, counted,
-    // so that a caller can give one answer per line.
-    if (fields.length === 1 && fields[0].trim() === '' && header.length > 1) continue;
-    checkWidth(fields, header.length, path, line);
-    count++;
-    const t = (fields[ti] ?? '').trim();
-    if (t === '') {
-      skippedEmpty.push(line);
-      continue;
-    }
-    if (li >= 0) {
-      const l = (fields[li] ?? '').trim();
-      if (l === '') {
-        skippedNoLabel.push(line);
+  for await (const rows of table.rows) {
+    for (const { fields, line } of rows) {
+      count++;
+      const t = (fields[ti] ?? '').trim();
+      if (t === '') {
+        skippedEmpty.push(line);
         continue;
       }
-      labels.push(l);
+      if (li >= 0) {
+        const l = (fields[li] ?? '').trim();
+        if (l === '') {
+          skippedNoLabel.push(line);
+          continue;
+        }
+        labels.push(l);
+      }
+      texts.push(t);
+      lines.push(line);
     }
-    texts.push(t);
-    lines.push(line);
   }
   const data = fromLabelled(texts, li >= 0 ? labels : texts.map(() => ''), path);
   return {
@@ -161,9 +205,136 @@ export async function parseLabelled(
     lines,
     rows: count,
     delimiter,
-    encoding: 'utf-8',
+    encoding: table.encoding,
     warnings: li >= 0 ? caseWarnings(data, path) : [],
   };
+}
+
+/** A text to label, with what comes back with its answer. */
+export interface TextRow {
+  /** The text (from a file: trimmed, and empty when the row's field is empty or missing). */
+  text: string;
+  /** Passed through to the answer: the id column's field, when one was asked for. */
+  id?: string;
+  /** Passed through to the answer: the line on which the row starts, in a file. */
+  line?: number;
+}
+
+export interface TextRows {
+  textColumn: string;
+  idColumn?: string;
+  delimiter: Delimiter;
+  encoding: string;
+  /** Every data row, in order, in pieces as they are parsed (empty texts included). */
+  rows: AsyncGenerator<TextRow[]>;
+}
+
+/**
+ * The texts of a CSV or TSV file (or `input`) to label, with an id column passed through:
+ * one per data row, in order, read as they are needed. The columns are checked first.
+ */
+export async function readTextRows(
+  path: string,
+  options: Omit<CsvOptions, 'label' | 'needLabel'> & CsvInput & { id?: string } = {},
+): Promise<TextRows> {
+  const table = await openCsv(path, options);
+  const { header, delimiter } = table;
+  const textColumn = pickColumn(header, options.text, TEXT_COLUMNS, 'text', path, delimiter);
+  const idColumn =
+    options.id === undefined
+      ? undefined
+      : pickColumn(header, options.id, [], 'id', path, delimiter);
+  const ti = header.indexOf(textColumn);
+  const ii = idColumn === undefined ? -1 : header.indexOf(idColumn);
+  async function* rows(): AsyncGenerator<TextRow[]> {
+    for await (const piece of table.rows) {
+      yield piece.map(({ fields, line }) => {
+        const row: TextRow = { text: (fields[ti] ?? '').trim(), line };
+        if (ii >= 0) row.id = fields[ii] ?? '';
+        return row;
+      });
+    }
+  }
+  return { textColumn, idColumn, delimiter, encoding: table.encoding, rows: rows() };
+}
+
+/** Decoded text beyond which the delimiter is chosen from the rows seen so far. */
+const SNIFF_LIMIT = 1 << 20;
+/** Rows (the header included) the delimiter is chosen from. */
+const SNIFF_ROWS = 50;
+
+/**
+ * The header and the data rows of decoded text pieces. The delimiter, when not given, is
+ * chosen from the first rows (see CsvOptions.delimiter); the pieces read for that are kept
+ * and parsed again, so no more than SNIFF_LIMIT of text is ever held.
+ */
+async function openTable(
+  texts: AsyncIterable<string>,
+  path: string,
+  given: Delimiter | undefined,
+): Promise<Omit<CsvTable, 'encoding'>> {
+  const source = texts[Symbol.asyncIterator]();
+  let first = true;
+  const next = async (): Promise<string | undefined> => {
+    const r = await source.next();
+    if (r.done) return undefined;
+    const text = first ? r.value.replace(/^\uFEFF/, '') : r.value;
+    first = false;
+    return text;
+  };
+  const sample: string[] = [];
+  let ended = false;
+  let delimiter = given ?? byExtension(path);
+  if (delimiter === undefined) {
+    const sniffer = new DelimiterSniffer(path);
+    while (!sniffer.decided()) {
+      const text = await next();
+      if (text === undefined) {
+        ended = true;
+        break;
+      }
+      sample.push(text);
+      sniffer.push(text);
+    }
+    delimiter = sniffer.choice(ended);
+  }
+  const parser = new CsvParser(delimiter, path);
+  async function* parsed(): AsyncGenerator<CsvRow[]> {
+    for (const text of sample.splice(0)) yield parser.push(text).take();
+    for (let text = ended ? undefined : await next(); text !== undefined; text = await next())
+      yield parser.push(text).take();
+    yield parser.end().take();
+  }
+  const pieces = parsed();
+  let headerRow: CsvRow | undefined;
+  let rest: CsvRow[] = [];
+  // Not for-await: leaving that loop would end the generator.
+  for (let r = await pieces.next(); !r.done; r = await pieces.next()) {
+    if (r.value.length === 0) continue;
+    [headerRow, ...rest] = r.value;
+    break;
+  }
+  if (!headerRow)
+    throw new EmbError(
+      'E_INPUT',
+      `${path}: the file is empty; expected a header row, then one row per text`,
+    );
+  const header = headerRow.fields.map((h) => h.trim());
+  async function* data(): AsyncGenerator<CsvRow[]> {
+    for (let rows = rest; ;) {
+      const kept = rows.filter(
+        // A blank line between rows is no row; in a one-column file it is an empty text, so
+        // that a caller can give one answer per line.
+        (r) => !(r.fields.length === 1 && r.fields[0].trim() === '' && header.length > 1),
+      );
+      for (const r of kept) checkWidth(r.fields, header.length, path, r.line);
+      if (kept.length > 0) yield kept;
+      const more = await pieces.next();
+      if (more.done) return;
+      rows = more.value;
+    }
+  }
+  return { header, delimiter, rows: data() };
 }
 
 /**
@@ -197,22 +368,62 @@ function caseWarnings(data: Dataset, path: string): string[] {
     );
 }
 
-/** See CsvOptions.delimiter. */
-function sniffDelimiter(content: string, path: string): Delimiter {
+function byExtension(path: string): Delimiter | undefined {
   const ext = extname(path).toLowerCase();
-  if (ext === '.tsv' || ext === '.tab') return '\t';
-  let best: { d: Delimiter; width: number; alike: number } | undefined;
-  for (const d of DELIMITERS) {
-    // Up to a broken row: that error is reported once the delimiter is known.
-    const rows: CsvRow[] = parseCsv(content, d, path, { maxRows: 50, upToError: true });
-    const width = rows[0]?.fields.length ?? 0;
-    if (width < 2) continue;
-    const data = rows.slice(1).filter((r) => !(r.fields.length === 1 && r.fields[0] === ''));
-    const alike = data.filter((r) => r.fields.length === width).length / Math.max(1, data.length);
-    if (!best || alike > best.alike || (alike === best.alike && width > best.width))
-      best = { d, width, alike };
+  return ext === '.tsv' || ext === '.tab' ? '\t' : undefined;
+}
+
+/**
+ * Chooses the delimiter (see CsvOptions.delimiter) from the first SNIFF_ROWS rows, parsed
+ * with each candidate as the text arrives, each up to its first error (reported once the
+ * delimiter is known).
+ */
+class DelimiterSniffer {
+  private readonly tries: { d: Delimiter; parser: CsvParser; rows: CsvRow[]; done: boolean }[];
+  private length = 0;
+
+  constructor(path: string) {
+    this.tries = DELIMITERS.map((d) => ({
+      d,
+      parser: new CsvParser(d, path),
+      rows: [],
+      done: false,
+    }));
   }
-  return best?.d ?? ',';
+
+  push(text: string): void {
+    this.length += text.length;
+    for (const t of this.tries) if (!t.done) this.feed(t, () => t.parser.push(text));
+  }
+
+  decided(): boolean {
+    return this.length >= SNIFF_LIMIT || this.tries.every((t) => t.done);
+  }
+
+  /** The delimiter; `ended` when the text ended before the sniffer decided. */
+  choice(ended: boolean): Delimiter {
+    if (ended) for (const t of this.tries) if (!t.done) this.feed(t, () => t.parser.end());
+    let best: { d: Delimiter; width: number; alike: number } | undefined;
+    for (const { d, rows } of this.tries) {
+      const width = rows[0]?.fields.length ?? 0;
+      if (width < 2) continue;
+      const data = rows.slice(1).filter((r) => !(r.fields.length === 1 && r.fields[0] === ''));
+      const alike = data.filter((r) => r.fields.length === width).length / Math.max(1, data.length);
+      if (!best || alike > best.alike || (alike === best.alike && width > best.width))
+        best = { d, width, alike };
+    }
+    return best?.d ?? ',';
+  }
+
+  private feed(t: DelimiterSniffer['tries'][number], step: () => void): void {
+    try {
+      step();
+    } catch {
+      t.done = true;
+    }
+    t.rows.push(...t.parser.take().slice(0, SNIFF_ROWS - t.rows.length));
+    if (t.rows.length >= SNIFF_ROWS) t.done = true;
+  }
 }
 
 function pickColumn(

@@ -41,52 +41,205 @@ function bomEncoding(bytes: Uint8Array): string | undefined {
   return BOMS.find((b) => b.bytes.every((x, i) => bytes[i] === x))?.encoding;
 }
 
+/** Bytes held back before decoding starts: enough for a byte-order mark and the UTF-16 check. */
+const HEAD = 4096;
+
 /**
- * Decodes a data file: with `encoding` as given, else by its byte-order mark, else as UTF-8
- * (checked). The byte-order mark is not part of the text.
+ * Decodes a file piece by piece, in constant memory: with `encoding` as given, else by its
+ * byte-order mark, else as UTF-8 (checked). The byte-order mark is not part of the text.
+ * Each piece is cut where a character ends and decoded on its own, so an undecodable byte is
+ * reported at its exact offset in the file and on its line, however far into the file it is.
  */
-export function decodeText(bytes: Uint8Array, path: string, encoding?: string): Decoded {
-  const bom = bomEncoding(bytes);
-  const label = (encoding ?? bom ?? 'utf-8').trim().toLowerCase();
-  if (ISO_8859_1.has(label)) {
-    return { text: Buffer.from(bytes).toString('latin1'), encoding: 'latin1' };
+export class ChunkDecoder {
+  /** The encoding used, once the first bytes are in (see Decoded.encoding). */
+  encoding = '';
+  private head: Uint8Array[] = [];
+  private headBytes = 0;
+  private decode: ((bytes: Uint8Array) => string) | undefined;
+  /** How a piece may be cut: after any byte, where a UTF-8 or UTF-16 character ends, or after an LF. */
+  private cut: (bytes: Uint8Array) => number = (b) => b.length;
+  /** Bytes of an incomplete character (or line) held for the next piece. */
+  private carry: Uint8Array = new Uint8Array(0);
+  /** File offset of carry[0], and the lines the text before it has. */
+  private offset = 0;
+  private lines = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly given?: string,
+  ) {}
+
+  /** The text of `bytes` that is complete, after what earlier pushes returned. */
+  push(bytes: Uint8Array): string {
+    if (!this.decode) {
+      this.head.push(bytes);
+      this.headBytes += bytes.length;
+      if (this.headBytes < HEAD) return '';
+      return this.start();
+    }
+    return this.piece(bytes, false);
   }
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(label, { fatal: true, ignoreBOM: false });
-  } catch {
-    throw new EmbError(
-      'E_INPUT',
-      `${path}: unknown encoding "${encoding}"; expected utf-8, utf-16le, utf-16be, latin1, windows-1252 or another WHATWG encoding label`,
-    );
+
+  /** The rest of the text; an incomplete character at the end is an error. */
+  end(): string {
+    return (this.decode ? '' : this.start()) + this.piece(new Uint8Array(0), true);
   }
-  // Every label WHATWG maps to windows-1252 (cp1252, ascii, us-ascii...).
-  if (decoder.encoding === 'windows-1252') {
-    const text = Buffer.from(bytes)
-      .toString('latin1')
-      .replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
-    return { text, encoding: 'windows-1252' };
-  }
-  if (encoding === undefined && !bom) {
-    const utf16 = looksUtf16(bytes);
-    if (utf16) {
+
+  /** Chooses the decoder from the first bytes, then decodes them. */
+  private start(): string {
+    const first = this.head.length === 1 ? this.head[0] : Buffer.concat(this.head);
+    this.head = [];
+    const { path, given } = this;
+    const bom = bomEncoding(first);
+    const label = (given ?? bom ?? 'utf-8').trim().toLowerCase();
+    const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    if (ISO_8859_1.has(label)) {
+      this.encoding = 'latin1';
+      this.decode = (b) => bytes(b).toString('latin1');
+      return this.piece(first, false);
+    }
+    let decoder: TextDecoder;
+    try {
+      decoder = new TextDecoder(label, { fatal: true, ignoreBOM: true });
+    } catch {
       throw new EmbError(
-        'E_ENCODING',
-        `${path}: the file looks like ${utf16.toUpperCase()} without a byte-order mark (every other byte is 0); pass --encoding ${utf16}`,
+        'E_INPUT',
+        `${path}: unknown encoding "${given}"; expected utf-8, utf-16le, utf-16be, latin1, windows-1252 or another WHATWG encoding label`,
       );
     }
+    this.encoding = decoder.encoding;
+    // Every label WHATWG maps to windows-1252 (cp1252, ascii, us-ascii...).
+    if (decoder.encoding === 'windows-1252') {
+      this.decode = (b) =>
+        bytes(b)
+          .toString('latin1')
+          .replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
+      return this.piece(first, false);
+    }
+    if (given === undefined && !bom) {
+      const utf16 = looksUtf16(first);
+      if (utf16) {
+        throw new EmbError(
+          'E_ENCODING',
+          `${path}: the file looks like ${utf16.toUpperCase()} without a byte-order mark (every other byte is 0); pass --encoding ${utf16}`,
+        );
+      }
+    }
+    this.decode = (b) => decoder.decode(b);
+    this.cut = cutterFor(decoder.encoding);
+    // A byte-order mark of the encoding read is not text (a U+FEFF later in the file is).
+    const skip = bom === decoder.encoding ? BOMS.find((b) => b.encoding === bom)!.bytes.length : 0;
+    this.offset = skip;
+    return this.piece(first.subarray(skip), false);
   }
-  try {
-    // TextDecoder drops a byte-order mark of its own encoding (ignoreBOM: false).
-    return { text: decoder.decode(bytes), encoding: decoder.encoding };
-  } catch {
-    throw undecodable(bytes, path, decoder.encoding, encoding === undefined);
+
+  /** Decodes carry + bytes up to the last place a piece may end (all of it at the end). */
+  private piece(bytes: Uint8Array, last: boolean): string {
+    const all = this.carry.length === 0 ? bytes : Buffer.concat([this.carry, bytes]);
+    const at = last ? all.length : this.cut(all);
+    const piece = all.subarray(0, at);
+    this.carry = all.subarray(at);
+    let text: string;
+    try {
+      text = this.decode!(piece);
+    } catch {
+      throw this.undecodable(piece);
+    }
+    this.offset += at;
+    for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) this.lines++;
+    return text;
   }
+
+  /** The error for bytes the encoding cannot decode: where, which bytes, and what to do. */
+  private undecodable(piece: Uint8Array): EmbError {
+    const encoding = this.encoding;
+    const utf8 = encoding === 'utf-8';
+    const at = utf8 ? firstInvalidUtf8(piece) : lastDecodablePrefix(piece, encoding);
+    const before = new TextDecoder(encoding).decode(piece.subarray(0, at));
+    const line = this.lines + 1 + before.split('\n').length - 1;
+    const shown = `0x${piece[Math.min(at, piece.length - 1)].toString(16).padStart(2, '0')}`;
+    const where = `${this.path}: ${utf8 ? 'byte' : 'near byte'} ${this.offset + at} (line ${line}): not valid ${utf8 ? 'UTF-8' : encoding} (${shown})`;
+    const advice = encoding.startsWith('utf-16')
+      ? `the file is damaged or not ${encoding}; save it again as "Unicode text" or as "CSV UTF-8"`
+      : this.given === undefined
+        ? 'if it came from Excel or another Windows program, pass --encoding windows-1252 (or the encoding it was saved in, e.g. latin1, shift_jis), or save it as "CSV UTF-8"'
+        : 'pass the encoding the file was saved in with --encoding, or save it as "CSV UTF-8"';
+    return new EmbError('E_ENCODING', `${where}; ${advice}`);
+  }
+}
+
+/**
+ * Where a piece of bytes in `encoding` may be cut so that both parts decode on their own:
+ * before an incomplete UTF-8 sequence, after a whole UTF-16 character, and for the other
+ * multi-byte encodings (shift_jis, gbk, big5, euc-*...) after the last LF, a byte that is a
+ * line break in all of them and never part of a longer character.
+ */
+function cutterFor(encoding: string): (b: Uint8Array) => number {
+  if (encoding === 'utf-8') {
+    return (b) => {
+      // Back to the last byte that starts a character; keep it if its sequence is whole.
+      let k = b.length - 1;
+      while (k >= 0 && k > b.length - 4 && (b[k] & 0xc0) === 0x80) k--;
+      if (k < 0) return b.length;
+      const c = b[k];
+      const len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+      return k + len <= b.length ? b.length : k;
+    };
+  }
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+    const high = encoding === 'utf-16le' ? 1 : 0;
+    return (b) => {
+      const even = b.length & ~1;
+      // A high surrogate as the last unit waits for its pair.
+      const last = even >= 2 ? b[even - 2 + high] : 0;
+      return last >= 0xd8 && last <= 0xdb ? even - 2 : even;
+    };
+  }
+  return (b) => b.lastIndexOf(LF) + 1;
+}
+
+const LF = 10;
+
+/**
+ * Decodes a whole data file (see ChunkDecoder): with `encoding` as given, else by its
+ * byte-order mark, else as UTF-8 (checked).
+ */
+export function decodeText(bytes: Uint8Array, path: string, encoding?: string): Decoded {
+  const decoder = new ChunkDecoder(path, encoding);
+  const text = decoder.push(bytes) + decoder.end();
+  return { text, encoding: decoder.encoding };
 }
 
 /** The text of UTF-8 bytes, or an error naming the byte offset of the first invalid sequence. */
 export function decodeUtf8(bytes: Uint8Array, path: string): string {
   return decodeText(bytes, path, 'utf-8').text;
+}
+
+/**
+ * Decoded text of a byte stream (a file, stdin), piece by piece as the bytes arrive, in
+ * constant memory (see ChunkDecoder); `onEncoding` learns the encoding used once it is known.
+ */
+export async function* decodeStream(
+  chunks: AsyncIterable<Uint8Array>,
+  path: string,
+  encoding?: string,
+  onEncoding?: (encoding: string) => void,
+): AsyncGenerator<string> {
+  const decoder = new ChunkDecoder(path, encoding);
+  let told = false;
+  const tell = () => {
+    if (told || !decoder.encoding) return;
+    told = true;
+    onEncoding?.(decoder.encoding);
+  };
+  for await (const chunk of chunks) {
+    const text = decoder.push(chunk);
+    tell();
+    if (text) yield text;
+  }
+  const rest = decoder.end();
+  tell();
+  if (rest) yield rest;
 }
 
 /**
@@ -107,26 +260,6 @@ function looksUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
   if (odd >= half / 3 && even <= half / 20) return 'utf-16le';
   if (even >= half / 3 && odd <= half / 20) return 'utf-16be';
   return undefined;
-}
-
-/** The error for bytes `encoding` cannot decode: where, which bytes, and what to do. */
-function undecodable(
-  bytes: Uint8Array,
-  path: string,
-  encoding: string,
-  guessed: boolean,
-): EmbError {
-  const utf8 = encoding === 'utf-8';
-  const at = utf8 ? firstInvalidUtf8(bytes) : lastDecodablePrefix(bytes, encoding);
-  const line = 1 + bytes.subarray(0, at).reduce((n, b) => n + (b === 10 ? 1 : 0), 0);
-  const shown = `0x${bytes[Math.min(at, bytes.length - 1)].toString(16).padStart(2, '0')}`;
-  const where = `${path}: ${utf8 ? 'byte' : 'near byte'} ${at} (line ${line}): not valid ${utf8 ? 'UTF-8' : encoding} (${shown})`;
-  const advice = encoding.startsWith('utf-16')
-    ? `the file is damaged or not ${encoding}; save it again as "Unicode text" or as "CSV UTF-8"`
-    : guessed
-      ? 'if it came from Excel or another Windows program, pass --encoding windows-1252 (or the encoding it was saved in, e.g. latin1, shift_jis), or save it as "CSV UTF-8"'
-      : 'pass the encoding the file was saved in with --encoding, or save it as "CSV UTF-8"';
-  return new EmbError('E_ENCODING', `${where}; ${advice}`);
 }
 
 /**

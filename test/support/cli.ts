@@ -13,7 +13,7 @@ export interface Run {
 /** Runs the built emb command (npm test builds first). */
 export function emb(
   args: string[],
-  options: { input?: string; env?: Record<string, string>; cwd?: string } = {},
+  options: { input?: string | Buffer; env?: Record<string, string>; cwd?: string } = {},
 ): Run {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     input: options.input ?? '',

@@ -1,80 +1,85 @@
-import { createInterface } from 'node:readline';
 import { Command } from 'commander';
-import type { Prediction } from '../../api/classifier.js';
+import { EmbError } from '../../errors.js';
 import type { BackendName } from '../../models/tfjs/backends.js';
-import { addColumnOptions, addTrainingOptions } from '../options.js';
 import {
   addVectorOptions,
+  LineWriter,
   notices,
   openVectors,
-  printJson,
   type VectorOptions,
 } from '../common.js';
+import { addColumnOptions, addTrainingOptions, type ColumnFlags } from '../options.js';
+import { formatPrediction } from '../print.js';
 
-interface PredictFlags extends VectorOptions {
+interface PredictFlags extends VectorOptions, ColumnFlags {
   input?: string;
-  text?: string;
+  id?: string;
+  out?: string;
   backend: BackendName;
   json?: boolean;
 }
-
-/** Lines of stdin handed to the model at once: one batch costs about what one text does. */
-const BATCH = 1000;
 
 export function predictCommand(): Command {
   const cmd = new Command('predict')
     .description('label texts with a model that "emb train" saved: one answer per text, in order')
     .argument('<model>', 'the model folder')
     .argument('[texts...]', 'texts to label; none: one text per line from stdin')
-    .option('--input <file>', 'label the texts of a CSV or TSV file')
+    .option('--input <file>', 'label every row of a CSV or TSV file ("-": the file from stdin)')
+    .option('--id <column>', 'a column of --input to pass through to every answer')
+    .option('--out <file.csv>', 'write the answers to a CSV file (replaced if it exists)')
     .option('--json', 'one JSON document per text on stdout')
     .addHelpText(
       'after',
       `
-A text without any word gets label null (JSON) or "-" (text) with the reason; a text without
-any known word is labelled from the model's fallback and marked "oov".
+A text without any word gets label null (JSON; "-" in text) and the reason; one without any
+known word is labelled from the model's fallback and marked "oov". Input of any size streams
+through in constant memory. --out writes id (or text), label, probability, one column per
+class and oov, and renames the file into place when complete.
 
 Examples:
   emb predict reviews.model "a gorgeous, witty film"
-  emb predict spam.model --input new.csv --json
-  cat texts.txt | emb predict reviews.model`,
+  emb predict spam.model --input new.csv --id id --out labelled.csv
+  cat texts.txt | emb predict reviews.model --json`,
     );
   addTrainingOptions(addColumnOptions(cmd, false), false);
   return addVectorOptions(cmd, true).action(
     async (dir: string, texts: string[], opts: PredictFlags) => {
+      for (const flag of ['text', 'id', 'delimiter'] as const)
+        if (opts[flag] !== undefined && !opts.input)
+          throw new EmbError('E_INPUT', `--${flag} is for --input FILE, which was not given`);
+      if (opts.input && texts.length > 0)
+        throw new EmbError('E_INPUT', 'give texts on the command line or --input FILE, not both');
       const { loadClassifier } = await import('../../api/classifier.js');
+      const { openTexts, readLines } = await import('../../api/dataset.js');
       const vectors = opts.vectors ? await openVectors(opts) : undefined;
       const classifier = await loadClassifier(dir, { vectors, backend: opts.backend });
       try {
-        const show = (batch: string[], withText: boolean) =>
-          classifier.predict(batch).forEach((p, i) => print(batch[i], p, !!opts.json, withText));
-        if (opts.input) {
-          const { readTexts } = await import('../../api/dataset.js');
-          const file = await readTexts(opts.input, { text: opts.text });
-          notices.push(...file.warnings);
-          show(file.texts, true);
-        } else if (texts.length) show(texts, texts.length > 1);
-        else {
-          if (process.stdin.isTTY)
-            process.stderr.write('emb: reading texts from stdin, one per line (end with Ctrl-D)\n');
-          const batch: string[] = [];
-          for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-            batch.push(line);
-            if (batch.length === BATCH) show(batch.splice(0), true);
-          }
-          show(batch, true);
+        const { stdin } = process;
+        const { text, id, delimiter, encoding } = opts;
+        const input = opts.input === '-' ? stdin : undefined;
+        const file = opts.input
+          ? await openTexts(input ? 'stdin' : opts.input, { text, id, delimiter, encoding, input })
+          : undefined;
+        // Someone typing at a terminal gets each line's answer as it is entered.
+        const typing = !file && texts.length === 0 && stdin.isTTY;
+        if (typing)
+          process.stderr.write('emb: reading texts from stdin, one per line (end with Ctrl-D)\n');
+        const rows = file?.rows ?? (texts.length ? texts : readLines(stdin, { encoding }));
+        const predictions = classifier.predictStream(rows, { batchSize: typing ? 1 : undefined });
+        if (opts.out) {
+          const { writePredictions } = await import('../../api/predict.js');
+          const options = { labels: classifier.labels, idColumn: file?.idColumn };
+          const count = await writePredictions(opts.out, predictions, options);
+          return void notices.push(`wrote ${count} answers to ${opts.out}`);
         }
+        const out = new LineWriter(process.stdout, typing);
+        const withText = file !== undefined || texts.length !== 1;
+        for await (const p of predictions)
+          await out.write(formatPrediction(p, !!opts.json, withText));
+        await out.end();
       } finally {
         classifier.dispose();
       }
     },
   );
-}
-
-function print(text: string, p: Prediction, json: boolean, withText: boolean): void {
-  if (json) return printJson({ text, ...p });
-  const label = p.label ?? '-';
-  const score = p.probability === null ? p.reason : p.probability.toFixed(4);
-  const oov = p.oov ? '\toov' : '';
-  console.log(`${label}\t${score}${oov}${withText ? `\t${text}` : ''}`);
 }

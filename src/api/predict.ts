@@ -1,0 +1,77 @@
+/**
+ * Labelling many texts: every row of a file predicted as it is read (predictFile), and the
+ * answers written as CSV (writePredictions), both in constant memory.
+ */
+import { OutputFile } from '../output-file.js';
+import type { Classifier, RowPrediction } from './classifier.js';
+import { openTexts, type OpenTextsOptions } from './dataset.js';
+
+export interface PredictFileOptions extends OpenTextsOptions {
+  /** Texts predicted at once (default 1,000). */
+  batchSize?: number;
+}
+
+/**
+ * One prediction per data row of a CSV or TSV file, in order, as the file is read: openTexts
+ * then classifier.predictStream. Unknown columns are an error at the first step.
+ */
+export async function* predictFile(
+  classifier: Classifier,
+  path: string,
+  options: PredictFileOptions = {},
+): AsyncGenerator<RowPrediction> {
+  const file = await openTexts(path, options);
+  yield* classifier.predictStream(file.rows, { batchSize: options.batchSize });
+}
+
+export interface WritePredictionsOptions {
+  /** The classes, in the order of their columns (classifier.labels). */
+  labels: readonly string[];
+  /** The name of the first column, which then holds each prediction's id; default "text". */
+  idColumn?: string;
+}
+
+/**
+ * Writes predictions to a CSV file as they come and returns how many: a first column with
+ * each one's id (named `idColumn`) or else its text, then `label`, `probability`, one column
+ * per class with its probability (named by the class; `p_` before a name that is taken),
+ * and `oov` (true when no word of the text had a vector). A text with no words has an
+ * empty label and empty probabilities. Fields are quoted as RFC 4180 says, lines end with
+ * LF. The file is written under a temporary name and renamed when complete; a failure
+ * leaves no file. An existing file is replaced; a folder is refused.
+ */
+export async function writePredictions(
+  path: string,
+  predictions: AsyncIterable<RowPrediction> | Iterable<RowPrediction>,
+  options: WritePredictionsOptions,
+): Promise<number> {
+  const first = options.idColumn ?? 'text';
+  const taken = new Set([first, 'label', 'probability', 'oov']);
+  const classColumns = options.labels.map((c) => (taken.has(c) ? `p_${c}` : c));
+  const out = OutputFile.open(path);
+  let count = 0;
+  try {
+    out.write(csvLine([first, 'label', 'probability', ...classColumns, 'oov']));
+    for await (const p of predictions) {
+      const probabilities = options.labels.map((c) => p.probabilities?.[c] ?? '');
+      const key = options.idColumn === undefined ? p.text : (p.id ?? '');
+      const oov = p.oov === undefined ? '' : p.oov;
+      out.write(csvLine([key, p.label ?? '', p.probability ?? '', ...probabilities, oov]));
+      count++;
+    }
+  } catch (e) {
+    out.abort();
+    throw e;
+  }
+  out.commit();
+  return count;
+}
+
+/** One CSV line: a field with a comma, a quote or a line break is quoted, quotes doubled. */
+function csvLine(fields: readonly (string | number | boolean)[]): string {
+  const quoted = fields.map((f) => {
+    const s = String(f);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  });
+  return quoted.join(',') + '\n';
+}
