@@ -16,6 +16,7 @@ import {
   DEFAULT_MODEL,
   MODEL_KINDS,
   openVectors,
+  type Dataset,
   type ModelKind,
 } from '../src/index.js';
 import { benchmarkSet, SET_NAMES, type SetName } from './support/datasets.js';
@@ -37,6 +38,11 @@ const measured: Record<SetName, Partial<Record<ModelKind, number>>> = {
   SMS: {},
 };
 
+async function seedAccuracy(data: Dataset, testSet: Dataset, seed: number): Promise<number> {
+  const e = await crossValidate(data, { model: 'hybrid', seed, vectors, test: testSet });
+  return e.accuracy * 100;
+}
+
 // The default model last, so that it can be compared with every other method of the run.
 const order = [...MODEL_KINDS.filter((m) => m !== DEFAULT_MODEL), DEFAULT_MODEL];
 for (const model of order) {
@@ -54,8 +60,19 @@ for (const model of order) {
       });
       const accuracy = (measured[name][model] = e.accuracy * 100);
       t.diagnostic(`${model} ${name}: ${accuracy.toFixed(2)}% (ascii-v1 ${reference ?? '-'})`);
+      // SST-2 is one fixed test split, and the seed moves only the hybrid's inner folds, which
+      // flip its choice of gamma: seed 0 gives 83.80, 1 gives 83.96, 2 gives 83.86 (ascii-v1:
+      // 84.13 with each). One text is 0.055 points; the mean of the three is what is held.
+      const held =
+        model === 'hybrid' && testSet
+          ? (accuracy +
+              (await seedAccuracy(data, testSet, 1)) +
+              (await seedAccuracy(data, testSet, 2))) /
+            3
+          : accuracy;
+      if (held !== accuracy) t.diagnostic(`mean over seeds 0-2: ${held.toFixed(2)}%`);
       if (floor !== undefined)
-        assert.ok(accuracy >= floor, `${accuracy.toFixed(2)}% < ${floor.toFixed(2)}%`);
+        assert.ok(held >= floor, `${held.toFixed(2)}% < ${floor.toFixed(2)}%`);
       if (model !== DEFAULT_MODEL) return;
       const others = Object.entries(measured[name]).filter(([m]) => m !== DEFAULT_MODEL);
       assert.equal(others.length, MODEL_KINDS.length - 1, 'every other method ran first');
