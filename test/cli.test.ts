@@ -160,3 +160,22 @@ test('emb info describes the default vectors', () => {
   assert.equal(info.norms.zero, 0);
   assert.deepEqual(info.first.slice(0, 4), ['the', ',', '.', 'of']);
 });
+
+test("commander's own usage errors are one 'emb:' line with exit code 2, like every other error", () => {
+  const cases: [string[], RegExp][] = [
+    [
+      ['similar', 'frog', '--encoding', '0'],
+      /^emb: option '--encoding <name>' argument '0' is invalid\. Allowed choices are utf8, latin1\.$/,
+    ],
+    [['simlar', 'frog'], /^emb: unknown command 'simlar' \(Did you mean similar\?\)$/],
+    [['similar', '--bogus', 'x'], /^emb: unknown option '--bogus'$/],
+    [['eval', 'analogy'], /^emb: missing required argument 'file'$/],
+  ];
+  for (const [args, message] of cases) {
+    const r = emb(args, { env: { NO_COLOR: '1' } });
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, /\n$/);
+    assert.match(r.stderr.slice(0, -1), message);
+    assert.equal(r.stdout, '');
+  }
+});

@@ -30,12 +30,12 @@ Examples:
 Every command has --help with its options and examples. Converted vectors live in
 $EMB_HOME, else the package's embeddings/ folder when writable, else ~/.cache/emb.`,
     )
-    .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   // The command named on the line, or all of them (for help and for commander's own errors).
   const named = argv.find((a) => !a.startsWith('-'));
   const wanted = named && named in commands ? [named] : Object.keys(commands);
   for (const name of wanted) program.addCommand((await commands[name]()).exitOverride());
+  usageErrorsAsOneLine(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     // Notes about the data, only when the run got this far (a failing run shows one line).
@@ -57,6 +57,27 @@ $EMB_HOME, else the package's embeddings/ folder when writable, else ~/.cache/em
     }
     throw e;
   }
+}
+
+/**
+ * Commander's own usage errors (an unknown option, a value outside --method's choices) in the
+ * shape of every other error: "emb: ..." on one line. Subcommands added whole do not inherit
+ * output settings, hence the walk.
+ */
+function usageErrorsAsOneLine(cmd: Command): void {
+  cmd.configureOutput({
+    outputError: (message, write) =>
+      write(
+        `${pc.red('emb:')} ${oneLine(
+          message
+            .replace(/^error: /, '')
+            .trim()
+            .replace(/\s*\n\s*/g, ' '),
+        )}\n`,
+      ),
+  });
+  cmd.showHelpAfterError(false);
+  for (const sub of cmd.commands) usageErrorsAsOneLine(sub);
 }
 
 // stdout closed early (emb similar ... | head) is not an error.
