@@ -11,6 +11,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   truncateSync,
   writeFileSync,
@@ -76,6 +77,13 @@ test('damaged model folders are refused field by field, never with a stack trace
     emb(['train', 'r.csv', '--model', 'logreg', '--folds', '2'], { cwd: dir }).status,
     0,
   );
+  const three = reviewsCsv(60, 3)
+    .split('\n')
+    .map((row, i) => (i > 0 && i % 3 === 0 ? row.replace(/(pos|neg)$/, 'mixed') : row))
+    .join('\n');
+  writeFileSync(join(dir, 'three.csv'), three);
+  const threeArgs = ['three.csv', '--model', 'logreg', '--folds', '2', '--out', 'three'];
+  assert.equal(emb(['train', ...threeArgs], { cwd: dir }).status, 0);
   const meta = JSON.parse(readFileSync(join(dir, 'r.model', 'model.json'), 'utf8'));
   const variant = (name: string, edit: (m: Record<string, unknown>, folder: string) => unknown) => {
     const folder = join(dir, name);
@@ -84,6 +92,17 @@ test('damaged model folders are refused field by field, never with a stack trace
     const edited = edit(structuredClone(meta), folder);
     if (edited !== undefined) writeFileSync(join(folder, 'model.json'), JSON.stringify(edited));
     return name;
+  };
+  // network.json edited, and its size in model.json with it (so that the size check passes).
+  const network = (
+    m: Record<string, unknown>,
+    folder: string,
+    edit: (n: Record<string, unknown>) => unknown,
+  ) => {
+    const path = join(folder, 'network.json');
+    const text = JSON.stringify(edit(JSON.parse(readFileSync(path, 'utf8'))));
+    writeFileSync(path, text);
+    return { ...m, files: { ...(m.files as object), 'network.json': Buffer.byteLength(text) } };
   };
   const cases: [string, (m: Record<string, unknown>, folder: string) => unknown, RegExp][] = [
     ['null.model', () => null, /field "\(top level\)": expected a JSON object/],
@@ -108,6 +127,32 @@ test('damaged model folders are refused field by field, never with a stack trace
       'short.model',
       (_, folder) => truncateSync(join(folder, 'weights.bin'), 10),
       /weights\.bin: expected \d+ bytes as model\.json records, found 10/,
+    ],
+    [
+      'topology.model',
+      (m, folder) => network(m, folder, (n) => ({ ...n, modelTopology: { config: 'x' } })),
+      /network\.json: not a network this emb can load \(.*'className' and 'config' must set/,
+    ],
+    [
+      'shape.model',
+      (m, folder) =>
+        network(m, folder, (n) =>
+          JSON.parse(JSON.stringify(n).replace(/\[null,(\d+)\]/, '[null,7]')),
+        ),
+      /network\.json: not a network this emb can load \(Shape mismatch/,
+    ],
+    [
+      'three.model',
+      (m, folder) => {
+        // A network and its weights that agree, from a model with three classes.
+        const files = { ...(m.files as Record<string, number>) };
+        for (const name of ['network.json', 'weights.bin']) {
+          cpSync(join(dir, 'three', name), join(folder, name));
+          files[name] = statSync(join(folder, name)).size;
+        }
+        return { ...m, files };
+      },
+      /network\.json: expected a network from 100 inputs to 2 outputs, found \[null,100\] to \[null,3\]/,
     ],
   ];
   for (const [name, edit, pattern] of cases)

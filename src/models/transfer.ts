@@ -123,7 +123,17 @@ async function loadTransfer(
   }
   const tf = await tensorflow(ctx.backend ?? 'auto');
   const encoder = SentenceEncoder.restore(state, vectorsFor(kind, ctx));
-  return new TransferModel(kind, classes, encoder, await loadNetwork(tf, dir), tf, saved);
+  return new TransferModel(
+    kind,
+    classes,
+    encoder,
+    await loadNetwork(tf, dir, {
+      inputs: encoder.dims,
+      outputs: classes.length,
+    }),
+    tf,
+    saved,
+  );
 }
 
 /** Logits as calibration.ts takes scores: for two classes, one difference per row. */

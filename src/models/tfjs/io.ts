@@ -33,7 +33,12 @@ export async function saveNetwork(tf: Tf, network: LayersModel, dir: string): Pr
   return [NETWORK_FILE, WEIGHTS_FILE];
 }
 
-export async function loadNetwork(tf: Tf, dir: string): Promise<LayersModel> {
+/** Loads the network a model saved, checked against the inputs and outputs it must have. */
+export async function loadNetwork(
+  tf: Tf,
+  dir: string,
+  shape: { inputs: number; outputs: number },
+): Promise<LayersModel> {
   let manifest: { modelTopology: object; weightsManifest: { weights: never[] }[] };
   let weights: Buffer;
   try {
@@ -49,11 +54,35 @@ export async function loadNetwork(tf: Tf, dir: string): Promise<LayersModel> {
     weights.byteOffset,
     weights.byteOffset + weights.byteLength,
   );
-  return tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: manifest.modelTopology,
-      weightSpecs: manifest.weightsManifest[0].weights,
-      weightData,
-    }),
-  );
+  let network: LayersModel;
+  try {
+    network = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: manifest.modelTopology,
+        weightSpecs: manifest.weightsManifest[0].weights,
+        weightData,
+      }),
+    );
+  } catch (e) {
+    // A damaged network.json fails deep inside TensorFlow.js, in its words.
+    throw new EmbError(
+      'E_MODEL',
+      `${join(dir, NETWORK_FILE)}: not a network this emb can load (${(e as Error).message.replace(/\s+/g, ' ')})`,
+      { cause: e },
+    );
+  }
+  const [input, output] = [network.inputs[0]?.shape, network.outputs[0]?.shape];
+  if (
+    input?.length !== 2 ||
+    input[1] !== shape.inputs ||
+    output?.length !== 2 ||
+    output[1] !== shape.outputs
+  ) {
+    network.dispose();
+    throw new EmbError(
+      'E_MODEL',
+      `${join(dir, NETWORK_FILE)}: expected a network from ${shape.inputs} inputs to ${shape.outputs} outputs, found ${JSON.stringify(input)} to ${JSON.stringify(output)}`,
+    );
+  }
+  return network;
 }
