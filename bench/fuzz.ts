@@ -34,7 +34,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { mutate, mutations, reseal, smallFixtures } from '../test/support/mutate.js';
@@ -78,6 +78,7 @@ function run(target: string, argv: string[], what: string, input?: string): void
   const out = join(dir, 'out');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out);
+  rmSync(join(dir, 'clean.model'), { recursive: true, force: true }); // train's default output
   const r = emb(
     argv.map((a) => a.replace('$OUT', out)),
     dir,
@@ -104,7 +105,13 @@ function run(target: string, argv: string[], what: string, input?: string): void
       problems.push('stack trace');
   }
   if (left.some((n) => n.includes('.tmp'))) problems.push('leftover');
-  if (claimed && (r.status !== 0 || left.length === 0)) problems.push('false wrote');
+  // What the message names must exist (train without --out saves next to the data).
+  const named = /(?:emb: wrote|^saved) (.+?) \(|wrote \d+ answers to (.+)$/m.exec(
+    stderr + (r.stdout ?? ''),
+  );
+  const written = named?.[1] ?? named?.[2];
+  const there = written !== undefined ? existsSync(resolve(dir, written)) : left.length > 0;
+  if (claimed && (r.status !== 0 || !there)) problems.push('false wrote');
   c[outcome]++;
   for (const p of problems) c[p]++;
   if (outcome === 'crash' || outcome === 'hang' || problems.length) {

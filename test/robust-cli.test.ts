@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   cpSync,
+  existsSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -60,6 +61,17 @@ test('a run that fails prints its one error line, not the warnings about the dat
 
 test('--vectors "" is an error, not "wrote ;"', () => {
   oneCleanLine(['similar', 'frog', '--vectors', ''], /the vectors path is empty/);
+});
+
+test('an --out that is empty or only spaces is an error, not a folder named " "', () => {
+  writeFileSync(join(dir, 'blank.csv'), reviewsCsv(20, 4));
+  for (const args of [
+    ['train', 'blank.csv', '--model', 'svm', '--out', ' '],
+    ['compare', 'blank.csv', '--out', ''],
+    ['predict', 'blank.model', 'a film', '--out', '  '],
+  ])
+    oneCleanLine(args, /--out must be a file or folder name, got "\s*"/);
+  assert.ok(!existsSync(join(dir, ' ')));
 });
 
 test('an EMB_HOME that cannot be a folder: one line that says how to fix it', () => {

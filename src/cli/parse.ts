@@ -29,6 +29,11 @@ export function wholeNumber(flag: string): (value: string) => number {
   };
 }
 
+/** A file or folder name: not empty nor only spaces, which would write to a name no one means. */
+export function pathName(flag: string): (value: string) => string {
+  return (value) => (value.trim() !== '' ? value : expected(flag, 'a file or folder name', value));
+}
+
 export function positiveNumber(flag: string): (value: string) => number {
   return (value) => {
     const x = Number(value);

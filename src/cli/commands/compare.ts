@@ -10,7 +10,7 @@ import {
 } from '../common.js';
 import type { TokenizerKind } from '../../text/tokenize.js';
 import { addColumnOptions, addSeedOption, tokenizerOption, type ColumnFlags } from '../options.js';
-import { fraction, list, oneOf, positiveInt, trainingSize } from '../parse.js';
+import { fraction, list, oneOf, pathName, positiveInt, trainingSize } from '../parse.js';
 import { progressBar } from '../progress.js';
 
 /** Flags left out take the library's defaults (DEFAULT_SIZES, DEFAULT_METHODS, ...). */
@@ -30,7 +30,12 @@ export function compareCommand(): Command {
   const cmd = new Command('compare')
     .description('which classifier to deploy, and whether pretrained vectors help, as a report')
     .argument('<data>', 'CSV or TSV file with a header row, a text column and a label column')
-    .option('--out <dir>', 'report folder (report.md, report.html, report.json)', 'report')
+    .option(
+      '--out <dir>',
+      'report folder (report.md, report.html, report.json)',
+      pathName('--out'),
+      'report',
+    )
     .option('--force', 'replace the report folder if it exists')
     .option('--sizes <list>', 'training sizes (default 50,100,...,5000,all)', list(trainingSize))
     .option(

@@ -9,6 +9,7 @@ import {
   type VectorOptions,
 } from '../common.js';
 import { addColumnOptions, addTrainingOptions, type ColumnFlags } from '../options.js';
+import { pathName } from '../parse.js';
 import { formatPrediction } from '../print.js';
 
 interface PredictFlags extends VectorOptions, ColumnFlags {
@@ -26,7 +27,11 @@ export function predictCommand(): Command {
     .argument('[texts...]', 'texts to label; none: one text per line from stdin')
     .option('--input <file>', 'label every row of a CSV or TSV file ("-": the file from stdin)')
     .option('--id <column>', 'a column of --input to pass through to every answer')
-    .option('--out <file.csv>', 'write the answers to a CSV file (replaced if it exists)')
+    .option(
+      '--out <file.csv>',
+      'write the answers to a CSV file (replaced if it exists)',
+      pathName('--out'),
+    )
     .option('--json', 'one JSON document per text on stdout')
     .addHelpText(
       'after',

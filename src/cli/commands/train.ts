@@ -17,7 +17,7 @@ import {
   type ColumnFlags,
   type TrainingFlags,
 } from '../options.js';
-import { fraction, modelOptionsFrom, positiveInt } from '../parse.js';
+import { fraction, modelOptionsFrom, pathName, positiveInt } from '../parse.js';
 import { formatTraining } from '../print.js';
 import { progressBar } from '../progress.js';
 
@@ -35,7 +35,11 @@ export function trainCommand(): Command {
       'train a text classifier (default: the hybrid of TF-IDF n-grams and word vectors): evaluate it, then save it trained on all the data',
     )
     .argument('<data>', 'CSV or TSV file with a header row, a text column and a label column')
-    .option('--out <dir>', 'model folder to write (default: <data name>.model next to the data)')
+    .option(
+      '--out <dir>',
+      'model folder to write (default: <data name>.model next to the data)',
+      pathName('--out'),
+    )
     .option('--folds <n>', 'stratified cross-validation folds (default 10)', positiveInt('--folds'))
     .option('--test <file>', 'evaluate on this labelled file instead of cross-validating')
     .option(
