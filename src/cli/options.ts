@@ -4,7 +4,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
-import { DEFAULT_MODEL, MODEL_KINDS } from '../models/settings.js';
+import { EmbError } from '../errors.js';
+import {
+  DEFAULT_MODEL,
+  MODEL_KINDS,
+  modelSettings,
+  type ModelOptions,
+} from '../models/settings.js';
 import { BACKENDS, type BackendName } from '../models/tfjs/backends.js';
 import { STEM_LANGUAGES, STOPWORD_LANGUAGES } from '../features/token-filter.js';
 import { delimiterOption, type Delimiter } from '../text/csv.js';
@@ -125,4 +131,29 @@ export interface TrainingFlags {
   backend: BackendName;
   workers: number;
   seed: number;
+}
+
+/**
+ * The model settings given on the command line: --model and the model flags the user typed
+ * (a flag left at its default is not sent, so `--model svm` is not told about --features);
+ * checked at once, so a flag that does not apply to the model is an error before any work.
+ */
+export function modelOptionsFrom(command: Command, flags: Record<string, string>): ModelOptions {
+  const opts = command.opts();
+  const given: Record<string, unknown> = { model: opts.model };
+  for (const [option, setting] of Object.entries(flags))
+    if (command.getOptionValueSource(option) === 'cli') given[setting] = opts[option];
+  try {
+    modelSettings(given);
+  } catch (e) {
+    // Name the flag, not the setting: "setting "features"" -> "--features".
+    const message = (e as Error).message.replace(/setting "(\w+)"/, (_, s: string) => {
+      const flag = Object.entries(flags).find(([, v]) => v === s)?.[0] ?? s;
+      return flag.length === 1
+        ? `-${flag}`
+        : `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    });
+    throw new EmbError('E_INPUT', message, { cause: e });
+  }
+  return given as ModelOptions;
 }

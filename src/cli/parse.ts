@@ -3,9 +3,7 @@
  * E_INPUT error that names the flag and what it expects. Ranges and cross-field rules are
  * checked once more by the library (settings.ts), which names the setting.
  */
-import type { Command } from 'commander';
 import { EmbError } from '../errors.js';
-import { modelSettings, type ModelOptions } from '../models/settings.js';
 
 const expected = (flag: string, what: string, value: string): never => {
   throw new EmbError('E_INPUT', `${flag} must be ${what}, got "${value}"`);
@@ -76,31 +74,6 @@ export function list<T>(item: (value: string) => T): (value: string) => T[] {
       .map((v) => v.trim())
       .filter((v) => v.length > 0)
       .map(item);
-}
-
-/**
- * The model settings given on the command line: --model and the model flags the user typed
- * (a flag left at its default is not sent, so `--model svm` is not told about --features);
- * checked at once, so a flag that does not apply to the model is an error before any work.
- */
-export function modelOptionsFrom(command: Command, flags: Record<string, string>): ModelOptions {
-  const opts = command.opts();
-  const given: Record<string, unknown> = { model: opts.model };
-  for (const [option, setting] of Object.entries(flags))
-    if (command.getOptionValueSource(option) === 'cli') given[setting] = opts[option];
-  try {
-    modelSettings(given);
-  } catch (e) {
-    // Name the flag, not the setting: "setting "features"" -> "--features".
-    const message = (e as Error).message.replace(/setting "(\w+)"/, (_, s: string) => {
-      const flag = Object.entries(flags).find(([, v]) => v === s)?.[0] ?? s;
-      return flag.length === 1
-        ? `-${flag}`
-        : `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    });
-    throw new EmbError('E_INPUT', message, { cause: e });
-  }
-  return given as ModelOptions;
 }
 
 /** A training size of emb compare: a whole number of at least 2, or "all". */

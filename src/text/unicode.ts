@@ -68,9 +68,14 @@ const CLITICS = new Set(['s', 're', 've', 'll', 'd', 'm']);
 const SPACELESS =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 
-// A fixed locale: word breaks must not change with the user's LANG.
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
-const words = new Intl.Segmenter('en', { granularity: 'word' });
+// A fixed locale: word breaks must not change with the user's LANG. Made on first use: ICU's
+// word dictionaries take milliseconds to load, which ASCII text never needs.
+let segmenters: { graphemes: Intl.Segmenter; words: Intl.Segmenter } | undefined;
+const segmenter = (granularity: 'grapheme' | 'word') =>
+  (segmenters ??= {
+    graphemes: new Intl.Segmenter('en', { granularity: 'grapheme' }),
+    words: new Intl.Segmenter('en', { granularity: 'word' }),
+  })[granularity === 'grapheme' ? 'graphemes' : 'words'];
 
 export function tokenizeUnicode(text: string): string[] {
   const s = normaliseText(text);
@@ -107,7 +112,7 @@ function kindOf(cluster: string): Kind {
 /** The normalised text's grapheme clusters, each cut before any white space inside it. */
 function clustersOf(s: string): string[] {
   const out: string[] = [];
-  for (const { segment } of graphemes.segment(s)) {
+  for (const { segment } of segmenter('grapheme').segment(s)) {
     let rest = segment;
     // A "prepended" character (GB9b) absorbs a following space into its cluster: tokens
     // must never contain white space, so the cluster is cut there.
@@ -173,7 +178,7 @@ function pushWord(tokens: string[], clusters: string[], start: number, end: numb
   const boundaries = new Set<number>();
   for (let k = start, at = 0; k < end; k++) boundaries.add((at += clusters[k].length));
   let from = 0;
-  for (const { index, segment } of words.segment(word)) {
+  for (const { index, segment } of segmenter('word').segment(word)) {
     const to = index + segment.length;
     if (boundaries.has(to)) {
       tokens.push(word.slice(from, to));

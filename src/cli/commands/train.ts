@@ -14,10 +14,11 @@ import {
   addSeedOption,
   addTrainingOptions,
   MODEL_FLAGS,
+  modelOptionsFrom,
   type ColumnFlags,
   type TrainingFlags,
 } from '../options.js';
-import { fraction, modelOptionsFrom, pathName, positiveInt } from '../parse.js';
+import { fraction, pathName, positiveInt } from '../parse.js';
 import { formatTraining } from '../print.js';
 import { progressBar } from '../progress.js';
 
