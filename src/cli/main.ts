@@ -33,7 +33,8 @@ $EMB_HOME, else the package's embeddings/ folder when writable, else ~/.cache/em
     .exitOverride();
   // The command named on the line, or all of them (for help and for commander's own errors).
   const named = argv.find((a) => !a.startsWith('-'));
-  const wanted = named && named in commands ? [named] : Object.keys(commands);
+  const versionOnly = argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V');
+  const wanted = named && named in commands ? [named] : versionOnly ? [] : Object.keys(commands);
   for (const name of wanted) program.addCommand((await commands[name]()).exitOverride());
   usageErrorsAsOneLine(program);
   try {
