@@ -2,6 +2,7 @@
  * The query commands as people and scripts use them, on the default vectors: the quick
  * start's answer, JSON documents, stdin batches, and the same answers without the native addon.
  */
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prepareDefault } from '../src/embeddings/default.js';
@@ -177,5 +178,14 @@ test("commander's own usage errors are one 'emb:' line with exit code 2, like ev
     assert.match(r.stderr, /\n$/);
     assert.match(r.stderr.slice(0, -1), message);
     assert.equal(r.stdout, '');
+  }
+});
+
+test('--version prints the package version, and so does -V', () => {
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  for (const flag of ['--version', '-V']) {
+    const r = emb([flag]);
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout, `${version}\n`);
   }
 });
