@@ -7,7 +7,7 @@
  *                                        [--seeds 0,1,2] (the mean over seeds; default 0)
  *
  * Three settings: ascii-v1 with tokens looked up whole (the reference protocol, today's
- * figures), unicode-v1 looked up whole (the tokenizer alone), and unicode-v1 with clitic parts
+ * figures), unicode-v2 looked up whole (the tokenizer alone), and unicode-v2 with clitic parts
  * (the new default). Accuracy is deterministic with the seed; no time is measured.
  */
 import { prepareDefault } from '../src/embeddings/default.js';
@@ -28,8 +28,8 @@ const seeds = arg('--seeds', '0').map(Number);
 
 const SETTINGS = [
   { name: 'ascii-v1, whole tokens (reference)', tokenizer: 'ascii', clitics: false },
-  { name: 'unicode-v1, whole tokens', tokenizer: 'unicode', clitics: false },
-  { name: 'unicode-v1 + clitic parts (default)', tokenizer: 'unicode', clitics: true },
+  { name: 'unicode-v2, whole tokens', tokenizer: 'unicode', clitics: false },
+  { name: 'unicode-v2 + clitic parts (default)', tokenizer: 'unicode', clitics: true },
 ] as const;
 
 const { path } = prepareDefault();

@@ -132,7 +132,7 @@ test('MR learning curves: transfer leads at small sizes, the baseline overtakes 
     /\| 200 \| hybrid \d+\.\d \| (svm|nbsvm) \d+\.\d \| \+\d\.\d \| .* \| 5 of 5 \| \*\*vectors help\*\* \|/,
   );
   assert.match(md, /Averaged vectors alone \(logreg, mlp\) lead significantly at n = 50, 100, 200/);
-  // unicode-v1 tokens with clitic parts ("n't" is "not"); ANCHORS.md's tokens looked up whole: 6.7%.
+  // unicode-v2 tokens with clitic parts ("n't" is "not"); ANCHORS.md's tokens looked up whole: 6.7%.
   assert.match(md, /test tokens without a vector: 4\.\d%/);
   const html = join(dir, 'mr-report', 'report.html');
   assert.match(readFileSync(html, 'utf8'), /<svg[^>]*>[\s\S]*<\/svg>/);

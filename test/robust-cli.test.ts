@@ -133,6 +133,11 @@ test('damaged model folders are refused field by field, never with a stack trace
       (m) => ({ ...m, labels: 'pos,neg' }),
       /field "labels": expected a list of at least two distinct strings/,
     ],
+    [
+      'v1-tokens.model',
+      (m) => ({ ...m, tokenizer: 'unicode-v1' }),
+      /trained with the tokenizer unicode-v1; this emb has unicode-v2; train the model again/,
+    ],
     ['files.model', (m) => ({ ...m, files: ['weights.bin'] }), /field "files"/],
     ['escape.model', (m) => ({ ...m, files: { '../r.csv': 10 } }), /field "files"/],
     [

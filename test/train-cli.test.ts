@@ -104,7 +104,7 @@ test('train cross-validates, reports JSON and saves a model folder that predict 
   assert.equal(JSON.parse(one.stdout).accuracy, JSON.parse(two.stdout).accuracy);
   const meta = JSON.parse(readFileSync(join(dir, 'reviews.model', 'model.json'), 'utf8'));
   assert.equal(meta.settings.model, 'logreg');
-  assert.equal(meta.tokenizer, 'unicode-v1');
+  assert.equal(meta.tokenizer, 'unicode-v2');
   assert.deepEqual(meta.labels, ['pos', 'neg']);
   assert.equal(meta.vectors.dims, 100);
   assert.match(meta.vectors.fingerprint, /^341479x100-[0-9a-f]{8}$/);

@@ -37,7 +37,7 @@ export interface ModelMeta {
   created: string;
   settings: ModelSettings;
   labels: string[];
-  /** The tokenizer's versioned name (unicode-v1): a model is only fed the tokens it learned. */
+  /** The tokenizer's versioned name (unicode-v2): a model is only fed the tokens it learned. */
   tokenizer: string;
   /** The vectors a model that uses them was trained with; null for bag-of-words models. */
   vectors: VectorsInfo | null;
@@ -168,7 +168,7 @@ function checkMeta(raw: unknown, path: string): ModelMeta {
     new Set(labels).size !== labels.length
   )
     bad('labels', 'a list of at least two distinct strings');
-  if (typeof raw.tokenizer !== 'string') bad('tokenizer', 'a tokenizer name such as "unicode-v1"');
+  if (typeof raw.tokenizer !== 'string') bad('tokenizer', 'a tokenizer name such as "unicode-v2"');
   const vectors = raw.vectors;
   if (
     vectors !== null &&

@@ -1,5 +1,5 @@
 /**
- * The tokenizer for real text in any language (`unicode-v1`):
+ * The tokenizer for real text in any language (`unicode-v2`):
  *
  * - the text is made well-formed (a lone surrogate becomes U+FFFD), invisible format
  *   characters that only steer layout (soft hyphen, bidi marks, word joiner, BOM) are dropped
@@ -181,8 +181,23 @@ function pushWord(tokens: string[], clusters: string[], start: number, end: numb
   for (const { index, segment } of segmenter('word').segment(word)) {
     const to = index + segment.length;
     if (boundaries.has(to)) {
-      tokens.push(word.slice(from, to));
+      pushPiece(tokens, word.slice(from, to), boundaries.has(from + 1), boundaries.has(to - 1));
       from = to;
     }
   }
+}
+
+/**
+ * One of ICU's words, with an apostrophe at its edge split off when it is a grapheme cluster
+ * of its own (`leadAlone`, `trailAlone`): ICU keeps "'" after a Hebrew letter (UAX #29, WB7a),
+ * so "א'東" gives "א'" and "東"; alone, "א'" would tokenize as "א" and "'", and every token
+ * must tokenize to itself. A standalone clitic ("'s") stays whole.
+ */
+function pushPiece(tokens: string[], piece: string, leadAlone: boolean, trailAlone: boolean): void {
+  const lead = leadAlone && piece.length > 1 && piece[0] === "'" && !CLITICS.has(piece.slice(1));
+  const trail = trailAlone && piece.length > 1 && piece.endsWith("'");
+  if (lead) tokens.push("'");
+  const middle = piece.slice(lead ? 1 : 0, trail ? -1 : undefined);
+  if (middle !== '') tokens.push(middle);
+  if (trail) tokens.push("'");
 }
