@@ -10,8 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { writeToString } from 'fast-csv';
-import { loadMR } from '../test/support/datasets.js';
+import { loadMR, toCsv } from '../test/support/datasets.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}bench/out/`;
@@ -19,11 +18,7 @@ const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
 
 mkdirSync(out, { recursive: true });
 const csv = `${out}mr.csv`;
-if (!existsSync(csv)) {
-  const mr = loadMR();
-  const rows = mr.texts.map((t, i) => ({ text: t, label: mr.classes[mr.labels[i]] }));
-  writeFileSync(csv, (await writeToString(rows, { headers: ['text', 'label'] })) + '\n');
-}
+if (!existsSync(csv)) writeFileSync(csv, toCsv(loadMR()));
 
 // What a Node application writes: the docs/api.md calls, nothing else.
 const program = `${out}train-api.mjs`;

@@ -13,8 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { writeToString } from 'fast-csv';
-import { DATA, loadMR } from '../test/support/datasets.js';
+import { DATA, loadMR, toCsv } from '../test/support/datasets.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}bench/out/`;
@@ -25,11 +24,7 @@ const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 1;
 
 mkdirSync(out, { recursive: true });
 const csv = `${out}mr.csv`;
-if (!existsSync(csv)) {
-  const mr = loadMR();
-  const rows = mr.texts.map((t, i) => ({ text: t, label: mr.classes[mr.labels[i]] }));
-  writeFileSync(csv, (await writeToString(rows, { headers: ['text', 'label'] })) + '\n');
-}
+if (!existsSync(csv)) writeFileSync(csv, toCsv(loadMR()));
 // gensim's copy of the same default vectors, made once through word2vec binary.
 const kv = `${out}glove100.kv`;
 if (!existsSync(kv)) {

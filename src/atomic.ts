@@ -8,6 +8,7 @@ import {
   rmSync,
   writeSync,
   mkdirSync,
+  realpathSync,
   statSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -102,17 +103,43 @@ export function writeError(path: string, e: unknown): unknown {
   return e;
 }
 
+/**
+ * Where writing `path` lands: the file itself, or the file a symbolic link points to (the link
+ * stays). A folder or anything else that is not a regular file in the way, or a folder that
+ * does not exist, is refused before any work.
+ */
+function writableTarget(path: string): string {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeError(path, e);
+  }
+  if (stat && !stat.isFile()) {
+    const what = stat.isDirectory() ? 'a folder' : 'not a regular file';
+    throw new EmbError('E_IO', `${path}: is ${what}; expected a file name to write to`);
+  }
+  const target = stat ? realpathSync(path) : path;
+  const folder = dirname(target);
+  if (!existsSync(folder))
+    throw new EmbError('E_IO', `${path}: cannot write, the folder ${folder} does not exist`);
+  return target;
+}
+
 /** An output file being written under its temporary name. */
 export class AtomicFile {
+  /** The file renamed into place: `path`, or the file it links to. */
+  readonly target: string;
   readonly tmp: string;
-  readonly fd: number;
+  private readonly fd: number;
   /** Where write() appends. */
   position = 0;
   private done = false;
 
   constructor(readonly path: string) {
-    this.tmp = tempName(path);
-    removeStaleTemporaries(dirname(path));
+    this.target = writableTarget(path);
+    this.tmp = tempName(this.target);
+    removeStaleTemporaries(dirname(this.target));
     track(this.tmp, true);
     try {
       this.fd = openSync(this.tmp, 'w');
@@ -153,13 +180,13 @@ export class AtomicFile {
       fsyncSync(this.fd);
       closeSync(this.fd);
       this.done = true;
-      renameSync(this.tmp, this.path);
+      renameSync(this.tmp, this.target);
     } catch (e) {
       this.abort();
       throw writeError(this.path, e);
     }
     track(this.tmp, false);
-    syncFolder(dirname(this.path));
+    syncFolder(dirname(this.target));
   }
 
   /** Closes and removes the temporary. */
@@ -191,17 +218,11 @@ function syncFolder(dir: string): void {
   }
 }
 
-/**
- * Writes a file through `write`, atomically (see above). Write with file.write(), which checks
- * every write; the bare descriptor is there for callers not yet moved to it.
- */
-export function writeFileAtomically(
-  path: string,
-  write: (fd: number, file: AtomicFile) => void,
-): void {
+/** Writes a file through `write`, atomically (see above), with file.write(). */
+export function writeFileAtomically(path: string, write: (file: AtomicFile) => void): void {
   const file = new AtomicFile(path);
   try {
-    write(file.fd, file);
+    write(file);
   } catch (e) {
     file.abort();
     throw writeError(path, e);

@@ -2,7 +2,8 @@
  * Labelling many texts: every row of a file predicted as it is read (predictFile), and the
  * answers written as CSV (writePredictions), both in constant memory.
  */
-import { OutputFile } from '../output-file.js';
+import { AtomicFile } from '../atomic.js';
+import { csvLine } from '../text/csv-line.js';
 import type { Classifier, RowPrediction } from './classifier.js';
 import { openTexts, type OpenTextsOptions } from './dataset.js';
 
@@ -48,30 +49,27 @@ export async function writePredictions(
   const first = options.idColumn ?? 'text';
   const taken = new Set([first, 'label', 'probability', 'oov']);
   const classColumns = options.labels.map((c) => (taken.has(c) ? `p_${c}` : c));
-  const out = OutputFile.open(path);
+  const out = new AtomicFile(path);
+  // Lines reach the disk in large writes: one write per line costs more than predicting it.
+  let lines = csvLine([first, 'label', 'probability', ...classColumns, 'oov']);
   let count = 0;
   try {
-    out.write(csvLine([first, 'label', 'probability', ...classColumns, 'oov']));
     for await (const p of predictions) {
       const probabilities = options.labels.map((c) => p.probabilities?.[c] ?? '');
       const key = options.idColumn === undefined ? p.text : (p.id ?? '');
       const oov = p.oov === undefined ? '' : p.oov;
-      out.write(csvLine([key, p.label ?? '', p.probability ?? '', ...probabilities, oov]));
+      lines += csvLine([key, p.label ?? '', p.probability ?? '', ...probabilities, oov]);
       count++;
+      if (lines.length >= 1 << 16) {
+        out.write(Buffer.from(lines));
+        lines = '';
+      }
     }
+    out.write(Buffer.from(lines));
   } catch (e) {
     out.abort();
     throw e;
   }
   out.commit();
   return count;
-}
-
-/** One CSV line: a field with a comma, a quote or a line break is quoted, quotes doubled. */
-function csvLine(fields: readonly (string | number | boolean)[]): string {
-  const quoted = fields.map((f) => {
-    const s = String(f);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  });
-  return quoted.join(',') + '\n';
 }

@@ -121,7 +121,7 @@ export function writeVectors(
   format: WritableFormat,
   options: WriteOptions = {},
 ): void {
-  writeFileAtomically(path, (_fd, file) => {
+  writeFileAtomically(path, (file) => {
     pump(emb, sinkFor(file, format, options));
     if (format === 'emb') verifyEmb(file.tmp);
   });
@@ -144,7 +144,7 @@ export function convertVectors(
 ): { from: FormatName; words: number; dims: number; storage: StorageType } {
   const from = options.format ?? sniffFormat(input);
   const shape = { words: 0, dims: 0 };
-  writeFileAtomically(output, (_fd, file) => {
+  writeFileAtomically(output, (file) => {
     const make = sinkFor(file, options.to, options);
     const sink: SinkFactory = (dims, hints) => {
       const inner = make(dims, hints);

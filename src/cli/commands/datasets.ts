@@ -1,9 +1,10 @@
-import { mkdirSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { writeFileAtomically } from '../../atomic.js';
 import { EmbError } from '../../errors.js';
+import { csvLine } from '../../text/csv-line.js';
 import { printJson } from '../common.js';
 
 interface SpamAssassinMessage {
@@ -70,14 +71,11 @@ Examples:
           `unknown corpus "${name}"; expected one of ${Object.keys(EXPORTS).join(', ')}`,
         );
       const rows = source.rows();
-      const { writeToString } = await import('fast-csv');
-      const csv = await writeToString(rows, {
-        headers: ['text', 'label', 'group'],
-        quoteColumns: { text: true },
-        quoteHeaders: false,
-      });
+      const csv = [['text', 'label', 'group'], ...rows.map((r) => [r.text, r.label, r.group])]
+        .map(csvLine)
+        .join('');
       mkdirSync(dirname(output), { recursive: true });
-      writeFileAtomically(output, (fd) => writeSync(fd, csv + '\n'));
+      writeFileAtomically(output, (file) => file.write(Buffer.from(csv)));
       const counts: Record<string, number> = {};
       for (const r of rows) counts[r.label] = (counts[r.label] ?? 0) + 1;
       if (opts.json) printJson({ corpus: name, output, rows: rows.length, labels: counts });
