@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { EmbError } from '../src/errors.js';
 import { DEFAULT_TOKENIZER, tokenize, tokenizerFor } from '../src/text/tokenize.js';
 import { normaliseText, tokenizeClusters } from '../src/text/unicode.js';
-import { loadMR, loadSMS, loadSST2, loadSUBJ } from './support/datasets.js';
+import { loadAGNews, loadMR, loadSMS, loadSST2, loadSUBJ } from './support/datasets.js';
 
 const unicode = tokenizerFor('unicode');
 const ascii = tokenizerFor('ascii');
@@ -172,6 +172,24 @@ describe('tokenizer names', () => {
     assert.equal(
       createHash('sha256').update(all.join('\n')).digest('hex'),
       'cfa8ab1f764d2792405a8d78123e29e4b3acb66147bb3955dc36e6a7cb2566b0',
+    );
+  });
+
+  test('unicode-v2 gives unicode-v1 tokens on every public set, so their figures hold', () => {
+    const sets = [
+      loadMR(),
+      loadSUBJ(),
+      loadSST2('train'),
+      loadSST2('test'),
+      loadSMS(),
+      loadAGNews(),
+    ];
+    const all = sets.flatMap((d) => d.texts.map((t) => unicode.tokenize(t).join(' ')));
+    assert.equal(all.length, 42577);
+    // sha256 of the same join with unicode-v1 (commit 1f460da), the tokens bench/README.md measured.
+    assert.equal(
+      createHash('sha256').update(all.join('\n')).digest('hex'),
+      '6a6d05db01dd720fe20fdb3907808447717133a3645914be647062b757ad1333',
     );
   });
 });
