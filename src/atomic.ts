@@ -31,7 +31,7 @@ function tempName(path: string): string {
 }
 
 /** Removes temporaries of emb runs that died (their PID is no longer alive) from `dir`. */
-export function removeStaleTemporaries(dir: string): void {
+function removeStaleTemporaries(dir: string): void {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -81,7 +81,7 @@ function track(tmp: string, on: boolean): void {
 }
 
 /** A write error as one line naming the real file. */
-export function writeError(path: string, e: unknown): unknown {
+function writeError(path: string, e: unknown): unknown {
   if (e instanceof EmbError) return e;
   const code = (e as NodeJS.ErrnoException).code;
   const why: Record<string, string> = {

@@ -13,7 +13,7 @@ import {
   type ModelMeta,
 } from '../models/model-dir.js';
 import { trainerFor, trainModel } from '../models/registry.js';
-import { usesVectors, type ModelSettings } from '../models/settings.js';
+import { tokenLookup, usesVectors, type ModelSettings } from '../models/settings.js';
 import type { BackendName } from '../models/tfjs/backends.js';
 import type { TextRow } from '../text/csv.js';
 import { tokenizerFor } from '../text/tokenize.js';
@@ -85,7 +85,7 @@ export class Classifier {
     const answerable = docs.map((d, i) => (d.length > 0 ? i : -1)).filter((i) => i >= 0);
     const probs = this.model.predict(answerable.map((i) => docs[i]));
     const emb = this.vectors?.embeddings;
-    const lookup = { clitics: 'clitics' in this.settings ? this.settings.clitics : true };
+    const lookup = tokenLookup(this.settings);
     const known = emb && tokenVectorTest(emb, lookup);
     const k = this.labels.length;
     const out: Prediction[] = texts.map(() => ({

@@ -15,6 +15,7 @@ import { coverageReport } from '../features/coverage.js';
 import {
   MODEL_KINDS,
   modelSettings,
+  tokenLookup,
   usesVectors,
   type ModelKind,
   type ModelOptions,
@@ -160,8 +161,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
 
 /** How the methods on vectors look tokens up (they share the tokenizer, so its default). */
 function lookupOf(methods: CurveMethod[]): { clitics: boolean } {
-  const withVectors = methods.map((m) => m.settings).find((s) => 'clitics' in s);
-  return { clitics: withVectors && 'clitics' in withVectors ? withVectors.clitics : true };
+  return tokenLookup((methods.find((m) => 'clitics' in m.settings) ?? methods[0]).settings);
 }
 
 /**

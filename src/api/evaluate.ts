@@ -8,7 +8,12 @@ import { evaluateFolds, type Plan } from '../experiments/cross-validate.js';
 import type { ClassMetrics } from '../experiments/metrics.js';
 import { wilson } from '../experiments/stats.js';
 import { coverageReport } from '../features/coverage.js';
-import { describeFeatures, type ModelKind, type ModelSettings } from '../models/settings.js';
+import {
+  describeFeatures,
+  tokenLookup,
+  type ModelKind,
+  type ModelSettings,
+} from '../models/settings.js';
 import { tokenizerFor } from '../text/tokenize.js';
 import { encodeDataset, type Dataset } from './dataset.js';
 import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './options.js';
@@ -70,7 +75,7 @@ export async function crossValidate(
   const warnings: string[] = [];
   let oov: number | null = null;
   if (vectors) {
-    const lookup = { clitics: 'clitics' in run.settings ? run.settings.clitics : true };
+    const lookup = tokenLookup(run.settings);
     const coverage = coverageReport(docs, vectors.embeddings, lookup);
     oov = coverage.rate;
     if (coverage.warning) warnings.push(coverage.warning);

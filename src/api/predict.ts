@@ -2,7 +2,7 @@
  * Labelling many texts: every row of a file predicted as it is read (predictFile), and the
  * answers written as CSV (writePredictions), both in constant memory.
  */
-import { AtomicFile } from '../atomic.js';
+import { writeFileAtomicallyAsync } from '../atomic.js';
 import { csvLine } from '../text/csv-line.js';
 import type { Classifier, RowPrediction } from './classifier.js';
 import { openTexts, type OpenTextsOptions } from './dataset.js';
@@ -49,11 +49,10 @@ export async function writePredictions(
   const first = options.idColumn ?? 'text';
   const taken = new Set([first, 'label', 'probability', 'oov']);
   const classColumns = options.labels.map((c) => (taken.has(c) ? `p_${c}` : c));
-  const out = new AtomicFile(path);
   // Lines reach the disk in large writes: one write per line costs more than predicting it.
   let lines = csvLine([first, 'label', 'probability', ...classColumns, 'oov']);
   let count = 0;
-  try {
+  await writeFileAtomicallyAsync(path, async (out) => {
     for await (const p of predictions) {
       const probabilities = options.labels.map((c) => p.probabilities?.[c] ?? '');
       const key = options.idColumn === undefined ? p.text : (p.id ?? '');
@@ -66,10 +65,6 @@ export async function writePredictions(
       }
     }
     out.write(Buffer.from(lines));
-  } catch (e) {
-    out.abort();
-    throw e;
-  }
-  out.commit();
+  });
   return count;
 }

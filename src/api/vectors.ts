@@ -140,11 +140,9 @@ export class Vectors {
 
   /** As similar(), with the unknown words and the words built from subwords. */
   similarQuery(words: string | readonly string[], options: SimilarOptions = {}): QueryResult {
-    const list = phraseWords(typeof words === 'string' ? [words] : words, (w) => this.has(w));
-    if (list.length === 0) throw new EmbError('E_INPUT', 'similar needs at least one word');
     return cosAdd(
       this.embeddings,
-      list.map((word) => ({ word, weight: 1 as const })),
+      this.similarTerms(words),
       top(options, this.size),
       this.size,
       missingRule(options),
@@ -159,16 +157,8 @@ export class Vectors {
     query: string | readonly string[] | readonly Term[],
     options: AnalogyOptions = {},
   ): QueryResult {
-    const terms =
-      typeof query === 'string'
-        ? this.parse([query])
-        : query.length > 0 && typeof query[0] !== 'string'
-          ? (query as readonly Term[])
-          : this.parse(query as readonly string[]);
-    const method = options.method ?? '3cosadd';
-    if (method !== '3cosadd' && method !== '3cosmul')
-      throw new EmbError('E_INPUT', `method: expected 3cosadd or 3cosmul, got "${String(method)}"`);
-    const solve = method === '3cosmul' ? cosMul : cosAdd;
+    const terms = this.terms(query);
+    const solve = method(options) === '3cosmul' ? cosMul : cosAdd;
     return solve(this.embeddings, terms, top(options, this.size), this.size, missingRule(options));
   }
 
@@ -182,11 +172,7 @@ export class Vectors {
     options: SimilarOptions = {},
   ): BatchAnswer[] {
     return this.batch(
-      queries.map((q) => () => {
-        const words = phraseWords(typeof q === 'string' ? [q] : q, (w) => this.has(w));
-        if (words.length === 0) throw new EmbError('E_INPUT', 'similar needs at least one word');
-        return words.map((word) => ({ word, weight: 1 as const }));
-      }),
+      queries.map((q) => () => this.similarTerms(q)),
       { top: top(options, this.size), missing: missingRule(options) },
     );
   }
@@ -221,6 +207,13 @@ export class Vectors {
     );
     parsed.forEach((p, i) => (answers[p.at] = got[i]));
     return answers;
+  }
+
+  /** The words of a `similar` query (phrases joined as the vectors spell them), weight 1 each. */
+  private similarTerms(words: string | readonly string[]): Term[] {
+    const list = phraseWords(typeof words === 'string' ? [words] : words, (w) => this.has(w));
+    if (list.length === 0) throw new EmbError('E_INPUT', 'similar needs at least one word');
+    return list.map((word) => ({ word, weight: 1 }));
   }
 
   /** A query as terms: an expression string or tokens, or terms as they are. */

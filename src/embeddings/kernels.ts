@@ -71,26 +71,6 @@ export function halfToFloat(): Float32Array {
   return halfTable;
 }
 
-/** float32 to the nearest float16 bits (ties to even); Infinity when it does not fit. */
-export function floatToHalf(v: number): number {
-  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
-  const a = Math.abs(v);
-  if (!(a < 65520)) return sign | (Number.isNaN(a) ? 0x7e00 : 0x7c00); // 65520 rounds to inf
-  if (a < 2 ** -14) return sign | roundEven(a / 2 ** -24); // subnormal (may round up to 1024)
-  const e = Math.floor(Math.log2(a));
-  let exp = e;
-  // log2 can be off by one near powers of two
-  if (2 ** exp > a) exp--;
-  else if (2 ** (exp + 1) <= a) exp++;
-  const m = roundEven((a / 2 ** exp - 1) * 1024);
-  return sign | (((exp + 15) << 10) + m); // m may be 1024: carries into the exponent
-}
-
-function roundEven(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
 /** Row `row` as float32 values, written to out at offset o. */
 export function decodeRow(
   st: MatrixStorage,

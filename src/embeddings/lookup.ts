@@ -51,8 +51,10 @@ export function findVector(emb: Embeddings, word: string): WordVector | undefine
   if (exact >= 0) return { vector: emb.row(exact), row: exact, source: 'vocab' };
   const v = emb.subwords?.vector(word);
   if (v && v.some((x) => x !== 0)) return { vector: v, row: -1, source: 'subwords' };
-  const hit = findRow(emb, word);
-  return hit ? { vector: emb.row(hit.row), row: hit.row, source: 'vocab' } : undefined;
+  // The exact spelling missed above; the lower-cased one is step 3.
+  const lower = word.toLowerCase();
+  const row = lower === word ? -1 : emb.vocab.index(lower);
+  return row >= 0 ? { vector: emb.row(row), row, source: 'vocab' } : undefined;
 }
 
 export interface TokenLookupOptions {

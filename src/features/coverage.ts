@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { Embeddings } from '../embeddings/embeddings.js';
-import { DEFAULT_LOOKUP, hasTokenVector, vectorCoverage, type SentenceLookup } from './sentence.js';
+import { DEFAULT_LOOKUP, oovRate, tokenVectorTest, type SentenceLookup } from './sentence.js';
 
 type Docs = readonly (readonly string[])[];
 
@@ -63,8 +63,7 @@ export function coverageReport(
   emb: Embeddings,
   lookup: SentenceLookup = DEFAULT_LOOKUP,
 ): CoverageReport {
-  const coverage = vectorCoverage(docs, emb, lookup);
-  const rate = coverage.tokens ? coverage.missing / coverage.tokens : 0;
+  const { rate, coverage } = oovRate(docs, emb, lookup);
   const report: CoverageReport = {
     tokens: coverage.tokens,
     missing: coverage.missing,
@@ -87,9 +86,10 @@ export function coverageReport(
 
 /** Up to 10,000 tokens that have no vector, to see what they are written in. */
 function missingTokens(docs: Docs, emb: Embeddings, lookup: SentenceLookup): string[] {
+  const known = tokenVectorTest(emb, lookup);
   const out: string[] = [];
   for (const doc of docs) {
-    for (const t of doc) if (!hasTokenVector(t, emb, lookup)) out.push(t);
+    for (const t of doc) if (!known(t)) out.push(t);
     if (out.length >= 10000) break;
   }
   return out;

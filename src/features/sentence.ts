@@ -61,14 +61,6 @@ export interface SentenceLookup {
 /** For new models. Models saved before clitics existed restore without them. */
 export const DEFAULT_LOOKUP: SentenceLookup = { clitics: true };
 
-/** The lookup a model's options ask for (`clitics`: boolean, default true), checked once. */
-export function sentenceLookup(options: Record<string, unknown> | undefined): SentenceLookup {
-  const clitics = options?.clitics ?? DEFAULT_LOOKUP.clitics;
-  if (typeof clitics !== 'boolean')
-    throw new EmbError('E_INPUT', `clitics must be true or false, got ${String(clitics)}`);
-  return { clitics };
-}
-
 /** A document's vectors: pool rows, and for each the token it stands for. */
 interface DocRows {
   rows: Int32Array;

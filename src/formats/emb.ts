@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { EmbError } from '../errors.js';
-import { Embeddings, type Provenance } from '../embeddings/embeddings.js';
+import { Embeddings, rowNorms, type Provenance } from '../embeddings/embeddings.js';
 import { Vocabulary } from '../embeddings/vocabulary.js';
 import { native, nativeError } from '../embeddings/native.js';
 import type { SubwordSettings } from '../embeddings/subwords.js';
@@ -162,7 +162,7 @@ export class EmbWriter {
     let data: Uint8Array;
     if (this.storage === 'f32') {
       data = bytesOf(rows.subarray(0, n * d));
-      rowNormsInto(rows, d, n, this.norms, this.rows);
+      rowNorms(rows, d, n, this.norms.subarray(this.rows, this.rows + n));
     } else if (this.storage === 'f16') {
       const half = new Uint16Array(n * d);
       const t = halfToFloat();
@@ -278,14 +278,6 @@ function grow(a: Float32Array, size: number): Float32Array<ArrayBuffer> {
   const b = new Float32Array(size);
   b.set(a);
   return b;
-}
-
-function rowNormsInto(m: Float32Array, d: number, n: number, out: Float32Array, at: number): void {
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = i * d, e = j + d; j < e; j++) s += m[j] * m[j];
-    out[at + i] = Math.sqrt(s);
-  }
 }
 
 /** float32 bits to the nearest float16 bits (ties to even); 0x7c00 (infinity) on overflow. */

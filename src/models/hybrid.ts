@@ -331,10 +331,11 @@ export const hybridTrainer: Trainer<HybridSettings> = {
     checkTrainingData(docs, labels, classes);
     const emb = vectorsFor('hybrid', ctx);
     const k = classes.length;
-    const fits = candidates(o, docs.length).length * innerFolds(labels, k, o.innerFolds) + 1;
+    const tried = candidates(o, docs.length); // what search() tries, for the progress total
+    const fits = tried.length * innerFolds(labels, k, o.innerFolds) + 1;
     let done = 0;
     const progress = () => ctx.onProgress?.(++done, fits);
-    const f = fitBlocks(docs, emb, o, candidates(o, docs.length));
+    const f = fitBlocks(docs, emb, o, tried);
     const { chosen, searched, calibration } = search(f, labels, k, o, ctx.seed, progress);
     const { weights } = fitCandidate(chosen, f, labels, k, o, ctx.seed);
     ctx.onProgress?.(fits, fits);

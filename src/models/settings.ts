@@ -193,6 +193,11 @@ export function usesVectors(kind: ModelKind): boolean {
   return kind === 'logreg' || kind === 'mlp' || kind === 'hybrid';
 }
 
+/** How a model finds its tokens' vectors (one without vectors: the default, clitic parts on). */
+export function tokenLookup(s: ModelSettings): { clitics: boolean } {
+  return { clitics: 'clitics' in s ? s.clitics : true };
+}
+
 type Check = (value: unknown, name: string) => void;
 
 const fail = (name: string, expected: string, value: unknown): never => {
