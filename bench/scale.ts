@@ -6,7 +6,7 @@
  *
  *   npm run build && node --import tsx bench/scale.ts [--sizes 1000000,2000000]
  *
- * Writes bench/out/scale.json and prints the tables of bench/README.md section 6. Needs about
+ * Writes bench/out/scale.json and prints the tables of bench/README.md section 9. Needs about
  * 12 GB of free disk and 8 GB of memory (gensim loads 2M x 300 with its norms).
  */
 import { execFileSync, spawnSync } from 'node:child_process';

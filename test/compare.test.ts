@@ -88,17 +88,17 @@ test('MR learning curves: transfer leads at small sizes, the baseline overtakes 
     baseline[7] > 78 && transfer[7] > 72.4,
     `all: baseline ${baseline[7]}, transfer ${transfer[7]}`,
   );
-  // What the report decides, computed from these figures: the hybrid's lead over nbsvm with all
-  // the data is under a point on 2,132 texts, within noise, so a simpler bag-of-words method
-  // (the simplest one within noise of the best) is recommended; transfer helps significantly
-  // up to n = 5,000.
+  // What the report decides, computed from these figures: the hybrid's lead with all the data
+  // is under a point on 2,132 texts (80.1 against svm's 79.4, p = 0.39), within noise, so the
+  // simplest method within noise of the best is recommended: svm (bench/README.md section
+  // 5c); transfer helps significantly up to n = 5,000.
   const rec = report.recommendation;
   assert.equal(rec.size, 8530);
   assert.equal(rec.most_accurate, 'hybrid');
   assert.equal(rec.test, 'mcnemar');
   assert.ok(rec.ci95[0] < rec.accuracy && rec.accuracy < rec.ci95[1]);
-  if (rec.p_value! >= 0.05) assert.ok(['svm', 'nbsvm'].includes(rec.method), rec.method);
-  else assert.equal(rec.method, 'hybrid');
+  assert.ok(rec.p_value! >= 0.05, `p = ${rec.p_value}`);
+  assert.equal(rec.method, 'svm');
   assert.match(
     rec.sentence,
     new RegExp(`^Deploy ${rec.method}: \\d+\\.\\d% \\(95% CI \\d+\\.\\d–\\d+\\.\\d\\)\\.`),

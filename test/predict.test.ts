@@ -59,7 +59,7 @@ function reviews(n: number, seed: number) {
 }
 
 const models: Record<string, Classifier> = {};
-async function model(kind: 'logreg' | 'hybrid'): Promise<Classifier> {
+async function model(kind: 'logreg' | 'mlp' | 'hybrid'): Promise<Classifier> {
   if (!models[kind]) {
     models[kind] = await train(reviews(60, 3), { model: kind, seed: 0 });
     await models[kind].save(join(dir, `${kind}.model`));
@@ -399,6 +399,19 @@ describe('emb predict', () => {
     );
     for (const f of ['unclosed-out.csv', 'bytes-out.csv']) assert.ok(!existsSync(join(dir, f)));
     assert.deepEqual(leftovers(), []);
+  });
+
+  test('an answer does not depend on the batch it was in: logreg and mlp at batch sizes 1 to 1,000', async () => {
+    // docs/scale.md: TensorFlow.js's products must give the same bits whatever the batch.
+    const texts = reviews(1000, 12).texts.map((t, i) => `${t} #${i}`);
+    for (const kind of ['logreg', 'mlp'] as const) {
+      const clf = await model(kind);
+      const at = async (batchSize: number) =>
+        JSON.stringify(await collect(clf.predictStream(texts, { batchSize })));
+      const whole = await at(1000);
+      for (const batchSize of [1, 3, 64, 999])
+        assert.ok((await at(batchSize)) === whole, `${kind}, batches of ${batchSize}`);
+    }
   });
 
   test('two processes over the two halves of an input answer byte for byte what one does', async () => {
