@@ -64,13 +64,15 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 
 /**
- * The native addon removes them in the signal handler itself, even while JavaScript is busy
- * in a long synchronous write; without it, Node's handlers do when the event loop runs.
+ * The native addon removes a temporary file in the signal handler itself, even while
+ * JavaScript is busy in a long synchronous write; a temporary folder (or any temporary without
+ * the addon) is removed by Node's handlers when the event loop runs: in a signal handler only
+ * rmdir() is safe, and it cannot remove a folder with files in it.
  */
-function track(tmp: string, on: boolean): void {
+function track(tmp: string, on: boolean, folder = false): void {
   if (on) live.add(tmp);
   else live.delete(tmp);
-  if (native?.guardTemp(tmp, on)) return;
+  if (!folder && native?.guardTemp(tmp, on)) return;
   if (on && live.size === 1) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -267,28 +269,27 @@ export async function writeFolderAtomically(
   removeStaleTemporaries(parent);
   const tmp = tempName(target);
   const old = join(parent, `.${basename(target)}.${process.pid}.old.tmp`);
-  track(tmp, true);
+  // The two renames below are synchronous: no signal handler runs between them.
+  let replaced = false;
+  track(tmp, true, true);
   try {
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp);
     await write(tmp);
     syncTree(tmp);
     if (existsSync(target)) {
-      track(old, true);
       renameSync(target, old);
+      replaced = true;
     }
     renameSync(tmp, target);
     syncFolder(parent);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
-    if (existsSync(old) && !existsSync(target)) renameSync(old, target);
+    if (replaced && !existsSync(target)) renameSync(old, target);
     throw writeError(dir, e);
   } finally {
-    track(tmp, false);
-    if (live.has(old)) {
-      rmSync(old, { recursive: true, force: true });
-      track(old, false);
-    }
+    track(tmp, false, true);
+    if (replaced) rmSync(old, { recursive: true, force: true });
   }
 }
 

@@ -323,3 +323,23 @@ test('truncating a mapped file under a running query: an error at the next query
   assert.match(stderr, /shrinking\.emb: the file was truncated while in use/);
   assert.doesNotMatch(stderr, /\n\s+at /);
 });
+
+test('Ctrl-C while a model or report folder is written: the temporary folder is removed, exit 130', () => {
+  const parent = mkdtempSync(join(dir, 'folder-sig-'));
+  const atomic = new URL('../dist/atomic.js', import.meta.url).href;
+  // The folder has a file in it when the signal comes, as a model being saved has.
+  const script = `
+    import { writeFileSync } from 'node:fs';
+    import { join } from 'node:path';
+    const { writeFolderAtomically } = await import(${JSON.stringify(atomic)});
+    await writeFolderAtomically(${JSON.stringify(join(parent, 'm.model'))}, async (tmp) => {
+      writeFileSync(join(tmp, 'weights.bin'), 'x');
+      process.kill(process.pid, 'SIGINT');
+      await new Promise((r) => setTimeout(r, 2000));
+    });`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 130, r.stderr);
+  assert.deepEqual(readdirSync(parent), [], 'no temporary folder, no model');
+});
