@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
+import { ANALOGY_METHODS, type AnalogyMethod } from '../embeddings/analogy-kernel.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { defaultVectorsPath } from '../embeddings/home.js';
 import { EmbError } from '../errors.js';
@@ -75,7 +76,7 @@ export interface SimilarOptions {
 
 export interface AnalogyOptions extends SimilarOptions {
   /** 3cosadd (gensim's most_similar; default) or 3cosmul (Levy & Goldberg 2014). */
-  method?: '3cosadd' | '3cosmul';
+  method?: AnalogyMethod;
 }
 
 /**
@@ -268,10 +269,13 @@ export class Vectors {
   }
 }
 
-function method(options: AnalogyOptions): '3cosadd' | '3cosmul' {
+function method(options: AnalogyOptions): AnalogyMethod {
   const m = options.method ?? '3cosadd';
-  if (m !== '3cosadd' && m !== '3cosmul')
-    throw new EmbError('E_INPUT', `method: expected 3cosadd or 3cosmul, got "${String(m)}"`);
+  if (!ANALOGY_METHODS.includes(m))
+    throw new EmbError(
+      'E_INPUT',
+      `method: expected ${ANALOGY_METHODS.join(' or ')}, got "${String(m)}"`,
+    );
   return m;
 }
 

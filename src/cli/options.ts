@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { EmbError } from '../errors.js';
+import { FEATURE_KINDS } from '../features/sentence.js';
 import {
   DEFAULT_MODEL,
   MODEL_KINDS,
@@ -77,7 +78,7 @@ export function addModelOptions(cmd: Command): Command {
         '--features <kind>',
         'sentence vectors of logreg, mlp, hybrid: mean, TF-IDF-weighted mean, or SIF',
       )
-        .choices(['mean', 'tfidf', 'sif'])
+        .choices(FEATURE_KINDS)
         .default('mean'),
     )
     .addOption(tokenizerOption())

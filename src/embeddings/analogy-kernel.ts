@@ -2,6 +2,7 @@ import { kernelThreads, native } from './native.js';
 
 /** How a candidate row is scored from its cosines with the question words a, b, c. */
 export type AnalogyMethod = '3cosadd' | '3cosmul';
+export const ANALOGY_METHODS: readonly AnalogyMethod[] = ['3cosadd', '3cosmul'];
 
 export interface AnalogyBatch {
   /** Unit vectors of the distinct question words, nwords x dims. */

@@ -6,12 +6,13 @@ import {
   positiveInt,
   type VectorOptions,
 } from '../common.js';
+import { ANALOGY_METHODS, type AnalogyMethod } from '../../embeddings/analogy-kernel.js';
 import { runNeighbourQueries } from '../query-batches.js';
 
 interface AnalogyOptions extends VectorOptions {
   top: number;
   json?: boolean;
-  method: '3cosadd' | '3cosmul';
+  method: AnalogyMethod;
   skipMissing?: boolean;
 }
 
@@ -28,7 +29,7 @@ export function analogyCommand(): Command {
         '--method <name>',
         '3cosadd (offset, gensim most_similar) or 3cosmul (Levy & Goldberg)',
       )
-        .choices(['3cosadd', '3cosmul'])
+        .choices(ANALOGY_METHODS)
         .default('3cosadd'),
     )
     .option('--json', 'one JSON document per query on stdout')

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { ANALOGY_METHODS, type AnalogyMethod } from '../../embeddings/analogy-kernel.js';
 import { readAnalogySet } from '../../query/analogy-set.js';
 import { evaluateAnalogies } from '../../query/evaluate.js';
 import { openVectors, printJson } from '../common.js';
@@ -14,7 +15,7 @@ export function evalAnalogyCommand(): Command {
       .argument('<file>', 'the analogy set, e.g. questions-words.txt')
       .addOption(
         new Option('--method <name>', '3cosadd (gensim) or 3cosmul (Levy & Goldberg)')
-          .choices(['3cosadd', '3cosmul'])
+          .choices(ANALOGY_METHODS)
           .default('3cosadd'),
       )
       .addHelpText(
@@ -25,7 +26,7 @@ Examples:
   emb eval analogy questions-words.txt --method 3cosmul --json
   emb eval analogy my-analogies.txt --vectors crawl-300d-2M.bin --case-sensitive`,
       ),
-  ).action(async (file: string, opts: EvalFlags & { method: '3cosadd' | '3cosmul' }) => {
+  ).action(async (file: string, opts: EvalFlags & { method: AnalogyMethod }) => {
     const sections = readAnalogySet(file);
     const emb = (await openVectors(opts)).embeddings;
     const bar = progressBar('Answering questions');
