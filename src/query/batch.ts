@@ -1,13 +1,7 @@
 import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import type { AnalogyMethod } from '../embeddings/analogy-kernel.js';
-import {
-  resolveTerms,
-  subwordWords,
-  type MissingWords,
-  type QueryResult,
-  type Term,
-} from './queries.js';
+import { finish, resolveTerms, type MissingWords, type QueryResult, type Term } from './queries.js';
 import { cosAddBatch, cosMulBatch, type Resolved } from './scoring.js';
 
 export interface BatchOptions {
@@ -58,13 +52,6 @@ export function answerBatch(
     options.method === '3cosmul'
       ? cosMulBatch(emb, resolved, k, limit)
       : cosAddBatch(emb, resolved, k, limit);
-  resolved.forEach(({ at, r }, i) => {
-    answers[at] = {
-      results: best[i].map((b) => ({ word: emb.word(b.row), score: b.score })),
-      missing: r.missing,
-      suggestions: r.suggestions,
-      subwords: subwordWords(r),
-    };
-  });
+  resolved.forEach(({ at, r }, i) => (answers[at] = finish(emb, r, best[i])));
   return answers;
 }

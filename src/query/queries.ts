@@ -56,7 +56,7 @@ export function resolve(emb: Embeddings, words: readonly string[]): Resolution {
 }
 
 /** The words whose vectors were built from subword n-grams (not in the vocabulary). */
-export function subwordWords(resolution: Resolution): string[] {
+function subwordWords(resolution: Resolution): string[] {
   return resolution.found.filter((f) => f.fromSubwords).map((f) => f.word);
 }
 
@@ -103,7 +103,8 @@ export interface QueryResult {
   subwords: string[];
 }
 
-function finish(
+/** A query's answer from its resolution and its best rows. */
+export function finish(
   emb: Embeddings,
   r: Resolution,
   best: { row: number; score: number }[],
