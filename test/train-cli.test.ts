@@ -221,6 +221,16 @@ test('bad data: missing column, one class, too few examples for the folds, not U
   assert.ok(!existsSync(join(dir, 'cols.model')) && !existsSync(join(dir, 'few.model')));
 });
 
+test('--encoding applies to the --test file too', () => {
+  const latin1 = (csv: string) => Buffer.from(csv.replace(/film/g, 'fïlm'), 'latin1');
+  write('train-latin1.csv', latin1(reviews(40, 5)));
+  write('test-latin1.csv', latin1(reviews(20, 6)));
+  const args = ['train', 'train-latin1.csv', '--test', 'test-latin1.csv', '--model', 'svm'];
+  const r = emb([...args, '--encoding', 'latin1', '--json', '--out', 'out/latin1.model']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).protocol, 'test set');
+});
+
 test('a failed training leaves no model folder, half-written or otherwise', () => {
   write('fail.csv', reviews(30, 4));
   // The evaluation passes, then the backend cannot start for the final model.

@@ -41,6 +41,19 @@ export interface ColumnFlags {
   encoding?: string;
 }
 
+/**
+ * The data file, and the --test file read with the columns found in it and the same encoding
+ * (its delimiter is found on its own).
+ */
+export async function readDataAndTest(file: string, opts: ColumnFlags & { test?: string }) {
+  const { readDataset } = await import('../api/dataset.js');
+  const data = await readDataset(file, opts);
+  const { encoding } = opts;
+  const columns = { text: opts.text ?? data.textColumn, label: opts.label ?? data.labelColumn };
+  const test = opts.test ? await readDataset(opts.test, { ...columns, encoding }) : undefined;
+  return { data, test };
+}
+
 /** Flags that set model settings, by commander's option name -> the setting they set. */
 export const MODEL_FLAGS: Record<string, string> = {
   tokenizer: 'tokenizer',

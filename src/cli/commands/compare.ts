@@ -9,7 +9,13 @@ import {
   type VectorOptions,
 } from '../common.js';
 import type { TokenizerKind } from '../../text/tokenize.js';
-import { addColumnOptions, addSeedOption, tokenizerOption, type ColumnFlags } from '../options.js';
+import {
+  addColumnOptions,
+  addSeedOption,
+  readDataAndTest,
+  tokenizerOption,
+  type ColumnFlags,
+} from '../options.js';
 import { fraction, list, oneOf, pathName, positiveInt, trainingSize } from '../parse.js';
 import { progressBar } from '../progress.js';
 
@@ -66,11 +72,8 @@ Examples:
     );
   addSeedOption(addColumnOptions(cmd), 'the test split, the subsets and training');
   return addVectorOptions(cmd, true).action(async (file: string, opts: CompareFlags) => {
-    const { readDataset } = await import('../../api/dataset.js');
     const { compare, writeReport, DEFAULT_METHODS } = await import('../../api/compare.js');
-    const data = await readDataset(file, opts);
-    const columns = { text: opts.text ?? data.textColumn, label: opts.label ?? data.labelColumn };
-    const test = opts.test ? await readDataset(opts.test, columns) : undefined;
+    const { data, test } = await readDataAndTest(file, opts);
     const vectors = (opts.methods ?? MODEL_KINDS).some(usesVectors)
       ? await openVectors(opts)
       : undefined;

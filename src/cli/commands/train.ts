@@ -14,6 +14,7 @@ import {
   addSeedOption,
   addTrainingOptions,
   MODEL_FLAGS,
+  readDataAndTest,
   modelOptionsFrom,
   type ColumnFlags,
   type TrainingFlags,
@@ -62,13 +63,10 @@ Examples:
   );
   return addVectorOptions(cmd, true).action(
     async (file: string, opts: TrainFlags, command: Command) => {
-      const { readDataset } = await import('../../api/dataset.js');
       const { crossValidate } = await import('../../api/evaluate.js');
       const { train } = await import('../../api/classifier.js');
       const model = modelOptionsFrom(command, MODEL_FLAGS);
-      const data = await readDataset(file, opts);
-      const columns = { text: opts.text ?? data.textColumn, label: opts.label ?? data.labelColumn };
-      const test = opts.test ? await readDataset(opts.test, columns) : undefined;
+      const { data, test } = await readDataAndTest(file, opts);
       const vectors = usesVectors(model.model) ? await openVectors(opts) : undefined;
       const run = { ...model, seed: opts.seed, vectors, backend: opts.backend };
       const bar = progressBar(test || opts.holdout ? 'Evaluating' : 'Cross-validating');
