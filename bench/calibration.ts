@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { prepareDefault } from '../src/embeddings/default.js';
+import { prepareDefault } from '../src/store/default.js';
 import { readVectors } from '../src/formats/index.js';
 import { evaluateFolds, type Plan } from '../src/experiments/cross-validate.js';
 import { calibrationMetrics, type CalibrationMetrics } from '../src/experiments/metrics.js';

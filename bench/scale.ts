@@ -23,8 +23,8 @@ import {
 } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { prepareDefault } from '../src/embeddings/default.js';
-import { native } from '../src/embeddings/native.js';
+import { prepareDefault } from '../src/store/default.js';
+import { native } from '../src/native/addon.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}bench/out/`;

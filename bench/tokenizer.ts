@@ -10,7 +10,7 @@
  * figures), unicode-v2 looked up whole (the tokenizer alone), and unicode-v2 with clitic parts
  * (the new default). Accuracy is deterministic with the seed; no time is measured.
  */
-import { prepareDefault } from '../src/embeddings/default.js';
+import { prepareDefault } from '../src/store/default.js';
 import { readVectors } from '../src/formats/index.js';
 import { evaluateFolds } from '../src/experiments/cross-validate.js';
 import { modelSettings, usesVectors, type ModelKind } from '../src/models/settings.js';

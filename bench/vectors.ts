@@ -8,10 +8,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { prepareDefault } from '../src/embeddings/default.js';
+import { prepareDefault } from '../src/store/default.js';
 import { readVectors, writeVectors } from '../src/formats/index.js';
 import { cosAdd } from '../src/query/queries.js';
-import { native } from '../src/embeddings/native.js';
+import { native } from '../src/native/addon.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}bench/out/`;

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EmbError } from './errors.js';
-import { native } from './embeddings/native.js';
+import { native } from './native/addon.js';
 
 /**
  * The one careful way emb writes an output file or folder: under a temporary name in the same

@@ -82,7 +82,7 @@ export {
 } from './embeddings/embeddings.js';
 export { Vocabulary } from './embeddings/vocabulary.js';
 export type { Subwords, SubwordSettings } from './embeddings/subwords.js';
-export { defaultVectorsPath, prepareDefault, embHome } from './embeddings/default.js';
+export { defaultVectorsPath, prepareDefault, embHome } from './store/default.js';
 export {
   readVectors,
   writeVectors,

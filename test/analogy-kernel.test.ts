@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { analogyTopK, type AnalogyMethod } from '../src/embeddings/analogy-kernel.js';
-import { native } from '../src/embeddings/native.js';
+import { native } from '../src/native/addon.js';
 
 const f = Math.fround;
 

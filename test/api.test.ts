@@ -19,7 +19,7 @@ import {
   train,
   writeReport,
 } from '../src/index.js';
-import { resolveHome } from '../src/embeddings/home.js';
+import { resolveHome } from '../src/store/home.js';
 import { emb } from './support/cli.js';
 import { FIXTURES } from './support/datasets.js';
 import { reviewsCsv } from './support/reviews.js';

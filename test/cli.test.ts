@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { prepareDefault } from '../src/embeddings/default.js';
+import { prepareDefault } from '../src/store/default.js';
 import { emb } from './support/cli.js';
 
 prepareDefault();

@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareDefault } from '../src/embeddings/default.js';
+import { prepareDefault } from '../src/store/default.js';
 import { emb } from './support/cli.js';
 import { DATA, FIXTURES } from './support/datasets.js';
 import { reviewsCsv } from './support/reviews.js';

@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareDefault } from '../src/embeddings/default.js';
+import { prepareDefault } from '../src/store/default.js';
 import type { CompareReport } from '../src/experiments/report.js';
 import { MAJORITY_COLOUR, PALETTE } from '../src/experiments/report-chart.js';
 import { checkChart } from './support/browser.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareDefault } from '../src/embeddings/default.js';
+import { prepareDefault } from '../src/store/default.js';
 import { readVectors } from '../src/formats/index.js';
 import { candidates, hybridRows, hybridTrainer, pairedAdvantage } from '../src/models/hybrid.js';
 import { nbsvmTrainer, svmTrainer } from '../src/models/baseline.js';

@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { native } from '../src/embeddings/native.js';
+import { native } from '../src/native/addon.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -56,7 +56,7 @@ test('arguments of the wrong type throw TypeError instead of being read as garba
 test('EMB_REQUIRE_NATIVE=1: an addon that does not load is an error, not a silent fallback', () => {
   const copy = mkdtempSync(join(tmpdir(), 'emb-nonative-'));
   cpSync(join(root, 'dist'), join(copy, 'dist'), { recursive: true });
-  const load = `import(${JSON.stringify(join(copy, 'dist/embeddings/native.js'))}).then(m => console.log(m.native ? 'native' : 'fallback'))`;
+  const load = `import(${JSON.stringify(join(copy, 'dist/native/addon.js'))}).then(m => console.log(m.native ? 'native' : 'fallback'))`;
   const run = (env: Record<string, string>) =>
     spawnSync(process.execPath, ['-e', load], {
       encoding: 'utf8',

@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareDefault } from '../src/embeddings/default.js';
+import { prepareDefault } from '../src/store/default.js';
 import { EmbError } from '../src/errors.js';
 import {
   loadClassifier,

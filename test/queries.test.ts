@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readVectors } from '../src/formats/index.js';
-import { prepareDefault } from '../src/embeddings/default.js';
+import { prepareDefault } from '../src/store/default.js';
 import {
   cosAdd,
   cosMul,

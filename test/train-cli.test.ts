@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareDefault } from '../src/embeddings/default.js';
+import { prepareDefault } from '../src/store/default.js';
 import { FIXTURES } from './support/datasets.js';
 import { emb as run } from './support/cli.js';
 import { reviewsCsv } from './support/reviews.js';

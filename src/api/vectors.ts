@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { ANALOGY_METHODS, type AnalogyMethod } from '../embeddings/analogy-kernel.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
-import { defaultVectorsPath } from '../embeddings/home.js';
+import { defaultVectorsPath } from '../store/home.js';
 import { EmbError } from '../errors.js';
 import { sniffFormat, type FormatName } from '../formats/format.js';
 import type { Encoding } from '../formats/words.js';
@@ -49,7 +49,7 @@ export async function openVectors(path?: string, options: OpenOptions = {}): Pro
     );
   const file = path ?? defaultVectorsPath();
   if (path === undefined && !existsSync(file)) {
-    const { prepareDefault } = await import('../embeddings/default.js');
+    const { prepareDefault } = await import('../store/default.js');
     prepareDefault({ onProgress: (d, t) => options.onProgress?.('convert', d, t) });
   }
   const format = sniffFormat(file);

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
 import type { Vectors } from '../api/vectors.js';
-import { defaultVectorsPath } from '../embeddings/home.js';
+import { defaultVectorsPath } from '../store/home.js';
 import type { Encoding } from '../formats/words.js';
 import { colors as pc, progressBar, type Progress } from './progress.js';
 

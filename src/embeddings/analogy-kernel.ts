@@ -1,4 +1,4 @@
-import { kernelThreads, native } from './native.js';
+import { kernelThreads, native } from '../native/addon.js';
 
 /** How a candidate row is scored from its cosines with the question words a, b, c. */
 export type AnalogyMethod = '3cosadd' | '3cosmul';

@@ -1,4 +1,4 @@
-import { kernelThreads, native, nativeError } from './native.js';
+import { kernelThreads, native, nativeError } from '../native/addon.js';
 
 /**
  * How the matrix is stored: float32 as the source had it, or compact (docs/format.md): float16,

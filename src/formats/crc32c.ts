@@ -1,4 +1,4 @@
-import { native } from '../embeddings/native.js';
+import { native } from '../native/addon.js';
 
 /**
  * CRC32C (Castagnoli), the checksum of each .emb section: the addon's (the CPU's CRC

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, readSync } from 'node:fs';
 import { EmbError } from '../errors.js';
 import { Embeddings, rowNorms, type Provenance } from '../embeddings/embeddings.js';
 import { Vocabulary } from '../embeddings/vocabulary.js';
-import { native, nativeError } from '../embeddings/native.js';
+import { native, nativeError } from '../native/addon.js';
 import type { SubwordSettings } from '../embeddings/subwords.js';
 import { fastTextSubwords } from '../embeddings/fasttext-ngrams.js';
 import {

@@ -3,7 +3,7 @@ import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { VocabularyBuilder } from '../embeddings/vocabulary.js';
 import { fastTextSubwords, ngramBuckets } from '../embeddings/fasttext-ngrams.js';
-import { native } from '../embeddings/native.js';
+import { native } from '../native/addon.js';
 import type { SubwordSettings, Subwords } from '../embeddings/subwords.js';
 import { ByteReader } from './byte-reader.js';
 import { VectorsBuilder } from './builder.js';

@@ -1,6 +1,6 @@
 import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
-import { kernelThreads, native } from '../embeddings/native.js';
+import { kernelThreads, native } from '../native/addon.js';
 import type { AtomicFile } from '../atomic.js';
 import { ByteReader } from './byte-reader.js';
 import { VectorsBuilder, type RowSink, type WordSource } from './builder.js';

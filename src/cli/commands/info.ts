@@ -4,7 +4,7 @@ import { defaultVectorsPath, openVectors, printJson, type VectorOptions } from '
 import { sniffFormat } from '../../formats/format.js';
 import type { Embeddings } from '../../embeddings/embeddings.js';
 import { verifyEmb } from '../../formats/emb.js';
-import { embHome } from '../../embeddings/home.js';
+import { embHome } from '../../store/home.js';
 
 /** What `emb info` reports about a vector file. */
 export function describe(emb: Embeddings, path: string, format: string) {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { prepareDefault } from '../../embeddings/default.js';
+import { prepareDefault } from '../../store/default.js';
 import { progressBar } from '../progress.js';
 import { printJson } from '../common.js';
 
