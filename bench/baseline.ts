@@ -16,9 +16,10 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { evaluate } from '../src/experiments/metrics.js';
 import { stratifiedKFold, type Fold } from '../src/text/splits.js';
-import { nbsvmTrainer, svmTrainer } from '../src/models/baseline.js';
-import { argmaxRow, type Trainer } from '../src/models/model.js';
-import { modelSettings, type NbsvmSettings, type SvmSettings } from '../src/models/settings.js';
+import { nbsvm } from '../src/models/kinds/nbsvm.js';
+import { svm } from '../src/models/kinds/svm.js';
+import { argmaxRow, type ModelKind } from '../src/models/kind.js';
+import { modelSettings, type NbsvmSettings, type SvmSettings } from '../src/models/registry.js';
 import { tokenizerFor } from '../src/text/tokenize.js';
 import { DATA, loadMR } from '../test/support/datasets.js';
 
@@ -34,7 +35,7 @@ interface Run {
 }
 
 async function tenFold(
-  trainer: Trainer<SvmSettings> | Trainer<NbsvmSettings>,
+  trainer: ModelKind<SvmSettings> | ModelKind<NbsvmSettings>,
   options: object = {},
   folds?: Fold[],
 ): Promise<Run> {
@@ -45,14 +46,16 @@ async function tenFold(
   const truth: number[] = [];
   const predicted: number[] = [];
   for (const fold of folds ?? stratifiedKFold(data.labels, 10, 0)) {
-    const model = await (trainer as Trainer).train(
-      fold.train.map((i) => docs[i]),
-      fold.train.map((i) => data.labels[i]),
-      data.classes,
-      modelSettings({ model: trainer.kind, ...options }),
+    const model = await (trainer as ModelKind).train(
+      {
+        docs: fold.train.map((i) => docs[i]),
+        labels: fold.train.map((i) => data.labels[i]),
+        classes: data.classes,
+      },
+      modelSettings({ model: trainer.name, ...options }),
       { seed: 0 },
     );
-    const scores = model.predict(fold.test.map((i) => docs[i]));
+    const scores = await model.predict(fold.test.map((i) => docs[i]));
     fold.test.forEach((i, r) => {
       truth.push(data.labels[i]);
       predicted.push(argmaxRow(scores, data.classes.length, r));
@@ -84,10 +87,10 @@ const at = process.argv.indexOf('--python');
 const python = at > 0 ? process.argv[at + 1] : '/usr/bin/python3';
 
 const ours = {
-  svm: await tenFold(svmTrainer),
-  nbsvm: await tenFold(nbsvmTrainer),
-  svmStrict: await tenFold(svmTrainer, { eps: 1e-4 }),
-  nbsvmStrict: await tenFold(nbsvmTrainer, { eps: 1e-4 }),
+  svm: await tenFold(svm),
+  nbsvm: await tenFold(nbsvm),
+  svmStrict: await tenFold(svm, { eps: 1e-4 }),
+  nbsvmStrict: await tenFold(nbsvm, { eps: 1e-4 }),
 };
 const theirs = peer(python);
 
@@ -99,7 +102,7 @@ const rows: [string, Run, 'svm' | 'nbsvm', Record<string, unknown>][] = [
 ];
 const pct = (r: Run) => (100 * r.accuracy).toFixed(2);
 const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
-const trainers = { svm: svmTrainer, nbsvm: nbsvmTrainer };
+const trainers = { svm: svm, nbsvm: nbsvm };
 console.log('10-fold CV on MR (10,662 sentences), ours then scikit-learn, back to back\n');
 if (typeof theirs === 'string') {
   console.log('| method | emb wall s | emb CPU s | emb acc % |\n|---|---|---|---|');

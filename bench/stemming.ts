@@ -7,7 +7,7 @@
  *   node --import tsx bench/stemming.ts
  */
 import { evaluateFolds } from '../src/experiments/cross-validate.js';
-import { modelSettings } from '../src/models/settings.js';
+import { modelSettings } from '../src/models/registry.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { benchmarkTask, SET_NAMES } from '../test/support/datasets.js';
 

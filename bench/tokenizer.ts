@@ -13,7 +13,7 @@
 import { prepareDefault } from '../src/store/default.js';
 import { readVectors } from '../src/formats/index.js';
 import { evaluateFolds } from '../src/experiments/cross-validate.js';
-import { modelSettings, usesVectors, type ModelKind } from '../src/models/settings.js';
+import { modelSettings, usesVectors, type ModelName } from '../src/models/registry.js';
 import { oovRate } from '../src/features/sentence.js';
 import { tokenizerFor } from '../src/text/tokenize.js';
 import { benchmarkTask, type SetName } from '../test/support/datasets.js';
@@ -56,7 +56,7 @@ for (const set of sets) {
           modelSettings({
             model,
             tokenizer: s.tokenizer,
-            ...(usesVectors(model as ModelKind) ? { clitics: s.clitics } : {}),
+            ...(usesVectors(model as ModelName) ? { clitics: s.clitics } : {}),
           }),
           { seed, embeddings: emb },
           plan,

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'E_INPUT', // bad command-line input, settings or data set (columns, labels, sizes)
   'E_IO', // a file that cannot be read or written
   'E_MODEL', // a saved model that is incomplete or does not match
+  'E_ABORTED', // the caller's AbortSignal stopped the work (nothing half-written is left)
+  'E_CLOSED', // a Vectors or Classifier used after close() or dispose()
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -54,4 +56,15 @@ export function place(file: string, where: { line?: number; byte?: number }): st
   if (where.line !== undefined) return `${file}: line ${where.line}`;
   if (where.byte !== undefined) return `${file}: byte ${where.byte}`;
   return file;
+}
+
+/** The error a long call rejects with when its AbortSignal fires. */
+export function abortError(signal: AbortSignal): EmbError {
+  const reason = signal.reason instanceof Error ? signal.reason.message : undefined;
+  return new EmbError('E_ABORTED', `stopped: ${reason ?? 'aborted'}`, { cause: signal.reason });
+}
+
+/** Throws E_ABORTED when `signal` has fired: long loops call it between steps. */
+export function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError(signal);
 }

@@ -54,18 +54,20 @@ export {
 } from './api/compare.js';
 export {
   modelSettings,
-  DEFAULTS as MODEL_DEFAULTS,
+  defaultsOf,
   DEFAULT_MODEL,
-  MODEL_KINDS,
-  type ModelKind,
+  MODEL_NAMES,
+  type ModelName,
   type ModelOptions,
   type ModelSettings,
+  type SettingsOf,
   type SvmSettings,
   type NbsvmSettings,
   type LogregSettings,
   type MlpSettings,
   type HybridSettings,
-} from './models/settings.js';
+} from './models/registry.js';
+export type { Progress, OnProgress } from './progress.js';
 export type { FeatureKind } from './features/sentence.js';
 export type { BackendName } from './models/tfjs/backends.js';
 export { tokenize } from './text/tokenize.js';

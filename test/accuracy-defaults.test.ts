@@ -15,15 +15,15 @@ import assert from 'node:assert/strict';
 import {
   crossValidate,
   DEFAULT_MODEL,
-  MODEL_KINDS,
+  MODEL_NAMES,
   openVectors,
   type Dataset,
-  type ModelKind,
+  type ModelName,
 } from '../src/index.js';
 import { benchmarkSet, SET_NAMES, type SetName } from './support/datasets.js';
 
 /** Accuracy (%) with ascii-v1 and whole-token lookup (bench/tokenizer.ts, same folds). */
-const REFERENCE: Partial<Record<ModelKind, Record<SetName, number>>> = {
+const REFERENCE: Partial<Record<ModelName, Record<SetName, number>>> = {
   svm: { MR: 78.46, SUBJ: 92.6, 'SST-2': 82.37, SMS: 99.07 },
   nbsvm: { MR: 79.31, SUBJ: 93.05, 'SST-2': 81.44, SMS: 98.85 },
   logreg: { MR: 72.93, SUBJ: 90.0, 'SST-2': 75.84, SMS: 95.86 },
@@ -32,7 +32,7 @@ const REFERENCE: Partial<Record<ModelKind, Record<SetName, number>>> = {
 const TOLERANCE = 0.3;
 
 const vectors = await openVectors();
-const measured: Record<SetName, Partial<Record<ModelKind, number>>> = {
+const measured: Record<SetName, Partial<Record<ModelName, number>>> = {
   MR: {},
   SUBJ: {},
   'SST-2': {},
@@ -45,7 +45,7 @@ async function seedAccuracy(data: Dataset, testSet: Dataset, seed: number): Prom
 }
 
 // The default model last, so that it can be compared with every other method of the run.
-const order = [...MODEL_KINDS.filter((m) => m !== DEFAULT_MODEL), DEFAULT_MODEL];
+const order = [...MODEL_NAMES.filter((m) => m !== DEFAULT_MODEL), DEFAULT_MODEL];
 for (const model of order) {
   for (const name of SET_NAMES) {
     const reference = REFERENCE[model]?.[name];
@@ -76,7 +76,7 @@ for (const model of order) {
         assert.ok(held >= floor, `${held.toFixed(2)}% < ${floor.toFixed(2)}%`);
       if (model !== DEFAULT_MODEL) return;
       const others = Object.entries(measured[name]).filter(([m]) => m !== DEFAULT_MODEL);
-      assert.equal(others.length, MODEL_KINDS.length - 1, 'every other method ran first');
+      assert.equal(others.length, MODEL_NAMES.length - 1, 'every other method ran first');
       const [best, bestAccuracy] = others.reduce((a, b) => (b[1] > a[1] ? b : a));
       t.diagnostic(`best other: ${best} ${bestAccuracy.toFixed(2)}%`);
       assert.ok(

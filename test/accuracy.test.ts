@@ -16,10 +16,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crossValidate, openVectors, type ModelKind } from '../src/index.js';
+import { crossValidate, openVectors, type ModelName } from '../src/index.js';
 import { benchmarkSet, loadAGNews, SET_NAMES } from './support/datasets.js';
 
-const FLOORS: Partial<Record<ModelKind, { reference: Record<string, number>; tolerance: number }>> =
+const FLOORS: Partial<Record<ModelName, { reference: Record<string, number>; tolerance: number }>> =
   {
     logreg: { reference: { MR: 72.93, SUBJ: 89.91, 'SST-2': 75.78, SMS: 95.93 }, tolerance: 0.5 },
     mlp: { reference: { MR: 73.3, SUBJ: 91.2, 'SST-2': 77.48, SMS: 98.33 }, tolerance: 1 },
@@ -34,7 +34,7 @@ for (const [model, { reference, tolerance }] of Object.entries(FLOORS)) {
     test(`${model}, ${name}, reference protocol: at least ${floor.toFixed(2)}%`, async (t) => {
       const { data, test: testSet } = benchmarkSet(name);
       const e = await crossValidate(data, {
-        model: model as ModelKind,
+        model: model as ModelName,
         tokenizer: 'ascii',
         seed: 0,
         vectors,
@@ -51,7 +51,7 @@ for (const [model, { reference, tolerance }] of Object.entries(FLOORS)) {
 }
 
 // scikit-learn on the same mean vectors and the same 10 folds (bench/calibration.ts).
-const MULTICLASS: [ModelKind, number, number][] = [
+const MULTICLASS: [ModelName, number, number][] = [
   ['logreg', 87.71, 0.5],
   ['mlp', 88.32, 1],
 ];

@@ -102,7 +102,7 @@ test('train, predict, save, load: the same predictions; other vectors are refuse
   assert.deepEqual([...new Set(data.labels)], ['pos', 'neg']);
   const clf = await train(data, { model: 'hybrid', seed: 0, vectors });
   const texts = ['a gorgeous, witty film', 'an awful, boring mess', '', 'qqqzzz'];
-  const p = clf.predict(texts);
+  const p = await clf.predict(texts);
   assert.deepEqual(
     p.map((x) => x.label),
     ['pos', 'neg', null, p[3].label],
@@ -112,14 +112,14 @@ test('train, predict, save, load: the same predictions; other vectors are refuse
   assert.ok(Math.abs(p[0].probabilities!.pos + p[0].probabilities!.neg - 1) < 1e-5);
   await clf.save(join(dir, 'reviews.model'));
   const again = await loadClassifier(join(dir, 'reviews.model'), { vectors });
-  assert.deepEqual(again.predict(texts), p);
+  assert.deepEqual(await again.predict(texts), p);
   assert.deepEqual(again.settings, modelSettings({ model: 'hybrid' }));
   await assert.rejects(
     loadClassifier(join(dir, 'reviews.model'), { vectors: join(FIXTURES, 'glove_tiny.txt') }),
     /not the vectors this model was trained with/,
   );
   clf.dispose();
-  assert.throws(() => clf.predict(['x']), /disposed/);
+  await assert.rejects(clf.predict(['x']), /disposed/);
 });
 
 test('settings are checked once where they enter, naming the setting and what it expects', async () => {
@@ -185,7 +185,7 @@ test('the API and the CLI give identical results for the same data, settings and
       .map((l) => JSON.parse(l));
     assert.deepEqual(
       viaCli.map(({ text: _, ...p }) => p),
-      JSON.parse(JSON.stringify(clf.predict(probe))),
+      JSON.parse(JSON.stringify(await clf.predict(probe))),
       model,
     );
     clf.dispose();

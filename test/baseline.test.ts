@@ -8,13 +8,14 @@ import { EmbError } from '../src/errors.js';
 import { evaluate } from '../src/experiments/metrics.js';
 import { stratifiedKFold } from '../src/text/splits.js';
 import { BagOfWords, type Csr } from '../src/features/bow.js';
-import { nbsvmTrainer, svmTrainer } from '../src/models/baseline.js';
+import { nbsvm } from '../src/models/kinds/nbsvm.js';
+import { svm } from '../src/models/kinds/svm.js';
 import { decisionValues, trainBinarySvm } from '../src/models/linear-svm.js';
 import { logCountRatio } from '../src/models/nbsvm.js';
-import { argmaxRow, type Model, type Trainer } from '../src/models/model.js';
+import { argmaxRow, type Model, type ModelKind } from '../src/models/kind.js';
 import type { LinearBowModel } from '../src/models/linear-bow-model.js';
-import { modelSettings, type NbsvmSettings, type SvmSettings } from '../src/models/settings.js';
-import type { Dataset } from '../src/text/dataset.js';
+import { modelSettings, type NbsvmSettings, type SvmSettings } from '../src/models/registry.js';
+import type { LabelledSet as Dataset } from '../src/text/dataset.js';
 import { Random } from '../src/random.js';
 import { tokenizerFor } from '../src/text/tokenize.js';
 import { loadMR, loadSMS, loadSST2, loadSUBJ } from './support/datasets.js';
@@ -23,7 +24,7 @@ import { loadMR, loadSMS, loadSST2, loadSUBJ } from './support/datasets.js';
 const { tokenize } = tokenizerFor('ascii');
 
 type Docs = string[][];
-type Baseline = Trainer<SvmSettings> | Trainer<NbsvmSettings>;
+type Baseline = ModelKind<SvmSettings> | ModelKind<NbsvmSettings>;
 
 /** Trains with the model's defaults changed by `options`, checked as the API checks them. */
 async function fit(
@@ -34,8 +35,10 @@ async function fit(
   seed = 0,
   options: object = {},
 ) {
-  const settings = modelSettings({ model: trainer.kind, ...options });
-  return (trainer as Trainer).train(docs, labels, classes, settings, { seed });
+  const settings = modelSettings({ model: trainer.name, ...options });
+  return (trainer as ModelKind).train({ docs: docs, labels: labels, classes: classes }, settings, {
+    seed,
+  });
 }
 
 /** Row i of a CSR matrix as { term: value }. */
@@ -284,8 +287,8 @@ const toyLabels = [0, 0, 1, 1, 0, 1];
 const toyClasses = ['pos', 'neg'];
 
 describe('svm and nbsvm trainers', () => {
-  for (const trainer of [svmTrainer, nbsvmTrainer]) {
-    test(`${trainer.kind}: learns the training set; probabilities sum to 1`, async () => {
+  for (const trainer of [svm, nbsvm]) {
+    test(`${trainer.name}: learns the training set; probabilities sum to 1`, async () => {
       const model = await fit(trainer, toyDocs, toyLabels, toyClasses, 0);
       const scores = await model.predict(toyDocs);
       assert.deepEqual(predictions(scores, 2), toyLabels);
@@ -293,7 +296,7 @@ describe('svm and nbsvm trainers', () => {
         assert.ok(Math.abs(scores[2 * i] + scores[2 * i + 1] - 1) < 1e-6);
     });
 
-    test(`${trainer.kind}: one-vs-rest with three classes`, async () => {
+    test(`${trainer.name}: one-vs-rest with three classes`, async () => {
       const docs = [
         'red apple',
         'red cherry',
@@ -311,14 +314,14 @@ describe('svm and nbsvm trainers', () => {
       assert.equal((await model.predict([])).length, 0);
       const dir = mkdtempSync(join(tmpdir(), 'emb-baseline-'));
       try {
-        const loaded = await trainer.load(dir, await model.save(dir), classes, {});
+        const loaded = await trainer.load(dir, await model.save(dir), { classes: classes });
         assert.deepEqual(await loaded.predict(probe), await model.predict(probe));
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     });
 
-    test(`${trainer.kind}: options C, loss and ngrams reach the solver and are recorded`, async () => {
+    test(`${trainer.name}: options C, loss and ngrams reach the solver and are recorded`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'emb-baseline-'));
       try {
         const options = { C: 10, loss: 'hinge', ngrams: [1, 1] };
@@ -335,20 +338,22 @@ describe('svm and nbsvm trainers', () => {
       }
     });
 
-    test(`${trainer.kind}: save and load give identical predictions`, async () => {
+    test(`${trainer.name}: save and load give identical predictions`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'emb-baseline-'));
       try {
         const options = { C: 0.5, ngrams: [1, 2], minDf: 1 };
         const model = await fit(trainer, toyDocs, toyLabels, toyClasses, 0, options);
         const saved = await model.save(dir);
-        const loaded = await trainer.load(dir, JSON.parse(JSON.stringify(saved)), toyClasses, {});
+        const loaded = await trainer.load(dir, JSON.parse(JSON.stringify(saved)), {
+          classes: toyClasses,
+        });
         const probe = [...toyDocs, tokenize('an unseen , great but dull film'), []];
         assert.deepEqual(await loaded.predict(probe), await model.predict(probe));
-        assert.equal(loaded.kind, trainer.kind);
+        assert.equal(loaded.kind, trainer.name);
         // A damaged weights file is reported, not misread.
         truncateSync(join(dir, 'weights.f32'), 8);
         await assert.rejects(
-          trainer.load(dir, saved, toyClasses, {}),
+          trainer.load(dir, saved, { classes: toyClasses }),
           (e: unknown) => e instanceof EmbError && e.code === 'E_MODEL',
         );
       } finally {
@@ -356,7 +361,7 @@ describe('svm and nbsvm trainers', () => {
       }
     });
 
-    test(`${trainer.kind}: bad input is an EmbError E_INPUT naming what was expected`, async () => {
+    test(`${trainer.name}: bad input is an EmbError E_INPUT naming what was expected`, async () => {
       await expectInputError(fit(trainer, [], [], toyClasses), /at least one training document/);
       await expectInputError(
         fit(
@@ -438,14 +443,14 @@ describe('accuracy on real data (floors: scikit-learn minus 0.5 points)', () => 
     ['SMS', (t) => crossValidate(t, loadSMS())],
   ];
   for (const [name, run] of sets) {
-    for (const trainer of [svmTrainer, nbsvmTrainer]) {
-      const target = TARGETS[name][trainer.kind as 'svm' | 'nbsvm'];
-      test(`${name} ${trainer.kind} >= ${(target - 0.5).toFixed(2)} (scikit-learn ${target})`, async (t) => {
+    for (const trainer of [svm, nbsvm]) {
+      const target = TARGETS[name][trainer.name as 'svm' | 'nbsvm'];
+      test(`${name} ${trainer.name} >= ${(target - 0.5).toFixed(2)} (scikit-learn ${target})`, async (t) => {
         const accuracy = await run(trainer);
-        t.diagnostic(`${name} ${trainer.kind}: ${accuracy.toFixed(2)}% (scikit-learn ${target}%)`);
+        t.diagnostic(`${name} ${trainer.name}: ${accuracy.toFixed(2)}% (scikit-learn ${target}%)`);
         assert.ok(
           accuracy >= target - 0.5,
-          `${name} ${trainer.kind}: ${accuracy.toFixed(2)}% is below ${target - 0.5}%`,
+          `${name} ${trainer.name}: ${accuracy.toFixed(2)}% is below ${target - 0.5}%`,
         );
       });
     }

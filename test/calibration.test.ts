@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openVectors, train, type Dataset, type ModelKind } from '../src/index.js';
+import { openVectors, train, type Dataset, type ModelName } from '../src/index.js';
 import { fitCalibration, probabilities } from '../src/models/calibration.js';
 import { calibrationMetrics } from '../src/experiments/metrics.js';
 import { EmbError } from '../src/errors.js';
-import { svmTrainer } from '../src/models/baseline.js';
-import { modelSettings, type SvmSettings } from '../src/models/settings.js';
+import { svm } from '../src/models/kinds/svm.js';
+import { modelSettings, type SvmSettings } from '../src/models/registry.js';
 import { Random } from '../src/random.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { loadSST2 } from './support/datasets.js';
@@ -97,15 +97,19 @@ test('a linear model saved without its calibration is refused', async () => {
     tokenize,
   );
   const settings = modelSettings({ model: 'svm' }) as SvmSettings;
-  const model = await svmTrainer.train(docs, [0, 0, 1, 1, 0, 1], ['pos', 'neg'], settings, {
-    seed: 0,
-  });
+  const model = await svm.train(
+    { docs: docs, labels: [0, 0, 1, 1, 0, 1], classes: ['pos', 'neg'] },
+    settings,
+    {
+      seed: 0,
+    },
+  );
   const dir = mkdtempSync(join(tmpdir(), 'emb-calibration-'));
   try {
     const { calibration, ...saved } = await model.save(dir);
     assert.deepEqual(Object.keys(calibration as object), ['method', 'scale', 'fittedOn']);
     await assert.rejects(
-      svmTrainer.load(dir, saved, ['pos', 'neg'], {}),
+      svm.load(dir, saved, { classes: ['pos', 'neg'] }),
       (e: unknown) =>
         e instanceof EmbError && e.code === 'E_MODEL' && /calibration/.test(e.message),
     );
@@ -122,11 +126,11 @@ const strings = (d: ReturnType<typeof loadSST2>): Dataset => ({
 const sstTrain = strings(loadSST2('train'));
 const sstTest = strings(loadSST2('test'));
 
-for (const model of ['svm', 'nbsvm', 'logreg', 'mlp', 'hybrid'] as ModelKind[]) {
+for (const model of ['svm', 'nbsvm', 'logreg', 'mlp', 'hybrid'] as ModelName[]) {
   test(`${model}: probabilities on SST-2's test set are calibrated (ECE <= 0.05)`, async (t) => {
     const clf = await train(sstTrain, { model, seed: 0, vectors });
     try {
-      const predictions = clf.predict(sstTest.texts);
+      const predictions = await clf.predict(sstTest.texts);
       const labels = clf.labels;
       const probs = predictions.flatMap((p) => labels.map((l) => p.probabilities![l]));
       const truth = sstTest.labels.map((l) => labels.indexOf(l));

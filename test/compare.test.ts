@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareDefault } from '../src/store/default.js';
 import type { CompareReport } from '../src/experiments/report.js';
-import { MAJORITY_COLOUR, PALETTE } from '../src/experiments/report-chart.js';
+import { MAJORITY_COLOUR, kindColour } from '../src/experiments/report-chart.js';
 import { checkChart } from './support/browser.js';
 import { emb } from './support/cli.js';
 import { compare as compareApi } from '../src/api/compare.js';
@@ -136,7 +136,7 @@ test('MR learning curves: transfer leads at small sizes, the baseline overtakes 
   assert.match(md, /test tokens without a vector: 4\.\d%/);
   const html = join(dir, 'mr-report', 'report.html');
   assert.match(readFileSync(html, 'utf8'), /<svg[^>]*>[\s\S]*<\/svg>/);
-  const colours = Object.fromEntries(report.curves.map((c) => [c.method, PALETTE[c.method]]));
+  const colours = Object.fromEntries(report.curves.map((c) => [c.method, kindColour(c.method)]));
   await checkChart(html, {
     colours: { ...colours, majority: MAJORITY_COLOUR },
     sizes: ['50', '100', '200', '500', '1,000', '2,000', '5,000', '8,530'],
@@ -242,7 +242,7 @@ test("progress is counted in training examples (plus each run's share for the te
       sizes: [50, 400],
       repeats: 2,
       methods: ['svm', 'nbsvm'],
-      onProgress: (done, total, what) => calls.push([done, total, what]),
+      onProgress: (p) => calls.push([p.done, p.total, p.detail ?? '']),
     },
   );
   // Each run counts its training size and half the 2,132 test texts: 1,116 and 1,466.

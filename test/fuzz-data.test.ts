@@ -200,7 +200,7 @@ test('damaged model folders: loadClassifier answers or refuses with an EmbError,
         }
         const ok = await cleanly(async () => {
           const clf = await loadClassifier(copy, { vectors });
-          const [p] = clf.predict(['a wonderful film']);
+          const [p] = await clf.predict(['a wonderful film']);
           assert.ok(p.label === null || clf.labels.includes(p.label));
           clf.dispose();
         });

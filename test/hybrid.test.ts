@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareDefault } from '../src/store/default.js';
 import { readVectors } from '../src/formats/index.js';
-import { candidates, hybridRows, hybridTrainer, pairedAdvantage } from '../src/models/hybrid.js';
-import { nbsvmTrainer, svmTrainer } from '../src/models/baseline.js';
-import { argmaxRow, type Trainer } from '../src/models/model.js';
-import { modelSettings, type HybridSettings } from '../src/models/settings.js';
+import { candidates, hybridRows, hybrid, pairedAdvantage } from '../src/models/kinds/hybrid.js';
+import { nbsvm } from '../src/models/kinds/nbsvm.js';
+import { svm } from '../src/models/kinds/svm.js';
+import { argmaxRow, type ModelKind } from '../src/models/kind.js';
+import { modelSettings, type HybridSettings } from '../src/models/registry.js';
 import type { Csr } from '../src/features/bow.js';
 import { stratifiedHoldout } from '../src/text/splits.js';
 import { tokenize } from '../src/text/tokenize.js';
@@ -45,10 +46,14 @@ test('hybridRows: the sparse row, then the dense block scaled by gamma / sqrt(di
 });
 
 test('the hybrid learns SST-2 from 600 examples better than chance by far, and a saved model predicts the same', async () => {
-  const model = await hybridTrainer.train(docs, labels, train.classes, settings(), {
-    seed: 0,
-    embeddings: emb,
-  });
+  const model = await hybrid.train(
+    { docs: docs, labels: labels, classes: train.classes },
+    settings(),
+    {
+      seed: 0,
+      embeddings: emb,
+    },
+  );
   const scores = await model.predict(testDocs);
   const accuracy =
     testLabels.filter((y, i) => argmaxRow(scores, 2, i) === y).length / testLabels.length;
@@ -62,7 +67,7 @@ test('the hybrid learns SST-2 from 600 examples better than chance by far, and a
     (saved.searched as { gamma: number }[]).map((c) => c.gamma),
     [1, 2],
   );
-  const back = await hybridTrainer.load(dir, saved, train.classes, { embeddings: emb });
+  const back = await hybrid.load(dir, saved, { classes: train.classes, embeddings: emb });
   assert.deepEqual(await back.predict(testDocs), scores);
 });
 
@@ -88,26 +93,19 @@ test('pairedAdvantage: the signed McNemar statistic of two sets of right answers
 });
 
 for (const [sparse, baseline] of [
-  ['tfidf', svmTrainer],
-  ['nb', nbsvmTrainer],
+  ['tfidf', svm],
+  ['nb', nbsvm],
 ] as const) {
-  test(`gamma 0 with the ${sparse} block is the ${baseline.kind} exactly, probabilities and all`, async () => {
+  test(`gamma 0 with the ${sparse} block is the ${baseline.name} exactly, probabilities and all`, async () => {
     const ctx = { seed: 4, embeddings: emb };
-    const hybrid = await hybridTrainer.train(
-      docs,
-      labels,
-      train.classes,
-      settings({ gamma: 0, sparse: [sparse] }),
+    const data = { docs, labels, classes: train.classes };
+    const both = await hybrid.train(data, settings({ gamma: 0, sparse: [sparse] }), ctx);
+    const other = await (baseline as ModelKind).train(
+      data,
+      modelSettings({ model: baseline.name }),
       ctx,
     );
-    const other = await (baseline as Trainer).train(
-      docs,
-      labels,
-      train.classes,
-      modelSettings({ model: baseline.kind }),
-      ctx,
-    );
-    assert.deepEqual(hybrid.predict(testDocs), other.predict(testDocs));
+    assert.deepEqual(await both.predict(testDocs), await other.predict(testDocs));
   });
 }
 
@@ -115,15 +113,17 @@ test('four classes (AG News): the wide search, one-vs-rest, and a saved model th
   const ag = loadAGNews();
   const split = stratifiedHoldout(ag.labels, 0.25, 0);
   const pick = (rows: number[]) => rows.slice(0, 2400).map((i) => tokenize(ag.texts[i]));
-  const model = await hybridTrainer.train(
-    pick(split.train),
-    split.train.slice(0, 2400).map((i) => ag.labels[i]),
-    ag.classes,
+  const model = await hybrid.train(
+    {
+      docs: pick(split.train),
+      labels: split.train.slice(0, 2400).map((i) => ag.labels[i]),
+      classes: ag.classes,
+    },
     settings(),
     { seed: 0, embeddings: emb },
   );
   const held = pick(split.test);
-  const probs = model.predict(held);
+  const probs = await model.predict(held);
   const right = split.test
     .slice(0, 2400)
     .filter((i, r) => argmaxRow(probs, 4, r) === ag.labels[i]).length;
@@ -132,15 +132,13 @@ test('four classes (AG News): the wide search, one-vs-rest, and a saved model th
   const dir = mkdtempSync(join(tmpdir(), 'emb-hybrid-'));
   const saved = await model.save(dir);
   assert.equal((saved.searched as object[]).length, 6);
-  const back = await hybridTrainer.load(dir, saved, ag.classes, { embeddings: emb });
-  assert.deepEqual(back.predict(held), probs);
+  const back = await hybrid.load(dir, saved, { classes: ag.classes, embeddings: emb });
+  assert.deepEqual(await back.predict(held), probs);
 });
 
 test('a fixed gamma skips the search; bad settings and missing vectors are refused', async () => {
-  const model = await hybridTrainer.train(
-    docs.slice(0, 100),
-    labels.slice(0, 100),
-    train.classes,
+  const model = await hybrid.train(
+    { docs: docs.slice(0, 100), labels: labels.slice(0, 100), classes: train.classes },
     settings({ gamma: 3 }),
     { seed: 0, embeddings: emb },
   );
@@ -148,14 +146,18 @@ test('a fixed gamma skips the search; bad settings and missing vectors are refus
   assert.throws(() => settings({ gamma: -1 }), /setting "gamma": expected a number >= 0/);
   assert.throws(() => settings({ gammas: [0, 1] }), /setting "gammas\[0\]": expected a positive/);
   await assert.rejects(
-    hybridTrainer.train(docs, labels, train.classes, settings(), { seed: 0 }),
+    hybrid.train({ docs: docs, labels: labels, classes: train.classes }, settings(), { seed: 0 }),
     /needs word vectors/,
   );
   await assert.rejects(
-    hybridTrainer.train(docs.slice(0, 3), [0, 0, 0], train.classes, settings(), {
-      seed: 0,
-      embeddings: emb,
-    }),
+    hybrid.train(
+      { docs: docs.slice(0, 3), labels: [0, 0, 0], classes: train.classes },
+      settings(),
+      {
+        seed: 0,
+        embeddings: emb,
+      },
+    ),
     /at least 2 classes/,
   );
 });

@@ -12,12 +12,12 @@ import { readFastTextBin } from '../src/formats/fasttext-bin.js';
 import { readVectors } from '../src/formats/index.js';
 import { coverageReport, OOV_WARNING_RATE } from '../src/features/coverage.js';
 import { SentenceEncoder, hasTokenVector, oovRate } from '../src/features/sentence.js';
-import { logregTrainer } from '../src/models/transfer.js';
+import { logreg } from '../src/models/kinds/logreg.js';
 import { resolve } from '../src/query/queries.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { EmbError } from '../src/errors.js';
 import { FIXTURES } from './support/datasets.js';
-import { DEFAULTS, modelSettings, type LogregSettings } from '../src/models/settings.js';
+import { defaultsOf, modelSettings, type LogregSettings } from '../src/models/registry.js';
 
 /** Each word's vector is one-hot on its own dimension, so a mean shows which words it used. */
 function oneHot(words: string[]): Embeddings {
@@ -172,10 +172,14 @@ describe('fastText subwords in training and prediction features', () => {
       ['great', 'movie'],
       ['awful', 'bad'],
     ];
-    const model = await logregTrainer.train(docs, [0, 1, 0, 1], ['pos', 'neg'], DEFAULTS.logreg, {
-      seed: 0,
-      embeddings: ft,
-    });
+    const model = await logreg.train(
+      { docs: docs, labels: [0, 1, 0, 1], classes: ['pos', 'neg'] },
+      defaultsOf('logreg'),
+      {
+        seed: 0,
+        embeddings: ft,
+      },
+    );
     const probs = await model.predict([['superfilmic'], ['unfilmable', 'naïve']]);
     assert.equal(probs.length, 4);
     // Subword vectors differ from each other, so do the predictions (no empty-text fallback).

@@ -53,7 +53,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 assert.equal(data.texts.length, 1500);
 assert.ok(evaluation.accuracy > 0.9 && evaluation.ci95[0] <= evaluation.accuracy);
-assert.equal(again.predict(['a gorgeous, witty film'])[0].label, 'pos');
+assert.equal((await again.predict(['a gorgeous, witty film']))[0].label, 'pos');
 assert.equal(written, 1500);
 assert.equal(readFileSync('labelled.csv', 'utf8').split('\\n')[1].split(',')[0], '0');
 assert.deepEqual(comparison.curves.map((c) => c.method), ['svm', 'nbsvm', 'hybrid']);
@@ -94,7 +94,7 @@ const neighbours: { word: string; score: number }[] = vectors.similar('frog', { 
 const data = await readDataset('reviews.csv', { text: 'review', label: 'stars' });
 const evaluation: Evaluation = await crossValidate(data, { ...svm, folds: 5, seed: 0 });
 const clf = await train(data, { model: 'mlp', hidden: 64, vectors });
-const predictions: Prediction[] = clf.predict(['fine']);
+const predictions: Prediction[] = await clf.predict(['fine']);
 const label: string | null = predictions[0].label;
 try {
   vectors.similarity('cat', 'qqqzzz');

@@ -131,7 +131,7 @@ describe('the library', () => {
     assert.equal(answers[2].reason, 'the text has no words');
     assert.ok(['pos', 'neg'].includes(answers[3].label!));
     // The same answers as predict() on the whole list.
-    const whole = clf.predict(rows.map((r) => (typeof r === 'string' ? r : r.text)));
+    const whole = await clf.predict(rows.map((r) => (typeof r === 'string' ? r : r.text)));
     assert.deepEqual(
       answers.map((a) => a.probabilities),
       whole.map((p) => p.probabilities),

@@ -18,13 +18,13 @@ import {
   wilson,
 } from '../src/experiments/stats.js';
 import { Random } from '../src/random.js';
-import { DEFAULTS, type ModelKind } from '../src/models/settings.js';
+import { defaultsOf, type ModelName } from '../src/models/registry.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeReport } from '../src/api/compare.js';
 import { EmbError } from '../src/errors.js';
-import { PALETTE } from '../src/experiments/report-chart.js';
+import { kindColour } from '../src/experiments/report-chart.js';
 import { checkChart } from './support/browser.js';
 import { mean, std } from '../src/experiments/metrics.js';
 
@@ -38,11 +38,11 @@ interface Spec {
   n: number;
   sizes: number[];
   /** Per method, per size: the runs as [texts right, first text right] (the offset shifts which texts). */
-  methods: Partial<Record<ModelKind, [number, number][][]>>;
+  methods: Partial<Record<ModelName, [number, number][][]>>;
   /** Texts the majority answer gets right (the same at every size). */
   majority: number;
   /** Training seconds per run, per method (default 1). */
-  seconds?: Partial<Record<ModelKind, number>>;
+  seconds?: Partial<Record<ModelName, number>>;
 }
 
 function curve(
@@ -73,7 +73,7 @@ function curve(
 }
 
 function handBuilt(spec: Spec) {
-  const kinds = Object.keys(spec.methods) as ModelKind[];
+  const kinds = Object.keys(spec.methods) as ModelName[];
   const measured: Measurements = {
     emb: 'test',
     created: '2026-01-01T00:00:00.000Z',
@@ -91,7 +91,7 @@ function handBuilt(spec: Spec) {
       dropped: [],
       repeats: spec.methods[kinds[0]]![0].length,
       seed: 0,
-      methods: kinds.map((k) => ({ name: k, settings: DEFAULTS[k] })),
+      methods: kinds.map((k) => ({ name: k, settings: defaultsOf(k) })),
       vectors: null,
       command: null,
     },
@@ -464,7 +464,7 @@ test('the page in a real browser: a hand-built report with one size and four tes
   const dir = mkdtempSync(join(tmpdir(), 'emb-report-'));
   await writeReport(r, join(dir, 'out'));
   const colours = Object.fromEntries(
-    ['svm', 'nbsvm', 'logreg', 'hybrid'].map((m) => [m, PALETTE[m]]),
+    ['svm', 'nbsvm', 'logreg', 'hybrid'].map((m) => [m, kindColour(m)]),
   );
   await checkChart(join(dir, 'out', 'report.html'), { colours, sizes: ['24'] });
   rmSync(dir, { recursive: true, force: true });

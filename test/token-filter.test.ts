@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import { EmbError } from '../src/errors.js';
 import { evaluate } from '../src/experiments/metrics.js';
 import { BagOfWords } from '../src/features/bow.js';
-import { nbsvmTrainer, svmTrainer } from '../src/models/baseline.js';
-import { argmaxRow } from '../src/models/model.js';
+import { nbsvm } from '../src/models/kinds/nbsvm.js';
+import { svm } from '../src/models/kinds/svm.js';
+import { argmaxRow } from '../src/models/kind.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { loadSST2 } from './support/datasets.js';
-import type { Trainer } from '../src/models/model.js';
-import { modelSettings, type SvmSettings } from '../src/models/settings.js';
+import type { ModelKind } from '../src/models/kind.js';
+import { modelSettings, type SvmSettings } from '../src/models/registry.js';
 
 const docs = [
   'The films were running generously',
@@ -69,21 +70,19 @@ describe('stem and stopwords options', () => {
     }
   });
 
-  for (const trainer of [svmTrainer, nbsvmTrainer]) {
-    test(`${trainer.kind}: a saved model keeps its stemmer and stop words`, async () => {
+  for (const trainer of [svm, nbsvm]) {
+    test(`${trainer.name}: a saved model keeps its stemmer and stop words`, async () => {
       const options = { stem: 'en', stopwords: 'en', ngrams: [1, 2] };
-      const model = await (trainer as Trainer).train(
-        docs,
-        [0, 1, 0],
-        ['a', 'b'],
-        modelSettings({ model: trainer.kind, ...options }),
+      const model = await (trainer as ModelKind).train(
+        { docs: docs, labels: [0, 1, 0], classes: ['a', 'b'] },
+        modelSettings({ model: trainer.name, ...options }),
         { seed: 0 },
       );
       const dir = mkdtempSync(join(tmpdir(), 'emb-filter-'));
       const saved = JSON.parse(JSON.stringify(await model.save(dir)));
       assert.equal(saved.stem, 'en');
       assert.equal(saved.stopwords, 'en');
-      const loaded = await trainer.load(dir, saved, ['a', 'b'], {});
+      const loaded = await trainer.load(dir, saved, { classes: ['a', 'b'] });
       const probe = [tokenize('the runner runs generously'), tokenize('dull films')];
       assert.deepEqual(await loaded.predict(probe), await model.predict(probe));
     });
@@ -95,10 +94,8 @@ test('SST-2: stemming with the English Porter stemmer does not cost the svm accu
   const testSet = loadSST2('test');
   const truth = testSet.labels.map((y) => train.classes.indexOf(testSet.classes[y]));
   const accuracy = async (options: Record<string, unknown>) => {
-    const model = await svmTrainer.train(
-      train.texts.map(tokenize),
-      train.labels,
-      train.classes,
+    const model = await svm.train(
+      { docs: train.texts.map(tokenize), labels: train.labels, classes: train.classes },
       modelSettings({ model: 'svm', ...options }) as SvmSettings,
       { seed: 0 },
     );

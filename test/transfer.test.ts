@@ -12,10 +12,11 @@ import { Vocabulary } from '../src/embeddings/vocabulary.js';
 import { SentenceEncoder, oovRate } from '../src/features/sentence.js';
 import { Random } from '../src/random.js';
 import { evaluateFolds } from '../src/experiments/cross-validate.js';
-import type { Trainer } from '../src/models/model.js';
-import { DEFAULTS, modelSettings } from '../src/models/settings.js';
+import type { ModelKind } from '../src/models/kind.js';
+import { defaultsOf, modelSettings } from '../src/models/registry.js';
 import { lbfgs } from '../src/models/lbfgs.js';
-import { logregTrainer, mlpTrainer } from '../src/models/transfer.js';
+import { logreg } from '../src/models/kinds/logreg.js';
+import { mlp } from '../src/models/kinds/mlp.js';
 import { tensorflow } from '../src/models/tfjs/backend.js';
 
 /** 40 words in 8 dims: "good" words lean one way, "bad" words the other, plus noise. */
@@ -98,14 +99,22 @@ test('L-BFGS reaches a point where the gradient vanishes', () => {
   x.forEach((v, i) => assert.ok(Math.abs(v - (i + 1)) < 1e-6, `x[${i}] = ${v}`));
 });
 
-for (const trainer of [logregTrainer, mlpTrainer]) {
-  test(`${trainer.kind}: learns the toy task, reproducible, and save/load gives identical predictions`, async () => {
+for (const trainer of [logreg, mlp]) {
+  test(`${trainer.name}: learns the toy task, reproducible, and save/load gives identical predictions`, async () => {
     const { docs, labels } = toyDocs(300, 2);
     const test = toyDocs(100, 3);
     const ctx = { seed: 3, embeddings: emb };
-    const settings = modelSettings({ model: trainer.kind, features: 'tfidf' });
-    const model = await (trainer as Trainer).train(docs, labels, classes, settings, ctx);
-    const again = await (trainer as Trainer).train(docs, labels, classes, settings, ctx);
+    const settings = modelSettings({ model: trainer.name, features: 'tfidf' });
+    const model = await (trainer as ModelKind).train(
+      { docs: docs, labels: labels, classes: classes },
+      settings,
+      ctx,
+    );
+    const again = await (trainer as ModelKind).train(
+      { docs: docs, labels: labels, classes: classes },
+      settings,
+      ctx,
+    );
     const probs = await model.predict(test.docs);
     assert.deepEqual(
       Array.from(await again.predict(test.docs)),
@@ -120,27 +129,38 @@ for (const trainer of [logregTrainer, mlpTrainer]) {
     const dir = mkdtempSync(join(tmpdir(), 'emb-model-'));
     const saved = await model.save(dir);
     assert.deepEqual(readdirSync(dir).sort(), ['features.json', 'network.json', 'weights.bin']);
-    const loaded = await trainer.load(dir, JSON.parse(JSON.stringify(saved)), classes, {
+    const loaded = await trainer.load(dir, JSON.parse(JSON.stringify(saved)), {
+      classes: classes,
       embeddings: emb,
     });
     assert.deepEqual(Array.from(await loaded.predict(test.docs)), Array.from(probs));
     for (const m of [model, again, loaded]) m.dispose();
   });
 
-  test(`${trainer.kind}: tf.memory().numTensors does not grow across training runs`, async () => {
+  test(`${trainer.name}: tf.memory().numTensors does not grow across training runs`, async () => {
     const tf = await tensorflow();
     const { docs, labels } = toyDocs(200, 4);
     const ctx = { seed: 0, embeddings: emb };
-    const settings = modelSettings({ model: trainer.kind });
+    const settings = modelSettings({ model: trainer.name });
     // The first run creates TensorFlow.js's own lasting tensors (kernel caches).
-    (await (trainer as Trainer).train(docs, labels, classes, settings, ctx)).dispose();
+    (
+      await (trainer as ModelKind).train(
+        { docs: docs, labels: labels, classes: classes },
+        settings,
+        ctx,
+      )
+    ).dispose();
     const before = tf.memory().numTensors;
     for (let r = 0; r < 3; r++) {
-      const model = await (trainer as Trainer).train(docs, labels, classes, settings, {
-        ...ctx,
-        seed: r,
-      });
-      model.predict(docs);
+      const model = await (trainer as ModelKind).train(
+        { docs: docs, labels: labels, classes: classes },
+        settings,
+        {
+          ...ctx,
+          seed: r,
+        },
+      );
+      await model.predict(docs);
       model.dispose();
     }
     await evaluateFolds(docs, labels, classes, settings, ctx, { folds: 3 });
@@ -153,10 +173,14 @@ test("logreg minimises scikit-learn's objective: the penalised gradient vanishes
   // difference of the softmax's two weight columns; at the optimum
   // sum_i (p_i - y_i) x_ij + w_j = 0 for every feature j.
   const { docs, labels } = toyDocs(120, 5);
-  const model = await logregTrainer.train(docs, labels, classes, DEFAULTS.logreg, {
-    seed: 0,
-    embeddings: emb,
-  });
+  const model = await logreg.train(
+    { docs: docs, labels: labels, classes: classes },
+    defaultsOf('logreg'),
+    {
+      seed: 0,
+      embeddings: emb,
+    },
+  );
   const { x } = SentenceEncoder.fit('mean', docs, emb);
   const probs = await model.predict(docs);
   const network = (

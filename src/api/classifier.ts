@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { EmbError } from '../errors.js';
 import { tokenVectorTest } from '../features/sentence.js';
-import { argmaxRow, type Model } from '../models/model.js';
+import { argmaxRow, type Model } from '../models/kind.js';
 import {
   checkVectors,
   readModelMeta,
@@ -12,8 +12,13 @@ import {
   vectorsInfo,
   type ModelMeta,
 } from '../models/model-dir.js';
-import { trainerFor, trainModel } from '../models/registry.js';
-import { tokenLookup, usesVectors, type ModelSettings } from '../models/settings.js';
+import {
+  loadModel,
+  tokenLookup,
+  trainModel,
+  usesVectors,
+  type ModelSettings,
+} from '../models/registry.js';
 import type { BackendName } from '../models/tfjs/backends.js';
 import type { TextRow } from '../text/csv.js';
 import { tokenizerFor } from '../text/tokenize.js';
@@ -77,13 +82,13 @@ export class Classifier {
    * One prediction per text, in order. A text with no token gets label null and a reason;
    * a text with no known word still gets the model's answer, marked oov.
    */
-  predict(texts: readonly string[]): Prediction[] {
+  async predict(texts: readonly string[]): Promise<Prediction[]> {
     if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string'))
       throw new EmbError('E_INPUT', 'predict: expected a list of texts (strings)');
     const { tokenize } = tokenizerFor(this.settings.tokenizer);
     const docs = texts.map((t) => tokenize(t));
     const answerable = docs.map((d, i) => (d.length > 0 ? i : -1)).filter((i) => i >= 0);
-    const probs = this.model.predict(answerable.map((i) => docs[i]));
+    const probs = await this.model.predict(answerable.map((i) => docs[i]));
     const emb = this.vectors?.embeddings;
     const lookup = tokenLookup(this.settings);
     const known = emb && tokenVectorTest(emb, lookup);
@@ -114,8 +119,8 @@ export class Classifier {
   ): AsyncGenerator<RowPrediction> {
     const size = checkWhole('batchSize', options.batchSize ?? BATCH_SIZE, 1);
     let batch: TextRow[] = [];
-    const answer = (rows: TextRow[]) => {
-      const predictions = this.predict(rows.map((r) => r.text));
+    const answer = async (rows: TextRow[]) => {
+      const predictions = await this.predict(rows.map((r) => r.text));
       return rows.map((r, i) => ({ ...r, ...predictions[i] }));
     };
     for await (const t of texts) {
@@ -124,11 +129,11 @@ export class Classifier {
       else
         throw new EmbError('E_INPUT', 'predictStream: expected texts (strings) or { text } rows');
       if (batch.length >= size) {
-        yield* answer(batch);
+        yield* await answer(batch);
         batch = [];
       }
     }
-    if (batch.length > 0) yield* answer(batch);
+    if (batch.length > 0) yield* await answer(batch);
   }
 
   /**
@@ -167,7 +172,7 @@ export async function train(
   const vectors = await vectorsFor(run.settings, run.vectors);
   const { tokenize } = tokenizerFor(run.settings.tokenizer);
   const docs = set.texts.map((t) => tokenize(t));
-  const model = await trainModel(docs, set.labels, set.classes, run.settings, {
+  const model = await trainModel({ docs, labels: set.labels, classes: set.classes }, run.settings, {
     seed: run.seed,
     embeddings: vectors?.embeddings,
     backend: run.backend,
@@ -204,7 +209,8 @@ export async function loadClassifier(dir: string, options: LoadOptions = {}): Pr
         : await openVectors(given ?? (recorded && existsSync(recorded) ? recorded : undefined));
     checkVectors(meta, vectors.embeddings, vectors.path);
   }
-  const model = await trainerFor(meta.settings.model).load(dir, meta.saved, meta.labels, {
+  const model = await loadModel(meta.settings, dir, meta.saved, {
+    classes: meta.labels,
     embeddings: vectors?.embeddings,
     backend: options.backend,
   });

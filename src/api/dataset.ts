@@ -6,7 +6,7 @@ import { EmbError } from '../errors.js';
 import { readLabelled, readTextRows, type CsvOptions, type TextRow } from '../text/csv.js';
 import { decodeStream } from '../text/decode.js';
 import { splitLines } from '../text/lines.js';
-import { fromLabelled } from '../text/dataset.js';
+import { fromLabelled, type LabelledSet } from '../text/dataset.js';
 
 export interface Dataset {
   texts: readonly string[];
@@ -132,14 +132,6 @@ function skipped(path: string, lines: number[], why: string): string[] {
   return [`${path}: skipped ${lines.length} rows with ${why} (line ${some})`];
 }
 
-/** A dataset as the layers below take it: class ids into `classes`. */
-export interface Encoded {
-  texts: readonly string[];
-  labels: number[];
-  classes: string[];
-  source: string;
-}
-
 /**
  * Checks a dataset from a caller and numbers its classes: texts and labels are lists of
  * strings of the same length, at least one example and (for training) two classes.
@@ -148,7 +140,7 @@ export function encodeDataset(
   data: Dataset,
   what: string,
   options: { needClasses?: number } = {},
-): Encoded {
+): LabelledSet {
   const source = (data as Partial<DatasetFile>).source ?? what;
   if (data === null || typeof data !== 'object')
     throw new EmbError('E_INPUT', `${what}: expected { texts: string[], labels: string[] }`);

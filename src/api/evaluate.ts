@@ -11,9 +11,9 @@ import { coverageReport } from '../features/coverage.js';
 import {
   describeFeatures,
   tokenLookup,
-  type ModelKind,
+  type ModelName,
   type ModelSettings,
-} from '../models/settings.js';
+} from '../models/registry.js';
 import { tokenizerFor } from '../text/tokenize.js';
 import { encodeDataset, type Dataset } from './dataset.js';
 import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './options.js';
@@ -31,7 +31,7 @@ export interface EvaluateOptions {
 
 /** The evaluation, with the field names `emb train --json` prints. */
 export interface Evaluation {
-  model: ModelKind;
+  model: ModelName;
   settings: ModelSettings;
   /** What the model reads, e.g. "tfidf 1-2-grams + mean vectors". */
   features: string;
@@ -98,7 +98,7 @@ export async function crossValidate(
     run.settings,
     { seed: run.seed, embeddings: vectors?.embeddings, backend: run.backend },
     plan,
-    run.onProgress,
+    (done, total) => run.onProgress?.({ stage: 'folds', done, total }),
     // Workers open the vectors themselves: only worth it for a memory-mapped file.
     !vectors || vectors.shareable ? { workers, vectorsPath: vectors?.path } : undefined,
   );

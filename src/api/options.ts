@@ -10,7 +10,8 @@ import {
   usesVectors,
   type ModelOptions,
   type ModelSettings,
-} from '../models/settings.js';
+} from '../models/registry.js';
+import type { OnProgress } from '../progress.js';
 import { openVectors, Vectors } from './vectors.js';
 
 export interface RunOptions {
@@ -20,8 +21,10 @@ export interface RunOptions {
   vectors?: Vectors | string;
   /** TensorFlow.js backend of the transfer models; default auto (tfjs-node, wasm, cpu). */
   backend?: BackendName;
-  /** Progress of a long step, in units of work done of total. */
-  onProgress?: (done: number, total: number) => void;
+  /** Progress of the long steps: what runs, and how much of it is done. */
+  onProgress?: OnProgress;
+  /** Stops the work: the promise rejects with an E_ABORTED error and nothing is left half-written. */
+  signal?: AbortSignal;
 }
 
 /** A model's settings and how to run it, as `train` takes them. */
@@ -31,11 +34,12 @@ export interface Run {
   settings: ModelSettings;
   seed: number;
   backend: BackendName;
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: OnProgress;
+  signal?: AbortSignal;
   vectors?: Vectors | string;
 }
 
-const RUN_KEYS = ['seed', 'vectors', 'backend', 'onProgress'] as const;
+const RUN_KEYS = ['seed', 'vectors', 'backend', 'onProgress', 'signal'] as const;
 
 /** Splits options into checked model settings, run options, and the `extra` keys given. */
 export function parseOptions<E extends string>(
@@ -65,6 +69,8 @@ export function parseOptions<E extends string>(
     throw new EmbError('E_INPUT', 'vectors: expected a path or the result of openVectors()');
   if (taken.onProgress !== undefined && typeof taken.onProgress !== 'function')
     throw new EmbError('E_INPUT', 'onProgress: expected a function');
+  if (taken.signal !== undefined && !(taken.signal instanceof AbortSignal))
+    throw new EmbError('E_INPUT', 'signal: expected an AbortSignal');
   const extraGiven: Partial<Record<E, unknown>> = {};
   for (const key of extra) if (taken[key] !== undefined) extraGiven[key] = taken[key];
   return {
@@ -73,6 +79,7 @@ export function parseOptions<E extends string>(
       seed,
       backend: backend as BackendName,
       onProgress: taken.onProgress as Run['onProgress'],
+      signal: taken.signal as AbortSignal | undefined,
       vectors: vectors as Vectors | string | undefined,
     },
     extra: extraGiven,

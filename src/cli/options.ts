@@ -5,18 +5,19 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { EmbError } from '../errors.js';
-import { FEATURE_KINDS } from '../features/sentence.js';
+import type { ModelKind } from '../models/kind.js';
 import {
   DEFAULT_MODEL,
-  MODEL_KINDS,
+  KINDS,
+  MODEL_NAMES,
   modelSettings,
+  type ModelName,
   type ModelOptions,
-} from '../models/settings.js';
+} from '../models/registry.js';
+import { flagName, type Flag, type FlagValue, type Setting } from '../models/setting.js';
 import { BACKENDS, type BackendName } from '../models/tfjs/backends.js';
-import { STEM_LANGUAGES, STOPWORD_LANGUAGES } from '../features/token-filter.js';
 import { delimiterOption, type Delimiter } from '../text/csv.js';
-import { TOKENIZER_KINDS } from '../text/tokenize.js';
-import { ngramRange, positiveInt, positiveNumber, wholeNumber } from './parse.js';
+import { positiveInt, wholeNumber } from './parse.js';
 
 /** --text, --label, --delimiter and --encoding: how to read a CSV or TSV data file. */
 export function addColumnOptions(cmd: Command, label = true): Command {
@@ -54,66 +55,145 @@ export async function readDataAndTest(file: string, opts: ColumnFlags & { test?:
   return { data, test };
 }
 
-/** Flags that set model settings, by commander's option name -> the setting they set. */
-export const MODEL_FLAGS: Record<string, string> = {
-  tokenizer: 'tokenizer',
-  features: 'features',
-  ngrams: 'ngrams',
-  minDf: 'minDf',
-  stem: 'stem',
-  stopwords: 'stopwords',
-  C: 'C',
-};
-
-/** --tokenizer: the tokens every model of the run reads. */
-export function tokenizerOption(): Option {
-  return new Option(
-    '--tokenizer <kind>',
-    'unicode (words in any script, emoji whole) or ascii (the reference protocol of the published figures)',
-  )
-    .choices(TOKENIZER_KINDS)
-    .default('unicode');
+/** A model setting the command line can set, with the kinds that take it. */
+interface ModelFlag {
+  setting: string;
+  flag: Flag;
+  kinds: ModelKind[];
 }
 
-/** --model and the model settings (sent to the library only when typed; see parse.ts). */
-export function addModelOptions(cmd: Command): Command {
-  return cmd
-    .addOption(
-      new Option(
-        '--model <kind>',
-        'hybrid (n-grams + vectors), svm (TF-IDF), nbsvm, logreg or mlp (on vectors)',
-      )
-        .choices(MODEL_KINDS)
+/**
+ * Every model flag, from the kinds' settings (registry.ts): a setting that several kinds take
+ * is one flag, declared once in setting.ts, so its kinds must agree on it.
+ */
+export function modelFlags(): ModelFlag[] {
+  const flags = new Map<string, ModelFlag>();
+  for (const kind of KINDS as readonly ModelKind[]) {
+    for (const [setting, spec] of Object.entries(
+      kind.settings as Record<string, Setting<unknown>>,
+    )) {
+      if (!spec.flag) continue;
+      const seen = flags.get(setting);
+      if (seen && seen.flag !== spec.flag)
+        throw new Error(
+          `${kind.name} declares its own ${flagName(setting)}; share the other kinds' flag`,
+        );
+      if (seen) seen.kinds.push(kind);
+      else flags.set(setting, { setting, flag: spec.flag, kinds: [kind] });
+    }
+  }
+  return [...flags.values()];
+}
+
+/** The flag's text read as its setting takes it; the setting's own check judges the value. */
+function flagParser(name: string, value: FlagValue): ((raw: string) => unknown) | undefined {
+  const number = (raw: string) => {
+    const x = Number(raw);
+    return raw.trim() !== '' && Number.isFinite(x) ? x : expected(name, 'a number', raw);
+  };
+  const items = (raw: string) =>
+    raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0);
+  switch (value) {
+    case 'number':
+      return number;
+    case 'range':
+      return (raw) => {
+        const parts = items(raw).map(number);
+        if (parts.length === 1) return [parts[0], parts[0]];
+        return parts.length === 2 ? parts : expected(name, 'MIN,MAX, e.g. 1,2', raw);
+      };
+    case 'numbers':
+      return (raw) => items(raw).map(number);
+    case 'words':
+      return items;
+    case 'weights':
+      return (raw) => {
+        if (raw.trim() === 'balanced') return 'balanced';
+        const pairs = items(raw).map((item) => {
+          const at = item.lastIndexOf('=');
+          if (at <= 0)
+            return expected(name, 'balanced, or LABEL=WEIGHT pairs such as spam=5,ham=1', raw);
+          return [item.slice(0, at), number(item.slice(at + 1))];
+        });
+        return Object.fromEntries(pairs);
+      };
+    default:
+      return undefined;
+  }
+}
+
+const expected = (flag: string, what: string, value: string): never => {
+  throw new EmbError('E_INPUT', `${flag} must be ${what}, got "${value}"`);
+};
+
+/** "(svm, nbsvm; default 1)": which kinds take a flag, and its default when they share one. */
+function takenBy(f: ModelFlag): string {
+  const defaults = new Set(
+    f.kinds.map((k) =>
+      JSON.stringify((k.settings as Record<string, Setting<unknown>>)[f.setting].default),
+    ),
+  );
+  const [only] = defaults;
+  const who =
+    f.kinds.length === KINDS.length ? 'every model' : f.kinds.map((k) => k.name).join(', ');
+  const value =
+    defaults.size === 1 && only !== undefined ? `; default ${String(JSON.parse(only))}` : '';
+  return ` (${who}${value})`;
+}
+
+/** --model (for commands that train one) and every model flag, derived from the registry. */
+export function addModelOptions(cmd: Command, options: { model: boolean }): Command {
+  if (options.model)
+    cmd.addOption(
+      new Option('--model <kind>', KINDS.map((k) => k.name).join(', '))
+        .choices(MODEL_NAMES)
         .default(DEFAULT_MODEL),
-    )
-    .addOption(
-      new Option(
-        '--features <kind>',
-        'sentence vectors of logreg, mlp, hybrid: mean, TF-IDF-weighted mean, or SIF',
-      )
-        .choices(FEATURE_KINDS)
-        .default('mean'),
-    )
-    .addOption(tokenizerOption())
-    .option('--ngrams <min,max>', 'n-gram lengths of svm, nbsvm and hybrid', ngramRange, [1, 2])
-    .option(
-      '--min-df <n>',
-      'keep n-grams found in at least n training texts',
-      positiveInt('--min-df'),
-      1,
-    )
-    .addOption(
-      new Option(
-        '--stem <lang>',
-        "stem tokens first (svm, nbsvm, hybrid; natural's Porter stemmers)",
-      ).choices(STEM_LANGUAGES),
-    )
-    .addOption(
-      new Option('--stopwords <lang>', 'drop stop words first (svm, nbsvm, hybrid)').choices(
-        STOPWORD_LANGUAGES,
-      ),
-    )
-    .option('-C <c>', 'inverse regularisation strength (all but mlp)', positiveNumber('-C'), 1);
+    );
+  for (const f of modelFlags()) {
+    const name = flagName(f.setting);
+    const option = new Option(
+      f.flag.value === 'switch' ? name : `${name} <${f.flag.arg}>`,
+      f.flag.help + takenBy(f),
+    );
+    const parse = flagParser(name, f.flag.value);
+    if (f.flag.choices) option.choices(f.flag.choices);
+    else if (parse) option.argParser(parse);
+    cmd.addOption(option);
+  }
+  return cmd;
+}
+
+/**
+ * The model settings the user typed, for each kind asked for: a flag goes to every kind that
+ * takes it, and a flag that none of them takes is an error before any work. The library
+ * checks the values; its messages name settings, which are told here as flags.
+ */
+export function modelOptionsFrom(command: Command, names: readonly ModelName[]): ModelOptions[] {
+  const opts = command.opts();
+  const typed = modelFlags().filter((f) => command.getOptionValueSource(f.setting) === 'cli');
+  for (const f of typed)
+    if (!names.some((n) => f.kinds.some((k) => k.name === n)))
+      throw new EmbError(
+        'E_INPUT',
+        `${flagName(f.setting)} does not apply to ${names.length === 1 ? `the ${names[0]} model` : `any of ${names.join(', ')}`}; it is for ${f.kinds.map((k) => k.name).join(', ')}`,
+      );
+  return names.map((model) => {
+    const given: Record<string, unknown> = { model };
+    for (const f of typed)
+      if (f.kinds.some((k) => k.name === model)) given[f.setting] = opts[f.setting];
+    try {
+      modelSettings(given);
+    } catch (e) {
+      const message = (e as Error).message.replace(/setting "(\w+)"/, (_, s: string) =>
+        flagName(s),
+      );
+      throw new EmbError('E_INPUT', message, { cause: e });
+    }
+    return given as ModelOptions;
+  });
 }
 
 /** --seed. */
@@ -145,29 +225,4 @@ export interface TrainingFlags {
   backend: BackendName;
   workers: number;
   seed: number;
-}
-
-/**
- * The model settings given on the command line: --model and the model flags the user typed
- * (a flag left at its default is not sent, so `--model svm` is not told about --features);
- * checked at once, so a flag that does not apply to the model is an error before any work.
- */
-export function modelOptionsFrom(command: Command, flags: Record<string, string>): ModelOptions {
-  const opts = command.opts();
-  const given: Record<string, unknown> = { model: opts.model };
-  for (const [option, setting] of Object.entries(flags))
-    if (command.getOptionValueSource(option) === 'cli') given[setting] = opts[option];
-  try {
-    modelSettings(given);
-  } catch (e) {
-    // Name the flag, not the setting: "setting "features"" -> "--features".
-    const message = (e as Error).message.replace(/setting "(\w+)"/, (_, s: string) => {
-      const flag = Object.entries(flags).find(([, v]) => v === s)?.[0] ?? s;
-      return flag.length === 1
-        ? `-${flag}`
-        : `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    });
-    throw new EmbError('E_INPUT', message, { cause: e });
-  }
-  return given as ModelOptions;
 }

@@ -6,9 +6,9 @@
 import { Worker } from 'node:worker_threads';
 import { workerUrl, workersAvailable } from '../worker-url.js';
 import { deserializeError, EmbError } from '../errors.js';
-import { argmaxRow, type Docs, type TrainContext } from '../models/model.js';
-import { trainModel } from '../models/registry.js';
-import { usesVectors, type ModelSettings } from '../models/settings.js';
+import { argmaxRow, type Docs, type TrainContext } from '../models/kind.js';
+import { usesVectors, type ModelSettings } from '../models/registry.js';
+import { runFold } from './fold.js';
 import {
   calibrationMetrics,
   evaluate,
@@ -149,18 +149,11 @@ async function inThisThread(
 ): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   for (const [f, fold] of folds.entries()) {
-    const model = await trainModel(
-      fold.train.map((i) => docs[i]),
-      fold.train.map((i) => labels[i]),
-      classes,
-      settings,
-      { ...ctx, seed: ctx.seed + f },
-    );
-    try {
-      out.push(model.predict(fold.test.map((i) => docs[i])));
-    } finally {
-      model.dispose();
-    }
+    const { probabilities } = await runFold({ docs, labels, classes }, fold, settings, {
+      ...ctx,
+      seed: ctx.seed + f,
+    });
+    out.push(probabilities);
     onFold?.(f + 1, folds.length);
   }
   return out;

@@ -4,7 +4,8 @@
  * than noise. Every judgement is a paired test on the same test texts (and, with repeats, the
  * same training subsets), at the significance level ALPHA.
  */
-import { usesVectors, type ModelKind } from '../models/settings.js';
+import type { Family } from '../models/kind.js';
+import { kindNamed, type ModelName } from '../models/registry.js';
 import { bestOf, overtakes, type Curve, type CurvePoint } from './learning-curve.js';
 import { mean } from './metrics.js';
 import { ALPHA, decodeCorrect, pairedTest, type Correct, type Paired } from './stats.js';
@@ -12,7 +13,7 @@ import { ALPHA, decodeCorrect, pairedTest, type Correct, type Paired } from './s
 /** What the findings are computed from: the measured part of a report. */
 export interface Measured {
   data: { testSize: number };
-  settings: { seed: number; methods: { name: string; settings: { model: ModelKind } }[] };
+  settings: { seed: number; methods: { name: string; settings: { model: ModelName } }[] };
   curves: Curve[];
   majority: Curve;
 }
@@ -60,24 +61,23 @@ export interface Transfer {
   sizes: SizeComparison[];
 }
 
-/** Where the best bag-of-words method overtakes averaged vectors alone (logreg, mlp), by means. */
+/** Where the best bag-of-words method overtakes averaged vectors alone, by means. */
 export interface Crossover {
   baseline: string[];
   transfer: string[];
   size: number | null;
 }
 
-export const kindOf = (r: Measured, method: string): ModelKind =>
-  r.settings.methods.find((m) => m.name === method)?.settings.model ?? (method as ModelKind);
+/** The kind of model a method of the report trained. */
+export const kindOf = (r: Measured, method: string) =>
+  kindNamed(
+    r.settings.methods.find((m) => m.name === method)?.settings.model ?? (method as ModelName),
+  );
 
-export const withVectors = (r: Measured, c: Curve): boolean => usesVectors(kindOf(r, c.method));
+export const withVectors = (r: Measured, c: Curve): boolean => kindOf(r, c.method).usesVectors;
 
-/**
- * How much a method asks of whoever deploys it: bag-of-words models need no word vectors;
- * logistic regression needs them but is one small matrix; the hybrid adds n-grams and an
- * inner search; the mlp is a network. Among methods within noise of the best, the simplest wins.
- */
-const COMPLEXITY: Record<ModelKind, number> = { svm: 0, nbsvm: 0, logreg: 1, hybrid: 2, mlp: 3 };
+export const inFamily = (r: Measured, c: Curve, family: Family): boolean =>
+  kindOf(r, c.method).family === family;
 
 /** Where a curve is in report.json, e.g. "curves[2]" (two methods may share a name). */
 const placeOf = (r: Measured, c: Curve) =>
@@ -181,9 +181,9 @@ export function transferBySize(r: Measured): Transfer | null {
   };
 }
 
-/** Methods on averaged vectors alone (logreg, mlp): the vector methods without n-grams. */
+/** Methods on averaged vectors alone: the vector methods without n-grams. */
 export const averagedOnly = (r: Measured): Curve[] =>
-  r.curves.filter((c) => withVectors(r, c) && kindOf(r, c.method) !== 'hybrid');
+  r.curves.filter((c) => inFamily(r, c, 'vectors'));
 
 /** The numbers behind the recommendation, without its sentence. */
 export type Choice = Omit<Recommendation, 'sentence'>;
@@ -200,9 +200,9 @@ export function choose(r: Measured): Choice {
   const tests = new Map(
     r.curves.filter((c) => c !== best).map((c) => [c, compareAt(r, best, c, last)]),
   );
+  // Among methods within noise of the best, the one that asks least of whoever deploys it.
   const simpler = (a: Curve, b: Curve) =>
-    COMPLEXITY[kindOf(r, a.method)] - COMPLEXITY[kindOf(r, b.method)] ||
-    point(b).mean - point(a).mean;
+    kindOf(r, a.method).cost - kindOf(r, b.method).cost || point(b).mean - point(a).mean;
   const chosen = [best, ...r.curves.filter((c) => c !== best && !significant(tests.get(c)!))].sort(
     simpler,
   )[0];

@@ -7,8 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError, type SerializedError } from '../errors.js';
 import { readVectors } from '../formats/index.js';
 import type { BackendName } from '../models/tfjs/backends.js';
-import { trainModel } from '../models/registry.js';
-import type { ModelSettings } from '../models/settings.js';
+import type { ModelSettings } from '../models/registry.js';
+import { runFold } from './fold.js';
 
 /** What a fold worker is started with: the settings, already validated, cross as they are. */
 export interface FoldWorkerData {
@@ -35,15 +35,11 @@ const embeddings = data.vectorsPath ? readVectors(data.vectorsPath).embeddings :
 
 parentPort!.on('message', async ({ fold, train, test }: FoldJob) => {
   try {
-    const model = await trainModel(
-      train.map((i) => data.docs[i]),
-      train.map((i) => data.labels[i]),
-      data.classes,
-      data.settings,
-      { seed: data.seed + fold, embeddings, backend: data.backend },
-    );
-    const probs = model.predict(test.map((i) => data.docs[i]));
-    model.dispose();
+    const { probabilities: probs } = await runFold(data, { train, test }, data.settings, {
+      seed: data.seed + fold,
+      embeddings,
+      backend: data.backend,
+    });
     parentPort!.postMessage({ fold, probs } satisfies FoldAnswer, [probs.buffer as ArrayBuffer]);
   } catch (e) {
     parentPort!.postMessage({ fold, error: serializeError(e) } satisfies FoldAnswer);

@@ -1,8 +1,8 @@
 import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
-import { argmaxRow } from '../models/model.js';
-import { trainModel } from '../models/registry.js';
-import type { ModelSettings } from '../models/settings.js';
+import { argmaxRow } from '../models/kind.js';
+import type { ModelSettings } from '../models/registry.js';
+import { runFold } from './fold.js';
 import { evaluate, mean, std } from './metrics.js';
 import { Random } from '../random.js';
 import { encodeCorrect, wilson } from './stats.js';
@@ -126,12 +126,18 @@ export async function learningCurves(
   let done = 0;
   const curves: Curve[] = methods.map((m) => ({ method: m.name, points: [] }));
   const majority: Curve = { method: MAJORITY, points: [] };
+  // The training pool and the test texts as one list, the test rows after the pool's.
+  const both = {
+    docs: [...train.docs, ...test.docs],
+    labels: [...train.labels, ...test.labels],
+    classes,
+  };
+  const testRows = test.docs.map((_, i) => train.docs.length + i);
   for (const size of settings.sizes) {
     const runs = methods.map(() => new Runs());
     const always = new Runs();
     for (let r = 0; r < runsAt(size); r++) {
       const subset = subsetFor(train.labels, size, r, settings.seed);
-      const docs = subset.map((i) => train.docs[i]);
       const labels = subset.map((i) => train.labels[i]);
       const answer = mostFrequent(labels);
       always.add(
@@ -142,19 +148,14 @@ export async function learningCurves(
       );
       for (const [k, m] of methods.entries()) {
         context.onRun?.(done, total, `${m.name} n=${size}, run ${r + 1} of ${runsAt(size)}`);
-        const started = performance.now();
-        const model = await trainModel(docs, labels, classes, m.settings, {
-          seed: settings.seed + r,
-          embeddings: context.embeddings,
-        });
-        const seconds = (performance.now() - started) / 1000;
-        try {
-          const scores = model.predict(test.docs);
-          const predicted = test.labels.map((_, i) => argmaxRow(scores, classes.length, i));
-          runs[k].add(predicted, test.labels, classes, seconds);
-        } finally {
-          model.dispose();
-        }
+        const { probabilities: scores, seconds } = await runFold(
+          both,
+          { train: subset, test: testRows },
+          m.settings,
+          { seed: settings.seed + r, embeddings: context.embeddings },
+        );
+        const predicted = test.labels.map((_, i) => argmaxRow(scores, classes.length, i));
+        runs[k].add(predicted, test.labels, classes, seconds);
         done += runWork(size, test.docs.length);
       }
     }

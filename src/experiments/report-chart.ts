@@ -4,20 +4,29 @@
  * (told apart with the common colour-vision deficiencies), 95% intervals as error bars, and the
  * majority-class line. Rendered to SVG in Node by vega, so the page needs no network.
  */
-import { usesVectors } from '../models/settings.js';
-import { kindOf } from './findings.js';
+import { MODEL_NAMES, type ModelName } from '../models/registry.js';
+import { kindOf, withVectors } from './findings.js';
 import { MAJORITY } from './learning-curve.js';
 import type { CompareReport } from './report.js';
 
-/** Okabe & Ito (2008), without yellow, which is too faint on white. */
-export const PALETTE: Record<string, string> = {
-  svm: '#E69F00',
-  nbsvm: '#CC79A7',
-  logreg: '#56B4E9',
-  mlp: '#009E73',
-  hybrid: '#0072B2',
-};
-const SPARE = ['#D55E00', '#000000'];
+/**
+ * Okabe & Ito (2008), without yellow, which is too faint on white: one colour per kind, in
+ * the registry's order, so that a kind has the same colour in every report.
+ */
+export const PALETTE = [
+  '#E69F00',
+  '#CC79A7',
+  '#56B4E9',
+  '#009E73',
+  '#0072B2',
+  '#D55E00',
+  '#000000',
+];
+
+/** The colour of a kind's curves. */
+export function kindColour(name: string): string {
+  return PALETTE[MODEL_NAMES.indexOf(name as ModelName) % PALETTE.length];
+}
 export const MAJORITY_COLOUR = '#7a7a7a';
 const DASHED = [7, 4];
 const SOLID = [1, 0];
@@ -65,8 +74,7 @@ export function chartSpec(report: CompareReport): Record<string, unknown> {
   const sizes = report.settings.sizes;
   const lo = Math.min(...values.map((v) => v.lo));
   const hi = Math.max(...values.map((v) => v.hi));
-  let spare = 0;
-  const colour = (m: string) => PALETTE[kindOf(report, m)] ?? SPARE[spare++ % SPARE.length];
+  const colour = (m: string) => kindColour(kindOf(report, m).name);
   const domain = [...methods, MAJORITY];
   const isMethod = { not: { field: 'method', equal: MAJORITY } };
   return {
@@ -97,7 +105,7 @@ export function chartSpec(report: CompareReport): Record<string, unknown> {
         type: 'nominal',
         scale: {
           domain,
-          range: [...methods.map((m) => (usesVectors(kindOf(report, m)) ? SOLID : DASHED)), DOTTED],
+          range: [...curves.map((c) => (withVectors(report, c) ? SOLID : DASHED)), DOTTED],
         },
         legend: LEGEND,
       },

@@ -1,6 +1,6 @@
 /** report.md: the recommendation and the answer first, then the figures behind them. */
 import { basename } from 'node:path';
-import { DEFAULTS, type ModelSettings } from '../models/settings.js';
+import { defaultsOf, type ModelSettings } from '../models/registry.js';
 import { MAJORITY, type CurvePoint } from './learning-curve.js';
 import { mean } from './metrics.js';
 import type { CompareReport } from './report.js';
@@ -8,7 +8,7 @@ import { count, pct, pNumber, points, range } from './sentences.js';
 
 /** The settings that differ from the model's defaults, as " {C: 0.5}", or nothing. */
 function changed(settings: ModelSettings): string {
-  const defaults = DEFAULTS[settings.model] as unknown as Record<string, unknown>;
+  const defaults = defaultsOf(settings.model) as unknown as Record<string, unknown>;
   const diff = Object.entries(settings).filter(
     ([k, v]) => JSON.stringify(v) !== JSON.stringify(defaults[k]),
   );

@@ -20,7 +20,7 @@ import { renderChart } from './report-chart.js';
 import { renderHtml } from './report-html.js';
 import { renderMarkdown } from './report-markdown.js';
 import { recommendationSentence, verdict, warnings } from './sentences.js';
-import type { ModelSettings } from '../models/settings.js';
+import type { ModelSettings } from '../models/registry.js';
 
 /** Everything `emb compare` found, as report.json holds it (the recommendation first). */
 export interface CompareReport {

@@ -3,11 +3,11 @@
  * vectors help. Each clause is chosen by what the paired tests found, so the words cannot
  * claim a lead the figures do not show.
  */
-import { usesVectors } from '../models/settings.js';
 import {
   averagedOnly,
   familiesBySize,
   kindOf,
+  withVectors,
   secondsAt,
   type Choice,
   type Measured,
@@ -57,8 +57,7 @@ export function warnings(
 /** Why `a` is the simpler choice than `b`, e.g. "needs no word vectors and trains 2.4x faster". */
 function simplerBecause(r: Measured, a: string, b: string, size: number): string[] {
   const reasons: string[] = [];
-  if (!usesVectors(kindOf(r, a)) && usesVectors(kindOf(r, b)))
-    reasons.push('needs no word vectors');
+  if (!kindOf(r, a).usesVectors && kindOf(r, b).usesVectors) reasons.push('needs no word vectors');
   const ratio = secondsAt(r, b, size) / Math.max(1e-3, secondsAt(r, a, size));
   if (ratio >= 1.5) reasons.push(`trains ${ratio.toFixed(ratio < 10 ? 1 : 0)}x faster`);
   return reasons;
@@ -120,7 +119,7 @@ const at = (rows: readonly SizeComparison[], all: number) =>
  */
 export function verdict(r: Measured, transfer: Transfer | null): string {
   if (!transfer) {
-    const only = r.curves.some((c) => usesVectors(kindOf(r, c.method)))
+    const only = r.curves.some((c) => withVectors(r, c))
       ? 'methods that use pretrained vectors'
       : 'bag-of-words methods';
     return `Only ${only} ran, so this report cannot say whether pretrained vectors help.${belowMajority(r)}`;
@@ -172,7 +171,7 @@ function withinNoise(rows: readonly SizeComparison[]): string {
  * lead is not taken for theirs.
  */
 function averagedAlone(r: Measured, averaged: Curve[]): string {
-  const words = r.curves.filter((c) => !usesVectors(kindOf(r, c.method)));
+  const words = r.curves.filter((c) => !withVectors(r, c));
   const rows = familiesBySize(r, averaged, words);
   const all = rows.length;
   const help = rows.filter((s) => s.answer === 'vectors');

@@ -1,10 +1,28 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmbError } from '../errors.js';
-import { BagOfWords, filterOptions, type Weighting } from '../features/bow.js';
-import { isCalibration, probabilities, type Calibration } from './calibration.js';
+import { BagOfWords, filterOptions, type Csr, type Weighting } from '../features/bow.js';
+import {
+  fitCalibration,
+  innerFolds,
+  isCalibration,
+  outOfFoldScores,
+  probabilities,
+  UNFITTED,
+  type Calibration,
+} from './calibration.js';
+import { foldView } from './fold-view.js';
+import {
+  checkFormat,
+  type Model,
+  type SavedFiles,
+  type SavedModel,
+  type TrainContext,
+  type TrainingSet,
+} from './kind.js';
 import { decisionValues, outputsFor } from './linear-svm.js';
-import type { Model, ModelKind, SavedModel } from './model.js';
+import { readFloats, readJson, writeFloats } from './model-files.js';
+import type { InnerSettings, NgramSettings } from './setting.js';
 
 /**
  * A trained bag-of-words linear classifier (TF-IDF SVM or NBSVM, whose ratio is folded into its
@@ -16,7 +34,7 @@ import type { Model, ModelKind, SavedModel } from './model.js';
  */
 export class LinearBowModel implements Model {
   constructor(
-    readonly kind: ModelKind,
+    readonly kind: string,
     readonly classes: readonly string[],
     readonly bow: BagOfWords,
     readonly weighting: Weighting,
@@ -40,11 +58,11 @@ export class LinearBowModel implements Model {
     return probabilities(decision, docs.length, k, this.calibration.scale);
   }
 
-  async save(dir: string): Promise<SavedModel> {
+  async save(dir: string): Promise<SavedFiles> {
     writeFloats(join(dir, WEIGHTS), this.weights);
     const bow = saveBagOfWords(dir, this.bow, this.weighting);
     return {
-      format: FORMAT,
+      format: LINEAR_BOW_FORMAT,
       ...bow,
       files: [WEIGHTS, ...bow.files],
       outputs: outputsFor(this.classes.length),
@@ -55,25 +73,52 @@ export class LinearBowModel implements Model {
   dispose(): void {}
 
   static load(
-    kind: ModelKind,
+    kind: string,
     dir: string,
-    saved: Record<string, unknown>,
+    saved: SavedModel,
     classes: readonly string[],
   ): LinearBowModel {
-    if (saved.format !== FORMAT) {
-      throw new EmbError(
-        'E_MODEL',
-        `${dir}: expected a model saved as '${FORMAT}', found '${String(saved.format)}'`,
-      );
-    }
+    checkFormat(dir, saved, LINEAR_BOW_FORMAT);
     const { bow, weighting } = loadBagOfWords(dir, saved);
     const weights = readFloats(join(dir, WEIGHTS));
     return new LinearBowModel(kind, classes, bow, weighting, weights, savedCalibration(dir, saved));
   }
 }
 
-/** Version 2 added the calibration. */
-const FORMAT = 'emb-linear-bow-2';
+/**
+ * Fits `fit` on the n-gram rows of all documents, and its calibration on the decision values
+ * of the same fit in inner folds, each a view of those rows (fold-view.ts): fitting the
+ * vocabulary again for each fold tripled the cost of a calibrated svm on MR.
+ */
+export function trainLinearBow(
+  kind: string,
+  weighting: Weighting,
+  data: TrainingSet,
+  s: NgramSettings & InnerSettings,
+  ctx: TrainContext,
+  fit: (x: Csr, labels: readonly number[]) => Float32Array,
+): LinearBowModel {
+  const { docs, labels, classes } = data;
+  const k = classes.length;
+  const { bow, x } = BagOfWords.fitTransform(docs, s, weighting);
+  const folds = innerFolds(labels, k, s.innerFolds);
+  const fits = Math.max(0, folds) + 1;
+  let done = 0;
+  const held = outOfFoldScores(labels, k, folds, ctx.seed + 1, (train, test) => {
+    const view = foldView(x, train, test, s.minDf, weighting === 'tfidf');
+    const trainLabels = train.map((i) => labels[i]);
+    const scores = decisionValues(view.test, fit(view.train, trainLabels), outputsFor(k));
+    ctx.onProgress?.({ stage: 'inner folds', done: ++done, total: fits });
+    return [scores];
+  });
+  const weights = fit(x, labels);
+  ctx.onProgress?.({ stage: 'inner folds', done: fits, total: fits });
+  const calibration = held ? fitCalibration(held[0], labels, k) : UNFITTED;
+  return new LinearBowModel(kind, classes, bow, weighting, weights, calibration);
+}
+
+/** The layout svm and nbsvm save; version 2 added the calibration. */
+export const LINEAR_BOW_FORMAT = 'emb-linear-bow-2';
 const VOCABULARY = 'vocabulary.json';
 const WEIGHTS = 'weights.f32';
 const IDF = 'idf.f32';
@@ -82,7 +127,11 @@ const IDF = 'idf.f32';
  * Writes a fitted vocabulary as vocabulary.json (terms in column order) and, for TF-IDF,
  * idf.f32; returns the settings that loadBagOfWords needs back.
  */
-export function saveBagOfWords(dir: string, bow: BagOfWords, weighting: Weighting): SavedModel {
+export function saveBagOfWords(
+  dir: string,
+  bow: BagOfWords,
+  weighting: Weighting,
+): { files: string[]; [field: string]: unknown } {
   const vocabulary = JSON.stringify(bow.terms);
   writeFileSync(join(dir, VOCABULARY), vocabulary);
   if (weighting === 'tfidf') writeFloats(join(dir, IDF), bow.idf);
@@ -143,41 +192,4 @@ export function savedCalibration(dir: string, saved: Record<string, unknown>): C
       `${dir}: expected a calibration { "method": "temperature", "scale" > 0, "fittedOn" } in the saved model, found ${JSON.stringify(saved.calibration)}`,
     );
   return saved.calibration;
-}
-
-/** Writes float32 values (into a model's temporary folder, which is put in place whole). */
-export function writeFloats(path: string, data: Float32Array): void {
-  writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-}
-
-function read(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new EmbError(
-      'E_IO',
-      `${path}: cannot read the model file (${(e as NodeJS.ErrnoException).code})`,
-    );
-  }
-}
-
-export function readFloats(path: string): Float32Array {
-  const bytes = read(path);
-  if (bytes.byteLength % 4 !== 0)
-    throw new EmbError(
-      'E_MODEL',
-      `${path}: expected float32 values, found ${bytes.byteLength} bytes`,
-    );
-  const out = new Float32Array(bytes.byteLength / 4);
-  new Uint8Array(out.buffer).set(bytes);
-  return out;
-}
-
-export function readJson(path: string): unknown {
-  try {
-    return JSON.parse(read(path).toString('utf8'));
-  } catch (e) {
-    if (e instanceof EmbError) throw e;
-    throw new EmbError('E_MODEL', `${path}: expected JSON, ${(e as Error).message}`);
-  }
 }

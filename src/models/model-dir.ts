@@ -12,8 +12,8 @@ import type { Embeddings } from '../embeddings/embeddings.js';
 import { fnv1a } from '../embeddings/vocabulary.js';
 import { EmbError } from '../errors.js';
 import { VERSION } from '../version.js';
-import type { Model } from './model.js';
-import { modelSettings, type ModelSettings } from './settings.js';
+import type { Model, SavedModel } from './kind.js';
+import { modelSettings, type ModelSettings } from './registry.js';
 
 export const META_FILE = 'model.json';
 export const FORMAT = 'emb-model';
@@ -46,7 +46,7 @@ export interface ModelMeta {
   /** Every file the model wrote, with its size in bytes. */
   files: Record<string, number>;
   /** What Model.save returned: what the model needs to load itself. */
-  saved: Record<string, unknown>;
+  saved: SavedModel;
 }
 
 /**

@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import { EmbError } from '../errors.js';
 import { CsvParser, printable, type CsvRow } from './csv-parse.js';
-import { fromLabelled, type Dataset } from './dataset.js';
+import { fromLabelled, type LabelledSet } from './dataset.js';
 import { decodeStream } from './decode.js';
 
 export { decodeUtf8 } from './decode.js';
@@ -63,7 +63,7 @@ export interface CsvOptions {
   encoding?: string;
 }
 
-export interface LabelledFile extends Dataset {
+export interface LabelledFile extends LabelledSet {
   textColumn: string;
   labelColumn?: string;
   /** Lines of rows skipped because their text was empty. */
@@ -352,7 +352,7 @@ function checkWidth(fields: string[], width: number, path: string, line: number)
 }
 
 /** One warning per group of class names that are equal but for case. */
-function caseWarnings(data: Dataset, path: string): string[] {
+function caseWarnings(data: LabelledSet, path: string): string[] {
   const counts = new Array<number>(data.classes.length).fill(0);
   for (const y of data.labels) counts[y]++;
   const groups = new Map<string, number[]>();

@@ -1,5 +1,5 @@
 /** Labelled texts, labels as class ids into `classes` (strings, in first-seen order). */
-export interface Dataset {
+export interface LabelledSet {
   texts: string[];
   labels: number[];
   classes: string[];
@@ -8,11 +8,11 @@ export interface Dataset {
 }
 
 /**
- * Builds a Dataset from string labels. Classes are numbered in order of first appearance, or
+ * Builds a LabelledSet from string labels. Classes are numbered in order of first appearance, or
  * in numeric order when every label is a number (`1` to `5` stars, `-1`/`1`), so that the
  * confusion matrix and reports list them as people expect.
  */
-export function fromLabelled(texts: string[], labelNames: string[], source: string): Dataset {
+export function fromLabelled(texts: string[], labelNames: string[], source: string): LabelledSet {
   const seen = [...new Set(labelNames)];
   const numeric = seen.length > 0 && seen.every((l) => NUMBER.test(l));
   const classes = numeric ? seen.sort((a, b) => Number(a) - Number(b) || cmp(a, b)) : seen;
@@ -23,13 +23,3 @@ export function fromLabelled(texts: string[], labelNames: string[], source: stri
 /** A decimal number as people write labels: 5, -1, 0.5, 1e3. */
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** The examples at `indices`. */
-export function subset(data: Dataset, indices: readonly number[]): Dataset {
-  return {
-    texts: indices.map((i) => data.texts[i]),
-    labels: indices.map((i) => data.labels[i]),
-    classes: data.classes,
-    source: data.source,
-  };
-}

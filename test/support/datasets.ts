@@ -6,7 +6,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Plan } from '../../src/experiments/cross-validate.js';
 import type { Dataset as ApiDataset } from '../../src/api/dataset.js';
-import { fromLabelled, type Dataset } from '../../src/text/dataset.js';
+import { fromLabelled, type LabelledSet as Dataset } from '../../src/text/dataset.js';
 
 export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
 export const DATA = `${SHARED}data/`;

@@ -1,5 +1,10 @@
 import { Command } from 'commander';
-import { MODEL_KINDS, usesVectors, type ModelKind } from '../../models/settings.js';
+import {
+  DEFAULT_METHODS,
+  MODEL_NAMES,
+  usesVectors,
+  type ModelName,
+} from '../../models/registry.js';
 import type { CompareOptions } from '../../api/compare.js';
 import {
   addVectorOptions,
@@ -8,12 +13,12 @@ import {
   printJson,
   type VectorOptions,
 } from '../common.js';
-import type { TokenizerKind } from '../../text/tokenize.js';
 import {
   addColumnOptions,
   addSeedOption,
   readDataAndTest,
-  tokenizerOption,
+  addModelOptions,
+  modelOptionsFrom,
   type ColumnFlags,
 } from '../options.js';
 import { fraction, list, oneOf, pathName, positiveInt, trainingSize } from '../parse.js';
@@ -21,11 +26,9 @@ import { progressBar } from '../progress.js';
 
 /** Flags left out take the library's defaults (DEFAULT_SIZES, DEFAULT_METHODS, ...). */
 type CompareFlags = VectorOptions &
-  ColumnFlags & { tokenizer: TokenizerKind } & Pick<
-    CompareOptions,
-    'sizes' | 'repeats' | 'seed' | 'testFraction'
-  > & {
-    methods?: ModelKind[];
+  ColumnFlags &
+  Pick<CompareOptions, 'sizes' | 'repeats' | 'seed' | 'testFraction'> & {
+    methods?: ModelName[];
     out: string;
     force?: boolean;
     test?: string;
@@ -51,8 +54,8 @@ export function compareCommand(): Command {
     )
     .option(
       '--methods <list>',
-      `some of ${MODEL_KINDS.join(',')} (default all)`,
-      list(oneOf('--methods', MODEL_KINDS)),
+      `some of ${MODEL_NAMES.join(',')} (default ${DEFAULT_METHODS.join(',')})`,
+      list(oneOf('--methods', MODEL_NAMES)),
     )
     .option('--test <file>', 'a separate test file (default: a stratified share of the data)')
     .option(
@@ -60,7 +63,6 @@ export function compareCommand(): Command {
       'share held out without --test (default 0.2)',
       fraction('--test-fraction'),
     )
-    .addOption(tokenizerOption())
     .option('--json', 'print report.json on stdout too')
     .addHelpText(
       'after',
@@ -70,28 +72,31 @@ Examples:
   emb compare reviews.csv --sizes 50,200,1000,all --out reviews-report --force
   emb compare sst-train.csv --test sst-test.csv --methods svm,logreg,hybrid`,
     );
-  addSeedOption(addColumnOptions(cmd), 'the test split, the subsets and training');
-  return addVectorOptions(cmd, true).action(async (file: string, opts: CompareFlags) => {
-    const { compare, writeReport, DEFAULT_METHODS } = await import('../../api/compare.js');
-    const { data, test } = await readDataAndTest(file, opts);
-    const vectors = (opts.methods ?? MODEL_KINDS).some(usesVectors)
-      ? await openVectors(opts)
-      : undefined;
-    // Progress comes in training examples, so the time left follows the large sizes to come.
-    const bar = progressBar('Training', 'items');
-    const { sizes, repeats, seed, testFraction, tokenizer } = opts;
-    const methods = (opts.methods ?? DEFAULT_METHODS).map((model) => ({ model, tokenizer }));
-    const report = await compare(data, {
-      ...{ sizes, repeats, methods, seed, testFraction, test, vectors },
-      onProgress: (done, total, what) => bar.update(done, total, what),
-      command: ['emb', ...process.argv.slice(2)].join(' '),
-    }).finally(() => bar.stop());
-    await writeReport(report, opts.out, opts);
-    notices.push(...report.warnings, ...data.warnings);
-    if (opts.json) printJson(report);
-    else {
-      console.log(`${report.recommendation.sentence}\n${report.verdict}`);
-      console.error(`emb: wrote ${opts.out}/report.md, report.html and report.json`);
-    }
-  });
+  addModelOptions(addColumnOptions(cmd), { model: false });
+  addSeedOption(cmd, 'the test split, the subsets and training');
+  return addVectorOptions(cmd, true).action(
+    async (file: string, opts: CompareFlags, command: Command) => {
+      const { compare, writeReport } = await import('../../api/compare.js');
+      const methods = modelOptionsFrom(command, opts.methods ?? DEFAULT_METHODS);
+      const { data, test } = await readDataAndTest(file, opts);
+      const vectors = methods.some((m) => usesVectors(m.model))
+        ? await openVectors(opts)
+        : undefined;
+      // Progress comes in training examples, so the time left follows the large sizes to come.
+      const bar = progressBar('Training', 'items');
+      const { sizes, repeats, seed, testFraction } = opts;
+      const report = await compare(data, {
+        ...{ sizes, repeats, methods, seed, testFraction, test, vectors },
+        onProgress: (p) => bar.update(p.done, p.total, p.detail),
+        command: ['emb', ...process.argv.slice(2)].join(' '),
+      }).finally(() => bar.stop());
+      await writeReport(report, opts.out, opts);
+      notices.push(...report.warnings, ...data.warnings);
+      if (opts.json) printJson(report);
+      else {
+        console.log(`${report.recommendation.sentence}\n${report.verdict}`);
+        console.error(`emb: wrote ${opts.out}/report.md, report.html and report.json`);
+      }
+    },
+  );
 }

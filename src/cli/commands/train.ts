@@ -1,6 +1,6 @@
 import { basename, dirname, extname, join } from 'node:path';
 import { Command } from 'commander';
-import { usesVectors } from '../../models/settings.js';
+import { usesVectors, type ModelName } from '../../models/registry.js';
 import {
   addVectorOptions,
   notices,
@@ -13,7 +13,6 @@ import {
   addModelOptions,
   addSeedOption,
   addTrainingOptions,
-  MODEL_FLAGS,
   readDataAndTest,
   modelOptionsFrom,
   type ColumnFlags,
@@ -24,6 +23,7 @@ import { formatTraining } from '../print.js';
 import { progressBar } from '../progress.js';
 
 interface TrainFlags extends VectorOptions, ColumnFlags, TrainingFlags {
+  model: ModelName;
   out?: string;
   folds?: number;
   test?: string;
@@ -50,7 +50,7 @@ export function trainCommand(): Command {
       fraction('--holdout'),
     )
     .option('--json', 'print the evaluation as one JSON document');
-  addModelOptions(addColumnOptions(cmd));
+  addModelOptions(addColumnOptions(cmd), { model: true });
   addTrainingOptions(addSeedOption(cmd, 'folds, initialisation and shuffles'), true);
   cmd.addHelpText(
     'after',
@@ -65,7 +65,7 @@ Examples:
     async (file: string, opts: TrainFlags, command: Command) => {
       const { crossValidate } = await import('../../api/evaluate.js');
       const { train } = await import('../../api/classifier.js');
-      const model = modelOptionsFrom(command, MODEL_FLAGS);
+      const [model] = modelOptionsFrom(command, [opts.model]);
       const { data, test } = await readDataAndTest(file, opts);
       const vectors = usesVectors(model.model) ? await openVectors(opts) : undefined;
       const run = { ...model, seed: opts.seed, vectors, backend: opts.backend };
@@ -73,7 +73,7 @@ Examples:
       const evaluation = await crossValidate(data, {
         ...run,
         ...{ folds: opts.folds, holdout: opts.holdout, test, workers: opts.workers },
-        onProgress: (d, t) => bar.update(d, t),
+        onProgress: (p) => bar.update(p.done, p.total),
       }).finally(() => bar.stop());
 
       // The model to keep learns from every labelled example.
@@ -81,7 +81,7 @@ Examples:
       const finalBar = progressBar('Training on all data');
       const classifier = await train(data, {
         ...run,
-        onProgress: (d, t) => finalBar.update(d, t),
+        onProgress: (p) => finalBar.update(p.done, p.total),
       }).finally(() => finalBar.stop());
       await classifier.save(out, { metrics: evaluation }).finally(() => classifier.dispose());
       notices.push(...data.warnings, ...evaluation.warnings);

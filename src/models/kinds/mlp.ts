@@ -1,221 +1,57 @@
 /**
- * Transfer classifiers: sentence vectors (features/sentence.ts) fed to a TensorFlow.js network,
- * `logreg` (softmax regression with L2, fitted by L-BFGS like scikit-learn's
- * LogisticRegression) or `mlp` (one hidden relu layer with dropout, Adam, early stopping on a
- * validation split like scikit-learn's MLPClassifier(early_stopping=True); its logits are then
- * temperature-scaled on that split, the scale folded into the output layer). logreg's
- * probabilities are its maximum-likelihood fit's own.
+ * mlp: one hidden relu layer with dropout on sentence vectors, Adam, early stopping on a
+ * validation split like scikit-learn's MLPClassifier(early_stopping=True) (ANCHORS.md
+ * section 2, method D); its logits are then temperature-scaled on that split, the scale
+ * folded into the output layer.
  *
  * Gradients are written out by hand rather than taken with tf.grad: the wasm backend's matMul
  * with a transposed operand (what autodiff emits for dense layers) is ~8x slower than an
  * explicit tf.transpose followed by a plain matMul.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import type { Embeddings } from '../embeddings/embeddings.js';
-import { EmbError } from '../errors.js';
-import { stratifiedHoldout } from '../text/splits.js';
-import { Random } from '../random.js';
-import { SentenceEncoder, type EncoderState } from '../features/sentence.js';
-import { fitCalibration, UNFITTED } from './calibration.js';
-import { lbfgs } from './lbfgs.js';
+import { SentenceEncoder } from '../../features/sentence.js';
+import { Random } from '../../random.js';
+import { stratifiedHoldout } from '../../text/splits.js';
+import { fitCalibration, UNFITTED } from '../calibration.js';
+import { argmaxRow, defineKind, embeddingsOf } from '../kind.js';
 import {
-  argmaxRow,
-  vectorsFor,
-  type Model,
-  type SavedModel,
-  type ModelKind,
-  type Trainer,
-} from './model.js';
-import type { LogregSettings, MlpSettings } from './settings.js';
-import { tensorflow, type BackendName, type Tf } from './tfjs/backend.js';
-import { loadNetwork, saveNetwork } from './tfjs/io.js';
+  loadSentenceNetwork,
+  logitScores,
+  network,
+  oneHot,
+  SentenceNetworkModel,
+} from '../sentence-network.js';
+import {
+  fraction,
+  nonNegative,
+  positive,
+  VECTORS,
+  wholeAtLeast,
+  type VectorSettings,
+} from '../setting.js';
+import { tensorflow } from '../tfjs/backend.js';
 
-type Docs = readonly (readonly string[])[];
-const FEATURES_FILE = 'features.json';
-
-/** A fitted encoder plus a network that maps its sentence vectors to class probabilities. */
-class TransferModel implements Model {
-  constructor(
-    readonly kind: ModelKind,
-    readonly classes: readonly string[],
-    private readonly encoder: SentenceEncoder,
-    private readonly network: LayersModel,
-    private readonly tf: Tf,
-    private readonly info: Record<string, unknown>,
-  ) {}
-
-  predict(docs: Docs): Float32Array {
-    if (docs.length === 0) return new Float32Array(0);
-    const { x } = this.encoder.encode(docs);
-    const tf = this.tf;
-    // One batch: predict's default of 32 rows per step pays a fixed cost per step.
-    const batchSize = Math.max(1, docs.length);
-    const probs = tf.tidy(
-      () =>
-        this.network.predict(tf.tensor2d(x, [docs.length, this.encoder.dims]), {
-          batchSize,
-        }) as Tensor,
-    );
-    // dataSync: every backend emb uses (wasm, cpu, tfjs-node) computes on the CPU.
-    const out = probs.dataSync() as Float32Array;
-    probs.dispose();
-    return out;
-  }
-
-  async save(dir: string): Promise<SavedModel> {
-    writeFileSync(join(dir, FEATURES_FILE), JSON.stringify(this.encoder.state));
-    const files = [FEATURES_FILE, ...(await saveNetwork(this.tf, this.network, dir))];
-    return { ...this.info, files };
-  }
-
-  dispose(): void {
-    this.network.dispose();
-  }
+/** One hidden relu layer with dropout on sentence vectors (ANCHORS.md method D). */
+export interface MlpSettings extends VectorSettings {
+  model: 'mlp';
+  /** Hidden units; default 256. */
+  hidden: number;
+  /** Dropout rate of the hidden layer, 0..1; default 0.2. */
+  dropout: number;
+  /** Adam's learning rate; default 3e-3. */
+  learningRate: number;
+  /** Rows per step; default 512 (small sets still get about ten steps per epoch). */
+  batchSize: number;
+  /** Epochs at most; default 200. */
+  maxEpochs: number;
+  /** Epochs without progress on the validation split before stopping; default 3. */
+  patience: number;
+  /** Share of the training texts held out for early stopping; default 0.1. */
+  validationFraction: number;
+  /** L2 penalty on the weights (scikit-learn's alpha); default 1e-4. */
+  alpha: number;
 }
 
-/** Builds the layers model that carries the trained weights (for prediction and saving). */
-function network(
-  tf: Tf,
-  dims: number,
-  classes: number,
-  hidden?: { units: number; dropout: number },
-): LayersModel {
-  const layers = hidden
-    ? [
-        tf.layers.dense({
-          units: hidden.units,
-          activation: 'relu',
-          inputShape: [dims],
-          kernelInitializer: 'zeros',
-        }),
-        tf.layers.dropout({ rate: hidden.dropout }),
-        tf.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: 'zeros' }),
-      ]
-    : [
-        tf.layers.dense({
-          units: classes,
-          activation: 'softmax',
-          inputShape: [dims],
-          kernelInitializer: 'zeros',
-        }),
-      ];
-  return tf.sequential({ layers });
-}
-
-async function loadTransfer(
-  kind: ModelKind,
-  dir: string,
-  saved: Record<string, unknown>,
-  classes: readonly string[],
-  ctx: { embeddings?: Embeddings; backend?: BackendName },
-): Promise<Model> {
-  let state: EncoderState;
-  try {
-    state = JSON.parse(readFileSync(join(dir, FEATURES_FILE), 'utf8'));
-  } catch (e) {
-    throw new EmbError(
-      'E_MODEL',
-      `${dir}: ${FEATURES_FILE} is missing or unreadable (${(e as Error).message})`,
-    );
-  }
-  const tf = await tensorflow(ctx.backend ?? 'auto');
-  const encoder = SentenceEncoder.restore(state, vectorsFor(kind, ctx));
-  return new TransferModel(
-    kind,
-    classes,
-    encoder,
-    await loadNetwork(tf, dir, {
-      inputs: encoder.dims,
-      outputs: classes.length,
-    }),
-    tf,
-    saved,
-  );
-}
-
-/** Logits as calibration.ts takes scores: for two classes, one difference per row. */
-function logitScores(logits: Float32Array, classes: number): Float32Array {
-  if (classes !== 2) return logits;
-  return Float32Array.from(
-    { length: logits.length / 2 },
-    (_, i) => logits[2 * i] - logits[2 * i + 1],
-  );
-}
-
-function oneHot(labels: readonly number[], classes: number): Float32Array {
-  const y = new Float32Array(labels.length * classes);
-  labels.forEach((c, i) => (y[i * classes + c] = 1));
-  return y;
-}
-
-export const logregTrainer: Trainer<LogregSettings> = {
-  kind: 'logreg',
-  usesEmbeddings: true,
-
-  async train(docs, labels, classes, o, ctx) {
-    const tf = await tensorflow(ctx.backend);
-    const { encoder, x } = SentenceEncoder.fit(o.features, docs, vectorsFor('logreg', ctx), {
-      clitics: o.clitics,
-    });
-    const n = docs.length;
-    const d = encoder.dims;
-    const k = classes.length;
-    const X = tf.tensor2d(x, [n, d]);
-    const Xt = tf.transpose(X);
-    const Y = tf.tensor2d(oneHot(labels, k), [n, k]);
-    // scikit-learn minimises sum(loss) + ||w||^2 / (2C) (intercept not penalised). With two
-    // classes it fits one weight vector w; softmax's two columns settle at +-w/2, so the same
-    // penalty needs twice the weight on each column.
-    const mu = (k === 2 ? 1 : 0.5) / o.C;
-    const objective = (theta: Float64Array) => {
-      const [loss, gW, gb] = tf.tidy(() => {
-        const W = tf.tensor2d(Float32Array.from(theta.subarray(0, d * k)), [d, k]);
-        const b = tf.tensor1d(Float32Array.from(theta.subarray(d * k)));
-        const logp = tf.logSoftmax(tf.add(tf.matMul(X, W), b));
-        const diff = tf.sub(tf.exp(logp), Y);
-        return [tf.neg(tf.sum(tf.mul(Y, logp))), tf.matMul(Xt, diff), tf.sum(diff, 0)];
-      });
-      const [l, w, bb] = [loss.dataSync()[0], gW.dataSync(), gb.dataSync()];
-      tf.dispose([loss, gW, gb]);
-      let value = l;
-      const grad = new Float64Array(theta.length);
-      for (let i = 0; i < d * k; i++) {
-        value += mu * theta[i] * theta[i];
-        grad[i] = (w[i] + 2 * mu * theta[i]) / n;
-      }
-      for (let c = 0; c < k; c++) grad[d * k + c] = bb[c] / n;
-      return { value: value / n, grad };
-    };
-    let result;
-    try {
-      result = lbfgs(objective, new Float64Array((d + 1) * k), {
-        maxIterations: 500,
-        gradientTolerance: 1e-5,
-      });
-    } finally {
-      tf.dispose([X, Xt, Y]);
-    }
-    const net = network(tf, d, k);
-    const weights = [
-      tf.tensor2d(Float32Array.from(result.x.subarray(0, d * k)), [d, k]),
-      tf.tensor1d(Float32Array.from(result.x.subarray(d * k))),
-    ];
-    net.setWeights(weights);
-    tf.dispose(weights);
-    ctx.onProgress?.(1, 1);
-    return new TransferModel('logreg', classes, encoder, net, tf, {
-      iterations: result.iterations,
-      backend: tf.getBackend(),
-    });
-  },
-
-  load: (dir, saved, classes, ctx) => loadTransfer('logreg', dir, saved, classes, ctx),
-};
-
-/** Glorot-uniform initial weights from the seeded generator (as Keras and scikit-learn). */
 function glorot(rows: number, cols: number, rng: Random): Float32Array {
   const limit = Math.sqrt(6 / (rows + cols));
   return Float32Array.from({ length: rows * cols }, () => (2 * rng.next() - 1) * limit);
@@ -243,14 +79,33 @@ function dropoutMasks(keep: number, seed: number): (mask: Float32Array) => void 
 
 let variableCounter = 0;
 
-export const mlpTrainer: Trainer<MlpSettings> = {
-  kind: 'mlp',
-  usesEmbeddings: true,
+export const mlp = defineKind<MlpSettings>({
+  name: 'mlp',
+  summary: 'one hidden relu layer with dropout on sentence vectors, early stopping',
+  family: 'vectors',
+  comparedByDefault: true,
+  usesVectors: true,
+  cost: 3,
+  settings: {
+    ...VECTORS,
+    hidden: { default: 256, check: wholeAtLeast(1) },
+    dropout: { default: 0.2, check: fraction(false) },
+    // scikit-learn uses batches of 200 at 1e-3 and a patience of 10. Fewer, larger steps at a
+    // higher rate, stopping after 3 epochs without progress (the best epoch's weights are
+    // kept), reach the same accuracy in less time (bench/README.md).
+    learningRate: { default: 3e-3, check: positive },
+    batchSize: { default: 512, check: wholeAtLeast(1) },
+    maxEpochs: { default: 200, check: wholeAtLeast(1) },
+    patience: { default: 3, check: wholeAtLeast(0) },
+    validationFraction: { default: 0.1, check: fraction(true) },
+    alpha: { default: 1e-4, check: nonNegative },
+  },
+  features: (s) => `${s.features} vectors`,
 
-  async train(docs, labels, classes, o, ctx) {
+  async train({ docs, labels, classes }, o, ctx) {
     const tf = await tensorflow(ctx.backend);
     const rng = new Random(ctx.seed);
-    const { encoder, x } = SentenceEncoder.fit(o.features, docs, vectorsFor('mlp', ctx), {
+    const { encoder, x } = SentenceEncoder.fit(o.features, docs, embeddingsOf('mlp', ctx), {
       clitics: o.clitics,
     });
     const d = encoder.dims;
@@ -369,7 +224,7 @@ export const mlpTrainer: Trainer<MlpSettings> = {
         for (let start = 0; start < n; start += batchSize)
           step(order, start, Math.min(n, start + batchSize));
         epochs = epoch + 1;
-        ctx.onProgress?.(epochs, o.maxEpochs);
+        ctx.onProgress?.({ stage: 'epoch', done: epochs, total: o.maxEpochs });
         if (!Xval) continue;
         const score = validationAccuracy();
         // scikit-learn's rule: an epoch counts as progress only when it beats the best by tol.
@@ -401,19 +256,19 @@ export const mlpTrainer: Trainer<MlpSettings> = {
       );
       net.setWeights(layerWeights);
       tf.dispose(layerWeights);
-      ctx.onProgress?.(o.maxEpochs, o.maxEpochs);
+      ctx.onProgress?.({ stage: 'epoch', done: o.maxEpochs, total: o.maxEpochs });
       const info = {
         epochs,
         validationAccuracy: Xval ? best : null,
         calibration,
         backend: tf.getBackend(),
       };
-      return new TransferModel('mlp', classes, encoder, net, tf, info);
+      return new SentenceNetworkModel('mlp', classes, encoder, net, tf, info);
     } finally {
       tf.dispose([decay1, ...(Xval ? [Xval] : []), ...bestWeights, ...Object.values(vars)]);
       optimizer.dispose();
     }
   },
 
-  load: (dir, saved, classes, ctx) => loadTransfer('mlp', dir, saved, classes, ctx),
-};
+  load: (dir, saved, ctx) => loadSentenceNetwork('mlp', dir, saved, ctx),
+});

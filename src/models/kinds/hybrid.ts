@@ -1,10 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Embeddings } from '../embeddings/embeddings.js';
-import { EmbError } from '../errors.js';
-import { BagOfWords, type Csr, type Weighting } from '../features/bow.js';
-import { SentenceEncoder, type EncoderState } from '../features/sentence.js';
-import { checkTrainingData } from './baseline.js';
+import type { Embeddings } from '../../embeddings/embeddings.js';
+import { EmbError } from '../../errors.js';
+import { BagOfWords, type Csr, type Weighting } from '../../features/bow.js';
+import { SentenceEncoder } from '../../features/sentence.js';
 import {
   fitCalibration,
   innerFolds,
@@ -13,25 +12,60 @@ import {
   probabilities,
   UNFITTED,
   type Calibration,
-} from './calibration.js';
+} from '../calibration.js';
+import { foldView } from '../fold-view.js';
 import {
-  loadBagOfWords,
-  readFloats,
-  saveBagOfWords,
-  savedCalibration,
-  writeFloats,
-} from './linear-bow-model.js';
-import { decisionValues, outputsFor, trainOneVsRest, type LinearFit } from './linear-svm.js';
-import {
-  vectorsFor,
+  checkFormat,
+  defineKind,
+  embeddingsOf,
+  type Docs,
   type Model,
-  type SavedModel,
-  type Trainer,
-  type TrainContext,
-} from './model.js';
-import { foldView } from './fold-view.js';
-import { trainNbsvm } from './nbsvm.js';
-import { SPARSE_BLOCKS, type HybridSettings, type SparseBlock } from './settings.js';
+  type SavedFiles,
+} from '../kind.js';
+import { loadBagOfWords, saveBagOfWords, savedCalibration } from '../linear-bow-model.js';
+import { decisionValues, outputsFor, trainOneVsRest, type LinearFit } from '../linear-svm.js';
+import { readEncoder, readFloats, writeFloats } from '../model-files.js';
+import { trainNbsvm } from '../nbsvm.js';
+import {
+  distinctList,
+  INNER,
+  NB,
+  NGRAMS,
+  nonNegative,
+  positiveList,
+  SOLVER,
+  VECTORS,
+  wholeAtLeast,
+  type InnerSettings,
+  type NbSettings,
+  type NgramSettings,
+  type SvmSolverSettings,
+  type VectorSettings,
+} from '../setting.js';
+
+/** The n-gram block of the hybrid: as the svm's (TF-IDF) or as NBSVM's (NB-weighted binary). */
+export type SparseBlock = 'tfidf' | 'nb';
+export const SPARSE_BLOCKS: readonly SparseBlock[] = ['tfidf', 'nb'];
+
+/**
+ * N-grams and the standardised sentence vector in one linear SVM; the candidate with the best
+ * inner cross-validation accuracy is trained on all the data.
+ */
+export interface HybridSettings
+  extends NgramSettings, SvmSolverSettings, InnerSettings, NbSettings, VectorSettings {
+  model: 'hybrid';
+  /** The vector block's weight (0: the n-grams alone); absent: searched among `gammas`. */
+  gamma?: number;
+  /** Candidates for gamma at every size; default [1, 2]. */
+  gammas: number[];
+  /** Candidates for the n-gram block; default ['tfidf', 'nb']. The first is used below `wideFrom`. */
+  sparse: SparseBlock[];
+  /**
+   * From this many training texts the search also tries the other n-gram blocks and gamma 0
+   * (the n-grams alone); below it, the first block with `gammas`. Default 2,000.
+   */
+  wideFrom: number;
+}
 
 /**
  * The hybrid: bag-of-words and pretrained vectors in one linear SVM. Each text is its n-gram
@@ -54,8 +88,6 @@ import { SPARSE_BLOCKS, type HybridSettings, type SparseBlock } from './settings
  * The same inner folds give each candidate's held-out decision values: the chosen one's
  * calibrate the probabilities (calibration.ts), at no extra training.
  */
-type Docs = readonly (readonly string[])[];
-
 /** One candidate of the search. */
 export interface Candidate {
   sparse: SparseBlock;
@@ -301,7 +333,7 @@ export class HybridModel implements Model {
     return probabilities(decision, docs.length, k, this.calibration.scale);
   }
 
-  async save(dir: string): Promise<SavedModel> {
+  async save(dir: string): Promise<SavedFiles> {
     writeFloats(join(dir, WEIGHTS), this.weights);
     writeFileSync(join(dir, FEATURES), JSON.stringify(this.encoder.state));
     const bow = saveBagOfWords(dir, this.bow, WEIGHTING[this.chosen.sparse]);
@@ -324,29 +356,43 @@ const FORMAT = 'emb-hybrid-2';
 const WEIGHTS = 'weights.f32';
 const FEATURES = 'features.json';
 
-export const hybridTrainer: Trainer<HybridSettings> = {
-  kind: 'hybrid',
-  usesEmbeddings: true,
-  async train(docs, labels, classes, o, ctx: TrainContext): Promise<Model> {
-    checkTrainingData(docs, labels, classes);
-    const emb = vectorsFor('hybrid', ctx);
+export const hybrid = defineKind<HybridSettings>({
+  name: 'hybrid',
+  summary: 'TF-IDF n-grams and the mean word vector in one linear SVM, searched by inner CV',
+  family: 'hybrid',
+  comparedByDefault: true,
+  usesVectors: true,
+  cost: 2,
+  settings: {
+    ...NGRAMS,
+    ...SOLVER,
+    ...INNER,
+    ...NB,
+    ...VECTORS,
+    gamma: { default: undefined, check: nonNegative },
+    gammas: { default: [1, 2], check: positiveList },
+    sparse: { default: ['tfidf', 'nb'], check: distinctList(SPARSE_BLOCKS) },
+    wideFrom: { default: 2000, check: wholeAtLeast(0) },
+  },
+  features: (s) => `tfidf ${s.ngrams.join('-')}-grams + ${s.features} vectors`,
+
+  async train({ docs, labels, classes }, o, ctx): Promise<Model> {
+    const emb = embeddingsOf('hybrid', ctx);
     const k = classes.length;
     const tried = candidates(o, docs.length); // what search() tries, for the progress total
     const fits = tried.length * innerFolds(labels, k, o.innerFolds) + 1;
     let done = 0;
-    const progress = () => ctx.onProgress?.(++done, fits);
+    const progress = () => ctx.onProgress?.({ stage: 'inner fits', done: ++done, total: fits });
     const f = fitBlocks(docs, emb, o, tried);
     const { chosen, searched, calibration } = search(f, labels, k, o, ctx.seed, progress);
     const { weights } = fitCandidate(chosen, f, labels, k, o, ctx.seed);
-    ctx.onProgress?.(fits, fits);
+    ctx.onProgress?.({ stage: 'inner fits', done: fits, total: fits });
     return new HybridModel(classes, f.bow, f.encoder, chosen, weights, calibration, searched);
   },
-  async load(dir, saved, classes, ctx) {
-    if (saved.format !== FORMAT)
-      throw new EmbError(
-        'E_MODEL',
-        `${dir}: expected a model saved as '${FORMAT}', found '${String(saved.format)}'`,
-      );
+
+  async load(dir, saved, ctx) {
+    checkFormat(dir, saved, FORMAT);
+    const { classes } = ctx;
     const sparse = saved.sparse as SparseBlock;
     const gamma = saved.gamma as number;
     if (!SPARSE_BLOCKS.includes(sparse) || !(typeof gamma === 'number' && gamma >= 0))
@@ -355,16 +401,10 @@ export const hybridTrainer: Trainer<HybridSettings> = {
         `${dir}: expected "sparse" (${SPARSE_BLOCKS.join(' or ')}) and "gamma" >= 0 in the saved model, found ${JSON.stringify(saved.sparse)} and ${JSON.stringify(saved.gamma)}`,
       );
     const { bow } = loadBagOfWords(dir, saved);
-    let state: EncoderState;
-    try {
-      state = JSON.parse(readFileSync(join(dir, FEATURES), 'utf8')) as EncoderState;
-    } catch (e) {
-      throw new EmbError(
-        'E_MODEL',
-        `${join(dir, FEATURES)}: missing or unreadable (${(e as Error).message})`,
-      );
-    }
-    const encoder = SentenceEncoder.restore(state, vectorsFor('hybrid', ctx));
+    const encoder = SentenceEncoder.restore(
+      readEncoder(join(dir, FEATURES)),
+      embeddingsOf('hybrid', ctx),
+    );
     const weights = readFloats(join(dir, WEIGHTS));
     const expected = outputsFor(classes.length) * (bow.size + encoder.dims + 1);
     if (weights.length !== expected)
@@ -375,4 +415,4 @@ export const hybridTrainer: Trainer<HybridSettings> = {
     const calibration = savedCalibration(dir, saved);
     return new HybridModel(classes, bow, encoder, { sparse, gamma }, weights, calibration);
   },
-};
+});

@@ -1,0 +1,137 @@
+/**
+ * What a model kind is: one object, exported by one module of kinds/, that knows everything
+ * about the kind (as a tfjs-layers class carries its own config and registers itself, and a
+ * scikit-learn estimator carries its tags). The registry lists the kinds; the settings union,
+ * the command-line flags, compare's methods, the report's wording and the docs' table of
+ * models are derived from it, so that adding a kind is its own file and one registry line.
+ */
+import type { Embeddings } from '../embeddings/embeddings.js';
+import { EmbError } from '../errors.js';
+import type { Progress } from '../progress.js';
+import type { BackendName } from './tfjs/backends.js';
+import type { BaseSettings, Specs } from './setting.js';
+
+/** Documents as tokens, one array per text. */
+export type Docs = readonly (readonly string[])[];
+
+/**
+ * What a kind learns from, for the report's questions ("do pretrained vectors help?", "does
+ * fine-tuning help?"): n-grams or counts alone; frozen word vectors averaged into sentence
+ * vectors; both in one model; or word vectors the model itself updates.
+ */
+export type Family = 'bag-of-words' | 'vectors' | 'hybrid' | 'fine-tuned';
+
+export interface ModelKind<S extends KindSettings = KindSettings> {
+  /** The name users write (--model NAME, { model: NAME }) and model.json records. */
+  readonly name: S['model'];
+  /** One line for --help, the report and the docs' table of models. */
+  readonly summary: string;
+  readonly family: Family;
+  /** Whether it reads pretrained word vectors (they are opened only for kinds that do). */
+  readonly usesVectors: boolean;
+  /**
+   * How much it asks of whoever deploys it, for "the simplest method within noise of the
+   * best": 0 no word vectors and a linear model, 1 vectors and one small matrix, 2 n-grams
+   * and vectors with an inner search, 3 a network.
+   */
+  readonly cost: number;
+  /** Whether `compare` runs it when no methods are named (kinds that cost minutes per run do not). */
+  readonly comparedByDefault: boolean;
+  /** Each setting's default, check and flag. */
+  readonly settings: Specs<S>;
+  /** What the model reads, in words, for reports and model.json ("tfidf 1-2-grams"). */
+  features(settings: S): string;
+  train(data: TrainingSet, settings: S, ctx: TrainContext): Promise<Model>;
+  /** Reopens a model that Model.save wrote, from what it returned (the `saved` of model.json). */
+  load(dir: string, saved: SavedModel, ctx: LoadContext): Promise<Model>;
+}
+
+/** What the settings of every kind have: their kind's name and the base settings. */
+export interface KindSettings extends BaseSettings {
+  model: string;
+}
+
+/** Keeps the settings type of a kind's literal (`export const svm = defineKind<SvmSettings>({...})`). */
+export function defineKind<S extends KindSettings>(kind: ModelKind<S>): ModelKind<S> {
+  return kind;
+}
+
+/** Labelled token lists: labels are class ids 0..C-1 into `classes`. */
+export interface TrainingSet {
+  docs: Docs;
+  labels: readonly number[];
+  classes: readonly string[];
+}
+
+export interface TrainContext {
+  /** Seed for everything random in training (initialisation, shuffles, inner splits). */
+  seed: number;
+  /** The pretrained vectors, for kinds that use them. */
+  embeddings?: Embeddings;
+  /** TensorFlow.js backend, for kinds that use it (a run-time choice, not a setting). */
+  backend?: BackendName;
+  /** Progress within one training run (epochs, inner fits). */
+  onProgress?: (progress: Progress) => void;
+  /** Stops training: the promise rejects with an E_ABORTED error. */
+  signal?: AbortSignal;
+}
+
+export interface LoadContext {
+  classes: readonly string[];
+  embeddings?: Embeddings;
+  backend?: BackendName;
+}
+
+export interface Model {
+  readonly kind: string;
+  readonly classes: readonly string[];
+  /**
+   * Class probabilities, n x C row-major, calibrated (calibration.ts). A kind whose arithmetic
+   * runs elsewhere (a network in worker threads) may answer asynchronously.
+   */
+  predict(docs: Docs): Float32Array | Promise<Float32Array>;
+  /**
+   * Writes the model's files into `dir` (which exists); returns what load() needs back, with
+   * its format tag and the names of the files written (model.json records their sizes).
+   */
+  save(dir: string): Promise<SavedFiles>;
+  /** Releases resources (TensorFlow.js tensors, native memory). */
+  dispose(): void;
+}
+
+/**
+ * What a model records in model.json to load itself: its layout's tag (load refuses another),
+ * and each kind's own fields beside it, checked by its load.
+ */
+export interface SavedModel {
+  format: string;
+  [field: string]: unknown;
+}
+
+/** What Model.save returns: the saved record and the files written beside it. */
+export interface SavedFiles extends SavedModel {
+  files: string[];
+}
+
+/** The index of the largest value in row i of an n x C matrix. */
+export function argmaxRow(scores: Float32Array, classes: number, i: number): number {
+  let best = 0;
+  for (let c = 1; c < classes; c++)
+    if (scores[i * classes + c] > scores[i * classes + best]) best = c;
+  return best;
+}
+
+/** The word vectors a kind that uses them was given, or the error that says they are missing. */
+export function embeddingsOf(kind: string, ctx: { embeddings?: Embeddings }): Embeddings {
+  if (!ctx.embeddings) throw new EmbError('E_INPUT', `the ${kind} model needs word vectors`);
+  return ctx.embeddings;
+}
+
+/** Refuses a saved model whose layout is not the one this kind writes. */
+export function checkFormat(dir: string, saved: SavedModel, format: string): void {
+  if (saved.format !== format)
+    throw new EmbError(
+      'E_MODEL',
+      `${dir}: expected a model saved as '${format}', found '${String(saved.format)}'`,
+    );
+}

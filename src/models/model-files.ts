@@ -1,0 +1,71 @@
+/**
+ * Reading and writing the files inside a model folder, for every kind: float32 arrays
+ * (little-endian, as the weights are kept in memory, so a reloaded model predicts bit for bit
+ * what the trained one did) and JSON documents, each read through one helper that names the
+ * file and what was expected.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { FEATURE_KINDS, type EncoderState } from '../features/sentence.js';
+import { EmbError } from '../errors.js';
+
+/** Writes float32 values (into a model's temporary folder, which is put in place whole). */
+export function writeFloats(path: string, data: Float32Array): void {
+  writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+}
+
+function read(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new EmbError(
+      'E_IO',
+      `${path}: cannot read the model file (${(e as NodeJS.ErrnoException).code})`,
+    );
+  }
+}
+
+export function readFloats(path: string): Float32Array {
+  const bytes = read(path);
+  if (bytes.byteLength % 4 !== 0)
+    throw new EmbError(
+      'E_MODEL',
+      `${path}: expected float32 values, found ${bytes.byteLength} bytes`,
+    );
+  const out = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+export function readJson(path: string): unknown {
+  try {
+    return JSON.parse(read(path).toString('utf8'));
+  } catch (e) {
+    if (e instanceof EmbError) throw e;
+    throw new EmbError('E_MODEL', `${path}: expected JSON, ${(e as Error).message}`);
+  }
+}
+
+/** A fitted sentence encoder (features.json), its shape checked. */
+export function readEncoder(path: string): EncoderState {
+  const state = readJson(path) as EncoderState;
+  const numbers = (x: unknown, n: number) =>
+    Array.isArray(x) && x.length === n && x.every((v) => typeof v === 'number');
+  const ok =
+    typeof state === 'object' &&
+    state !== null &&
+    FEATURE_KINDS.includes(state.kind) &&
+    Number.isInteger(state.dims) &&
+    state.dims > 0 &&
+    numbers(state.mean, state.dims) &&
+    numbers(state.std, state.dims) &&
+    (state.component === undefined || numbers(state.component, state.dims)) &&
+    (state.weights === undefined ||
+      (typeof state.weights === 'object' &&
+        Object.values(state.weights).every((w) => typeof w === 'number')));
+  if (!ok)
+    throw new EmbError(
+      'E_MODEL',
+      `${path}: expected a sentence encoder { "kind", "dims", "mean", "std", ... }; the model folder is damaged, train it again`,
+    );
+  return state;
+}

@@ -1,0 +1,301 @@
+/**
+ * How a model kind declares its settings: for each one its default, the check of a value a
+ * caller gives, and (for the settings a user types) its command-line flag. Settings are
+ * checked here once, where they enter emb, and passed on as typed objects. The groups that
+ * several kinds share (the tokens, the n-grams, the word vectors, the linear solver) are
+ * declared once below, each with its checks and flags.
+ */
+import { EmbError } from '../errors.js';
+import { FEATURE_KINDS, type FeatureKind } from '../features/sentence.js';
+import {
+  STEM_LANGUAGES,
+  STOPWORD_LANGUAGES,
+  type StemLanguage,
+  type StopwordLanguage,
+} from '../features/token-filter.js';
+import { TOKENIZER_KINDS, type TokenizerKind } from '../text/tokenize.js';
+import {
+  isClassWeight,
+  isMetricName,
+  METRICS,
+  type ClassWeight,
+  type MetricName,
+} from './metric.js';
+
+/** Throws an E_INPUT error naming the setting when `value` is not what it takes. */
+export type Check = (value: unknown, name: string) => void;
+
+/**
+ * How the command line reads a flag's text: a number, "MIN,MAX", a comma-separated list of
+ * numbers or of words, one word, "balanced" or LABEL=W pairs, or nothing (a switch). The
+ * setting's check then judges it.
+ */
+export type FlagValue = 'number' | 'range' | 'numbers' | 'words' | 'word' | 'weights' | 'switch';
+
+export interface Flag {
+  /** The placeholder in --help ("n", "min,max"). */
+  arg: string;
+  /** One line for --help; the command line adds the kinds that take it and their default. */
+  help: string;
+  value: FlagValue;
+  /** The values it takes, for --help and for commander's check of them. */
+  choices?: readonly string[];
+}
+
+export interface Setting<T> {
+  /** The value when the caller gives none (undefined: off, or worked out at training time). */
+  default: T;
+  check: Check;
+  /** The command-line flag, for the settings users type (the flag is the kebab-cased name). */
+  flag?: Flag;
+}
+
+/** A Setting for every field of a kind's settings but `model`. */
+export type Specs<S> = { [K in Exclude<keyof S, 'model'>]-?: Setting<S[K]> };
+
+/** A setting's command-line flag: `minDf` is --min-df, a one-letter `C` is -C. */
+export function flagName(setting: string): string {
+  return setting.length === 1
+    ? `-${setting}`
+    : `--${setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+// ---- checks ----
+
+export const fail = (name: string, expected: string, value: unknown): never => {
+  throw new EmbError(
+    'E_INPUT',
+    `setting "${name}": expected ${expected}, got ${JSON.stringify(value) ?? String(value)}`,
+  );
+};
+export const positive: Check = (v, name) => {
+  if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) fail(name, 'a positive number', v);
+};
+export const nonNegative: Check = (v, name) => {
+  if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) fail(name, 'a number >= 0', v);
+};
+export const wholeAtLeast =
+  (min: number): Check =>
+  (v, name) => {
+    if (!(typeof v === 'number' && Number.isInteger(v) && v >= min))
+      fail(name, `a whole number of at least ${min}`, v);
+  };
+/** 0 <= v < 1 (lowOpen: 0 < v < 1). */
+export const fraction =
+  (lowOpen: boolean): Check =>
+  (v, name) => {
+    if (!(typeof v === 'number' && (lowOpen ? v > 0 : v >= 0) && v < 1))
+      fail(
+        name,
+        lowOpen ? 'a number between 0 and 1' : 'a number from 0 up to (not including) 1',
+        v,
+      );
+  };
+export const unitInterval: Check = (v, name) => {
+  if (!(typeof v === 'number' && v >= 0 && v <= 1)) fail(name, 'a number from 0 to 1', v);
+};
+export const oneOf =
+  (values: readonly string[]): Check =>
+  (v, name) => {
+    if (!values.includes(v as string)) fail(name, `one of ${values.join(', ')}`, v);
+  };
+export const boolean: Check = (v, name) => {
+  if (typeof v !== 'boolean') fail(name, 'true or false', v);
+};
+export const range: Check = (v, name) => {
+  if (
+    !Array.isArray(v) ||
+    v.length !== 2 ||
+    !v.every((n) => Number.isInteger(n)) ||
+    v[0] < 1 ||
+    v[1] < v[0]
+  )
+    fail(name, '[min, max] with 1 <= min <= max', v);
+};
+export const positiveList: Check = (v, name) => {
+  if (!Array.isArray(v) || v.length === 0) return fail(name, 'a non-empty list of numbers', v);
+  v.forEach((x, i) => positive(x, `${name}[${i}]`));
+};
+/** A non-empty list of distinct values from `values`. */
+export const distinctList =
+  (values: readonly string[]): Check =>
+  (v, name) => {
+    if (!Array.isArray(v) || v.length === 0 || new Set(v).size !== v.length)
+      return fail(name, `a non-empty list of distinct values (${values.join(', ')})`, v);
+    v.forEach((x, i) => oneOf(values)(x, `${name}[${i}]`));
+  };
+
+// ---- the groups several kinds share ----
+
+/** What every model has: the tokens it reads, the measure it is judged by, its class weights. */
+export interface BaseSettings {
+  /**
+   * unicode (default: words in any script, emoji whole, clitics kept for the vectors) or
+   * ascii (ANCHORS.md's reference protocol, to reproduce published figures).
+   */
+  tokenizer: TokenizerKind;
+  /**
+   * What the model's inner choices (C, gamma, epochs, its threshold) maximise; default
+   * accuracy (the API and the command line choose macro-f1 for imbalanced data).
+   */
+  metric: MetricName;
+  /** The weight of each class in the loss; default none (every class 1). */
+  classWeight?: ClassWeight;
+}
+
+export const BASE: Specs<BaseSettings> = {
+  tokenizer: {
+    default: 'unicode',
+    check: oneOf(TOKENIZER_KINDS),
+    flag: {
+      arg: 'kind',
+      value: 'word',
+      choices: TOKENIZER_KINDS,
+      help: 'unicode (words in any script, emoji whole) or ascii (the reference protocol of the published figures)',
+    },
+  },
+  metric: {
+    default: 'accuracy',
+    check: (v, name) => {
+      if (!isMetricName(v)) fail(name, `one of ${METRICS.join(', ')}`, v);
+    },
+    flag: {
+      arg: 'name',
+      value: 'word',
+      help: `what inner choices and the recommendation maximise: ${METRICS.join(', ')}`,
+    },
+  },
+  classWeight: {
+    default: undefined,
+    check: (v, name) => {
+      if (!isClassWeight(v))
+        fail(name, '"balanced" or positive weights by label, e.g. { spam: 5 }', v);
+    },
+    flag: {
+      arg: 'balanced|LABEL=W,...',
+      value: 'weights',
+      help: 'weigh the classes in the loss: balanced (n / (k * n_class)), or a weight per label',
+    },
+  },
+};
+
+/** The n-gram features of the bag-of-words models. */
+export interface NgramSettings extends BaseSettings {
+  /** Shortest and longest n-gram, in tokens; default [1, 2]. */
+  ngrams: [number, number];
+  /** Keep n-grams found in at least this many training texts; default 1. */
+  minDf: number;
+  /** Stem tokens with natural's Porter stemmer for this language first; default off. */
+  stem?: StemLanguage;
+  /** Drop natural's stop words for this language first; default off. */
+  stopwords?: StopwordLanguage;
+}
+
+export const NGRAMS: Specs<NgramSettings> = {
+  ...BASE,
+  ngrams: {
+    default: [1, 2],
+    check: range,
+    flag: { arg: 'min,max', value: 'range', help: 'n-gram lengths' },
+  },
+  minDf: {
+    default: 1,
+    check: wholeAtLeast(1),
+    flag: { arg: 'n', value: 'number', help: 'keep n-grams found in at least n training texts' },
+  },
+  stem: {
+    default: undefined,
+    check: oneOf(STEM_LANGUAGES),
+    flag: {
+      arg: 'lang',
+      value: 'word',
+      choices: STEM_LANGUAGES,
+      help: "stem tokens first (natural's Porter stemmers)",
+    },
+  },
+  stopwords: {
+    default: undefined,
+    check: oneOf(STOPWORD_LANGUAGES),
+    flag: {
+      arg: 'lang',
+      value: 'word',
+      choices: STOPWORD_LANGUAGES,
+      help: 'drop stop words first',
+    },
+  },
+};
+
+/** How the models on word vectors find a token's vector and make a sentence vector. */
+export interface VectorSettings extends BaseSettings {
+  /** How word vectors make a sentence vector: mean (default), tfidf (weighted) or sif. */
+  features: FeatureKind;
+  /**
+   * When a token such as "don't" has no vector, use its parts as the vectors spell them
+   * ("do" + "n't", else "do" + "not"); default true, false with the ascii tokenizer.
+   */
+  clitics: boolean;
+}
+
+export const VECTORS: Specs<VectorSettings> = {
+  ...BASE,
+  features: {
+    default: 'mean',
+    check: oneOf(FEATURE_KINDS),
+    flag: {
+      arg: 'kind',
+      value: 'word',
+      choices: FEATURE_KINDS,
+      help: 'sentence vectors: mean, TF-IDF-weighted mean, or SIF',
+    },
+  },
+  // Clitic parts follow the vectors' tokenization: the reference protocol looks tokens up
+  // whole, so the default is worked out from the tokenizer (resolveSettings).
+  clitics: { default: true, check: boolean },
+};
+
+/** The linear SVM's solver. */
+export interface SvmSolverSettings {
+  /** Inverse regularisation strength; default 1. */
+  C: number;
+  /** squared-hinge (LIBLINEAR -s 1, scikit-learn's default) or hinge (-s 3). */
+  loss: 'squared-hinge' | 'hinge';
+  /** The solver's stopping tolerance; default 0.1 (LIBLINEAR's; scikit-learn uses 1e-4). */
+  eps: number;
+}
+
+export const SVM_LOSSES = ['squared-hinge', 'hinge'] as const;
+
+/** -C: one flag for every kind with a C (the help says which). */
+export const C_FLAG: Flag = { arg: 'c', value: 'number', help: 'inverse regularisation strength' };
+
+export const SOLVER: Specs<SvmSolverSettings> = {
+  C: { default: 1, check: positive, flag: C_FLAG },
+  loss: { default: 'squared-hinge', check: oneOf(SVM_LOSSES) },
+  eps: { default: 0.1, check: positive },
+};
+
+/** The inner cross-validation of the linear models. */
+export interface InnerSettings {
+  /**
+   * Inner stratified folds whose held-out decision values calibrate the probabilities (and,
+   * for the hybrid, choose its candidate); absent: 5, or 3 above 2,000 training texts.
+   */
+  innerFolds?: number;
+}
+
+export const INNER: Specs<InnerSettings> = {
+  innerFolds: { default: undefined, check: wholeAtLeast(2) },
+};
+
+/** The naive Bayes weighting of NBSVM (nbsvm, and the hybrid's NB-weighted block). */
+export interface NbSettings {
+  /** Smoothing of the feature counts; default 1. */
+  alpha: number;
+  /** Interpolation toward the mean weight magnitude, 0..1; default 0.25. */
+  beta: number;
+}
+
+export const NB: Specs<NbSettings> = {
+  alpha: { default: 1, check: positive },
+  beta: { default: 0.25, check: unitInterval },
+};
