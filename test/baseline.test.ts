@@ -14,7 +14,12 @@ import { decisionValues, trainBinarySvm } from '../src/models/linear-svm.js';
 import { logCountRatio } from '../src/models/nbsvm.js';
 import { argmaxRow, type Model, type ModelKind } from '../src/models/kind.js';
 import type { LinearBowModel } from '../src/models/linear-bow-model.js';
-import { modelSettings, type NbsvmSettings, type SvmSettings } from '../src/models/registry.js';
+import {
+  modelSettings,
+  trainModel,
+  type NbsvmSettings,
+  type SvmSettings,
+} from '../src/models/registry.js';
 import type { LabelledSet as Dataset } from '../src/text/dataset.js';
 import { Random } from '../src/random.js';
 import { tokenizerFor } from '../src/text/tokenize.js';
@@ -36,9 +41,7 @@ async function fit(
   options: object = {},
 ) {
   const settings = modelSettings({ model: trainer.name, ...options });
-  return (trainer as ModelKind).train({ docs: docs, labels: labels, classes: classes }, settings, {
-    seed,
-  });
+  return trainModel({ docs, labels, classes }, settings, { seed });
 }
 
 /** Row i of a CSR matrix as { term: value }. */

@@ -13,7 +13,7 @@ import { candidates, hybridRows, hybrid, pairedAdvantage } from '../src/models/k
 import { nbsvm } from '../src/models/kinds/nbsvm.js';
 import { svm } from '../src/models/kinds/svm.js';
 import { argmaxRow, type ModelKind } from '../src/models/kind.js';
-import { modelSettings, type HybridSettings } from '../src/models/registry.js';
+import { modelSettings, trainModel, type HybridSettings } from '../src/models/registry.js';
 import type { Csr } from '../src/features/bow.js';
 import { stratifiedHoldout } from '../src/text/splits.js';
 import { tokenize } from '../src/text/tokenize.js';
@@ -46,14 +46,10 @@ test('hybridRows: the sparse row, then the dense block scaled by gamma / sqrt(di
 });
 
 test('the hybrid learns SST-2 from 600 examples better than chance by far, and a saved model predicts the same', async () => {
-  const model = await hybrid.train(
-    { docs: docs, labels: labels, classes: train.classes },
-    settings(),
-    {
-      seed: 0,
-      embeddings: emb,
-    },
-  );
+  const model = await hybrid.train({ docs, labels, classes: train.classes }, settings(), {
+    seed: 0,
+    embeddings: emb,
+  });
   const scores = await model.predict(testDocs);
   const accuracy =
     testLabels.filter((y, i) => argmaxRow(scores, 2, i) === y).length / testLabels.length;
@@ -146,18 +142,14 @@ test('a fixed gamma skips the search; bad settings and missing vectors are refus
   assert.throws(() => settings({ gamma: -1 }), /setting "gamma": expected a number >= 0/);
   assert.throws(() => settings({ gammas: [0, 1] }), /setting "gammas\[0\]": expected a positive/);
   await assert.rejects(
-    hybrid.train({ docs: docs, labels: labels, classes: train.classes }, settings(), { seed: 0 }),
+    trainModel({ docs, labels, classes: train.classes }, settings(), { seed: 0 }),
     /needs word vectors/,
   );
   await assert.rejects(
-    hybrid.train(
-      { docs: docs.slice(0, 3), labels: [0, 0, 0], classes: train.classes },
-      settings(),
-      {
-        seed: 0,
-        embeddings: emb,
-      },
-    ),
+    trainModel({ docs: docs.slice(0, 3), labels: [0, 0, 0], classes: train.classes }, settings(), {
+      seed: 0,
+      embeddings: emb,
+    }),
     /at least 2 classes/,
   );
 });

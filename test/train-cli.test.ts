@@ -336,6 +336,7 @@ test('bag-of-words settings reach the saved model; svm and nbsvm train and predi
     assert.deepEqual(meta.settings, {
       model,
       tokenizer: 'unicode',
+      metric: 'accuracy',
       ngrams: [1, 3],
       minDf: 2,
       C: 0.5,
@@ -348,5 +349,5 @@ test('bag-of-words settings reach the saved model; svm and nbsvm train and predi
     assert.equal(p.status, 0, p.stderr);
     assert.equal(JSON.parse(p.stdout).label, 'pos');
   }
-  fails(['train', 'bow.csv', '--model', 'svm', '-C', '-1'], /-C must be a positive number/);
+  fails(['train', 'bow.csv', '--model', 'svm', '-C', '-1'], /-C: expected a positive number, got -1/);
 });

@@ -105,16 +105,8 @@ for (const trainer of [logreg, mlp]) {
     const test = toyDocs(100, 3);
     const ctx = { seed: 3, embeddings: emb };
     const settings = modelSettings({ model: trainer.name, features: 'tfidf' });
-    const model = await (trainer as ModelKind).train(
-      { docs: docs, labels: labels, classes: classes },
-      settings,
-      ctx,
-    );
-    const again = await (trainer as ModelKind).train(
-      { docs: docs, labels: labels, classes: classes },
-      settings,
-      ctx,
-    );
+    const model = await (trainer as ModelKind).train({ docs, labels, classes }, settings, ctx);
+    const again = await (trainer as ModelKind).train({ docs, labels, classes }, settings, ctx);
     const probs = await model.predict(test.docs);
     assert.deepEqual(
       Array.from(await again.predict(test.docs)),
@@ -143,23 +135,13 @@ for (const trainer of [logreg, mlp]) {
     const ctx = { seed: 0, embeddings: emb };
     const settings = modelSettings({ model: trainer.name });
     // The first run creates TensorFlow.js's own lasting tensors (kernel caches).
-    (
-      await (trainer as ModelKind).train(
-        { docs: docs, labels: labels, classes: classes },
-        settings,
-        ctx,
-      )
-    ).dispose();
+    (await (trainer as ModelKind).train({ docs, labels, classes }, settings, ctx)).dispose();
     const before = tf.memory().numTensors;
     for (let r = 0; r < 3; r++) {
-      const model = await (trainer as ModelKind).train(
-        { docs: docs, labels: labels, classes: classes },
-        settings,
-        {
-          ...ctx,
-          seed: r,
-        },
-      );
+      const model = await (trainer as ModelKind).train({ docs, labels, classes }, settings, {
+        ...ctx,
+        seed: r,
+      });
       await model.predict(docs);
       model.dispose();
     }
@@ -173,14 +155,10 @@ test("logreg minimises scikit-learn's objective: the penalised gradient vanishes
   // difference of the softmax's two weight columns; at the optimum
   // sum_i (p_i - y_i) x_ij + w_j = 0 for every feature j.
   const { docs, labels } = toyDocs(120, 5);
-  const model = await logreg.train(
-    { docs: docs, labels: labels, classes: classes },
-    defaultsOf('logreg'),
-    {
-      seed: 0,
-      embeddings: emb,
-    },
-  );
+  const model = await logreg.train({ docs, labels, classes }, defaultsOf('logreg'), {
+    seed: 0,
+    embeddings: emb,
+  });
   const { x } = SentenceEncoder.fit('mean', docs, emb);
   const probs = await model.predict(docs);
   const network = (

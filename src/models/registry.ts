@@ -126,7 +126,7 @@ export function checkTrainingSet({ docs, labels, classes }: TrainingSet): void {
 }
 
 /** Trains the model that checked settings name. */
-export function trainModel(
+export async function trainModel(
   data: TrainingSet,
   settings: ModelSettings,
   ctx: TrainContext,
