@@ -349,5 +349,8 @@ test('bag-of-words settings reach the saved model; svm and nbsvm train and predi
     assert.equal(p.status, 0, p.stderr);
     assert.equal(JSON.parse(p.stdout).label, 'pos');
   }
-  fails(['train', 'bow.csv', '--model', 'svm', '-C', '-1'], /-C: expected a positive number, got -1/);
+  fails(
+    ['train', 'bow.csv', '--model', 'svm', '-C', '-1'],
+    /-C: expected a positive number, got -1/,
+  );
 });
