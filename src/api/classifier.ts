@@ -22,6 +22,7 @@ import {
 import type { BackendName } from '../models/tfjs/backends.js';
 import type { TextRow } from '../text/csv.js';
 import { tokenizerFor } from '../text/tokenize.js';
+import { tokenizeTexts } from '../text/tokens.js';
 import { encodeDataset, type Dataset } from './dataset.js';
 import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './options.js';
 import { openVectors, type Vectors } from './vectors.js';
@@ -171,7 +172,8 @@ export async function train(
   const set = encodeDataset(data, 'train');
   const vectors = await vectorsFor(run.settings, run.vectors);
   const { tokenize } = tokenizerFor(run.settings.tokenizer);
-  const docs = set.texts.map((t) => tokenize(t));
+  // The caller's own array: training after cross-validating the same data tokenizes once.
+  const docs = tokenizeTexts(data.texts, tokenize);
   const model = await trainModel({ docs, labels: set.labels, classes: set.classes }, run.settings, {
     seed: run.seed,
     embeddings: vectors?.embeddings,

@@ -15,6 +15,7 @@ import {
   type ModelSettings,
 } from '../models/registry.js';
 import { tokenizerFor } from '../text/tokenize.js';
+import { tokenizeTexts } from '../text/tokens.js';
 import { encodeDataset, type Dataset } from './dataset.js';
 import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './options.js';
 
@@ -68,7 +69,8 @@ export async function crossValidate(
   const { run, extra } = parseOptions(options, ['folds', 'holdout', 'test', 'workers']);
   const set = encodeDataset(data, 'data');
   const { tokenize } = tokenizerFor(run.settings.tokenizer);
-  const docs = set.texts.map((t) => tokenize(t));
+  // The caller's own array: training after cross-validating the same data tokenizes once.
+  const docs = tokenizeTexts(data.texts, tokenize);
   const counts = set.classes.map((_, c) => set.labels.filter((y) => y === c).length);
   const plan = planFor(extra, set.classes, counts, set.source, tokenize);
   const vectors = await vectorsFor(run.settings, run.vectors);
