@@ -15,6 +15,7 @@ import { svm } from '../src/models/kinds/svm.js';
 import { argmaxRow, type ModelKind } from '../src/models/kind.js';
 import { modelSettings, trainModel, type HybridSettings } from '../src/models/registry.js';
 import type { Csr } from '../src/features/bow.js';
+import { decisionValues } from '../src/models/linear-svm.js';
 import { stratifiedHoldout } from '../src/text/splits.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { loadAGNews, loadSST2 } from './support/datasets.js';
@@ -39,10 +40,14 @@ test('hybridRows: the sparse row, then the dense block scaled by gamma / sqrt(di
   };
   const x = hybridRows(sparse, Float32Array.from([1, -1, 2, 0]), 2, 2);
   assert.equal(x.cols, 5);
-  assert.deepEqual(Array.from(x.indptr), [0, 3, 7]);
-  assert.deepEqual(Array.from(x.indices), [2, 3, 4, 0, 1, 3, 4]);
+  assert.equal(x.sparse, sparse);
   const f = 2 / Math.SQRT2;
-  assert.deepEqual(Array.from(x.values), [1, f, -f, 0.6, 0.8, 2 * f, 0].map(Math.fround));
+  assert.deepEqual(Array.from(x.dense!), [f, -f, 2 * f, 0].map(Math.fround));
+  // Row 1 is (0.6, 0.8, 0 | 2f, 0): its decision value under weights 1..5 and bias 10.
+  const weights = Float32Array.from([1, 2, 3, 4, 5, 10]);
+  const expected = 10 + 0.6 * 1 + Math.fround(0.8) * 2 + Math.fround(2 * f) * 4;
+  assert.ok(Math.abs(decisionValues(x, weights, 1)[1] - expected) < 1e-6);
+  assert.equal(hybridRows(sparse, Float32Array.from([1, -1, 2, 0]), 2, 0).dense, undefined);
 });
 
 test('the hybrid learns SST-2 from 600 examples better than chance by far, and a saved model predicts the same', async () => {

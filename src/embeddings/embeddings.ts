@@ -1,5 +1,6 @@
 import { fstatSync } from 'node:fs';
 import { EmbError } from '../errors.js';
+import { native, nativeError } from '../native/addon.js';
 import { Vocabulary } from './vocabulary.js';
 import type { Subwords } from './subwords.js';
 import { findRow, findVector, type Lookup, type WordVector } from './lookup.js';
@@ -112,6 +113,26 @@ export class Embeddings {
         'E_IO',
         `${this.mapping.file}: the file was truncated while in use (${size} bytes, ${this.mapping.size} when opened); open it again`,
       );
+  }
+
+  /**
+   * Gives back the mapped pages of rows [from, to) (read again from the file if touched): a
+   * pass over the matrix, or a training run that copied the rows it needs, need not keep the
+   * whole file resident in every thread that mapped it. Nothing for vectors held in memory.
+   */
+  releaseRows(from = 0, to = this.rows): void {
+    if (!native || !this.mapping || to <= from) return;
+    const data = this.storage.data;
+    const rowBytes = this.dims * data.BYTES_PER_ELEMENT;
+    try {
+      native.release(
+        data.buffer as ArrayBuffer,
+        data.byteOffset + from * rowBytes,
+        (to - from) * rowBytes,
+      );
+    } catch (e) {
+      throw nativeError(e, this.mapping.file);
+    }
   }
 
   /** 1 / norm per row (0 for a zero row): the scale that turns dot products into cosines. */

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, readSync } from 'node:fs';
 import { EmbError } from '../errors.js';
 import { Embeddings, rowNorms, type Provenance } from '../embeddings/embeddings.js';
 import { Vocabulary } from '../embeddings/vocabulary.js';
-import { native, nativeError } from '../native/addon.js';
+import { native } from '../native/addon.js';
 import type { SubwordSettings } from '../embeddings/subwords.js';
 import { fastTextSubwords } from '../embeddings/fasttext-ngrams.js';
 import {
@@ -594,20 +594,4 @@ function mapOrRead(path: string, size: number): { buffer: ArrayBuffer; fd?: numb
     closeSync(fd);
   }
   return { buffer };
-}
-
-/** Gives back the mapped pages of rows [from, to) of a mapped matrix after a pass over them. */
-export function releaseRows(emb: Embeddings, from: number, to: number): void {
-  if (!native || !emb.mapping) return;
-  const data = emb.storage.data;
-  const rowBytes = emb.dims * data.BYTES_PER_ELEMENT;
-  try {
-    native.release(
-      data.buffer as ArrayBuffer,
-      data.byteOffset + from * rowBytes,
-      (to - from) * rowBytes,
-    );
-  } catch (e) {
-    throw nativeError(e, emb.mapping.file);
-  }
 }

@@ -3,7 +3,7 @@ import type { Embeddings } from '../embeddings/embeddings.js';
 import { decodeRow, type StorageType } from '../embeddings/kernels.js';
 import { writeFileAtomically, type AtomicFile } from '../atomic.js';
 import type { RowSink, SinkFactory, SubwordChunks } from './builder.js';
-import { EmbWriter, readEmb, releaseRows, verifyEmb } from './emb.js';
+import { EmbWriter, readEmb, verifyEmb } from './emb.js';
 import { sniffFormat, type FormatName, type ReadOptions } from './format.js';
 import { readText, TextSink } from './text.js';
 import { readWinkJson } from './wink-json.js';
@@ -101,7 +101,7 @@ function pump(emb: Embeddings, make: SinkFactory): void {
       rows = buf;
     }
     sink.append(rows, n, first, emb.vocab);
-    releaseRows(emb, first, first + n);
+    emb.releaseRows(first, first + n);
   }
   let chunks: SubwordChunks | undefined;
   if (subwords) {

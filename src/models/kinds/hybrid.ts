@@ -23,9 +23,15 @@ import {
   type SavedFiles,
 } from '../kind.js';
 import { loadBagOfWords, saveBagOfWords, savedCalibration } from '../linear-bow-model.js';
-import { decisionValues, outputsFor, trainOneVsRest, type LinearFit } from '../linear-svm.js';
+import {
+  decisionValues,
+  outputsFor,
+  trainOneVsRest,
+  type LinearFit,
+  type Rows,
+} from '../linear-svm.js';
 import { readEncoder, readFloats, writeFloats } from '../model-files.js';
-import { trainNbsvm } from '../nbsvm.js';
+import { nbScale, trainNbsvm, type NbScaled } from '../nbsvm.js';
 import {
   distinctList,
   INNER,
@@ -97,31 +103,15 @@ export interface Candidate {
 const WEIGHTING: Record<SparseBlock, Weighting> = { tfidf: 'tfidf', nb: 'binary' };
 
 /**
- * Sparse rows followed by the dense block: one CSR over sparse.cols + dims columns. With
- * gamma 0 the dense columns exist but hold nothing (their weights stay 0 and cost nothing).
+ * The n-gram rows followed by the dense block scaled by gamma / sqrt(dims) (in float32, as
+ * every feature value). With gamma 0 the dense columns exist but hold nothing (their weights
+ * stay 0 and cost nothing).
  */
-export function hybridRows(sparse: Csr, dense: Float32Array, dims: number, gamma: number): Csr {
-  const n = sparse.rows;
-  const width = gamma === 0 ? 0 : dims;
-  const nnz = sparse.indptr[n] + n * width;
-  const indptr = new Int32Array(n + 1);
-  const indices = new Int32Array(nnz);
-  const values = new Float32Array(nnz);
+export function hybridRows(sparse: Csr, dense: Float32Array, dims: number, gamma: number): Rows {
+  const cols = sparse.cols + dims;
+  if (gamma === 0) return { sparse, dims, cols };
   const f = gamma / Math.sqrt(dims);
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    indptr[i] = at;
-    for (let k = sparse.indptr[i]; k < sparse.indptr[i + 1]; k++) {
-      indices[at] = sparse.indices[k];
-      values[at++] = sparse.values[k];
-    }
-    for (let j = 0; j < width; j++) {
-      indices[at] = sparse.cols + j;
-      values[at++] = dense[i * dims + j] * f;
-    }
-  }
-  indptr[n] = at;
-  return { rows: n, cols: sparse.cols + dims, indptr, indices, values };
+  return { sparse, dense: dense.map((v) => v * f), dims, cols };
 }
 
 /** The candidates the search tries on `n` training texts, in order of preference. */
@@ -165,6 +155,7 @@ function fitCandidate(
   o: HybridSettings,
   seed: number,
   starts?: readonly Float64Array[],
+  scaled?: NbScaled,
 ): LinearFit {
   const dims = f.encoder.dims;
   const sparse = f.sparse[c.sparse]!;
@@ -172,8 +163,8 @@ function fitCandidate(
     const rows = hybridRows(sparse, f.dense, dims, c.gamma);
     return trainOneVsRest(rows, labels, classes, o, seed, { starts });
   }
-  const extend = (scaled: Csr) => hybridRows(scaled, f.dense, dims, c.gamma);
-  return trainNbsvm(sparse, labels, classes, { ...o, seed }, { starts, extend });
+  const extend = (rows: Csr) => hybridRows(rows, f.dense, dims, c.gamma);
+  return trainNbsvm(sparse, labels, classes, { ...o, seed }, { starts, extend, scaled });
 }
 
 /**
@@ -201,11 +192,16 @@ function foldBlocks(
 
 /**
  * The binary rows of the same terms (every TF-IDF value is positive): no second pass over the
- * texts, which took 5 s on the SpamAssassin corpus.
+ * texts, which took 5 s on the SpamAssassin corpus, and no array of ones per block (a view of
+ * one shared array, which no fit writes to).
  */
 function binaryOf(tfidf: Csr): Csr {
-  return { ...tfidf, values: new Float32Array(tfidf.values.length).fill(1) };
+  const n = tfidf.values.length;
+  if (ones.length < n) ones = new Float32Array(Math.max(n, 2 * ones.length)).fill(1);
+  return { ...tfidf, values: ones.subarray(0, n) };
 }
+
+let ones = new Float32Array(0);
 
 /** Decision values of the blocks' rows under a fitted candidate. */
 function candidateScores(
@@ -248,9 +244,11 @@ export function search(
       // Each gamma of a block starts from the previous one's duals: gamma 2 from gamma 1 took
       // 20 passes over MR instead of 88. Gamma 0 starts cold, so that it is the svm or nbsvm.
       const previous: Partial<Record<SparseBlock, Float64Array[]>> = {};
+      // The NB block's scaling depends on the rows and labels alone: made once per fold.
+      const nb = fitted.sparse.nb && nbScale(fitted.sparse.nb, trainLabels, classes, o.alpha);
       return tried.map((c) => {
         const starts = c.gamma > 0 ? previous[c.sparse] : undefined;
-        const fit = fitCandidate(c, fitted, trainLabels, classes, o, seed, starts);
+        const fit = fitCandidate(c, fitted, trainLabels, classes, o, seed, starts, nb || undefined);
         if (c.gamma > 0) previous[c.sparse] = fit.duals;
         onFit?.();
         return candidateScores(c, heldOut, fit.weights, classes);
