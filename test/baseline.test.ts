@@ -163,6 +163,62 @@ describe('bag-of-words features', () => {
     assert.deepEqual(later.bow.transform(unseen, 'tfidf'), first.bow.transform(unseen, 'tfidf'));
   });
 
+  test('property: a vocabulary saved as bytes and read back has the same terms and makes the same rows', () => {
+    const word = fc.constantFrom('a', 'b', 'c', "it's", '!', 'é', '東京', 'x1');
+    const doc = fc.array(word, { maxLength: 10 });
+    fc.assert(
+      fc.property(
+        fc.array(doc, { minLength: 1, maxLength: 8 }),
+        fc.array(doc, { maxLength: 4 }),
+        fc.constantFrom<[number, number]>([1, 1], [1, 2], [2, 3], [1, 3]),
+        fc.integer({ min: 1, max: 2 }),
+        fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }),
+        (train, other, ngrams, minDf, maxTerms) => {
+          const options = { ngrams, minDf, maxTerms };
+          let bow: BagOfWords;
+          try {
+            bow = BagOfWords.fit(train, options);
+          } catch (e) {
+            return e instanceof EmbError; // no n-gram in minDf texts
+          }
+          const back = BagOfWords.fromBytes(bow.toBytes(), bow.idf, options, 'vocabulary.bin');
+          assert.deepEqual(back.terms, bow.terms);
+          const docs = [...train, ...other];
+          for (const w of ['tfidf', 'binary'] as const)
+            assert.deepEqual(back.transform(docs, w), bow.transform(docs, w));
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a damaged vocabulary.bin is one E_MODEL error naming the file', () => {
+    const bow = BagOfWords.fit(
+      [
+        ['a', 'b', 'a'],
+        ['b', 'c'],
+      ],
+      { ngrams: [1, 2], minDf: 1 },
+    );
+    const bytes = bow.toBytes();
+    const options = { ngrams: [1, 2], minDf: 1 } as const;
+    for (const broken of [
+      bytes.subarray(0, bytes.length - 1),
+      bytes.subarray(0, 10),
+      Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]),
+    ])
+      assert.throws(
+        () => BagOfWords.fromBytes(broken, bow.idf, options, 'm/vocabulary.bin'),
+        (e: unknown) =>
+          e instanceof EmbError && e.code === 'E_MODEL' && /^m\/vocabulary\.bin: /.test(e.message),
+      );
+    assert.throws(
+      () => BagOfWords.fromBytes(bytes, new Float32Array(bow.size + 1), options, 'v'),
+      /v: expected 7 terms, found fewer/,
+    );
+  });
+
   test('property: features equal a plain string-counting reference', () => {
     const word = fc.constantFrom('a', 'b', 'c', "it's", '!', 'é');
     const doc = fc.array(word, { maxLength: 12 });

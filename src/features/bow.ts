@@ -1,5 +1,6 @@
 import { EmbError } from '../errors.js';
 import { gramCount, NgramIndex } from './ngram-index.js';
+import { encodeTrie, NgramTrie } from './ngram-trie.js';
 import {
   filterOptions,
   tokenFilter,
@@ -35,6 +36,11 @@ export interface BowOptions {
   /** Keep terms that occur in at least this many training documents. */
   minDf: number;
   /**
+   * Keep at most this many terms: those in the most training documents (of equals, the first
+   * seen), as scikit-learn's max_features keeps the most frequent. None: every term.
+   */
+  maxTerms?: number;
+  /**
    * Stem every token with `natural`'s Porter stemmer for this language before making
    * n-grams. Off by default: on the public sets it moves svm/nbsvm accuracy by -0.3 to +0.7
    * points (bench/README.md).
@@ -60,6 +66,9 @@ export function checkBowOptions(options: BowOptions): void {
   if (!Number.isInteger(options.minDf) || options.minDf < 1) {
     throw new EmbError('E_INPUT', `minDf must be an integer >= 1, got ${options.minDf}`);
   }
+  const max = options.maxTerms;
+  if (max !== undefined && !(Number.isInteger(max) && max >= 1))
+    throw new EmbError('E_INPUT', `maxTerms must be an integer >= 1, got ${max}`);
   filterOptions({ ...options });
 }
 
@@ -68,7 +77,7 @@ export class BagOfWords {
   private filter?: TokenFilter | null;
 
   private constructor(
-    private readonly index: NgramIndex,
+    private readonly index: NgramIndex | NgramTrie,
     /** The column of each n-gram id, -1 for n-grams that are no feature (rare, or a prefix). */
     private readonly column: Int32Array,
     /** The n-gram id of each column. */
@@ -81,26 +90,58 @@ export class BagOfWords {
     readonly options: BowOptions,
   ) {}
 
-  /**
-   * A vocabulary saved as its terms (n-grams, tokens joined by one space) and idf values.
-   * Tokens must not contain spaces (the tokenizer never makes such).
-   */
-  static fromTerms(terms: readonly string[], idf: Float32Array, options: BowOptions): BagOfWords {
+  /** The vocabulary as bytes (a model's vocabulary.bin: ngram-trie.ts). */
+  toBytes(): Uint8Array {
+    const index = this.index;
+    const tokenOf = new Map<number, number>();
+    const words: string[] = [];
+    const paths = Array.from(this.gramOf, (id) =>
+      index.tokensOf(id).map((t) => {
+        let k = tokenOf.get(t);
+        if (k === undefined) tokenOf.set(t, (k = words.push(index.word(t)) - 1));
+        return k;
+      }),
+    );
+    return encodeTrie({ words, paths });
+  }
+
+  /** A vocabulary from toBytes' bytes and its idf values; `source` names them in errors. */
+  static fromBytes(
+    bytes: Uint8Array,
+    idf: Float32Array,
+    options: BowOptions,
+    source: string,
+  ): BagOfWords {
     checkBowOptions(options);
-    if (idf.length !== terms.length) {
+    const bad = (what: string): never => {
       throw new EmbError(
         'E_MODEL',
-        `expected one idf value per term (${terms.length}), found ${idf.length}`,
+        `${source}: ${what}; the model folder is damaged, train it again`,
       );
-    }
-    const index = new NgramIndex();
-    const gramOf = Int32Array.from(terms, (t) => index.intern(t.split(' ')));
-    const column = new Int32Array(index.size).fill(-1);
+    };
+    const trie = NgramTrie.decode(bytes, bad);
+    const terms = idf.length;
+    const gramOf = new Int32Array(terms).fill(-1);
+    trie.column.forEach((j, v) => {
+      if (j < 0) return;
+      if (j >= terms || gramOf[j] >= 0) bad(`expected each of ${terms} columns once`);
+      gramOf[j] = v;
+    });
+    if (gramOf.includes(-1)) bad(`expected ${terms} terms, found fewer`);
+    return new BagOfWords(trie, trie.column, gramOf, idf, options);
+  }
+
+  /**
+   * The vocabulary of the columns `keep` (increasing), renumbered in that order: rows it makes
+   * are those of this vocabulary restricted to them (l2 rows normalised over what is left).
+   */
+  select(keep: Int32Array): BagOfWords {
+    const column = new Int32Array(this.column.length).fill(-1);
+    const gramOf = Int32Array.from(keep, (j) => this.gramOf[j]);
     gramOf.forEach((id, j) => (column[id] = j));
-    if (new Set(terms).size !== terms.length)
-      throw new EmbError('E_MODEL', 'expected distinct terms, found duplicates');
-    const bow = new BagOfWords(index, column, gramOf, idf, options);
-    bow.termList = [...terms];
+    const idf = Float32Array.from(keep, (j) => this.idf[j]);
+    const bow = new BagOfWords(this.index, column, gramOf, idf, this.options);
+    bow.filter = this.filter;
     return bow;
   }
 
@@ -150,8 +191,10 @@ export class BagOfWords {
         df[id]++;
       }
     }
+    const least = leastDf(df, seen, distinct, options.minDf, options.maxTerms);
     let kept = 0;
-    for (let s = 0; s < distinct; s++) if (df[seen[s]] >= options.minDf) kept++;
+    for (let s = 0; s < distinct; s++) if (df[seen[s]] >= least.df) kept++;
+    kept -= least.dropTies;
     if (kept === 0) {
       throw new EmbError(
         'E_INPUT',
@@ -162,9 +205,9 @@ export class BagOfWords {
     const gramOf = new Int32Array(kept);
     const idf = new Float32Array(kept);
     const n = docs.length;
-    for (let s = 0, j = 0; s < distinct; s++) {
+    for (let s = 0, j = 0, ties = least.keepTies; s < distinct; s++) {
       const id = seen[s];
-      if (df[id] < options.minDf) continue;
+      if (df[id] < least.df || (df[id] === least.df && least.dropTies > 0 && ties-- <= 0)) continue;
       column[id] = j;
       gramOf[j] = id;
       idf[j++] = Math.log((1 + n) / (1 + df[id])) + 1;
@@ -172,6 +215,7 @@ export class BagOfWords {
     const bow = new BagOfWords(index, column, gramOf, idf, {
       ngrams: [...options.ngrams],
       minDf: options.minDf,
+      ...(options.maxTerms !== undefined ? { maxTerms: options.maxTerms } : {}),
       ...filterOptions({ ...options }),
     });
     bow.filter = shared.filter;
@@ -245,13 +289,46 @@ function grown<T extends Int32Array | Float32Array>(from: T, to: T): T {
   return to;
 }
 
+/**
+ * The smallest document frequency a kept term has: minDf, or higher when more than maxTerms
+ * terms reach it. Of the terms at that frequency the first `keepTies` seen are kept and the
+ * other `dropTies` are not.
+ */
+function leastDf(
+  df: Int32Array,
+  seen: Int32Array,
+  distinct: number,
+  minDf: number,
+  maxTerms = Infinity,
+): { df: number; keepTies: number; dropTies: number } {
+  let top = 0;
+  for (let s = 0; s < distinct; s++) top = Math.max(top, df[seen[s]]);
+  const atDf = new Int32Array(top + 2);
+  for (let s = 0; s < distinct; s++) atDf[df[seen[s]]]++;
+  let above = 0; // terms with a frequency above d
+  for (let d = top; d >= minDf; d--) {
+    if (above + atDf[d] > maxTerms) {
+      const keepTies = maxTerms - above;
+      return { df: d, keepTies, dropTies: atDf[d] - keepTies };
+    }
+    above += atDf[d];
+  }
+  return { df: minDf, keepTies: 0, dropTies: 0 };
+}
+
 /** The n-gram ids of every document, concatenated: document d's are ids[offsets[d] ..]. */
 interface GramIds {
   ids: Int32Array;
   offsets: Int32Array;
 }
 
-function gramIds(index: NgramIndex, docs: Docs, lo: number, hi: number, add: boolean): GramIds {
+function gramIds(
+  index: NgramIndex | NgramTrie,
+  docs: Docs,
+  lo: number,
+  hi: number,
+  add: boolean,
+): GramIds {
   let cap = 0;
   for (const d of docs) cap += gramCount(d, lo, hi);
   const ids = new Int32Array(cap);

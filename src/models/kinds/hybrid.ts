@@ -349,8 +349,11 @@ export class HybridModel implements Model {
   dispose(): void {}
 }
 
-/** Version 2 added the NB-weighted block, gamma 0 and the calibration. */
-const FORMAT = 'emb-hybrid-2';
+/**
+ * Version 2 added the NB-weighted block, gamma 0 and the calibration; version 3 the binary
+ * vocabulary (linear-bow-model.ts).
+ */
+const FORMAT = 'emb-hybrid-3';
 const WEIGHTS = 'weights.f32';
 const FEATURES = 'features.json';
 
