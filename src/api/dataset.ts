@@ -3,6 +3,7 @@
  * a CSV or TSV file with readDataset, or built in code; checked once where they enter emb.
  */
 import { EmbError } from '../errors.js';
+import type { OnProgress } from '../progress.js';
 import { readLabelled, readTextRows, type CsvOptions, type TextRow } from '../text/csv.js';
 import { decodeStream } from '../text/decode.js';
 import { splitLines } from '../text/lines.js';
@@ -69,6 +70,8 @@ export interface OpenTextsOptions extends Pick<CsvOptions, 'text' | 'delimiter' 
   id?: string;
   /** Read these bytes (stdin) instead of the file; `path` still names them in messages. */
   input?: AsyncIterable<Uint8Array>;
+  /** How much of the file has been read, in bytes (stage "reading"); not for `input`. */
+  onProgress?: OnProgress;
 }
 
 /** A file of texts to label, open: its columns, and its rows as they are read. */
@@ -97,6 +100,9 @@ export async function openTexts(path: string, options: OpenTextsOptions = {}): P
     delimiter: options.delimiter,
     encoding: options.encoding,
     input: options.input,
+    onRead:
+      options.onProgress &&
+      ((done, total) => options.onProgress!({ stage: 'reading', done, total })),
   });
   async function* rows() {
     for await (const piece of file.rows) yield* piece;

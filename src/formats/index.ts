@@ -1,5 +1,6 @@
 import { EmbError } from '../errors.js';
-import type { Embeddings } from '../embeddings/embeddings.js';
+import type { OnProgress } from '../progress.js';
+import { fingerprint, type Embeddings } from '../embeddings/embeddings.js';
 import { decodeRow, type StorageType } from '../embeddings/kernels.js';
 import { writeFileAtomically, type AtomicFile } from '../atomic.js';
 import type { RowSink, SinkFactory, SubwordChunks } from './builder.js';
@@ -46,6 +47,8 @@ export const WRITABLE_FORMATS: readonly WritableFormat[] = [
 export interface WriteOptions {
   /** How an .emb stores the matrix: f32 (default), f16, or int8 with a scale per row. */
   quantize?: StorageType;
+  /** Bytes of the input done, of its size (stage "converting"; the matrix's, for an .emb). */
+  onProgress?: OnProgress;
 }
 
 /** The sink that writes `format` into `file`. */
@@ -86,7 +89,7 @@ const SINKS: Record<
  * mapped pages of each block once written, so exporting a mapped file of any size keeps
  * little of it resident.
  */
-function pump(emb: Embeddings, make: SinkFactory): void {
+function pump(emb: Embeddings, make: SinkFactory, onProgress?: OnProgress): void {
   const subwords = emb.subwords;
   const sink = make(emb.dims, { maxRows: emb.rows, subwords: !!subwords });
   const block = Math.max(1, Math.floor((4 << 20) / (emb.dims * 4)));
@@ -102,6 +105,8 @@ function pump(emb: Embeddings, make: SinkFactory): void {
     }
     sink.append(rows, n, first, emb.vocab);
     emb.releaseRows(first, first + n);
+    const rowBytes = emb.dims * emb.storage.data.BYTES_PER_ELEMENT;
+    onProgress?.({ stage: 'converting', done: (first + n) * rowBytes, total: emb.rows * rowBytes });
   }
   let chunks: SubwordChunks | undefined;
   if (subwords) {
@@ -111,7 +116,11 @@ function pump(emb: Embeddings, make: SinkFactory): void {
       chunks: [new Uint8Array(b.buffer, b.byteOffset, b.byteLength)],
     };
   }
-  sink.finish(emb.vocab, emb.provenance, chunks);
+  // A compact copy records which float32 vectors it was made from (a compact source, the
+  // float32 vectors it was made from); a float32 copy has their fingerprint itself.
+  const quantizedFrom =
+    emb.provenance.quantizedFrom ?? (emb.storage.type === 'f32' ? fingerprint(emb) : undefined);
+  sink.finish(emb.vocab, { ...emb.provenance, quantizedFrom }, chunks);
 }
 
 /** Writes vectors to `path` through a temporary file renamed into place. */
@@ -122,12 +131,12 @@ export function writeVectors(
   options: WriteOptions = {},
 ): void {
   writeFileAtomically(path, (file) => {
-    pump(emb, sinkFor(file, format, options));
+    pump(emb, sinkFor(file, format, options), options.onProgress);
     if (format === 'emb') verifyEmb(file.tmp);
   });
 }
 
-export interface ConvertOptions extends WriteOptions, Omit<ReadOptions, 'sink'> {
+export interface ConvertOptions extends WriteOptions, Omit<ReadOptions, 'sink' | 'onProgress'> {
   to: WritableFormat;
 }
 
@@ -161,8 +170,16 @@ export function convertVectors(
         },
       };
     };
-    if (from === 'emb') pump(readEmb(input), sink);
-    else READERS[from](input, { ...options, format: from, sink });
+    const { onProgress } = options;
+    if (from === 'emb') pump(readEmb(input), sink, onProgress);
+    else
+      READERS[from](input, {
+        ...options,
+        format: from,
+        sink,
+        onProgress:
+          onProgress && ((done, total) => onProgress({ stage: 'converting', done, total })),
+      });
     if (options.to === 'emb') verifyEmb(file.tmp);
   });
   return { from, ...shape, storage: options.to === 'emb' ? (options.quantize ?? 'f32') : 'f32' };

@@ -10,7 +10,7 @@ import {
 } from '../../formats/index.js';
 import type { StorageType } from '../../embeddings/kernels.js';
 import { printJson, warn } from '../common.js';
-import { progressBar } from '../progress.js';
+import { addQuietOption, progressBar } from '../progress.js';
 import type { Encoding } from '../../formats/words.js';
 
 const BY_EXTENSION: Record<string, WritableFormat> = {
@@ -21,7 +21,7 @@ const BY_EXTENSION: Record<string, WritableFormat> = {
 };
 
 export function convertCommand(): Command {
-  return new Command('convert')
+  return addQuietOption(new Command('convert'))
     .description(
       'convert vectors between formats; to .emb once, then every command opens them in milliseconds',
     )
@@ -82,7 +82,7 @@ export function convertCommand(): Command {
             format: opts.from,
             encoding: opts.encoding,
             quantize: opts.quantize,
-            onProgress: (d, t) => bar.update(d, t),
+            onProgress: (p) => bar.update(p.done, p.total),
             warn: (w) => warnings.push(w),
           });
         } finally {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Embeddings } from '../../embeddings/embeddings.js';
 import { DEFAULT_RESTRICT, type Tally } from '../../query/evaluate.js';
 import { addVectorOptions, fmt, positiveInt, warn, type VectorOptions } from '../common.js';
+import { addQuietOption } from '../progress.js';
 
 export interface EvalFlags extends VectorOptions {
   restrict: number;
@@ -13,7 +14,7 @@ export interface EvalFlags extends VectorOptions {
 
 /** The options both evaluations share. */
 export function evalOptions(cmd: Command): Command {
-  return addVectorOptions(cmd)
+  return addQuietOption(addVectorOptions(cmd))
     .option(
       '--restrict <n>',
       'only the N most frequent words count, as vocabulary and as answers',
