@@ -190,6 +190,8 @@ export interface LoadOptions {
    */
   vectors?: Vectors | string;
   backend?: BackendName;
+  /** Told what is worth knowing, e.g. that the vectors are the compact copy of the model's. */
+  onWarning?: (message: string) => void;
 }
 
 /** Loads a model folder that Classifier.save (or `emb train`) wrote. */
@@ -209,7 +211,8 @@ export async function loadClassifier(dir: string, options: LoadOptions = {}): Pr
       typeof given === 'object'
         ? given
         : await openVectors(given ?? (recorded && existsSync(recorded) ? recorded : undefined));
-    checkVectors(meta, vectors.embeddings, vectors.path);
+    const note = checkVectors(meta, vectors.embeddings, vectors.path);
+    if (note) options.onWarning?.(note);
   }
   const model = await loadModel(meta.settings, dir, meta.saved, {
     classes: meta.labels,

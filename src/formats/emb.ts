@@ -219,7 +219,12 @@ export class EmbWriter {
       rows: this.rows,
       dims: this.dims,
       storage: this.storage,
-      provenance: { ...provenance, tool: `emb ${VERSION}`, created: new Date().toISOString() },
+      provenance: {
+        ...provenance,
+        tool: `emb ${VERSION}`,
+        created: new Date().toISOString(),
+        quantizedFrom: this.storage === 'f32' ? undefined : provenance.quantizedFrom,
+      },
       ...(subwords ? { subwords: { scheme: 'fasttext' as const, ...subwords.settings } } : {}),
     };
     const entries: Entry[] = [];
@@ -521,7 +526,7 @@ function checkMetadata(json: unknown, bad: (what: string) => never): EmbMetadata
     typeof provenance.sourceFormat !== 'string'
   )
     bad('metadata "provenance" must be an object with "source" and "sourceFormat" strings');
-  for (const k of ['tool', 'created'])
+  for (const k of ['tool', 'created', 'quantizedFrom'])
     if (provenance[k] !== undefined && typeof provenance[k] !== 'string')
       bad(`metadata "provenance.${k}" must be a string`);
   if (subwords !== undefined) {
