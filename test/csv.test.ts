@@ -184,18 +184,18 @@ describe('files as spreadsheets export them', () => {
     );
     await rejects(
       readLabelled(latin1),
-      /l1\.csv: byte 19 \(line 3\): not valid UTF-8 \(0xe9\); if it came from Excel or another Windows program, pass --encoding windows-1252/,
+      /l1\.csv: byte 19 \(line 3\): not valid UTF-8 \(0xe9\); if it came from Excel or another Windows program, pass encoding: 'windows-1252'/,
     );
     const noBom = file('u16nobom.csv', Buffer.from('text,label\nhello,a\n', 'utf16le'));
     await rejects(
       readLabelled(noBom),
-      /u16nobom\.csv: the file looks like UTF-16LE without a byte-order mark .*; pass --encoding utf-16le$/,
+      /u16nobom\.csv: the file looks like UTF-16LE without a byte-order mark .*; pass encoding: 'utf-16le'$/,
     );
     const noBomBe = file(
       'u16benobom.csv',
       Buffer.from('text,label\nhello,a\n', 'utf16le').swap16(),
     );
-    await rejects(readLabelled(noBomBe), /pass --encoding utf-16be$/);
+    await rejects(readLabelled(noBomBe), /pass encoding: 'utf-16be'$/);
     // A lone surrogate in UTF-16: damaged, and no word of latin1.
     const broken = Buffer.concat([
       Buffer.from([0xff, 0xfe]),

@@ -3,7 +3,7 @@
  * stratified holdout, or a separate labelled test set. What `emb train` prints.
  */
 import { availableParallelism } from 'node:os';
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 import { evaluateFolds, type Plan } from '../experiments/cross-validate.js';
 import type { ClassMetrics } from '../experiments/metrics.js';
 import { wilson } from '../experiments/stats.js';
@@ -162,7 +162,10 @@ function planFor(
   const small = counts.findIndex((n) => n < folds);
   if (small >= 0) {
     const least = Math.min(...counts);
-    const fix = least >= 2 ? `use --folds ${least} or --holdout` : 'every class needs at least 2';
+    const fix =
+      least >= 2
+        ? `use ${option('folds', least)} or ${option('holdout')}`
+        : 'every class needs at least 2';
     throw new EmbError(
       'E_INPUT',
       `${source}: class "${classes[small]}" has ${counts[small]} examples, fewer than the ${folds} folds; ${fix}`,

@@ -5,7 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFolderAtomically } from '../atomic.js';
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 import {
   choose,
   findCrossover,
@@ -117,7 +117,7 @@ export async function writeReportFiles(
   if (existsSync(resolve(dir)) && !force)
     throw new EmbError(
       'E_INPUT',
-      `${dir} exists; choose another --out or add --force to replace it`,
+      `${dir} exists; choose another ${option('out')} or add ${option('force', true)} to replace it`,
     );
   const markdown = renderMarkdown(report);
   const svg = await renderChart(report);

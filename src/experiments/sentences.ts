@@ -50,7 +50,7 @@ export function warnings(
   const [lo, hi] = wilson(testSize / 2, testSize);
   return [
     ...out,
-    `The test set has only ${count(testSize)} text${testSize === 1 ? '' : 's'} (fewer than ${SMALL_TEST_SET}): an accuracy measured on it is uncertain by up to ±${((100 * (hi - lo)) / 2).toFixed(0)} points, too much to tell similar methods apart. Test on more texts (--test, or a larger --test-fraction).`,
+    `The test set has only ${count(testSize)} text${testSize === 1 ? '' : 's'} (fewer than ${SMALL_TEST_SET}): an accuracy measured on it is uncertain by up to ±${((100 * (hi - lo)) / 2).toFixed(0)} points, too much to tell similar methods apart. Test on more texts (a separate test file, or a larger test share).`,
   ];
 }
 

@@ -1,4 +1,4 @@
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { decodeRow, type StorageType } from '../embeddings/kernels.js';
 import { writeFileAtomically, type AtomicFile } from '../atomic.js';
@@ -56,7 +56,7 @@ function sinkFor(file: AtomicFile, format: WritableFormat, options: WriteOptions
       `cannot write format "${format}"; choose one of ${WRITABLE_FORMATS.join(', ')}`,
     );
   if (options.quantize && options.quantize !== 'f32' && format !== 'emb')
-    throw new EmbError('E_INPUT', `--quantize needs .emb output, not ${format}`);
+    throw new EmbError('E_INPUT', `${option('quantize')} needs .emb output, not ${format}`);
   return (dims, hints) => SINKS[format](file, dims, hints, options);
 }
 

@@ -3,7 +3,7 @@
  * union, each kind's defaults, the one check of a caller's settings, and training and loading
  * by name. Nothing else in src/ spells a kind's name.
  */
-import { EmbError } from '../errors.js';
+import { EmbError, setting as named } from '../errors.js';
 import type {
   Model,
   ModelKind,
@@ -80,7 +80,7 @@ export function modelSettings(input: unknown): ModelSettings {
     if (!Object.hasOwn(specs, setting))
       throw new EmbError(
         'E_INPUT',
-        `setting "${setting}" does not apply to the ${name} model; its settings are ${Object.keys(specs).join(', ')}`,
+        `${named(setting)} does not apply to the ${name} model; its settings are ${Object.keys(specs).join(', ')}`,
       );
     specs[setting].check(value, setting);
     out[setting] = Array.isArray(value) ? [...value] : value;

@@ -5,7 +5,7 @@
  * several kinds share (the tokens, the n-grams, the word vectors, the linear solver) are
  * declared once below, each with its checks and flags.
  */
-import { EmbError } from '../errors.js';
+import { EmbError, setting } from '../errors.js';
 import { FEATURE_KINDS, type FeatureKind } from '../features/sentence.js';
 import {
   STEM_LANGUAGES,
@@ -53,19 +53,12 @@ export interface Setting<T> {
 /** A Setting for every field of a kind's settings but `model`. */
 export type Specs<S> = { [K in Exclude<keyof S, 'model'>]-?: Setting<S[K]> };
 
-/** A setting's command-line flag: `minDf` is --min-df, a one-letter `C` is -C. */
-export function flagName(setting: string): string {
-  return setting.length === 1
-    ? `-${setting}`
-    : `--${setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
-
 // ---- checks ----
 
 export const fail = (name: string, expected: string, value: unknown): never => {
   throw new EmbError(
     'E_INPUT',
-    `setting "${name}": expected ${expected}, got ${JSON.stringify(value) ?? String(value)}`,
+    `${setting(name)}: expected ${expected}, got ${JSON.stringify(value) ?? String(value)}`,
   );
 };
 export const positive: Check = (v, name) => {

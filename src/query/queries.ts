@@ -1,4 +1,4 @@
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { findVector } from '../embeddings/lookup.js';
 import { dot, unit } from '../embeddings/kernels.js';
@@ -89,7 +89,7 @@ export function checkMissing(resolution: Resolution, missing: MissingWords): voi
   if (missing === 'error' && resolution.missing.length > 0)
     throw new EmbError(
       'E_OOV',
-      `not in the vocabulary: ${describeMissing(resolution)}; leave unknown words out with --skip-missing (skipMissing: true)`,
+      `not in the vocabulary: ${describeMissing(resolution)}; leave unknown words out with ${option('skipMissing', true)}`,
     );
 }
 

@@ -7,7 +7,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 import { CsvParser, printable, type CsvRow } from './csv-parse.js';
 import { fromLabelled, type LabelledSet } from './dataset.js';
 import { decodeStream } from './decode.js';
@@ -446,7 +446,7 @@ function pickColumn(
   }
   const split =
     header.length === 1
-      ? ` (read with the delimiter "${printable(delimiter)}"; give the right one with --delimiter)`
+      ? ` (read with the delimiter "${printable(delimiter)}"; give the right one with ${option('delimiter')})`
       : '';
   throw new EmbError(
     'E_INPUT',

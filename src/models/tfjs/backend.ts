@@ -4,7 +4,7 @@
  * installed everywhere, so it is not a dependency); else the wasm backend (SIMD); else the
  * plain JavaScript cpu backend.
  */
-import { EmbError } from '../../errors.js';
+import { EmbError, option } from '../../errors.js';
 
 export type Tf = typeof import('@tensorflow/tfjs-core') & typeof import('@tensorflow/tfjs-layers');
 import type { BackendName } from './backends.js';
@@ -55,7 +55,7 @@ async function load(backend: BackendName): Promise<Tf> {
   throw new EmbError(
     'E_INPUT',
     backend === 'tensorflow'
-      ? 'the tensorflow backend needs @tensorflow/tfjs-node; install it ("npm install @tensorflow/tfjs-node") or use --backend wasm'
+      ? `the tensorflow backend needs @tensorflow/tfjs-node; install it ("npm install @tensorflow/tfjs-node") or use ${option('backend', 'wasm')}`
       : `the TensorFlow.js ${backend} backend could not be started`,
   );
 }
