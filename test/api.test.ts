@@ -214,7 +214,10 @@ test('compare and writeReport from code', async () => {
   assert.equal(comparison.settings.command, null);
   await writeReport(comparison, join(dir, 'report'));
   assert.ok(readFileSync(join(dir, 'report', 'report.md'), 'utf8').startsWith('# emb compare'));
-  await assert.rejects(writeReport(comparison, join(dir, 'report')), /exists; .*--force/);
+  await assert.rejects(
+    writeReport(comparison, join(dir, 'report')),
+    /exists; choose another folder \(out\) or pass force: true/,
+  );
   await writeReport(comparison, join(dir, 'report'), { force: true });
 });
 

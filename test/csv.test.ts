@@ -54,7 +54,7 @@ test('TSV by extension, a sniffed delimiter otherwise, and columns given by name
 test('a missing column names the columns that exist', async () => {
   await rejects(
     readLabelled(file('m.csv', 'body,stars\nhi,5\n')),
-    /no label column found.*"body", "stars".*--label/,
+    /no label column found.*"body", "stars".*name it with label: .COLUMN./,
   );
   await rejects(
     readLabelled(file('m2.csv', 'text,label\nhi,5\n'), { text: 'tweet' }),
@@ -117,7 +117,7 @@ describe('files as spreadsheets export them', () => {
     assert.deepEqual(f.texts, ['hi', 'yo']);
     await rejects(
       readLabelled(path, { delimiter: ',' }),
-      /no text column found .* the columns are "text;label" \(read with the delimiter ","; give the right one with --delimiter\)/,
+      /no text column found .* the columns are "text;label" \(read with the delimiter ","; give the right one: delimiter\)/,
     );
     assert.equal(delimiterOption('tab'), '\t');
     assert.equal(delimiterOption('semicolon'), ';');

@@ -44,18 +44,18 @@ export interface Evaluation {
   /** Mean accuracy over folds (the test set's accuracy otherwise). */
   accuracy: number;
   /** Spread of accuracy over folds (0 for a single split). */
-  accuracy_std: number;
+  accuracyStd: number;
   /** 95% Wilson interval of accuracy over every test prediction (pooled over folds). */
   ci95: [number, number];
   /** Accuracy of always answering the training data's most frequent class. */
-  majority_accuracy: number;
-  fold_accuracies: number[];
-  macro_f1: number;
-  per_class: ClassMetrics[];
+  majorityAccuracy: number;
+  foldAccuracies: number[];
+  macroF1: number;
+  perClass: ClassMetrics[];
   /** confusion[true][predicted], in the order of `classes`. */
   confusion: number[][];
   /** Share of tokens without a word vector (null for bag-of-words models). */
-  oov_rate: number | null;
+  oovRate: number | null;
   seed: number;
   /** Things worth telling the user (texts without any known word, ...). */
   warnings: string[];
@@ -111,14 +111,14 @@ export async function crossValidate(
     examples: docs.length,
     classes: set.classes,
     accuracy: e.accuracy,
-    accuracy_std: e.accuracyStd,
+    accuracyStd: e.accuracyStd,
     ci95: wilson(e.correct, e.tested),
-    majority_accuracy: e.majorityAccuracy,
-    fold_accuracies: e.foldAccuracies,
-    macro_f1: e.macroF1,
-    per_class: e.perClass,
+    majorityAccuracy: e.majorityAccuracy,
+    foldAccuracies: e.foldAccuracies,
+    macroF1: e.macroF1,
+    perClass: e.perClass,
     confusion: e.confusion,
-    oov_rate: oov,
+    oovRate: oov,
     seed: run.seed,
     warnings,
   };

@@ -18,10 +18,10 @@ import { modelSettings, type ModelSettings } from './registry.js';
 export const META_FILE = 'model.json';
 export const FORMAT = 'emb-model';
 /**
- * Version 3: calibrated probabilities (the linear models save their calibration, the mlp has
- * its temperature in its output layer); models of version 2 are refused, to be retrained.
+ * Version 4: one key style (camelCase) in every JSON document emb writes, and a layout tag for
+ * every kind's saved record; models of earlier versions are refused, to be retrained.
  */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 export interface VectorsInfo {
   path: string;
@@ -80,7 +80,7 @@ export async function saveModelDir(
   if (existsSync(dir) && !existsSync(join(dir, META_FILE))) {
     throw new EmbError(
       'E_IO',
-      `${dir} exists and is not an emb model folder; choose another ${option('out')}`,
+      `${dir} exists and is not an emb model folder; choose another folder (${option('out')})`,
     );
   }
   await writeFolderAtomically(

@@ -446,10 +446,10 @@ function pickColumn(
   }
   const split =
     header.length === 1
-      ? ` (read with the delimiter "${printable(delimiter)}"; give the right one with ${option('delimiter')})`
+      ? ` (read with the delimiter "${printable(delimiter)}"; give the right one: ${option('delimiter')})`
       : '';
   throw new EmbError(
     'E_INPUT',
-    `${path}: no ${what} column found (looked for ${names.join(', ')}); the columns are ${existing}${split}; name it with --${what} COLUMN`,
+    `${path}: no ${what} column found (looked for ${names.join(', ')}); the columns are ${existing}${split}; name it with ${option(what, 'COLUMN')}`,
   );
 }
