@@ -38,6 +38,7 @@ export class EmbError extends Error {
 
 // An option named in a message: NUL, then o (an option) or s (a model setting), its name, and
 // its value as JSON after "=", then NUL. No message has a NUL of its own (oneLine escapes them).
+// eslint-disable-next-line no-control-regex -- NUL marks options; no message has one of its own
 const MARK = /\u0000([os]):([^=\u0000]+)(?:=([^\u0000]*))?\u0000/g;
 
 /**

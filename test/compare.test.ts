@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import type { CompareReport } from '../src/experiments/report.js';
 import { MAJORITY_COLOUR, kindColour } from '../src/experiments/report-chart.js';
 import { checkChart } from './support/browser.js';
@@ -23,7 +23,7 @@ import { emb } from './support/cli.js';
 import { compare as compareApi } from '../src/api/compare.js';
 import { loadMR, loadSST2, toCsv } from './support/datasets.js';
 
-prepareDefault();
+await prepareDefault();
 const dir = mkdtempSync(join(tmpdir(), 'emb-compare-'));
 writeFileSync(join(dir, 'mr.csv'), toCsv(loadMR()));
 writeFileSync(join(dir, 'sst-train.csv'), toCsv(loadSST2('train')));

@@ -17,12 +17,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import { FIXTURES } from './support/datasets.js';
 import { emb as run } from './support/cli.js';
 import { reviewsCsv } from './support/reviews.js';
 
-prepareDefault();
+await prepareDefault();
 const dir = mkdtempSync(join(tmpdir(), 'emb-train-'));
 
 function emb(args: string[], input?: string) {

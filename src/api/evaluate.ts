@@ -14,7 +14,6 @@ import {
   type ModelName,
   type ModelSettings,
 } from '../models/registry.js';
-import { tokenizerFor } from '../text/tokenize.js';
 import { encodeDataset, type Dataset } from './dataset.js';
 import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './options.js';
 
@@ -67,12 +66,12 @@ export async function crossValidate(
 ): Promise<Evaluation> {
   const { run, extra } = parseOptions(options, ['folds', 'holdout', 'test', 'workers']);
   const set = encodeDataset(data, 'data');
-  const { tokenize } = tokenizerFor(run.settings.tokenizer);
+  const { tokenize } = run.tokenizer;
   const docs = set.texts.map((t) => tokenize(t));
   const counts = set.classes.map((_, c) => set.labels.filter((y) => y === c).length);
   const plan = planFor(extra, set.classes, counts, set.source, tokenize);
-  const vectors = await vectorsFor(run.settings, run.vectors);
-  const warnings: string[] = [];
+  const vectors = await vectorsFor(run.settings, run.vectors, run.signal);
+  const warnings: string[] = [...set.warnings];
   let oov: number | null = null;
   if (vectors) {
     const lookup = tokenLookup(run.settings);
@@ -86,7 +85,7 @@ export async function crossValidate(
       );
     if (coverage.emptyDocuments)
       warnings.push(
-        `${coverage.emptyDocuments} texts have no word with a vector; they get the average sentence vector`,
+        `${coverage.emptyDocuments.toLocaleString('en-US')} text${coverage.emptyDocuments === 1 ? ' has' : 's have'} no word with a vector; ${coverage.emptyDocuments === 1 ? 'it gets' : 'they get'} the average sentence vector`,
       );
   }
   const workers =
@@ -96,7 +95,7 @@ export async function crossValidate(
     set.labels,
     set.classes,
     run.settings,
-    { seed: run.seed, embeddings: vectors?.embeddings, backend: run.backend },
+    { seed: run.seed, embeddings: vectors?.embeddings, signal: run.signal },
     plan,
     (done, total) => run.onProgress?.({ stage: 'folds', done, total }),
     // Workers open the vectors themselves: only worth it for a memory-mapped file.

@@ -3,12 +3,15 @@
  * command of the CLI calls. Opening the default vectors converts the packaged GloVe once to
  * the native format; an .emb file is memory-mapped; any other format is read into memory.
  */
-import { existsSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
 import { ANALOGY_METHODS, type AnalogyMethod } from '../embeddings/analogy-kernel.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { defaultVectorsPath } from '../store/home.js';
-import { EmbError } from '../errors.js';
+import { checkAborted, EmbError } from '../errors.js';
+import type { OnProgress } from '../progress.js';
+import { workersAvailable } from '../worker-url.js';
 import { sniffFormat, type FormatName } from '../formats/format.js';
 import type { Encoding } from '../formats/words.js';
 import {
@@ -26,20 +29,24 @@ import { answerBatch, type BatchAnswer, type BatchOptions } from '../query/batch
 export type { BatchAnswer, Neighbour, QueryResult, Term };
 
 export interface OpenOptions {
-  /** How words of a text vector file are encoded: utf8 (default) or latin1. */
-  encoding?: Encoding;
+  /** How words of a text vector file are encoded: utf8 (default; also utf-8) or latin1. */
+  encoding?: Encoding | 'utf-8';
   /**
-   * Progress of long steps: converting the default vectors the first time ("convert"), or
-   * reading a vector file that is not .emb ("read"); bytes done of total.
+   * Progress of the long steps, in bytes: converting the bundled vectors the first time
+   * (stage "convert the bundled vectors"), or reading a file that is not .emb ("read").
    */
-  onProgress?: (step: 'convert' | 'read', done: number, total: number) => void;
+  onProgress?: OnProgress;
   /** Notes about the file (duplicate words dropped, ...). */
   onWarning?: (message: string) => void;
+  /** Stops the reading: rejects with E_ABORTED, leaving no temporary file. */
+  signal?: AbortSignal;
 }
 
 /**
  * The vectors at `path` (any supported format), or the bundled GloVe 6B 100d when no path is
- * given (converted once to $EMB_HOME on first use).
+ * given (converted once to $EMB_HOME on first use). An .emb file is memory-mapped at once; any
+ * other format is converted to a temporary .emb in a worker thread (the event loop goes on)
+ * and mapped from there.
  */
 export async function openVectors(path?: string, options: OpenOptions = {}): Promise<Vectors> {
   if (path === '')
@@ -47,24 +54,48 @@ export async function openVectors(path?: string, options: OpenOptions = {}): Pro
       'E_INPUT',
       'the vectors path is empty; give a file or leave it out for the default',
     );
+  checkAborted(options.signal);
+  const encoding = encodingOf(options.encoding);
   const file = path ?? defaultVectorsPath();
   if (path === undefined && !existsSync(file)) {
-    const { prepareDefault } = await import('../store/default.js');
-    prepareDefault({ onProgress: (d, t) => options.onProgress?.('convert', d, t) });
+    const { prepareDefault } = await import('./convert.js');
+    await prepareDefault({ onProgress: options.onProgress, signal: options.signal });
   }
   const format = sniffFormat(file);
-  if (format === 'emb') {
-    const { readEmb } = await import('../formats/emb.js');
-    return new Vectors(readEmb(file), file, format);
+  const { readEmb } = await import('../formats/emb.js');
+  if (format === 'emb') return new Vectors(readEmb(file), file, format);
+  if (!workersAvailable) {
+    const { readVectors } = await import('../formats/index.js');
+    const { embeddings } = readVectors(file, {
+      encoding,
+      format,
+      onProgress: (done, total) => options.onProgress?.({ stage: 'read', done, total }),
+      warn: options.onWarning,
+    });
+    return new Vectors(embeddings, file, format);
   }
-  const { readVectors } = await import('../formats/index.js');
-  const { embeddings } = readVectors(file, {
-    encoding: options.encoding,
-    format,
-    onProgress: (d, t) => options.onProgress?.('read', d, t),
-    warn: options.onWarning,
-  });
-  return new Vectors(embeddings, file, format);
+  // Converted into a private folder, mapped, then unlinked: the mapping keeps the pages.
+  const dir = mkdtempSync(join(tmpdir(), 'emb-open-'));
+  try {
+    const { convertVectors } = await import('./convert.js');
+    const out = join(dir, 'vectors.emb');
+    await convertVectors(file, out, {
+      to: 'emb',
+      format,
+      encoding,
+      signal: options.signal,
+      onWarning: options.onWarning,
+      onProgress: (p) => options.onProgress?.({ ...p, stage: 'read' }),
+    });
+    return new Vectors(readEmb(out), file, format);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** utf8 and utf-8 are one encoding, as everywhere in emb. */
+function encodingOf(encoding: OpenOptions['encoding']): Encoding | undefined {
+  return encoding === 'utf-8' ? 'utf8' : encoding;
 }
 
 export interface SimilarOptions {

@@ -15,7 +15,7 @@ import {
   type ModelOptions,
 } from '../models/registry.js';
 import type { Flag, FlagValue, Setting } from '../models/setting.js';
-import { BACKENDS, type BackendName } from '../models/tfjs/backends.js';
+import { BACKENDS, type BackendName } from '../api/backend.js';
 import { delimiterOption, type Delimiter } from '../text/csv.js';
 import { positiveInt, wholeNumber } from './parse.js';
 

@@ -131,17 +131,25 @@ export interface ConvertOptions extends WriteOptions, Omit<ReadOptions, 'sink'> 
   to: WritableFormat;
 }
 
+/** What a conversion read and wrote. */
+export interface Converted {
+  from: FormatName;
+  words: number;
+  dims: number;
+  storage: StorageType;
+}
+
 /**
  * Converts a vector file, streaming: rows go to the temporary output as they are read (an
  * .emb input is mapped and its pages given back as they are written), so memory stays
  * bounded whatever the size of the file. An .emb output is verified (every checksum, read
  * back from the file) before it is renamed into place.
  */
-export function convertVectors(
+export function convertVectorsSync(
   input: string,
   output: string,
   options: ConvertOptions,
-): { from: FormatName; words: number; dims: number; storage: StorageType } {
+): Converted {
   const from = options.format ?? sniffFormat(input);
   const shape = { words: 0, dims: 0 };
   writeFileAtomically(output, (file) => {

@@ -19,8 +19,11 @@ import {
   type SavedModel,
   type TrainContext,
   type TrainingSet,
+  type Explanation,
+  type Term,
 } from './kind.js';
 import { decisionValues, outputsFor } from './linear-svm.js';
+import { bySize, ngramTerms, strongestNgrams } from './linear-terms.js';
 import { readFloats, readJson, writeFloats } from './model-files.js';
 import type { InnerSettings, NgramSettings } from './setting.js';
 
@@ -71,6 +74,17 @@ export class LinearBowModel implements Model {
   }
 
   dispose(): void {}
+
+  explain(doc: readonly string[], c: number): Explanation {
+    const stride = this.bow.size + 1;
+    const k = this.classes.length;
+    const { terms, bias } = ngramTerms(this.bow, this.weighting, this.weights, stride, k, doc, c);
+    return { terms: bySize(terms), bias };
+  }
+
+  topFeatures(c: number, n: number): Term[] {
+    return strongestNgrams(this.bow, this.weights, this.bow.size + 1, this.classes.length, c, n);
+  }
 
   static load(
     kind: string,

@@ -12,6 +12,7 @@ import type {
   TrainContext,
   TrainingSet,
 } from './kind.js';
+import type { TokenizerName } from '../text/tokenize.js';
 import { fail, type Check } from './setting.js';
 import { hybrid, type HybridSettings } from './kinds/hybrid.js';
 import { logreg, type LogregSettings } from './kinds/logreg.js';
@@ -32,9 +33,15 @@ export type ModelSettings = SettingsOfKind<Kind>;
 export type ModelName = ModelSettings['model'];
 export type SettingsOf<N extends ModelName> = Extract<ModelSettings, { model: N }>;
 
-/** What a caller writes: the kind's name and any settings to change from the defaults. */
+/**
+ * What a caller writes: the kind's name and any settings to change from the defaults. The
+ * tokenizer may also be a function from text to tokens, which the API takes apart from the
+ * settings (api/options.ts).
+ */
 export type ModelOptions = {
-  [N in ModelName]: { model: N } & Partial<Omit<SettingsOf<N>, 'model'>>;
+  [N in ModelName]: { model: N } & Partial<Omit<SettingsOf<N>, 'model' | 'tokenizer'>> & {
+      tokenizer?: TokenizerName | ((text: string) => string[]);
+    };
 }[ModelName];
 
 export const MODEL_NAMES: readonly ModelName[] = KINDS.map((k) => k.name);

@@ -13,7 +13,12 @@ import {
   type StemLanguage,
   type StopwordLanguage,
 } from '../features/token-filter.js';
-import { TOKENIZER_KINDS, type TokenizerKind } from '../text/tokenize.js';
+import {
+  isTokenizerName,
+  TOKENIZER_KINDS,
+  tokenizerNames,
+  type TokenizerName,
+} from '../text/tokenize.js';
 import {
   isClassWeight,
   isMetricName,
@@ -123,10 +128,11 @@ export const distinctList =
 /** What every model has: the tokens it reads, the measure it is judged by, its class weights. */
 export interface BaseSettings {
   /**
-   * unicode (default: words in any script, emoji whole, clitics kept for the vectors) or
-   * ascii (ANCHORS.md's reference protocol, to reproduce published figures).
+   * unicode (default: words in any script, emoji whole, clitics kept for the vectors), ascii
+   * (ANCHORS.md's reference protocol, to reproduce published figures), a name given to
+   * registerTokenizer, or 'function' for a function given to train (not saveable).
    */
-  tokenizer: TokenizerKind;
+  tokenizer: TokenizerName;
   /**
    * What the model's inner choices (C, gamma, epochs, its threshold) maximise; default
    * accuracy (the API and the command line choose macro-f1 for imbalanced data).
@@ -139,7 +145,10 @@ export interface BaseSettings {
 export const BASE: Specs<BaseSettings> = {
   tokenizer: {
     default: 'unicode',
-    check: oneOf(TOKENIZER_KINDS),
+    check: (v, name) => {
+      if (!isTokenizerName(v))
+        fail(name, `one of ${tokenizerNames().join(', ')}, or a registered name`, v);
+    },
     flag: {
       arg: 'kind',
       value: 'word',

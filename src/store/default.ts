@@ -19,8 +19,11 @@ export function winkJsonPath(): string {
   }
 }
 
-/** Converts the packaged JSON into the native file once; later runs map it. */
-export function prepareDefault(
+/**
+ * Converts the packaged JSON into the native file once (later runs map it), in this thread:
+ * convert.ts runs it in a worker for prepareDefault.
+ */
+export function prepareDefaultSync(
   options: { force?: boolean; onProgress?: ReadOptions['onProgress'] } = {},
 ): { path: string; created: boolean } {
   const path = defaultVectorsPath();

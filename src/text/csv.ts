@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import { EmbError, option } from '../errors.js';
 import { CsvParser, printable, type CsvRow } from './csv-parse.js';
-import { fromLabelled, type LabelledSet } from './dataset.js';
+import { fromLabelled, labelWarnings, type LabelledSet } from './dataset.js';
 import { decodeStream } from './decode.js';
 
 export { decodeUtf8 } from './decode.js';
@@ -206,7 +206,7 @@ async function labelled(table: CsvTable, path: string, options: CsvOptions): Pro
     rows: count,
     delimiter,
     encoding: table.encoding,
-    warnings: li >= 0 ? caseWarnings(data, path) : [],
+    warnings: li >= 0 ? labelWarnings(data, path) : [],
   };
 }
 
@@ -349,23 +349,6 @@ function checkWidth(fields: string[], width: number, path: string, line: number)
     'E_FORMAT',
     `${path}: line ${line}: expected ${width} fields as in the header, got ${fields.length}; quote fields that contain the delimiter`,
   );
-}
-
-/** One warning per group of class names that are equal but for case. */
-function caseWarnings(data: LabelledSet, path: string): string[] {
-  const counts = new Array<number>(data.classes.length).fill(0);
-  for (const y of data.labels) counts[y]++;
-  const groups = new Map<string, number[]>();
-  data.classes.forEach((c, i) => {
-    const key = c.toLowerCase();
-    groups.set(key, [...(groups.get(key) ?? []), i]);
-  });
-  return [...groups.values()]
-    .filter((g) => g.length > 1)
-    .map(
-      (g) =>
-        `${path}: labels ${g.map((i) => `"${data.classes[i]}" (${counts[i]} rows)`).join(', ')} differ only in case and are different classes; write them alike if they mean the same`,
-    );
 }
 
 function byExtension(path: string): Delimiter | undefined {
