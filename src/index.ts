@@ -33,6 +33,9 @@ export {
   BATCH_SIZE,
   type Prediction,
   type RowPrediction,
+  type Explanation,
+  type DecisionTerm,
+  type ClassifierMeta,
   type TextRow,
   type LoadOptions,
 } from './api/classifier.js';
@@ -70,7 +73,7 @@ export {
 export type { Progress, OnProgress } from './progress.js';
 export type { FeatureKind } from './features/sentence.js';
 export { setBackend, BACKENDS, type BackendName } from './api/backend.js';
-export { tokenize } from './text/tokenize.js';
+export { tokenize, registerTokenizer, type Tokenizer } from './text/tokenize.js';
 
 // Errors: every error a caller can cause is an EmbError with a stable code.
 export { EmbError, ERROR_CODES, type ErrorCode } from './errors.js';

@@ -144,7 +144,7 @@ test('settings are checked once where they enter, naming the setting and what it
   await assert.rejects(train({ texts: [], labels: [] }, { model: 'svm' }), /the dataset is empty/);
   await assert.rejects(
     train({ texts: ['a', 'b'], labels: ['x'] }, { model: 'svm' }),
-    /one label per text, got 1 labels for 2 texts/,
+    /one label per text, got 1 label for 2 texts/,
   );
 });
 

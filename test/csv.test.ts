@@ -243,8 +243,8 @@ describe('files as spreadsheets export them', () => {
     );
     assert.deepEqual(f.classes, ['POS', 'pos', 'neg', 'Neg']);
     assert.deepEqual(f.warnings, [
-      `${join(dir, 'case.csv')}: labels "POS" (1 rows), "pos" (2 rows) differ only in case and are different classes; write them alike if they mean the same`,
-      `${join(dir, 'case.csv')}: labels "neg" (1 rows), "Neg" (1 rows) differ only in case and are different classes; write them alike if they mean the same`,
+      `${join(dir, 'case.csv')}: labels "POS" (1 row), "pos" (2 rows) differ only in case and are different classes; write them alike if they mean the same`,
+      `${join(dir, 'case.csv')}: labels "neg" (1 row), "Neg" (1 row) differ only in case and are different classes; write them alike if they mean the same`,
     ]);
   });
 

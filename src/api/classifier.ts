@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { EmbError } from '../errors.js';
 import { tokenVectorTest } from '../features/sentence.js';
-import { argmaxRow, type Model, type Term } from '../models/kind.js';
+import { argmaxRow, type Model, type DecisionTerm } from '../models/kind.js';
 import {
   checkVectors,
   readModelMeta,
@@ -55,12 +55,12 @@ export interface Explanation extends Prediction {
    * The text's n-grams, and its words through their vectors, with their shares of the
    * decision value for `explained` (positive: toward it), the largest `top` by size.
    */
-  terms: Term[];
+  terms: DecisionTerm[];
   /** The decision value the terms do not account for (the bias, the vectors' centring). */
   bias: number;
 }
 
-export type { Term };
+export type { DecisionTerm };
 
 /**
  * Texts predicted at once by predictStream: a batch of 1,000 costs what 160 to 260 texts
@@ -215,7 +215,7 @@ export class Classifier {
   }
 
   /** The n-grams with the largest weights toward `label` (svm, nbsvm, hybrid). */
-  async topFeatures(label: string, n = 20): Promise<Term[]> {
+  async topFeatures(label: string, n = 20): Promise<DecisionTerm[]> {
     const model = this.model;
     if (!model.topFeatures)
       throw new EmbError(

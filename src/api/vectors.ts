@@ -9,7 +9,14 @@ import { join, resolve as resolvePath } from 'node:path';
 import { ANALOGY_METHODS, type AnalogyMethod } from '../embeddings/analogy-kernel.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { defaultVectorsPath } from '../store/home.js';
-import { checkAborted, EmbError } from '../errors.js';
+import { checkAborted, EmbError, option } from '../errors.js';
+import {
+  DEFAULT_LOOKUP,
+  FEATURE_KINDS,
+  SentenceEncoder,
+  type FeatureKind,
+} from '../features/sentence.js';
+import { checkedTokens, tokenizerFor } from '../text/tokenize.js';
 import type { OnProgress } from '../progress.js';
 import { workersAvailable } from '../worker-url.js';
 import { sniffFormat, type FormatName } from '../formats/format.js';
@@ -19,6 +26,7 @@ import {
   cosMul,
   doesntMatch,
   similarity,
+  similarByVector,
   type MissingWords,
   type Neighbour,
   type QueryResult,
@@ -132,8 +140,15 @@ export class Vectors {
 
   /** The underlying matrix, vocabulary and norms (for the lower-level functions). */
   get embeddings(): Embeddings {
-    if (!this.#embeddings) throw new EmbError('E_INPUT', `${this.path}: these vectors were closed`);
+    if (!this.#embeddings)
+      throw new EmbError('E_CLOSED', `${this.path}: these vectors were closed`);
     return this.#embeddings;
+  }
+
+  /** The vocabulary, in the file's order (most frequent first, for most files). */
+  *words(): Generator<string> {
+    const emb = this.embeddings;
+    for (let i = 0; i < emb.rows; i++) yield emb.word(i);
   }
 
   /** Number of words. */
@@ -163,6 +178,51 @@ export class Vectors {
   /** A word's vector as the file had it (fastText: built from subwords when unknown). */
   vector(word: string): Float32Array | undefined {
     return this.embeddings.vector(word)?.vector;
+  }
+
+  /**
+   * A text's sentence vector, as the classifiers make it (features.ts) but not standardised:
+   * the mean of its tokens' vectors (the default), the TF-IDF-weighted mean, or SIF; tfidf and
+   * sif weigh words by their frequencies in `corpus` (texts), which they need. Tokens as the
+   * classifiers' default tokenizer makes them, or `tokenizer`'s.
+   */
+  async sentenceVector(text: string, options: SentenceOptions = {}): Promise<Float32Array> {
+    return (await this.sentenceVectors([text], { corpus: options.corpus ?? [], ...options }))[0];
+  }
+
+  /** Sentence vectors of many texts at once; tfidf and sif fit their weights on `corpus`, else on the texts. */
+  async sentenceVectors(
+    texts: readonly string[],
+    options: SentenceOptions = {},
+  ): Promise<Float32Array[]> {
+    const method = options.method ?? 'mean';
+    if (!FEATURE_KINDS.includes(method))
+      throw new EmbError(
+        'E_INPUT',
+        `method: expected one of ${FEATURE_KINDS.join(', ')}, got ${JSON.stringify(method)}`,
+      );
+    const tokenize = tokenizerOf(options.tokenizer);
+    const docs = texts.map((t) => tokenize(t));
+    const corpus = options.corpus ? options.corpus.map((t) => tokenize(t)) : docs;
+    if (method !== 'mean' && corpus.length === 0)
+      throw new EmbError(
+        'E_INPUT',
+        `method "${method}": weighs words by their frequencies in texts; pass ${option('corpus')} (a list of texts)`,
+      );
+    const d = this.dims;
+    const x = SentenceEncoder.vectors(method, docs, this.embeddings, DEFAULT_LOOKUP, corpus);
+    return docs.map((_, i) => x.slice(i * d, (i + 1) * d));
+  }
+
+  /** The words nearest to a vector, by cosine (gensim's similar_by_vector). */
+  async similarByVector(
+    vector: ArrayLike<number>,
+    options: { top?: number; restrict?: number } = {},
+  ): Promise<Neighbour[]> {
+    return similarByVector(this.embeddings, vector, {
+      top: top(options, this.size),
+      restrict: options.restrict,
+    });
   }
 
   /** Nearest neighbours of a word, or of the mean of several. */
@@ -298,6 +358,25 @@ export class Vectors {
   close(): void {
     this.#embeddings = undefined;
   }
+
+  /** `using vectors = await openVectors()` closes them at the end of the block. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+export interface SentenceOptions {
+  /** mean (default), tfidf (weighted by idf) or sif (Arora et al. 2017). */
+  method?: FeatureKind;
+  /** The texts tfidf and sif take word frequencies from. */
+  corpus?: readonly string[];
+  /** A tokenizer name (unicode, ascii, a registered one) or function; default unicode. */
+  tokenizer?: string | ((text: string) => string[]);
+}
+
+function tokenizerOf(t: SentenceOptions['tokenizer']): (text: string) => string[] {
+  if (typeof t === 'function') return checkedTokens('function', t);
+  return tokenizerFor(t ?? 'unicode').tokenize;
 }
 
 function method(options: AnalogyOptions): AnalogyMethod {

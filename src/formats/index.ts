@@ -170,7 +170,12 @@ export function convertVectorsSync(
       };
     };
     if (from === 'emb') pump(readEmb(input), sink);
-    else READERS[from](input, { ...options, format: from, sink });
+    else {
+      // A reader that cannot stream (the wink JSON's rows come in any order) returns the
+      // vectors it read instead of handing them to the sink.
+      const whole = READERS[from](input, { ...options, format: from, sink });
+      if (whole) pump(whole, sink);
+    }
     if (options.to === 'emb') verifyEmb(file.tmp);
   });
   return { from, ...shape, storage: options.to === 'emb' ? (options.quantize ?? 'f32') : 'f32' };

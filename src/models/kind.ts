@@ -99,11 +99,11 @@ export interface Model {
    */
   explain?(doc: readonly string[], c: number): Promise<Explanation> | Explanation;
   /** Kinds with features of their own (n-grams): the largest weights toward class `c`. */
-  topFeatures?(c: number, n: number): Term[];
+  topFeatures?(c: number, n: number): DecisionTerm[];
 }
 
 /** One term of a linear decision: an n-gram, or a word through its vector. */
-export interface Term {
+export interface DecisionTerm {
   term: string;
   kind: 'ngram' | 'vector';
   /** Its share of the decision value (its weight times its feature value, for n-grams). */
@@ -112,7 +112,7 @@ export interface Term {
 
 export interface Explanation {
   /** Every term the text has, largest share first (by magnitude). */
-  terms: Term[];
+  terms: DecisionTerm[];
   /** What the text's terms do not account for: the bias, and the vector block's centring. */
   bias: number;
 }

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EmbError } from '../errors.js';
+import { checkAborted, EmbError } from '../errors.js';
 import { BagOfWords, filterOptions, type Csr, type Weighting } from '../features/bow.js';
 import {
   fitCalibration,
@@ -20,7 +20,7 @@ import {
   type TrainContext,
   type TrainingSet,
   type Explanation,
-  type Term,
+  type DecisionTerm,
 } from './kind.js';
 import { decisionValues, outputsFor } from './linear-svm.js';
 import { bySize, ngramTerms, strongestNgrams } from './linear-terms.js';
@@ -82,7 +82,7 @@ export class LinearBowModel implements Model {
     return { terms: bySize(terms), bias };
   }
 
-  topFeatures(c: number, n: number): Term[] {
+  topFeatures(c: number, n: number): DecisionTerm[] {
     return strongestNgrams(this.bow, this.weights, this.bow.size + 1, this.classes.length, c, n);
   }
 
@@ -119,6 +119,7 @@ export function trainLinearBow(
   const fits = Math.max(0, folds) + 1;
   let done = 0;
   const held = outOfFoldScores(labels, k, folds, ctx.seed + 1, (train, test) => {
+    checkAborted(ctx.signal);
     const view = foldView(x, train, test, s.minDf, weighting === 'tfidf');
     const trainLabels = train.map((i) => labels[i]);
     const scores = decisionValues(view.test, fit(view.train, trainLabels), outputsFor(k));

@@ -4,7 +4,7 @@
  * column the bias; two classes have one output, positive for class 0 (linear-svm.ts).
  */
 import type { BagOfWords, Weighting } from '../features/bow.js';
-import type { Term } from './kind.js';
+import type { DecisionTerm } from './kind.js';
 
 /** +1 when output `c`'s decision value speaks for class c, -1 for class 1 of two (f < 0). */
 export function side(classes: number, c: number): { output: number; sign: number } {
@@ -20,11 +20,11 @@ export function ngramTerms(
   classes: number,
   doc: readonly string[],
   c: number,
-): { terms: Term[]; bias: number } {
+): { terms: DecisionTerm[]; bias: number } {
   const { output, sign } = side(classes, c);
   const row = bow.transform([doc], weighting);
   const base = output * stride;
-  const terms: Term[] = [];
+  const terms: DecisionTerm[] = [];
   for (let k = row.indptr[0]; k < row.indptr[1]; k++) {
     const j = row.indices[k];
     terms.push({
@@ -44,7 +44,7 @@ export function strongestNgrams(
   classes: number,
   c: number,
   n: number,
-): Term[] {
+): DecisionTerm[] {
   const { output, sign } = side(classes, c);
   const base = output * stride;
   const order = Array.from({ length: bow.size }, (_, j) => j).sort(
@@ -56,7 +56,7 @@ export function strongestNgrams(
 }
 
 /** Terms by the size of their share, largest first (ties in the text's order). */
-export function bySize(terms: Term[]): Term[] {
+export function bySize(terms: DecisionTerm[]): DecisionTerm[] {
   return terms
     .map((t, i) => ({ t, i }))
     .sort((a, b) => Math.abs(b.t.weight) - Math.abs(a.t.weight) || a.i - b.i)

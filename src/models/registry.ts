@@ -3,7 +3,7 @@
  * union, each kind's defaults, the one check of a caller's settings, and training and loading
  * by name. Nothing else in src/ spells a kind's name.
  */
-import { EmbError, setting as named } from '../errors.js';
+import { checkAborted, EmbError, setting as named } from '../errors.js';
 import type {
   Model,
   ModelKind,
@@ -139,6 +139,7 @@ export async function trainModel(
   ctx: TrainContext,
 ): Promise<Model> {
   checkTrainingSet(data);
+  checkAborted(ctx.signal);
   const kind = kindNamed(settings.model) as ModelKind<ModelSettings>;
   return kind.train(data, settings, ctx);
 }

@@ -38,10 +38,10 @@ export interface RunOptions {
 }
 
 /** Runs a job: its result, where the output went, as the job's function returns it. */
-export function run<R>(job: ConvertJob, options: RunOptions, stage: string): Promise<R> {
+export async function run<R>(job: ConvertJob, options: RunOptions, stage: string): Promise<R> {
   checkAborted(options.signal);
   const onProgress = (done: number, total: number) => options.onProgress?.({ stage, done, total });
-  if (!workersAvailable) return Promise.resolve(runHere(job, onProgress, options.onWarning) as R);
+  if (!workersAvailable) return runHere(job, onProgress, options.onWarning) as R;
   return new Promise<R>((resolve, reject) => {
     const worker = new Worker(workerUrl('convert-worker', import.meta.url), { workerData: job });
     let settled = false;
@@ -52,12 +52,10 @@ export function run<R>(job: ConvertJob, options: RunOptions, stage: string): Pro
       if (e) reject(e);
       else resolve(result as R);
     };
+    let aborting = false;
     const aborted = () => {
-      void worker.terminate().then(() => {
-        const output = job.kind === 'file' ? job.output : undefined;
-        if (output) rmSync(tempName(output), { force: true });
-        finish(abortError(options.signal!));
-      });
+      aborting = true;
+      void worker.terminate();
     };
     options.signal?.addEventListener('abort', aborted);
     worker.on('message', (m: ConvertMessage) => {
@@ -67,9 +65,12 @@ export function run<R>(job: ConvertJob, options: RunOptions, stage: string): Pro
       else finish(undefined, m.done as R);
     });
     worker.on('error', (e) => finish(e));
-    worker.on('exit', (code) =>
-      finish(new Error(`the conversion worker stopped (exit code ${code})`)),
-    );
+    worker.on('exit', (code) => {
+      if (!aborting) return finish(new Error(`the conversion worker stopped (exit code ${code})`));
+      // Stopped mid-write: its temporary file stays behind unless removed here.
+      if (job.kind === 'file') rmSync(tempName(job.output), { force: true });
+      finish(abortError(options.signal!));
+    });
   });
 }
 

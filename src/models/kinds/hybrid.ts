@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Embeddings } from '../../embeddings/embeddings.js';
-import { EmbError } from '../../errors.js';
+import { checkAborted, EmbError } from '../../errors.js';
 import { BagOfWords, type Csr, type Weighting } from '../../features/bow.js';
 import { SentenceEncoder } from '../../features/sentence.js';
 import {
@@ -21,7 +21,7 @@ import {
   type Docs,
   type Explanation,
   type Model,
-  type Term,
+  type DecisionTerm,
   type SavedFiles,
 } from '../kind.js';
 import { loadBagOfWords, saveBagOfWords, savedCalibration } from '../linear-bow-model.js';
@@ -373,7 +373,7 @@ export class HybridModel implements Model {
     return { terms: bySize([...terms, ...words]), bias: bias + constant };
   }
 
-  topFeatures(c: number, n: number): Term[] {
+  topFeatures(c: number, n: number): DecisionTerm[] {
     const stride = this.bow.size + this.encoder.dims + 1;
     return strongestNgrams(this.bow, this.weights, stride, this.classes.length, c, n);
   }
@@ -410,7 +410,10 @@ export const hybrid = defineKind<HybridSettings>({
     const tried = candidates(o, docs.length); // what search() tries, for the progress total
     const fits = tried.length * innerFolds(labels, k, o.innerFolds) + 1;
     let done = 0;
-    const progress = () => ctx.onProgress?.({ stage: 'inner fits', done: ++done, total: fits });
+    const progress = () => {
+      checkAborted(ctx.signal);
+      ctx.onProgress?.({ stage: 'inner fits', done: ++done, total: fits });
+    };
     const f = fitBlocks(docs, emb, o, tried);
     const { chosen, searched, calibration } = search(f, labels, k, o, ctx.seed, progress);
     const { weights } = fitCandidate(chosen, f, labels, k, o, ctx.seed);

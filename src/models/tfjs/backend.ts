@@ -7,45 +7,20 @@
 import { EmbError, option } from '../../errors.js';
 
 export type Tf = typeof import('@tensorflow/tfjs-core') & typeof import('@tensorflow/tfjs-layers');
-import { BACKENDS, type BackendName } from './backends.js';
+import { chosenBackend, loading, type BackendName } from './backends.js';
 
-export { BACKENDS, type BackendName } from './backends.js';
+export { BACKENDS, chosenBackend, setBackend, type BackendName } from './backends.js';
 
-let chosen: { name: BackendName; production: boolean } = { name: 'auto', production: false };
 let loaded: Promise<Tf> | undefined;
 
-/**
- * Chooses TensorFlow.js's backend for this process, once, before the first model that uses it
- * trains or loads: `auto` (the default) tries tfjs-node, then wasm, then cpu. `production`
- * turns on TensorFlow.js's production mode (fewer checks), a global setting of TensorFlow.js
- * that emb leaves alone unless asked (the command line asks). Choosing another backend once
- * TensorFlow.js runs is an E_INPUT error.
- */
-export function setBackend(name: BackendName, options: { production?: boolean } = {}): void {
-  if (!BACKENDS.includes(name))
-    throw new EmbError(
-      'E_INPUT',
-      `setBackend: expected one of ${BACKENDS.join(', ')}, got ${JSON.stringify(name)}`,
-    );
-  if (loaded && name !== chosen.name)
-    throw new EmbError(
-      'E_INPUT',
-      `setBackend: TensorFlow.js already runs on the ${chosen.name} backend; choose the backend before the first model trains or loads`,
-    );
-  chosen = { name, production: options.production ?? false };
-}
-
-/** The backend chosen (for worker threads, which choose the same). */
-export function chosenBackend(): { name: BackendName; production: boolean } {
-  return chosen;
-}
-
-/** TensorFlow.js with the chosen backend, loaded on first use. */
+/** TensorFlow.js with the chosen backend (setBackend), loaded on first use. */
 export function tensorflow(): Promise<Tf> {
-  loaded ??= load(chosen.name).catch((e) => {
-    loaded = undefined;
-    throw e;
-  });
+  loaded ??= loading(
+    load(chosenBackend().name).catch((e) => {
+      loaded = undefined;
+      throw e;
+    }),
+  );
   return loaded;
 }
 
@@ -53,7 +28,7 @@ async function load(backend: BackendName): Promise<Tf> {
   const core = await import('@tensorflow/tfjs-core');
   const layers = await import('@tensorflow/tfjs-layers');
   const tf = { ...core, ...layers } as Tf;
-  if (chosen.production) core.env().set('PROD', true);
+  if (chosenBackend().production) core.env().set('PROD', true);
   const tryBackend = async (name: Exclude<BackendName, 'auto'>): Promise<boolean> => {
     try {
       if (name === 'tensorflow') {
