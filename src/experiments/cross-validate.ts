@@ -5,7 +5,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { workerUrl, workersAvailable } from '../worker-url.js';
-import { deserializeError, EmbError } from '../errors.js';
+import { abortError, checkAborted, deserializeError, EmbError } from '../errors.js';
+import { chosenBackend } from '../models/tfjs/backend.js';
 import { argmaxRow, type Docs, type TrainContext } from '../models/kind.js';
 import { usesVectors, type ModelSettings } from '../models/registry.js';
 import { runFold } from './fold.js';
@@ -150,6 +151,7 @@ async function inThisThread(
 ): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   for (const [f, fold] of folds.entries()) {
+    checkAborted(ctx.signal);
     const { probabilities } = await runFold({ docs, labels, classes }, fold, settings, {
       ...ctx,
       seed: ctx.seed + f,
@@ -183,7 +185,7 @@ async function inThreads(
     labels: [...labels],
     classes: [...classes],
     seed: ctx.seed,
-    backend: ctx.backend,
+    backend: chosenBackend(),
   };
   const out: Float32Array[] = new Array(folds.length);
   const workers: Worker[] = [];
@@ -202,6 +204,8 @@ async function inThreads(
     failure ??= e;
     finished();
   };
+  const aborted = () => fail(abortError(ctx.signal!));
+  ctx.signal?.addEventListener('abort', aborted);
   // Folds a worker has been given and not answered: at most two, so it never waits for this
   // thread to finish a fold before it can start its next one.
   const queued = new Map<Worker, number>();
@@ -234,6 +238,7 @@ async function inThreads(
       w.postMessage({ fold: f, train: folds[f].train, test: folds[f].test });
     }
     while (next < folds.length && !failure) {
+      checkAborted(ctx.signal);
       const f = next++;
       topUp();
       const { probabilities } = await runFold({ docs, labels, classes }, folds[f], settings, {
@@ -248,6 +253,7 @@ async function inThreads(
     fail(e as Error);
   }
   await allDone;
+  ctx.signal?.removeEventListener('abort', aborted);
   await Promise.all(workers.map((w) => w.terminate()));
   if (failure) throw failure;
   return out;

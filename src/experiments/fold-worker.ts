@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError, type SerializedError } from '../errors.js';
 import { readVectors } from '../formats/index.js';
-import type { BackendName } from '../models/tfjs/backends.js';
+import { setBackend, type BackendName } from '../models/tfjs/backend.js';
 import type { ModelSettings } from '../models/registry.js';
 import { unpackDocs, type PackedDocs } from '../text/tokens.js';
 import { runFold } from './fold.js';
@@ -20,7 +20,8 @@ export interface FoldWorkerData {
   labels: number[];
   classes: string[];
   seed: number;
-  backend?: BackendName;
+  /** The backend the main thread chose (setBackend), chosen here the same way. */
+  backend: { name: BackendName; production: boolean };
 }
 
 export interface FoldJob {
@@ -34,6 +35,7 @@ export type FoldAnswer =
 
 const data = workerData as FoldWorkerData;
 const docs = unpackDocs(data.docs);
+setBackend(data.backend.name, { production: data.backend.production });
 const embeddings = data.vectorsPath ? readVectors(data.vectorsPath).embeddings : undefined;
 
 // Folds are trained one after the other, in the order they came (two may be waiting).
@@ -51,7 +53,6 @@ async function answer({ fold, train, test }: FoldJob): Promise<void> {
       {
         seed: data.seed + fold,
         embeddings,
-        backend: data.backend,
       },
     );
     parentPort!.postMessage({ fold, probs } satisfies FoldAnswer, [probs.buffer as ArrayBuffer]);

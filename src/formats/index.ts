@@ -1,5 +1,4 @@
-import { EmbError } from '../errors.js';
-import type { OnProgress } from '../progress.js';
+import { EmbError, option } from '../errors.js';
 import { fingerprint, type Embeddings } from '../embeddings/embeddings.js';
 import { decodeRow, type StorageType } from '../embeddings/kernels.js';
 import { writeFileAtomically, type AtomicFile } from '../atomic.js';
@@ -47,8 +46,6 @@ export const WRITABLE_FORMATS: readonly WritableFormat[] = [
 export interface WriteOptions {
   /** How an .emb stores the matrix: f32 (default), f16, or int8 with a scale per row. */
   quantize?: StorageType;
-  /** Bytes of the input done, of its size (stage "converting"; the matrix's, for an .emb). */
-  onProgress?: OnProgress;
 }
 
 /** The sink that writes `format` into `file`. */
@@ -59,7 +56,7 @@ function sinkFor(file: AtomicFile, format: WritableFormat, options: WriteOptions
       `cannot write format "${format}"; choose one of ${WRITABLE_FORMATS.join(', ')}`,
     );
   if (options.quantize && options.quantize !== 'f32' && format !== 'emb')
-    throw new EmbError('E_INPUT', `--quantize needs .emb output, not ${format}`);
+    throw new EmbError('E_INPUT', `${option('quantize')} needs .emb output, not ${format}`);
   return (dims, hints) => SINKS[format](file, dims, hints, options);
 }
 
@@ -89,7 +86,11 @@ const SINKS: Record<
  * mapped pages of each block once written, so exporting a mapped file of any size keeps
  * little of it resident.
  */
-function pump(emb: Embeddings, make: SinkFactory, onProgress?: OnProgress): void {
+function pump(
+  emb: Embeddings,
+  make: SinkFactory,
+  onProgress?: (done: number, total: number) => void,
+): void {
   const subwords = emb.subwords;
   const sink = make(emb.dims, { maxRows: emb.rows, subwords: !!subwords });
   const block = Math.max(1, Math.floor((4 << 20) / (emb.dims * 4)));
@@ -106,7 +107,7 @@ function pump(emb: Embeddings, make: SinkFactory, onProgress?: OnProgress): void
     sink.append(rows, n, first, emb.vocab);
     emb.releaseRows(first, first + n);
     const rowBytes = emb.dims * emb.storage.data.BYTES_PER_ELEMENT;
-    onProgress?.({ stage: 'converting', done: (first + n) * rowBytes, total: emb.rows * rowBytes });
+    onProgress?.((first + n) * rowBytes, emb.rows * rowBytes);
   }
   let chunks: SubwordChunks | undefined;
   if (subwords) {
@@ -131,13 +132,21 @@ export function writeVectors(
   options: WriteOptions = {},
 ): void {
   writeFileAtomically(path, (file) => {
-    pump(emb, sinkFor(file, format, options), options.onProgress);
+    pump(emb, sinkFor(file, format, options));
     if (format === 'emb') verifyEmb(file.tmp);
   });
 }
 
-export interface ConvertOptions extends WriteOptions, Omit<ReadOptions, 'sink' | 'onProgress'> {
+export interface ConvertOptions extends WriteOptions, Omit<ReadOptions, 'sink'> {
   to: WritableFormat;
+}
+
+/** What a conversion read and wrote. */
+export interface Converted {
+  from: FormatName;
+  words: number;
+  dims: number;
+  storage: StorageType;
 }
 
 /**
@@ -146,11 +155,11 @@ export interface ConvertOptions extends WriteOptions, Omit<ReadOptions, 'sink' |
  * bounded whatever the size of the file. An .emb output is verified (every checksum, read
  * back from the file) before it is renamed into place.
  */
-export function convertVectors(
+export function convertVectorsSync(
   input: string,
   output: string,
   options: ConvertOptions,
-): { from: FormatName; words: number; dims: number; storage: StorageType } {
+): Converted {
   const from = options.format ?? sniffFormat(input);
   const shape = { words: 0, dims: 0 };
   writeFileAtomically(output, (file) => {
@@ -170,16 +179,14 @@ export function convertVectors(
         },
       };
     };
-    const { onProgress } = options;
-    if (from === 'emb') pump(readEmb(input), sink, onProgress);
-    else
-      READERS[from](input, {
-        ...options,
-        format: from,
-        sink,
-        onProgress:
-          onProgress && ((done, total) => onProgress({ stage: 'converting', done, total })),
-      });
+    // An .emb source reports the matrix's bytes written (its reader reports nothing).
+    if (from === 'emb') pump(readEmb(input), sink, options.onProgress);
+    else {
+      // A reader that cannot stream (the wink JSON's rows come in any order) returns the
+      // vectors it read instead of handing them to the sink.
+      const whole = READERS[from](input, { ...options, format: from, sink });
+      if (whole) pump(whole, sink);
+    }
     if (options.to === 'emb') verifyEmb(file.tmp);
   });
   return { from, ...shape, storage: options.to === 'emb' ? (options.quantize ?? 'f32') : 'f32' };
