@@ -116,11 +116,10 @@ async function* fileChunks(
   onRead?: (done: number, total: number) => void,
 ): AsyncGenerator<Uint8Array> {
   try {
-    const stream = createReadStream(path, { highWaterMark: CHUNK });
-    if (!onRead) return yield* stream;
+    if (!onRead) return yield* createReadStream(path, { highWaterMark: CHUNK });
     const total = (await stat(path)).size;
     let done = 0;
-    for await (const chunk of stream) {
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
       yield chunk as Uint8Array;
       onRead((done += (chunk as Uint8Array).length), total);
     }
