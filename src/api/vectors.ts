@@ -33,6 +33,20 @@ import {
 } from '../query/queries.js';
 import { parseExpression, phraseWords, type Term } from '../query/expression.js';
 import { answerBatch, type BatchAnswer, type BatchOptions } from '../query/batch.js';
+import { readAnalogySet } from '../query/analogy-set.js';
+import {
+  evaluateAnalogies,
+  evaluatePairs,
+  type AnalogyOptions as AnalogyEvalOptions,
+  type AnalogyScore,
+  type EvalOptions,
+  type PairScore,
+} from '../query/evaluate.js';
+import { readPairSet } from '../query/pair-set.js';
+
+export { ANALOGY_METHODS, type AnalogyMethod } from '../embeddings/analogy-kernel.js';
+export { DEFAULT_RESTRICT, type SectionScore, type Tally } from '../query/evaluate.js';
+export type { AnalogyEvalOptions, AnalogyScore, EvalOptions, PairScore };
 
 export type { BatchAnswer, Neighbour, QueryResult, Term };
 
@@ -158,6 +172,27 @@ export class Vectors {
 
   get dims(): number {
     return this.embeddings.dims;
+  }
+
+  /** Whether the vectors have fastText subwords (unknown words get n-gram vectors). */
+  get hasSubwords(): boolean {
+    return this.embeddings.subwords !== undefined;
+  }
+
+  /**
+   * Accuracy on an analogy set (": section" lines, then "a b c d" lines), as gensim's
+   * evaluate_word_analogies: per section, semantic and syntactic, with the questions skipped.
+   */
+  evaluateAnalogies(file: string, options: AnalogyEvalOptions = {}): AnalogyScore {
+    return evaluateAnalogies(this.embeddings, readAnalogySet(file), options);
+  }
+
+  /**
+   * Spearman and Pearson correlation with human scores on a word-pair set ("w1 w2 score"
+   * lines), as gensim's evaluate_word_pairs.
+   */
+  evaluatePairs(file: string, options: EvalOptions = {}): PairScore {
+    return evaluatePairs(this.embeddings, readPairSet(file), options);
   }
 
   /** Whether worker threads can open the same vectors cheaply (a memory-mapped .emb file). */

@@ -39,21 +39,8 @@ export interface SvmFit {
   converged: boolean;
 }
 
-export function checkSvmOptions(o: { C: number; loss: string }): void {
-  if (!(typeof o.C === 'number' && o.C > 0 && Number.isFinite(o.C))) {
-    throw new EmbError('E_INPUT', `C must be a positive number, got ${String(o.C)}`);
-  }
-  if (o.loss !== 'squared-hinge' && o.loss !== 'hinge') {
-    throw new EmbError(
-      'E_INPUT',
-      `loss must be 'squared-hinge' or 'hinge', got '${String(o.loss)}'`,
-    );
-  }
-}
-
 /** A binary SVM: y[i] is +1 or -1 for row i of x. */
 export function trainBinarySvm(x: Csr, y: Int8Array, options: SvmOptions): SvmFit {
-  checkSvmOptions(options);
   const { indptr, indices, values, rows: l, cols } = x;
   const eps = options.eps ?? 0.1;
   const maxIter = options.maxIter ?? 1000;

@@ -1,4 +1,3 @@
-import { EmbError } from '../errors.js';
 import type { Csr } from '../features/bow.js';
 import {
   oneVsRestTargets,
@@ -19,13 +18,6 @@ export interface NbsvmOptions extends SvmOptions {
   alpha: number;
   /** Interpolation w' = (1 - beta) * mean(|w|) + beta * w (Wang & Manning: 0.25). */
   beta: number;
-}
-
-export function checkNbsvmOptions(o: { alpha: number; beta: number }): void {
-  if (!(o.alpha > 0 && Number.isFinite(o.alpha)))
-    throw new EmbError('E_INPUT', `alpha must be a positive number, got ${String(o.alpha)}`);
-  if (!(o.beta >= 0 && o.beta <= 1))
-    throw new EmbError('E_INPUT', `beta must be between 0 and 1, got ${String(o.beta)}`);
 }
 
 /** r = ln((p / |p|_1) / (q / |q|_1)), p and q the smoothed feature sums of the +1 and -1 rows. */
@@ -63,7 +55,6 @@ export function trainNbsvm(
   options: NbsvmOptions,
   extras: FitExtras & { extend?: (scaled: Csr) => Csr } = {},
 ): LinearFit {
-  checkNbsvmOptions(options);
   const outputs = outputsFor(classes);
   const scaled = new Float32Array(x.values.length);
   const duals: Float64Array[] = [];

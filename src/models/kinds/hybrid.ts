@@ -387,7 +387,7 @@ const FEATURES = 'features.json';
 export const hybrid = defineKind<HybridSettings>({
   name: 'hybrid',
   summary: 'TF-IDF n-grams and the mean word vector in one linear SVM, searched by inner CV',
-  family: 'hybrid',
+  family: 'combined',
   comparedByDefault: true,
   usesVectors: true,
   cost: 2,
