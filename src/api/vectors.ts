@@ -267,13 +267,10 @@ export class Vectors {
 
   /** As similar(), with the unknown words and the words built from subwords. */
   similarQuery(words: string | readonly string[], options: SimilarOptions = {}): QueryResult {
-    return cosAdd(
-      this.embeddings,
-      this.similarTerms(words),
-      top(options, this.size),
-      this.size,
-      missingRule(options),
-    );
+    return cosAdd(this.embeddings, this.similarTerms(words), {
+      top: top(options, this.size),
+      missing: missingRule(options),
+    });
   }
 
   /**
@@ -286,7 +283,10 @@ export class Vectors {
   ): QueryResult {
     const terms = this.terms(query);
     const solve = method(options) === '3cosmul' ? cosMul : cosAdd;
-    return solve(this.embeddings, terms, top(options, this.size), this.size, missingRule(options));
+    return solve(this.embeddings, terms, {
+      top: top(options, this.size),
+      missing: missingRule(options),
+    });
   }
 
   /**
@@ -355,9 +355,19 @@ export class Vectors {
     return parseExpression(tokens, (w) => this.has(w));
   }
 
-  /** Cosine similarity of two words or phrase tokens (an error if either is unknown). */
+  /**
+   * Cosine similarity of two words or phrases (an error if a word is unknown): a phrase the
+   * vectors have as one token ("new york" as new_york) is that token, else the mean of its
+   * words' unit vectors, as in similar().
+   */
   similarity(a: string, b: string): number {
-    return similarity(this.embeddings, this.oneWord(a), this.oneWord(b)).score;
+    const words = (text: string) => {
+      const list = phraseWords([text], (w) => this.has(w));
+      if (list.length === 0)
+        throw new EmbError('E_INPUT', `"${text}" has no words; give a word or a phrase`);
+      return list;
+    };
+    return similarity(this.embeddings, words(a), words(b)).score;
   }
 
   /** The word furthest from the mean of the others; at least two known words are needed. */

@@ -3,6 +3,7 @@ import {
   oneVsRestTargets,
   outputsFor,
   trainBinarySvm,
+  weightedC,
   type FitExtras,
   type LinearFit,
   type SvmOptions,
@@ -14,6 +15,8 @@ import {
  */
 
 export interface NbsvmOptions extends SvmOptions {
+  /** Each class's weight in the loss (weightedC); default 1. */
+  classWeights?: ArrayLike<number>;
   /** Smoothing of the feature counts (Wang & Manning: 1). */
   alpha: number;
   /** Interpolation w' = (1 - beta) * mean(|w|) + beta * w (Wang & Manning: 0.25). */
@@ -65,7 +68,12 @@ export function trainNbsvm(
     for (let k = 0; k < scaled.length; k++) scaled[k] = x.values[k] * r[x.indices[k]];
     const rows = extras.extend?.({ ...x, values: scaled }) ?? { ...x, values: scaled };
     const seed = options.seed + c;
-    const { w, alpha } = trainBinarySvm(rows, y, { ...options, seed, start: extras.starts?.[c] });
+    const { w, alpha } = trainBinarySvm(rows, y, {
+      ...options,
+      ...weightedC(options, classes, c),
+      seed,
+      start: extras.starts?.[c],
+    });
     duals.push(alpha);
     const stride = rows.cols + 1;
     weights ??= new Float32Array(outputs * stride);

@@ -14,7 +14,7 @@ export function evalSimilarityCommand(): Command {
         `
 Examples:
   emb eval similarity wordsim353.tsv
-  emb eval similarity EN-SIMLEX-999.txt --restrict 100000 --json`,
+  emb eval similarity EN-WS-353-SIM.txt --restrict 100000 --json`,
       ),
   ).action(async (file: string, opts: EvalFlags) => {
     const vectors = await openVectors(opts);
