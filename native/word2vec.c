@@ -153,6 +153,16 @@ static void train_sentence(w2v_job_t *job, size_t len, float alpha) {
         if (c >= 0 && c < (int64_t)len && c != (int64_t)i) n += rows_of(job, s[c], job->inputs + n);
       if (n > 0) pair(job, job->inputs, n, s[i], alpha);
     } else {
+      if (!job->sub_off) {
+        // word2vec.c's orientation: each context word's row predicts the centre word; with
+        // subwords fastText's: the centre word's rows predict each context word.
+        for (int64_t c = lo; c <= hi; c++)
+          if (c >= 0 && c < (int64_t)len && c != (int64_t)i) {
+            job->inputs[0] = s[c];
+            pair(job, job->inputs, 1, s[i], alpha);
+          }
+        continue;
+      }
       size_t n = rows_of(job, s[i], job->inputs);
       for (int64_t c = lo; c <= hi; c++)
         if (c >= 0 && c < (int64_t)len && c != (int64_t)i) pair(job, job->inputs, n, s[c], alpha);

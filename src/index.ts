@@ -67,6 +67,17 @@ export {
   type MlpSettings,
   type HybridSettings,
 } from './models/registry.js';
+export {
+  pretrainVectors,
+  pretrainRecord,
+  type PretrainOptions,
+  type PretrainProgress,
+  type PretrainRecord,
+  type PretrainSettings,
+  type PretrainMethod,
+  type CorpusSource,
+  type CorpusLayout,
+} from './api/pretrain.js';
 export type { Progress, OnProgress } from './progress.js';
 export type { FeatureKind } from './features/sentence.js';
 export type { BackendName } from './models/tfjs/backends.js';

@@ -229,6 +229,13 @@ function trainChunkJs(
         for (let c = lo; c <= hi; c++)
           if (c >= 0 && c < len && c !== i) n += rowsOf(sentence[c], n);
         if (n > 0) pair(0, n, sentence[i], alpha);
+      } else if (!subwords) {
+        // word2vec.c's orientation: each context word's row predicts the centre word.
+        for (let c = lo; c <= hi; c++)
+          if (c >= 0 && c < len && c !== i) {
+            inputs[0] = sentence[c];
+            pair(0, 1, sentence[i], alpha);
+          }
       } else {
         const n = rowsOf(sentence[i], 0);
         for (let c = lo; c <= hi; c++)

@@ -143,8 +143,8 @@ export interface ModelSettings {
 }
 
 /**
- * The kernel's model: input rows random in [-0.5, 0.5) / dims (word2vec.c; n-gram buckets
- * too), the pretrained rows copied in, output rows zero.
+ * The kernel's model: input rows random in [-1, 1) / dims (gensim 4 and fastText; word2vec.c
+ * takes half that), n-gram buckets too, the pretrained rows copied in, output rows zero.
  */
 export function buildModel(
   plan: VocabularyPlan,
@@ -157,7 +157,7 @@ export function buildModel(
   const inputRows = vocab + (settings.subwords?.bucket ?? 0);
   const syn0 = new Float32Array(inputRows * dims);
   const random = new Random(settings.seed);
-  for (let i = 0; i < syn0.length; i++) syn0[i] = (random.next() - 0.5) / dims;
+  for (let i = 0; i < syn0.length; i++) syn0[i] = (random.next() * 2 - 1) / dims;
   for (let r = 0; r < plan.pretrained; r++) syn0.set(init!.row(r), r * dims);
   return {
     dims,
