@@ -27,7 +27,7 @@ export type CorpusSource =
 export interface CorpusOptions {
   /**
    * How a file holds its documents. Default: csv for .csv/.tsv/.tab, jsonl for
-   * .jsonl/.ndjson, csv for any other file when `text` is given, else lines.
+   * .jsonl/.ndjson, lines for .txt, and for any other file csv when `text` is given, else lines.
    */
   layout?: CorpusLayout;
   /** The column (CSV/TSV) or field (JSON lines) holding the text; CSV finds it by name. */
@@ -107,7 +107,7 @@ function layoutOf(name: string, options: CorpusOptions): CorpusLayout {
   const ext = extname(name).toLowerCase();
   if (ext === '.csv' || ext === '.tsv' || ext === '.tab') return 'csv';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
-  return options.text === undefined ? 'lines' : 'csv';
+  return options.text === undefined || ext === '.txt' ? 'lines' : 'csv';
 }
 
 async function* partDocuments(
