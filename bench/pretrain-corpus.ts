@@ -96,7 +96,8 @@ export async function buildCorpus(): Promise<{ path: string; tokens: number; doc
       if (t.length === 0) continue;
       tokens += t.length;
       documents++;
-      if (!out.write(t.join(' ') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+      if (!out.write(t.join(' ') + '\n'))
+        await new Promise<void>((r) => out.once('drain', () => r()));
     }
   await new Promise<void>((r) => out.end(r));
   return { path: CORPUS, tokens, documents };
