@@ -49,6 +49,19 @@ const H = { dims: 100, window: 5, negative: 5, minCount: 5, sample: 1e-4, epochs
 if (!existsSync(CORPUS)) log(`built ${JSON.stringify(await buildCorpus())}`);
 const corpusTokens = readFileSync(CORPUS, 'utf8').split(/\s+/).filter(Boolean).length;
 
+/**
+ * A measurement kept beside its model (bench/out/pretrain/models/NAME.json), so that a run
+ * stopped half-way (the machine is shared) resumes where it stopped; --fresh measures again.
+ */
+function cached<T>(name: string, measure: () => T): T {
+  const file = join(models, `${name}.json`);
+  if (existsSync(file) && !process.argv.includes('--fresh'))
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  const value = measure();
+  writeFileSync(file, JSON.stringify(value));
+  return value;
+}
+
 /** Runs a command under /usr/bin/time: wall seconds, peak RSS in MiB, stdout. */
 function timed(cmd: string, args: string[]): { seconds: number; rssMiB: number; stdout: string } {
   const t = performance.now();
@@ -166,45 +179,201 @@ for (const method of ['skipgram', 'cbow'] as const) {
   for (const seed of seeds) {
     log(`${method} seed ${seed}: emb...`);
     const ePath = join(models, `emb-${method}-${seed}.emb`);
-    const e = embPretrain(ePath, [
-      '--method',
-      method,
-      '--seed',
-      String(seed),
-      '--lr',
-      String(alpha),
-    ]);
-    runs.push({ tool: 'emb', method, seed, ...e, ...quality(open(ePath)) });
+    runs.push(
+      cached(`emb-${method}-${seed}`, () => {
+        const e = embPretrain(ePath, [
+          '--method',
+          method,
+          '--seed',
+          String(seed),
+          '--lr',
+          String(alpha),
+        ]);
+        return { tool: 'emb', method, seed, ...e, ...quality(open(ePath)), load: loadavg()[0] };
+      }),
+    );
     log(`${method} seed ${seed}: gensim...`);
     const gPath = join(models, `gensim-${method}-${seed}.bin`);
-    const g = gensim(gPath, method === 'skipgram', seed, alpha);
-    runs.push({ tool: 'gensim', method, seed, ...g, ...quality(open(gPath)) });
+    runs.push(
+      cached(`gensim-${method}-${seed}`, () => {
+        const g = gensim(gPath, method === 'skipgram', seed, alpha);
+        return { tool: 'gensim', method, seed, ...g, ...quality(open(gPath)), load: loadavg()[0] };
+      }),
+    );
     loads.push(loadavg()[0]);
   }
 }
 
+// ---- adapting the bundled GloVe ----
+const bundledPath = `${process.env.EMB_HOME ?? `${root}embeddings`}/glove-6B-100d.emb`;
+const bundled = quality(open(bundledPath));
+const adapt: Record<string, unknown>[] = [];
+const grid: [number, number][] = quick
+  ? [[0.01, 1]]
+  : [
+      [0.025, 0],
+      [0.025, 1],
+      [0.01, 0],
+      [0.01, 1],
+      [0.005, 1],
+      [0.0025, 1],
+    ];
+for (const [lr, warmup] of grid) {
+  log(`--init bundled, lr ${lr}, warm-up ${warmup}...`);
+  const path = join(models, `adapt-${lr}-${warmup}.emb`);
+  adapt.push(
+    cached(`adapt-${lr}-${warmup}`, () => {
+      const r = embPretrain(path, [
+        '--init',
+        'bundled',
+        '--lr',
+        String(lr),
+        '--warmup-epochs',
+        String(warmup),
+        '--seed',
+        '1',
+      ]);
+      const e = open(path);
+      const record = (e.provenance as { pretrain?: { newWords: number } }).pretrain!;
+      return {
+        lr,
+        warmup,
+        ...r,
+        ...quality(e),
+        words: e.rows,
+        newWords: record.newWords,
+        load: loadavg()[0],
+      };
+    }),
+  );
+}
+{
+  log('--init bundled --freeze-init...');
+  const path = join(models, 'adapt-frozen.emb');
+  adapt.push(
+    cached('adapt-frozen', () => {
+      const r = embPretrain(path, ['--init', 'bundled', '--freeze-init', '--seed', '1']);
+      const e = open(path);
+      return {
+        lr: 'default',
+        warmup: 'frozen',
+        ...r,
+        ...quality(e),
+        words: e.rows,
+        newWords: (e.provenance as { pretrain?: { newWords: number } }).pretrain!.newWords,
+        load: loadavg()[0],
+      };
+    }),
+  );
+}
+loads.push(loadavg()[0]);
+
+// ---- classifiers on vectors adapted to their own texts ----
+function trainJson(args: string[]): { accuracy: number } {
+  const outJson = execFileSync(process.execPath, [emb, 'train', ...args, '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, EMB_QUIET: '1' },
+    maxBuffer: 1 << 26,
+  });
+  return JSON.parse(outJson) as { accuracy: number };
+}
+const sets = [
+  { name: 'SMS spam (10-fold CV)', data: loadSMS(), test: undefined },
+  { name: 'SST-2 (train / test)', data: loadSST2('train'), test: loadSST2('test') },
+];
+const classify: Record<string, unknown>[] = [];
+for (const s of sets) {
+  const slug = s.name.split(' ')[0].toLowerCase();
+  const csv = join(OUT, `${slug}.csv`);
+  writeFileSync(csv, toCsv(s.data));
+  const testArgs: string[] = [];
+  if (s.test) {
+    writeFileSync(join(OUT, `${slug}-test.csv`), toCsv(s.test));
+    testArgs.push('--test', join(OUT, `${slug}-test.csv`));
+  }
+  const adapted = join(models, `${slug}-adapted.emb`);
+  log(`${s.name}: adapting the bundled vectors to its texts...`);
+  if (!existsSync(adapted))
+    execFileSync(
+      process.execPath,
+      [
+        emb,
+        'pretrain',
+        csv,
+        '--out',
+        adapted,
+        '--init',
+        'bundled',
+        '--min-count',
+        '2',
+        '--seed',
+        '1',
+      ],
+      { env: { ...process.env, EMB_QUIET: '1' } },
+    );
+  for (const model of ['logreg', 'hybrid']) {
+    log(`${s.name}: ${model}, bundled and adapted...`);
+    classify.push(
+      cached(`${slug}-${model}`, () => {
+        const base = trainJson([
+          csv,
+          ...testArgs,
+          '--model',
+          model,
+          '--out',
+          join(models, `${slug}-${model}-b.model`),
+        ]);
+        const tuned = trainJson([
+          csv,
+          ...testArgs,
+          '--model',
+          model,
+          '--vectors',
+          adapted,
+          '--out',
+          join(models, `${slug}-${model}-a.model`),
+        ]);
+        return { set: s.name, model, bundled: base.accuracy, adapted: tuned.accuracy };
+      }),
+    );
+  }
+}
+loads.push(loadavg()[0]);
+
 // ---- fastText, with and without subwords; emb with subwords ----
 log('fastText skipgram without subwords...');
-const ftPlain = fastText(join(models, 'ft-plain'), 'skipgram', false, 0.025);
-runs.push({
-  tool: 'fasttext',
-  method: 'skipgram',
-  ...ftPlain,
-  ...quality(open(join(models, 'ft-plain.vec'))),
-});
+runs.push(
+  cached('fasttext-plain', () => ({
+    tool: 'fasttext',
+    method: 'skipgram',
+    ...fastText(join(models, 'ft-plain'), 'skipgram', false, 0.025),
+    ...quality(open(join(models, 'ft-plain.vec'))),
+    load: loadavg()[0],
+  })),
+);
 log('fastText skipgram with subwords 3-6...');
-const ftSub = fastText(join(models, 'ft-sub'), 'skipgram', true, 0.025);
-runs.push({
-  tool: 'fasttext',
-  method: 'skipgram',
-  subwords: true,
-  ...ftSub,
-  ...quality(open(join(models, 'ft-sub.vec'))),
-});
+runs.push(
+  cached('fasttext-sub', () => ({
+    tool: 'fasttext',
+    method: 'skipgram',
+    subwords: true,
+    ...fastText(join(models, 'ft-sub'), 'skipgram', true, 0.025),
+    ...quality(open(join(models, 'ft-sub.vec'))),
+    load: loadavg()[0],
+  })),
+);
 log('emb skipgram with subwords 3-6...');
 const eSubPath = join(models, 'emb-sub.emb');
-const eSub = embPretrain(eSubPath, ['--subwords', '3,6', '--seed', '1', '--lr', '0.025']);
-runs.push({ tool: 'emb', method: 'skipgram', subwords: true, ...eSub, ...quality(open(eSubPath)) });
+runs.push(
+  cached('emb-sub', () => ({
+    tool: 'emb',
+    method: 'skipgram',
+    subwords: true,
+    ...embPretrain(eSubPath, ['--subwords', '3,6', '--seed', '1', '--lr', '0.025']),
+    ...quality(open(eSubPath)),
+    load: loadavg()[0],
+  })),
+);
 loads.push(loadavg()[0]);
 
 // ---- unseen misspellings: where does the word rank among the subword vector's neighbours? ----
@@ -252,120 +421,6 @@ const typoResults = {
   emb: typoScore(embSub),
   fasttext: typoScore(ftSubModel),
 };
-
-// ---- adapting the bundled GloVe ----
-const bundledPath = `${process.env.EMB_HOME ?? `${root}embeddings`}/glove-6B-100d.emb`;
-const bundled = quality(open(bundledPath));
-const adapt: Record<string, unknown>[] = [];
-const grid: [number, number][] = quick
-  ? [[0.01, 1]]
-  : [
-      [0.025, 0],
-      [0.025, 1],
-      [0.01, 0],
-      [0.01, 1],
-      [0.005, 1],
-      [0.0025, 1],
-    ];
-for (const [lr, warmup] of grid) {
-  log(`--init bundled, lr ${lr}, warm-up ${warmup}...`);
-  const path = join(models, `adapt-${lr}-${warmup}.emb`);
-  const r = embPretrain(path, [
-    '--init',
-    'bundled',
-    '--lr',
-    String(lr),
-    '--warmup-epochs',
-    String(warmup),
-    '--seed',
-    '1',
-  ]);
-  const e = open(path);
-  const record = (e.provenance as { pretrain?: { newWords: number } }).pretrain!;
-  adapt.push({ lr, warmup, ...r, ...quality(e), words: e.rows, newWords: record.newWords });
-}
-{
-  log('--init bundled --freeze-init...');
-  const path = join(models, 'adapt-frozen.emb');
-  const r = embPretrain(path, ['--init', 'bundled', '--freeze-init', '--seed', '1']);
-  const e = open(path);
-  adapt.push({
-    lr: 'default',
-    warmup: 'frozen',
-    ...r,
-    ...quality(e),
-    words: e.rows,
-    newWords: (e.provenance as { pretrain?: { newWords: number } }).pretrain!.newWords,
-  });
-}
-loads.push(loadavg()[0]);
-
-// ---- classifiers on vectors adapted to their own texts ----
-function trainJson(args: string[]): { accuracy: number } {
-  const outJson = execFileSync(process.execPath, [emb, 'train', ...args, '--json'], {
-    encoding: 'utf8',
-    env: { ...process.env, EMB_QUIET: '1' },
-    maxBuffer: 1 << 26,
-  });
-  return JSON.parse(outJson) as { accuracy: number };
-}
-const sets = [
-  { name: 'SMS spam (10-fold CV)', data: loadSMS(), test: undefined },
-  { name: 'SST-2 (train / test)', data: loadSST2('train'), test: loadSST2('test') },
-];
-const classify: Record<string, unknown>[] = [];
-for (const s of sets) {
-  const slug = s.name.split(' ')[0].toLowerCase();
-  const csv = join(OUT, `${slug}.csv`);
-  writeFileSync(csv, toCsv(s.data));
-  const testArgs: string[] = [];
-  if (s.test) {
-    writeFileSync(join(OUT, `${slug}-test.csv`), toCsv(s.test));
-    testArgs.push('--test', join(OUT, `${slug}-test.csv`));
-  }
-  const adapted = join(models, `${slug}-adapted.emb`);
-  log(`${s.name}: adapting the bundled vectors to its texts...`);
-  execFileSync(
-    process.execPath,
-    [
-      emb,
-      'pretrain',
-      csv,
-      '--out',
-      adapted,
-      '--init',
-      'bundled',
-      '--min-count',
-      '2',
-      '--seed',
-      '1',
-    ],
-    { env: { ...process.env, EMB_QUIET: '1' } },
-  );
-  for (const model of ['logreg', 'hybrid']) {
-    log(`${s.name}: ${model}, bundled and adapted...`);
-    const base = trainJson([
-      csv,
-      ...testArgs,
-      '--model',
-      model,
-      '--out',
-      join(models, `${slug}-${model}-b.model`),
-    ]);
-    const tuned = trainJson([
-      csv,
-      ...testArgs,
-      '--model',
-      model,
-      '--vectors',
-      adapted,
-      '--out',
-      join(models, `${slug}-${model}-a.model`),
-    ]);
-    classify.push({ set: s.name, model, bundled: base.accuracy, adapted: tuned.accuracy });
-  }
-}
-loads.push(loadavg()[0]);
 
 const result = {
   machine: { cpus: cpus().length, loadAverage: loads, native: !!native },
