@@ -76,58 +76,23 @@ function timed(cmd: string, args: string[]): { seconds: number; rssMiB: number; 
   return { seconds, rssMiB: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
 }
 
+/** The shared hyperparameters as flags: emb and the gensim peer spell them alike. */
+function flags(threads: '--threads' | '--workers'): string[] {
+  const { dims, window, negative, minCount, sample, epochs } = H;
+  return [
+    ...['--dims', dims, '--window', window, '--negative', negative, '--min-count', minCount],
+    ...['--sample', sample, '--epochs', epochs, threads, H.threads],
+  ].map(String);
+}
+
 function embPretrain(out: string, extra: string[]): { seconds: number; rssMiB: number } {
-  const args = [
-    emb,
-    'pretrain',
-    CORPUS,
-    '--out',
-    out,
-    '--dims',
-    String(H.dims),
-    '--window',
-    String(H.window),
-    '--negative',
-    String(H.negative),
-    '--min-count',
-    String(H.minCount),
-    '--sample',
-    String(H.sample),
-    '--epochs',
-    String(H.epochs),
-    '--threads',
-    String(H.threads),
-    ...extra,
-  ];
+  const args = [emb, 'pretrain', CORPUS, '--out', out, ...flags('--threads'), ...extra];
   return timed(process.execPath, args);
 }
 
 function gensim(out: string, sg: boolean, seed: number, alpha: number) {
-  const args = [
-    gensimPeer,
-    CORPUS,
-    out,
-    '--sg',
-    sg ? '1' : '0',
-    '--dims',
-    String(H.dims),
-    '--window',
-    String(H.window),
-    '--negative',
-    String(H.negative),
-    '--min-count',
-    String(H.minCount),
-    '--sample',
-    String(H.sample),
-    '--epochs',
-    String(H.epochs),
-    '--workers',
-    String(H.threads),
-    '--alpha',
-    String(alpha),
-    '--seed',
-    String(seed),
-  ];
+  const args = [gensimPeer, CORPUS, out, '--sg', sg ? '1' : '0', ...flags('--workers')];
+  args.push('--alpha', String(alpha), '--seed', String(seed));
   const r = timed(python, args);
   const j = JSON.parse(r.stdout.trim()) as { vocab_seconds: number; train_seconds: number };
   return { seconds: r.seconds, training: j.vocab_seconds + j.train_seconds, rssMiB: r.rssMiB };

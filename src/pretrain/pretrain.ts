@@ -101,7 +101,8 @@ export async function pretrain(
       words: plan.words.length,
       newWords: plan.words.length - plan.pretrained,
       trainWords: plan.trainWords,
-      settings: { ...settings, tokenizer: tokenizer.name },
+      // The threads that trained: the JavaScript fallback has one.
+      settings: { ...settings, threads: trainingThreads(settings), tokenizer: tokenizer.name },
       init: run.init ? { source: run.init.source, words: plan.pretrained } : null,
       loss: Number(loss.toPrecision(6)),
     };
@@ -148,6 +149,8 @@ export async function pretrain(
   }
 }
 
+const trainingThreads = (s: PretrainSettings) => (native ? s.threads : 1);
+
 /** The epochs; returns the mean loss per example of the last one. */
 async function train(
   model: KernelModel,
@@ -157,7 +160,7 @@ async function train(
   progress: (p: PretrainProgress) => void,
   signal: AbortSignal | undefined,
 ): Promise<number> {
-  const threads = native ? settings.threads : 1;
+  const threads = trainingThreads(settings);
   const state: KernelState = {
     frozen: 0,
     alpha0: settings.lr,
