@@ -6,7 +6,7 @@
  *
  *   npm run build && flock /tmp/emb-bench.lock node --import tsx bench/pretrain.ts [--quick]
  *
- * Prints the tables of bench/README.md section 14 and writes bench/out/pretrain/results.json:
+ * Prints the tables of bench/README.md ("Word vectors from your own text") and writes bench/out/pretrain/results.json:
  *   time: emb's whole process (reading, counting, training, writing) against gensim's training
  *     alone (build_vocab + train) and fastText's whole process; peak RSS of each;
  *   quality: WordSim-353 Spearman and questions-words accuracy (restrict 30000, 3CosAdd) of

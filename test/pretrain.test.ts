@@ -361,6 +361,33 @@ describe('the command', () => {
   });
 });
 
+test('Ctrl-C while training leaves neither the output nor the scratch file', async () => {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const out = join(dir, 'interrupted.emb');
+  const bin = fileURLToPath(new URL('../bin/emb.js', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    [bin, 'pretrain', '--out', out, '--epochs', '50', '--threads', '1'],
+    {
+      env: { ...process.env, EMB_QUIET: '' },
+    },
+  );
+  child.stdin.end(mr.join('\n'));
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += String(d);
+    if (stderr.includes('emb: training')) child.kill('SIGINT');
+  });
+  const code = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(c ?? sig)));
+  assert.equal(code, 130, stderr);
+  assert.equal(existsSync(out), false);
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.includes('.tmp')),
+    [],
+  );
+});
+
 describe('quality on real text', () => {
   test('WordSim-353 and analogies on 735k tokens of MR, SUBJ, SST-2 and SMS next to gensim', async (t) => {
     // The same corpus tokenized, one text per line, through gensim 4.2 Word2Vec(sg=1, 100 dims,

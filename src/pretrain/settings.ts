@@ -43,7 +43,10 @@ export interface PretrainSettings {
 /** fastText's default number of n-gram buckets. */
 export const DEFAULT_BUCKETS = 2_000_000;
 
-/** Learning rates and warm-up when adapting initial vectors, as measured (bench/README.md 14). */
+/**
+ * Learning rate and warm-up epochs when adapting initial vectors, as measured (bench/README.md,
+ * "Word vectors from your own text").
+ */
 export const ADAPT_DEFAULTS = { lr: 0.01, warmupEpochs: 1 };
 
 /** Every setting with its default filled in and checked; `adapting`: initial vectors given. */
