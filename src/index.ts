@@ -33,6 +33,9 @@ export {
   BATCH_SIZE,
   type Prediction,
   type RowPrediction,
+  type Explanation,
+  type DecisionTerm,
+  type ClassifierMeta,
   type TextRow,
   type LoadOptions,
 } from './api/classifier.js';
@@ -80,8 +83,8 @@ export {
 } from './api/pretrain.js';
 export type { Progress, OnProgress } from './progress.js';
 export type { FeatureKind } from './features/sentence.js';
-export type { BackendName } from './models/tfjs/backends.js';
-export { tokenize } from './text/tokenize.js';
+export { setBackend, BACKENDS, type BackendName } from './api/backend.js';
+export { tokenize, registerTokenizer, type Tokenizer } from './text/tokenize.js';
 
 // Errors: every error a caller can cause is an EmbError with a stable code.
 export { EmbError, ERROR_CODES, type ErrorCode } from './errors.js';
@@ -95,12 +98,17 @@ export {
 } from './embeddings/embeddings.js';
 export { Vocabulary } from './embeddings/vocabulary.js';
 export type { Subwords, SubwordSettings } from './embeddings/subwords.js';
-export { defaultVectorsPath, prepareDefault, embHome } from './store/default.js';
+export {
+  convertVectors,
+  prepareDefault,
+  defaultVectorsPath,
+  embHome,
+  type ConvertCallOptions,
+  type Converted,
+} from './api/convert.js';
 export {
   readVectors,
   writeVectors,
-  convertVectors,
-  type ConvertOptions,
   type WriteOptions,
   sniffFormat,
   FORMAT_NAMES,

@@ -12,7 +12,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { emb } from './support/cli.js';
 import { FIXTURES, DATA } from './support/datasets.js';
-import { readVectors, writeVectors, convertVectors } from '../src/formats/index.js';
+import {
+  readVectors,
+  writeVectors,
+  convertVectorsSync as convertVectors,
+} from '../src/formats/index.js';
 import { floatBitsToHalf, readEmb } from '../src/formats/emb.js';
 import { halfToFloat, scan, products } from '../src/embeddings/kernels.js';
 import { cosAdd, cosMul, parseExpression, type Term } from '../src/query/queries.js';

@@ -54,7 +54,7 @@ test('TSV by extension, a sniffed delimiter otherwise, and columns given by name
 test('a missing column names the columns that exist', async () => {
   await rejects(
     readLabelled(file('m.csv', 'body,stars\nhi,5\n')),
-    /no label column found.*"body", "stars".*--label/,
+    /no label column found.*"body", "stars".*name it with label: .COLUMN./,
   );
   await rejects(
     readLabelled(file('m2.csv', 'text,label\nhi,5\n'), { text: 'tweet' }),
@@ -117,7 +117,7 @@ describe('files as spreadsheets export them', () => {
     assert.deepEqual(f.texts, ['hi', 'yo']);
     await rejects(
       readLabelled(path, { delimiter: ',' }),
-      /no text column found .* the columns are "text;label" \(read with the delimiter ","; give the right one with --delimiter\)/,
+      /no text column found .* the columns are "text;label" \(read with the delimiter ","; give the right one: delimiter\)/,
     );
     assert.equal(delimiterOption('tab'), '\t');
     assert.equal(delimiterOption('semicolon'), ';');
@@ -184,18 +184,18 @@ describe('files as spreadsheets export them', () => {
     );
     await rejects(
       readLabelled(latin1),
-      /l1\.csv: byte 19 \(line 3\): not valid UTF-8 \(0xe9\); if it came from Excel or another Windows program, pass --encoding windows-1252/,
+      /l1\.csv: byte 19 \(line 3\): not valid UTF-8 \(0xe9\); if it came from Excel or another Windows program, pass encoding: 'windows-1252'/,
     );
     const noBom = file('u16nobom.csv', Buffer.from('text,label\nhello,a\n', 'utf16le'));
     await rejects(
       readLabelled(noBom),
-      /u16nobom\.csv: the file looks like UTF-16LE without a byte-order mark .*; pass --encoding utf-16le$/,
+      /u16nobom\.csv: the file looks like UTF-16LE without a byte-order mark .*; pass encoding: 'utf-16le'$/,
     );
     const noBomBe = file(
       'u16benobom.csv',
       Buffer.from('text,label\nhello,a\n', 'utf16le').swap16(),
     );
-    await rejects(readLabelled(noBomBe), /pass --encoding utf-16be$/);
+    await rejects(readLabelled(noBomBe), /pass encoding: 'utf-16be'$/);
     // A lone surrogate in UTF-16: damaged, and no word of latin1.
     const broken = Buffer.concat([
       Buffer.from([0xff, 0xfe]),
@@ -243,8 +243,8 @@ describe('files as spreadsheets export them', () => {
     );
     assert.deepEqual(f.classes, ['POS', 'pos', 'neg', 'Neg']);
     assert.deepEqual(f.warnings, [
-      `${join(dir, 'case.csv')}: labels "POS" (1 rows), "pos" (2 rows) differ only in case and are different classes; write them alike if they mean the same`,
-      `${join(dir, 'case.csv')}: labels "neg" (1 rows), "Neg" (1 rows) differ only in case and are different classes; write them alike if they mean the same`,
+      `${join(dir, 'case.csv')}: labels "POS" (1 row), "pos" (2 rows) differ only in case and are different classes; write them alike if they mean the same`,
+      `${join(dir, 'case.csv')}: labels "neg" (1 row), "Neg" (1 row) differ only in case and are different classes; write them alike if they mean the same`,
     ]);
   });
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { EmbError } from '../src/errors.js';
-import { convertVectors, readVectors } from '../src/formats/index.js';
+import { convertVectorsSync as convertVectors, readVectors } from '../src/formats/index.js';
 import { cosAdd } from '../src/query/queries.js';
 import { answerBatch } from '../src/query/batch.js';
 import { mutate, mutations, reseal, smallFixtures } from './support/mutate.js';

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readVectors } from '../src/formats/index.js';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import {
   cosAdd,
   cosMul,
@@ -90,9 +90,9 @@ test('word2vec tiny vectors: gensim similar, 3CosAdd, 3CosMul, similarity, doesn
   }
 });
 
-test('GloVe 6B 100d (default vectors): gensim answers', () => {
+test('GloVe 6B 100d (default vectors): gensim answers', async () => {
   const golden = JSON.parse(readFileSync(`${FIXTURES}glove100.golden.json`, 'utf8'));
-  const emb = readVectors(prepareDefault().path).embeddings;
+  const emb = readVectors((await prepareDefault()).path).embeddings;
   assert.equal(emb.rows, 341479);
   assert.equal(emb.dims, 100);
   checkGolden(emb, golden, 'glove100');

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { EmbError } from '../errors.js';
+import { EmbError, render } from '../errors.js';
 import { VERSION } from '../version.js';
 import { commands } from './commands/index.js';
 import { notices, warn } from './common.js';
@@ -53,7 +53,8 @@ $EMB_HOME, else the package's embeddings/ folder when writable, else ~/.cache/em
       return 2;
     }
     if (e instanceof EmbError) {
-      process.stderr.write(`${pc.red('emb:')} ${oneLine(e.message)}\n`);
+      // The library names its options as the API spells them; here they are flags.
+      process.stderr.write(`${pc.red('emb:')} ${oneLine(render(e.template, 'cli'))}\n`);
       return 2;
     }
     throw e;

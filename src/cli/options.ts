@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
-import { EmbError } from '../errors.js';
+import { EmbError, flagName } from '../errors.js';
 import type { ModelKind } from '../models/kind.js';
 import {
   DEFAULT_MODEL,
@@ -14,8 +14,8 @@ import {
   type ModelName,
   type ModelOptions,
 } from '../models/registry.js';
-import { flagName, type Flag, type FlagValue, type Setting } from '../models/setting.js';
-import { BACKENDS, type BackendName } from '../models/tfjs/backends.js';
+import type { Flag, FlagValue, Setting } from '../models/setting.js';
+import { BACKENDS, type BackendName } from '../api/backend.js';
 import { delimiterOption, type Delimiter } from '../text/csv.js';
 import { positiveInt, wholeNumber } from './parse.js';
 
@@ -168,8 +168,7 @@ export function addModelOptions(cmd: Command, options: { model: boolean }): Comm
 
 /**
  * The model settings the user typed, for each kind asked for: a flag goes to every kind that
- * takes it, and a flag that none of them takes is an error before any work. The library
- * checks the values; its messages name settings, which are told here as flags.
+ * takes it, and a flag that none of them takes is an error before any work.
  */
 export function modelOptionsFrom(command: Command, names: readonly ModelName[]): ModelOptions[] {
   const opts = command.opts();
@@ -184,14 +183,7 @@ export function modelOptionsFrom(command: Command, names: readonly ModelName[]):
     const given: Record<string, unknown> = { model };
     for (const f of typed)
       if (f.kinds.some((k) => k.name === model)) given[f.setting] = opts[f.setting];
-    try {
-      modelSettings(given);
-    } catch (e) {
-      const message = (e as Error).message.replace(/setting "(\w+)"/, (_, s: string) =>
-        flagName(s),
-      );
-      throw new EmbError('E_INPUT', message, { cause: e });
-    }
+    modelSettings(given); // at once, before any work; its messages name the flags (main.ts)
     return given as ModelOptions;
   });
 }

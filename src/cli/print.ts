@@ -39,17 +39,17 @@ export function table(rows: (string | number)[][], indent = '  '): string {
 /** The evaluation as `emb train` prints it: accuracy with its uncertainty, classes, confusion. */
 export function formatEvaluation(e: Evaluation): string {
   const [lo, hi] = e.ci95;
-  const spread = e.folds > 1 ? ` ± ${pct(e.accuracy_std)} over folds` : '';
+  const spread = e.folds > 1 ? ` ± ${pct(e.accuracyStd)} over folds` : '';
   const confusion = [
     ['true \\ predicted', ...e.classes],
     ...e.confusion.map((row, i) => [e.classes[i], ...row]),
   ];
   return [
     `${e.model} on ${e.features}, ${e.protocol}:`,
-    `  accuracy ${pct(e.accuracy)}${spread} (95% CI ${pct(lo, 1)}-${pct(hi, 1)})   macro-F1 ${e.macro_f1.toFixed(4)}   majority class ${pct(e.majority_accuracy)}`,
+    `  accuracy ${pct(e.accuracy)}${spread} (95% CI ${pct(lo, 1)}-${pct(hi, 1)})   macro-F1 ${e.macroF1.toFixed(4)}   majority class ${pct(e.majorityAccuracy)}`,
     table([
       ['class', 'precision', 'recall', 'f1', 'support'],
-      ...e.per_class.map((m) => [
+      ...e.perClass.map((m) => [
         m.label,
         m.precision.toFixed(4),
         m.recall.toFixed(4),
@@ -70,7 +70,7 @@ export function formatTraining(
   out: string,
 ): string {
   const counts = e.classes.map((c) => `${c} ${labels.filter((l) => l === c).length}`);
-  const oov = e.oov_rate === null ? '' : `; ${pct(e.oov_rate)} of tokens have no vector`;
+  const oov = e.oovRate === null ? '' : `; ${pct(e.oovRate)} of tokens have no vector`;
   return [
     `${file}: ${labels.length} texts, ${e.classes.length} classes (${counts.join(', ')})${oov}`,
     formatEvaluation(e),

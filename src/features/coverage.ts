@@ -79,7 +79,7 @@ export function coverageReport(
       : '';
   report.warning =
     `${pct}% of the tokens have no word vector${script}: the vectors (${basename(emb.provenance.source)}) ` +
-    `are probably for another language than the texts; pass --vectors with the fastText vectors ` +
+    `are probably for another language than the texts; use the fastText vectors ` +
     `for the texts' language (fastText's cc.LANG.300.bin: unknown words get subword vectors)`;
   return report;
 }

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EmbError } from '../errors.js';
+import { checkAborted, EmbError } from '../errors.js';
 import { BagOfWords, filterOptions, type Csr, type Weighting } from '../features/bow.js';
 import {
   fitCalibration,
@@ -19,8 +19,11 @@ import {
   type SavedModel,
   type TrainContext,
   type TrainingSet,
+  type Explanation,
+  type DecisionTerm,
 } from './kind.js';
 import { decisionValues, outputsFor } from './linear-svm.js';
+import { bySize, ngramTerms, strongestNgrams } from './linear-terms.js';
 import { readFloats, readJson, writeFloats } from './model-files.js';
 import type { InnerSettings, NgramSettings } from './setting.js';
 
@@ -72,6 +75,17 @@ export class LinearBowModel implements Model {
 
   dispose(): void {}
 
+  explain(doc: readonly string[], c: number): Explanation {
+    const stride = this.bow.size + 1;
+    const k = this.classes.length;
+    const { terms, bias } = ngramTerms(this.bow, this.weighting, this.weights, stride, k, doc, c);
+    return { terms: bySize(terms), bias };
+  }
+
+  topFeatures(c: number, n: number): DecisionTerm[] {
+    return strongestNgrams(this.bow, this.weights, this.bow.size + 1, this.classes.length, c, n);
+  }
+
   static load(
     kind: string,
     dir: string,
@@ -105,6 +119,7 @@ export function trainLinearBow(
   const fits = Math.max(0, folds) + 1;
   let done = 0;
   const held = outOfFoldScores(labels, k, folds, ctx.seed + 1, (train, test) => {
+    checkAborted(ctx.signal);
     const view = foldView(x, train, test, s.minDf, weighting === 'tfidf');
     const trainLabels = train.map((i) => labels[i]);
     const scores = decisionValues(view.test, fit(view.train, trainLabels), outputsFor(k));

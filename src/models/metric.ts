@@ -117,3 +117,15 @@ export function classWeights(
   }
   return out;
 }
+
+/**
+ * The metric to judge by when the caller names none: accuracy, unless the smallest class has
+ * less than a quarter of the largest class's examples, where accuracy rewards answering the
+ * large class and macro-F1 is what shared tasks on such data report.
+ */
+export function defaultMetric(labels: readonly number[], classes: number): MetricName {
+  const counts = new Array<number>(classes).fill(0);
+  for (const y of labels) counts[y]++;
+  const present = counts.filter((n) => n > 0);
+  return Math.min(...present) * 4 < Math.max(...present) ? 'macro-f1' : 'accuracy';
+}

@@ -1,10 +1,11 @@
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { findVector } from '../embeddings/lookup.js';
 import { dot, unit } from '../embeddings/kernels.js';
 import type { Term } from './expression.js';
 import { suggest } from './suggest.js';
 import { cosAddBatch, cosMulBatch } from './scoring.js';
+import { nearest } from './topk.js';
 
 /**
  * The similarity queries, with gensim's semantics (KeyedVectors 4.2): inputs are unit
@@ -89,7 +90,7 @@ export function checkMissing(resolution: Resolution, missing: MissingWords): voi
   if (missing === 'error' && resolution.missing.length > 0)
     throw new EmbError(
       'E_OOV',
-      `not in the vocabulary: ${describeMissing(resolution)}; leave unknown words out with --skip-missing (skipMissing: true)`,
+      `not in the vocabulary: ${describeMissing(resolution)}; leave unknown words out with ${option('skipMissing', true)}`,
     );
 }
 
@@ -170,6 +171,29 @@ export function cosMul(
   const r = resolveTerms(emb, terms, missing, true);
   const limit = Math.min(restrict, emb.rows);
   return finish(emb, r, cosMulBatch(emb, [{ terms, r }], Math.min(k, limit), limit)[0]);
+}
+
+/**
+ * The words nearest to a vector (gensim similar_by_vector): by cosine, among the first
+ * `restrict` rows, none left out.
+ */
+export function similarByVector(
+  emb: Embeddings,
+  vector: ArrayLike<number>,
+  options: { top: number; restrict?: number },
+): Neighbour[] {
+  emb.checkMapping();
+  if (vector.length !== emb.dims)
+    throw new EmbError(
+      'E_INPUT',
+      `similarByVector: expected a vector of ${emb.dims} values, got ${vector.length}`,
+    );
+  const q = unit(Float32Array.from(vector));
+  const limit = Math.min(options.restrict ?? emb.rows, emb.rows);
+  return nearest(emb.storage, emb.dims, emb.scale, q, options.top, [], limit).map((s) => ({
+    word: emb.word(s.row),
+    score: s.score,
+  }));
 }
 
 /** Cosine similarity of two words (gensim similarity). */

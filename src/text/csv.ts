@@ -7,9 +7,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 import { CsvParser, printable, type CsvRow } from './csv-parse.js';
-import { fromLabelled, type LabelledSet } from './dataset.js';
+import { fromLabelled, labelWarnings, type LabelledSet } from './dataset.js';
 import { decodeStream } from './decode.js';
 
 export { decodeUtf8 } from './decode.js';
@@ -206,7 +206,7 @@ async function labelled(table: CsvTable, path: string, options: CsvOptions): Pro
     rows: count,
     delimiter,
     encoding: table.encoding,
-    warnings: li >= 0 ? caseWarnings(data, path) : [],
+    warnings: li >= 0 ? labelWarnings(data, path) : [],
   };
 }
 
@@ -351,23 +351,6 @@ function checkWidth(fields: string[], width: number, path: string, line: number)
   );
 }
 
-/** One warning per group of class names that are equal but for case. */
-function caseWarnings(data: LabelledSet, path: string): string[] {
-  const counts = new Array<number>(data.classes.length).fill(0);
-  for (const y of data.labels) counts[y]++;
-  const groups = new Map<string, number[]>();
-  data.classes.forEach((c, i) => {
-    const key = c.toLowerCase();
-    groups.set(key, [...(groups.get(key) ?? []), i]);
-  });
-  return [...groups.values()]
-    .filter((g) => g.length > 1)
-    .map(
-      (g) =>
-        `${path}: labels ${g.map((i) => `"${data.classes[i]}" (${counts[i]} rows)`).join(', ')} differ only in case and are different classes; write them alike if they mean the same`,
-    );
-}
-
 function byExtension(path: string): Delimiter | undefined {
   const ext = extname(path).toLowerCase();
   return ext === '.tsv' || ext === '.tab' ? '\t' : undefined;
@@ -446,10 +429,10 @@ function pickColumn(
   }
   const split =
     header.length === 1
-      ? ` (read with the delimiter "${printable(delimiter)}"; give the right one with --delimiter)`
+      ? ` (read with the delimiter "${printable(delimiter)}"; give the right one: ${option('delimiter')})`
       : '';
   throw new EmbError(
     'E_INPUT',
-    `${path}: no ${what} column found (looked for ${names.join(', ')}); the columns are ${existing}${split}; name it with --${what} COLUMN`,
+    `${path}: no ${what} column found (looked for ${names.join(', ')}); the columns are ${existing}${split}; name it with ${option(what, 'COLUMN')}`,
   );
 }

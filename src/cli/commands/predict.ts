@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { EmbError } from '../../errors.js';
-import type { BackendName } from '../../models/tfjs/backends.js';
+import type { BackendName } from '../../api/backend.js';
 import {
   addVectorOptions,
   LineWriter,
@@ -57,7 +57,9 @@ Examples:
       const { loadClassifier } = await import('../../api/classifier.js');
       const { openTexts, readLines } = await import('../../api/dataset.js');
       const vectors = opts.vectors ? await openVectors(opts) : undefined;
-      const classifier = await loadClassifier(dir, { vectors, backend: opts.backend });
+      const { setBackend } = await import('../../api/backend.js');
+      setBackend(opts.backend, { production: true });
+      const classifier = await loadClassifier(dir, { vectors });
       try {
         const { stdin } = process;
         const { text, id, delimiter, encoding } = opts;

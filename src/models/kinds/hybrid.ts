@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Embeddings } from '../../embeddings/embeddings.js';
-import { EmbError } from '../../errors.js';
+import { checkAborted, EmbError } from '../../errors.js';
 import { BagOfWords, type Csr, type Weighting } from '../../features/bow.js';
 import { SentenceEncoder } from '../../features/sentence.js';
 import {
@@ -19,11 +19,14 @@ import {
   defineKind,
   embeddingsOf,
   type Docs,
+  type Explanation,
   type Model,
+  type DecisionTerm,
   type SavedFiles,
 } from '../kind.js';
 import { loadBagOfWords, saveBagOfWords, savedCalibration } from '../linear-bow-model.js';
 import { decisionValues, outputsFor, trainOneVsRest, type LinearFit } from '../linear-svm.js';
+import { bySize, ngramTerms, side, strongestNgrams } from '../linear-terms.js';
 import { readEncoder, readFloats, writeFloats } from '../model-files.js';
 import { trainNbsvm } from '../nbsvm.js';
 import {
@@ -349,6 +352,31 @@ export class HybridModel implements Model {
   }
 
   dispose(): void {}
+
+  explain(doc: readonly string[], c: number): Explanation {
+    const k = this.classes.length;
+    const cols = this.bow.size;
+    const d = this.encoder.dims;
+    const stride = cols + d + 1;
+    const weighting = WEIGHTING[this.chosen.sparse];
+    const { terms, bias } = ngramTerms(this.bow, weighting, this.weights, stride, k, doc, c);
+    if (this.chosen.gamma === 0) return { terms: bySize(terms), bias };
+    // The dense block's weights, as a direction over the standardised sentence vector.
+    const { output, sign } = side(k, c);
+    const f = this.chosen.gamma / Math.sqrt(d);
+    const direction = Array.from(
+      { length: d },
+      (_, j) => sign * f * this.weights[output * stride + cols + j],
+    );
+    const { tokens, constant } = this.encoder.contributions(doc, direction);
+    const words = tokens.map((t) => ({ term: t.token, kind: 'vector' as const, weight: t.value }));
+    return { terms: bySize([...terms, ...words]), bias: bias + constant };
+  }
+
+  topFeatures(c: number, n: number): DecisionTerm[] {
+    const stride = this.bow.size + this.encoder.dims + 1;
+    return strongestNgrams(this.bow, this.weights, stride, this.classes.length, c, n);
+  }
 }
 
 /** Version 2 added the NB-weighted block, gamma 0 and the calibration. */
@@ -382,7 +410,10 @@ export const hybrid = defineKind<HybridSettings>({
     const tried = candidates(o, docs.length); // what search() tries, for the progress total
     const fits = tried.length * innerFolds(labels, k, o.innerFolds) + 1;
     let done = 0;
-    const progress = () => ctx.onProgress?.({ stage: 'inner fits', done: ++done, total: fits });
+    const progress = () => {
+      checkAborted(ctx.signal);
+      ctx.onProgress?.({ stage: 'inner fits', done: ++done, total: fits });
+    };
     const f = fitBlocks(docs, emb, o, tried);
     const { chosen, searched, calibration } = search(f, labels, k, o, ctx.seed, progress);
     const { weights } = fitCandidate(chosen, f, labels, k, o, ctx.seed);

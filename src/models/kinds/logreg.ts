@@ -31,7 +31,7 @@ export const logreg = defineKind<LogregSettings>({
   features: (s) => `${s.features} vectors`,
 
   async train({ docs, labels, classes }, o, ctx) {
-    const tf = await tensorflow(ctx.backend);
+    const tf = await tensorflow();
     const { encoder, x } = SentenceEncoder.fit(o.features, docs, embeddingsOf('logreg', ctx), {
       clitics: o.clitics,
     });
