@@ -116,6 +116,17 @@ export {
   type MetricName,
   type ClassWeight,
 } from './api/models.js';
+export {
+  pretrainVectors,
+  pretrainRecord,
+  type PretrainOptions,
+  type PretrainProgress,
+  type PretrainRecord,
+  type PretrainSettings,
+  type PretrainMethod,
+  type CorpusSource,
+  type CorpusLayout,
+} from './api/pretrain.js';
 export type { FeatureKind } from './features/sentence.js';
 export { setBackend, BACKENDS, type BackendName } from './api/backend.js';
 export { tokenize, registerTokenizer, type Tokenizer, type Docs } from './text/tokenize.js';

@@ -120,7 +120,7 @@ export interface CsvTable {
 const CHUNK = 1 << 16;
 
 /** A file's bytes, chunk by chunk; a file that cannot be read is an E_IO error naming it. */
-async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+export async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
   try {
     yield* createReadStream(path, { highWaterMark: CHUNK });
   } catch (e) {

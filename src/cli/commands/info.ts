@@ -65,10 +65,12 @@ Examples:
           ['dimensions', String(d.dims)],
           ['source', `${d.provenance.source} (${d.provenance.sourceFormat})`],
           ...(d.provenance.tool
-            ? ([['written by', `${d.provenance.tool}, ${d.provenance.created}`]] as [
-                string,
-                string,
-              ][])
+            ? ([
+                [
+                  'written by',
+                  `${d.provenance.tool}${d.provenance.created ? `, ${d.provenance.created}` : ''}`,
+                ],
+              ] as [string, string][])
             : []),
           [
             'subwords',
