@@ -78,12 +78,22 @@ function embTrain(csv: string, model: string, extra: string[] = []) {
 }
 
 interface Peer {
-  sklearn: { cv_seconds: number; seconds: number; cpu: number; accuracy: number; peak_rss_mib: number };
+  sklearn: {
+    cv_seconds: number;
+    seconds: number;
+    cpu: number;
+    accuracy: number;
+    peak_rss_mib: number;
+  };
   fasttext?: { seconds: number; peak_rss_mib: number; model_mib: number };
 }
 
 function peer(csv: string, fasttext = true): Peer {
-  const args = [`${root}bench/peers/corpus_sklearn.py`, csv, ...(fasttext ? [] : ['--no-fasttext'])];
+  const args = [
+    `${root}bench/peers/corpus_sklearn.py`,
+    csv,
+    ...(fasttext ? [] : ['--no-fasttext']),
+  ];
   const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`the scikit-learn peer failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Peer;
@@ -137,9 +147,7 @@ if (parts.has('predict')) {
       return (performance.now() - t) / 1000;
     }),
   );
-  const runs = Array.from({ length: 11 }, () =>
-    timed(['predict', model, 'WIN a FREE prize now']),
-  );
+  const runs = Array.from({ length: 11 }, () => timed(['predict', model, 'WIN a FREE prize now']));
   const files = readdirSync(model)
     .map((f) => `${f} ${mb(statSync(`${model}/${f}`).size)}`)
     .join(', ');

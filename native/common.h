@@ -61,6 +61,7 @@ napi_value parse_text(napi_env env, napi_callback_info info);
 napi_value crc32c(napi_env env, napi_callback_info info);
 napi_value svm_dcd(napi_env env, napi_callback_info info);
 napi_value sum_rows(napi_env env, napi_callback_info info);
+napi_value w2v_train(napi_env env, napi_callback_info info);
 void crc32c_init(void);
 
 #endif

@@ -31,7 +31,7 @@ typedef struct {
   const float *values, *dense;
   uint32_t rows, dims, dense_at, cols;
   const int8_t *y;
-  double diag, upper, eps, bias;
+  double diag[2], upper[2], eps, bias;  // [0] for the -1 rows, [1] for the +1 rows
   uint32_t max_iter, shrinking, seed;
   double *alpha, *w;
 } Problem;
@@ -64,7 +64,7 @@ static inline void row_add(const Problem *p, uint32_t i, double by) {
 HOT static int64_t solve(Problem *p, int32_t *order, double *qd) {
   const uint32_t l = p->rows;
   for (uint32_t i = 0; i < l; i++) {
-    double a = p->alpha[i] = clamp(p->alpha[i], p->upper);
+    double a = p->alpha[i] = clamp(p->alpha[i], p->upper[p->y[i] > 0]);
     if (a != 0) row_add(p, i, a * p->y[i]);
   }
   for (uint32_t i = 0; i < l; i++) {
@@ -75,7 +75,7 @@ HOT static int64_t solve(Problem *p, int32_t *order, double *qd) {
       const float *d = p->dense + (size_t)i * p->dims;
       for (uint32_t j = 0; j < p->dims; j++) sq += (double)d[j] * (double)d[j];
     }
-    qd[i] = sq + p->diag;
+    qd[i] = sq + p->diag[p->y[i] > 0];
     order[i] = (int32_t)i;
   }
   uint32_t rng = p->seed;
@@ -93,7 +93,8 @@ HOT static int64_t solve(Problem *p, int32_t *order, double *qd) {
     for (uint32_t s = 0; s < active; s++) {
       uint32_t i = (uint32_t)order[s];
       double yi = p->y[i];
-      double g = yi * row_dot(p, i) - 1 + p->alpha[i] * p->diag;
+      double diag = p->diag[yi > 0], upper = p->upper[yi > 0];
+      double g = yi * row_dot(p, i) - 1 + p->alpha[i] * diag;
       double pg = 0;
       if (p->alpha[i] == 0) {
         if (p->shrinking && g > pg_max_old) {
@@ -104,7 +105,7 @@ HOT static int64_t solve(Problem *p, int32_t *order, double *qd) {
           continue;
         }
         if (g < 0) pg = g;
-      } else if (p->alpha[i] == p->upper) {
+      } else if (p->alpha[i] == upper) {
         if (p->shrinking && g < pg_min_old) {
           active--;
           order[s] = order[active];
@@ -120,7 +121,7 @@ HOT static int64_t solve(Problem *p, int32_t *order, double *qd) {
       if (pg < pg_min) pg_min = pg;
       if (fabs(pg) > 1e-12) {
         double old = p->alpha[i];
-        p->alpha[i] = clamp(old - g / qd[i], p->upper);
+        p->alpha[i] = clamp(old - g / qd[i], upper);
         row_add(p, i, (p->alpha[i] - old) * yi);
       }
     }
@@ -144,7 +145,8 @@ static napi_value range_error(napi_env env, const char *message) {
 }
 
 // svmDcd(indptr, indices, values, dense, dims, denseAt, cols, y, params, seed, alpha, w):
-// params = [diag, upper, eps, bias, maxIter, shrinking]; alpha holds the start and gets the
+// params = [diag+, diag-, upper+, upper-, eps, bias, maxIter, shrinking] (the bounds of the +1
+// and the -1 rows: per-class C); alpha holds the start and gets the
 // solution; w (cols + 1, zeros) gets the weights. Returns the passes, negated if not converged.
 napi_value svm_dcd(napi_env env, napi_callback_info info) {
   napi_value argv[12];
@@ -167,7 +169,7 @@ napi_value svm_dcd(napi_env env, napi_callback_info info) {
       !arg_typed(env, argv[11], napi_float64_array, "w", (void **)&w, &n_w))
     return NULL;
   size_t l = n_y;
-  if (n_indptr != l + 1 || n_alpha != l || n_values != nnz || n_params != 6 || n_w != (size_t)cols + 1 ||
+  if (n_indptr != l + 1 || n_alpha != l || n_values != nnz || n_params != 8 || n_w != (size_t)cols + 1 ||
       indptr[0] != 0 || (size_t)indptr[l] != nnz || (n_dense != 0 && (n_dense != l * dims ||
       (size_t)dense_at + dims > cols)))
     return range_error(env, "svmDcd: array sizes do not agree");
@@ -177,8 +179,8 @@ napi_value svm_dcd(napi_env env, napi_callback_info info) {
     if (indices[k] < 0 || (uint32_t)indices[k] >= cols)
       return range_error(env, "svmDcd: a column index is out of range");
   Problem p = {indptr, indices, values, n_dense ? dense : NULL, (uint32_t)l, dims, dense_at,
-               cols, y, params[0], params[1], params[2], params[3], (uint32_t)params[4],
-               params[5] != 0, seed, alpha, w};
+               cols, y, {params[1], params[0]}, {params[3], params[2]}, params[4], params[5],
+               (uint32_t)params[6], params[7] != 0, seed, alpha, w};
   int32_t *order = malloc((l ? l : 1) * sizeof *order);
   double *qd = malloc((l ? l : 1) * sizeof *qd);
   if (!order || !qd) {

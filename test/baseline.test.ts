@@ -340,7 +340,7 @@ describe('linear SVM (dual coordinate descent)', () => {
     }
   });
 
-  test("the native solver gives the JavaScript one's bits, with a dense block, warm starts and both losses", () => {
+  test("the native solver gives the JavaScript one's bits, with a dense block, warm starts, both losses and class weights", () => {
     // Without the addon (EMB_NO_NATIVE=1) there is nothing to compare; CI requires it.
     if (!native) return assert.equal(process.env.EMB_NO_NATIVE, '1');
     const rng = new Random(11);
@@ -357,26 +357,39 @@ describe('linear SVM (dual coordinate descent)', () => {
     ];
     for (const rowsOf of shapes) {
       for (const loss of ['squared-hinge', 'hinge'] as const) {
-        const first = trainBinarySvm(rowsOf, y, { C: 0.7, loss, seed: 3 });
-        for (const start of [undefined, first.alpha.map((a) => a * 0.5)]) {
-          const fit = trainBinarySvm(rowsOf, y, { C: 0.7, loss, seed: 3, start });
-          const C = 0.7;
-          const params = Float64Array.from([
-            loss === 'hinge' ? 0 : 0.5 / C,
-            loss === 'hinge' ? C : Infinity,
-            0.1,
-            1,
-            1000,
-            1,
-          ]);
-          const alpha = new Float64Array(n);
-          if (start) alpha.set(start);
-          const w = new Float64Array(rowsOf.cols + 1);
-          const passes = solveDual(rowsOf, y, params, 3, alpha, w);
-          assert.equal(fit.iterations, Math.abs(passes));
-          assert.deepEqual(fit.w, w, `${loss} ${rowsOf.dense ? 'dense' : 'sparse'}: same weights`);
-          assert.deepEqual(fit.alpha, alpha);
+        // Equal C, then the +1 rows weighted 2.5 (a class weight, weightedC): they must differ.
+        const fitted: Float64Array[] = [];
+        for (const [Cp, Cn] of [
+          [0.7, 0.7],
+          [1.75, 0.7],
+        ]) {
+          const o = { C: 0.7, Cp, Cn, loss, seed: 3 };
+          const first = trainBinarySvm(rowsOf, y, o);
+          fitted.push(first.w);
+          for (const start of [undefined, first.alpha.map((a) => a * 0.5)]) {
+            const fit = trainBinarySvm(rowsOf, y, { ...o, start });
+            const l2 = loss === 'squared-hinge';
+            const params = Float64Array.from([
+              l2 ? 0.5 / Cp : 0,
+              l2 ? 0.5 / Cn : 0,
+              l2 ? Infinity : Cp,
+              l2 ? Infinity : Cn,
+              0.1,
+              1,
+              1000,
+              1,
+            ]);
+            const alpha = new Float64Array(n);
+            if (start) alpha.set(start);
+            const w = new Float64Array(rowsOf.cols + 1);
+            const passes = solveDual(rowsOf, y, params, 3, alpha, w);
+            const what = `${loss} ${rowsOf.dense ? 'dense' : 'sparse'} Cp ${Cp}`;
+            assert.equal(fit.iterations, Math.abs(passes));
+            assert.deepEqual(fit.w, w, `${what}: same weights`);
+            assert.deepEqual(fit.alpha, alpha);
+          }
         }
+        assert.notDeepEqual(fitted[0], fitted[1]);
       }
     }
   });

@@ -8,6 +8,7 @@ import {
   type StopwordLanguage,
   type TokenFilter,
 } from './token-filter.js';
+import type { Docs } from '../text/tokenize.js';
 
 export { filterOptions, STEM_LANGUAGES, STOPWORD_LANGUAGES } from './token-filter.js';
 export type { StemLanguage, StopwordLanguage } from './token-filter.js';
@@ -53,24 +54,7 @@ export interface BowOptions {
   stopwords?: StopwordLanguage;
 }
 
-export type Docs = readonly (readonly string[])[];
-
-export function checkBowOptions(options: BowOptions): void {
-  const [lo, hi] = options.ngrams;
-  if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi < lo) {
-    throw new EmbError(
-      'E_INPUT',
-      `ngrams must be [min, max] with 1 <= min <= max, got [${lo}, ${hi}]`,
-    );
-  }
-  if (!Number.isInteger(options.minDf) || options.minDf < 1) {
-    throw new EmbError('E_INPUT', `minDf must be an integer >= 1, got ${options.minDf}`);
-  }
-  const max = options.maxTerms;
-  if (max !== undefined && !(Number.isInteger(max) && max >= 1))
-    throw new EmbError('E_INPUT', `maxTerms must be an integer >= 1, got ${max}`);
-  filterOptions({ ...options });
-}
+export type { Docs };
 
 export class BagOfWords {
   private termList?: readonly string[];
@@ -112,7 +96,6 @@ export class BagOfWords {
     options: BowOptions,
     source: string,
   ): BagOfWords {
-    checkBowOptions(options);
     const bad = (what: string): never => {
       throw new EmbError(
         'E_MODEL',
@@ -168,9 +151,6 @@ export class BagOfWords {
     options: BowOptions,
     weighting: Weighting,
   ): { bow: BagOfWords; x: Csr } {
-    checkBowOptions(options);
-    if (docs.length === 0)
-      throw new EmbError('E_INPUT', 'expected at least one training document, got none');
     const shared = SharedGrams.for(options);
     const grams = docs.map((d) => shared.of(d));
     const { index } = shared;

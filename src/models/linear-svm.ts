@@ -15,6 +15,12 @@ export type SvmLoss = 'squared-hinge' | 'hinge';
 
 export interface SvmOptions {
   C: number;
+  /**
+   * C for the +1 rows and for the -1 rows (LIBLINEAR's weighted C: C times the class's
+   * weight); default C for both.
+   */
+  Cp?: number;
+  Cn?: number;
   loss: SvmLoss;
   seed: number;
   /** Stop when the projected gradient's spread is at most eps (LIBLINEAR's default 0.1). */
@@ -40,18 +46,6 @@ export interface SvmFit {
   converged: boolean;
 }
 
-export function checkSvmOptions(o: { C: number; loss: string }): void {
-  if (!(typeof o.C === 'number' && o.C > 0 && Number.isFinite(o.C))) {
-    throw new EmbError('E_INPUT', `C must be a positive number, got ${String(o.C)}`);
-  }
-  if (o.loss !== 'squared-hinge' && o.loss !== 'hinge') {
-    throw new EmbError(
-      'E_INPUT',
-      `loss must be 'squared-hinge' or 'hinge', got '${String(o.loss)}'`,
-    );
-  }
-}
-
 /**
  * What a linear model reads: sparse rows over columns [0, sparse.cols), then, when `dense` is
  * given (rows x dims, row-major), `dims` dense columns after them; `cols` counts every column
@@ -75,13 +69,18 @@ export function asRows(x: Csr | Rows): Rows {
  * there, else solveDual below: the same steps, the same bits.
  */
 export function trainBinarySvm(x: Csr | Rows, y: Int8Array, options: SvmOptions): SvmFit {
-  checkSvmOptions(options);
   const rows = asRows(x);
   const l = rows.sparse.rows;
-  // The dual of the L2 loss adds 1/(2C) to the diagonal and has no upper bound on alpha.
+  // The dual of the L2 loss adds 1/(2C) to the diagonal and has no upper bound on alpha; each
+  // row has its class's C (LIBLINEAR's diag[y + 1] and upper_bound[y + 1]).
+  const Cp = options.Cp ?? options.C;
+  const Cn = options.Cn ?? options.C;
+  const l2 = options.loss === 'squared-hinge';
   const params = Float64Array.from([
-    options.loss === 'squared-hinge' ? 0.5 / options.C : 0,
-    options.loss === 'squared-hinge' ? Infinity : options.C,
+    l2 ? 0.5 / Cp : 0,
+    l2 ? 0.5 / Cn : 0,
+    l2 ? Infinity : Cp,
+    l2 ? Infinity : Cn,
     options.eps ?? 0.1,
     options.bias ?? 1,
     options.maxIter ?? 1000,
@@ -125,7 +124,7 @@ export function solveDual(
   alpha: Float64Array,
   w: Float64Array,
 ): number {
-  const [diag, upper, eps, B, maxIter, shrink] = params;
+  const [diagP, diagN, upperP, upperN, eps, B, maxIter, shrink] = params;
   const shrinking = shrink !== 0;
   const { indptr, indices, values, rows: l } = rows.sparse;
   const { cols } = rows;
@@ -139,7 +138,7 @@ export function solveDual(
     w[cols] += by * B;
   };
   for (let i = 0; i < l; i++) {
-    const a = (alpha[i] = Math.min(Math.max(alpha[i], 0), upper));
+    const a = (alpha[i] = Math.min(Math.max(alpha[i], 0), y[i] > 0 ? upperP : upperN));
     if (a !== 0) add(i, a * y[i]);
   }
   const qd = new Float64Array(l);
@@ -148,7 +147,7 @@ export function solveDual(
     let sq = B * B;
     for (let k = indptr[i]; k < indptr[i + 1]; k++) sq += values[k] * values[k];
     for (let j = 0, d = i * dims; j < dims; j++) sq += dense![d + j] * dense![d + j];
-    qd[i] = sq + diag;
+    qd[i] = sq + (y[i] > 0 ? diagP : diagN);
     order[i] = i;
   }
   const rng = new Random(seed);
@@ -172,6 +171,8 @@ export function solveDual(
       let dot = w[cols] * B;
       for (let k = indptr[i]; k < indptr[i + 1]; k++) dot += w[indices[k]] * values[k];
       for (let j = 0, d = i * dims; j < dims; j++) dot += w[at + j] * dense![d + j];
+      const diag = yi > 0 ? diagP : diagN;
+      const upper = yi > 0 ? upperP : upperN;
       const g = yi * dot - 1 + alpha[i] * diag;
       let pg = 0;
       if (alpha[i] === 0) {
@@ -284,7 +285,7 @@ export function trainOneVsRest(
   x: Csr | Rows,
   labels: readonly number[],
   classes: number,
-  options: Pick<SvmOptions, 'C' | 'loss' | 'eps'>,
+  options: Pick<SvmOptions, 'C' | 'loss' | 'eps'> & { classWeights?: ArrayLike<number> },
   seed: number,
   extras: FitExtras = {},
 ): LinearFit {
@@ -294,12 +295,33 @@ export function trainOneVsRest(
   const duals: Float64Array[] = [];
   for (let c = 0; c < outputs; c++) {
     const y = oneVsRestTargets(labels, classes, c);
-    const fit = trainBinarySvm(x, y, { ...options, seed: seed + c, start: extras.starts?.[c] });
+    const fit = trainBinarySvm(x, y, {
+      ...options,
+      ...weightedC(options, classes, c),
+      seed: seed + c,
+      start: extras.starts?.[c],
+    });
     weights.set(fit.w, c * stride);
     duals.push(fit.alpha);
     extras.onProgress?.(c + 1, outputs);
   }
   return { weights, duals };
+}
+
+/**
+ * LIBLINEAR's weighted C for output c: with two classes class 0's and class 1's weight; one
+ * class against the rest, the class's weight for its rows and C for the rest (as LIBLINEAR and
+ * scikit-learn's LinearSVC weigh one-vs-rest problems).
+ */
+export function weightedC(
+  options: { C: number; classWeights?: ArrayLike<number> },
+  classes: number,
+  c: number,
+): { Cp: number; Cn: number } {
+  const w = options.classWeights;
+  if (!w) return { Cp: options.C, Cn: options.C };
+  if (classes === 2) return { Cp: options.C * w[0], Cn: options.C * w[1] };
+  return { Cp: options.C * w[c], Cn: options.C };
 }
 
 /** Decision values per row: one for two classes (f > 0 is class 0), else one per class. */
