@@ -7,13 +7,16 @@
  * the accuracy of a model predicting with the f16 and int8 copies of its float32 vectors.
  *
  *   npm run build && flock /tmp/emb-bench.lock node --import tsx bench/corpus.ts [--parts list]
+ *     [--scale-texts n]
  *
- * --parts picks any of train,predict,scale,terms,quantize (default all but terms; terms trains
- * the corpus three more times with --max-terms). Everything emb does here is a whole process
- * (bin/emb.js under /usr/bin/time: wall time, CPU time and peak RSS), as a user runs it.
+ * --parts picks any of train,predict,size,scale,quantize (default all); size trains the corpus
+ * twice more, with --prune and with --max-terms 250000. --scale-texts makes the 1x/2x/4x
+ * corpora from the first n texts of each class in proportion (default all 6,046). Everything
+ * emb does here is a whole process (bin/emb.js under /usr/bin/time: wall time, CPU time and
+ * peak RSS), as a user runs it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { convertVectors } from '../src/api/convert.js';
@@ -27,7 +30,9 @@ const out = `${root}bench/out/corpus/`;
 const emb = `${root}bin/emb.js`;
 const at = process.argv.indexOf('--parts');
 const parts = new Set(
-  (at > 0 ? process.argv[at + 1] : 'train,predict,scale,quantize').split(',').map((p) => p.trim()),
+  (at > 0 ? process.argv[at + 1] : 'train,predict,size,scale,quantize')
+    .split(',')
+    .map((p) => p.trim()),
 );
 mkdirSync(out, { recursive: true });
 const load = () => loadavg()[0].toFixed(1);
@@ -123,15 +128,19 @@ if (parts.has('train')) {
   );
 }
 
-if (parts.has('terms')) {
-  console.log(`## --max-terms: the saved model's size against accuracy (load ${load()})\n`);
-  console.log('| --max-terms | accuracy % (10-fold) | saved model MB | wall s |');
-  console.log('|---|---|---|---|');
-  for (const n of ['all', '500000', '250000', '100000']) {
-    const dir = `${out}spam-${n}.model`;
-    const r = embTrain(corpus, dir, n === 'all' ? [] : ['--max-terms', n]);
+if (parts.has('size')) {
+  console.log(`## The saved model's size against accuracy (load ${load()})\n`);
+  console.log('| flags | accuracy % (10-fold) | saved model MB | n-grams saved | wall s |');
+  console.log('|---|---|---|---|---|');
+  for (const flags of [[], ['--prune'], ['--max-terms', '250000']]) {
+    const dir = `${out}spam${flags.join('')}.model`;
+    const r = flags.length === 0 && existsSync(model) ? undefined : embTrain(corpus, dir, flags);
+    if (!r) continue; // the default model: the first table
+    const terms = (
+      JSON.parse(readFileSync(`${dir}/model.json`, 'utf8')) as { saved: { terms: number } }
+    ).saved.terms;
     console.log(
-      `| ${n} | ${(100 * r.accuracy).toFixed(2)} | ${mb(r.bytes)} | ${r.seconds.toFixed(1)} |`,
+      `| ${flags.join(' ')} | ${(100 * r.accuracy).toFixed(2)} | ${mb(r.bytes)} | ${terms} | ${r.seconds.toFixed(1)} |`,
     );
   }
   console.log();
@@ -159,16 +168,32 @@ if (parts.has('predict')) {
 if (parts.has('scale')) {
   // Texts k times as long: each text followed by the next k - 1 texts of its class (a
   // thread of mails), so that the vocabulary grows too, not only the counts.
-  const data = await readDataset(corpus);
+  const all = await readDataset(corpus);
+  const flag = process.argv.indexOf('--scale-texts');
+  const n = flag > 0 ? Number(process.argv[flag + 1]) : all.texts.length;
+  // The first texts of each class, in the corpus's proportions.
+  const share = n / all.texts.length;
+  const seen = new Map<string, number>();
+  const pick = all.labels.map((l) => {
+    const c = (seen.get(l) ?? 0) + 1;
+    seen.set(l, c);
+    return c <= Math.round(share * all.labels.filter((x) => x === l).length);
+  });
+  const data = {
+    texts: all.texts.filter((_, i) => pick[i]),
+    labels: all.labels.filter((_, i) => pick[i]),
+  };
   const byClass = new Map<string, number[]>();
   data.labels.forEach((l, i) => byClass.set(l, [...(byClass.get(l) ?? []), i]));
-  console.log(`## Train and compare time against text length (load ${load()})\n`);
+  console.log(
+    `## Train and compare time against text length: ${data.texts.length} texts (load ${load()})\n`,
+  );
   console.log(
     '| texts | MB | emb train wall s | CPU s | peak RSS MiB | accuracy % | emb compare wall s | CPU s | peak RSS MiB | scikit-learn CV + fit s |',
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const k of [1, 2, 4]) {
-    const csv = `${out}spam-${k}x.csv`;
+    const csv = `${out}spam-${data.texts.length}-${k}x.csv`;
     if (!existsSync(csv)) {
       let text = csvLine(['text', 'label']);
       data.texts.forEach((_, i) => {

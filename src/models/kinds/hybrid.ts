@@ -38,6 +38,7 @@ import { scorer, weigher, type Scorer } from '../metric.js';
 import { nbScale, trainNbsvm, type NbScaled } from '../nbsvm.js';
 import { Random } from '../../random.js';
 import {
+  boolean,
   distinctList,
   INNER,
   NB,
@@ -76,6 +77,12 @@ export interface HybridSettings
    * (the n-grams alone); below it, the first block with `gammas`. Default 2,000.
    */
   wideFrom: number;
+  /**
+   * Save only the n-grams of the training texts the final SVM rests on (its support vectors:
+   * every other n-gram's SVM weight is 0, and an NB weight keeps only its prior share); a
+   * smaller model, measured in bench/README.md ("Long texts"). Default off.
+   */
+  prune: boolean;
 }
 
 /**
@@ -441,6 +448,34 @@ export class HybridModel implements Model {
 }
 
 /**
+ * The vocabulary and weights of the n-grams found in some support vector of the fit (a row
+ * with a dual above 0, of any output), the dense and bias weights after them as before.
+ */
+function pruned(
+  f: Blocks,
+  c: Candidate,
+  fit: LinearFit,
+): { bow: BagOfWords; weights: Float32Array } {
+  const x = f.sparse[c.sparse]!;
+  const used = new Uint8Array(x.cols);
+  for (const alpha of fit.duals)
+    for (let i = 0; i < x.rows; i++)
+      if (alpha[i] > 0) for (let k = x.indptr[i]; k < x.indptr[i + 1]; k++) used[x.indices[k]] = 1;
+  const keep = Int32Array.from(used.keys()).filter((j) => used[j]);
+  const stride = x.cols + f.encoder.dims + 1;
+  const kept = keep.length + f.encoder.dims + 1;
+  const outputs = fit.weights.length / stride;
+  const weights = new Float32Array(outputs * kept);
+  for (let o = 0; o < outputs; o++) {
+    const from = fit.weights.subarray(o * stride, (o + 1) * stride);
+    const to = weights.subarray(o * kept, (o + 1) * kept);
+    keep.forEach((j, n) => (to[n] = from[j]));
+    to.set(from.subarray(x.cols), keep.length);
+  }
+  return { bow: f.bow.select(keep), weights };
+}
+
+/**
  * Version 2 added the NB-weighted block, gamma 0 and the calibration; version 3 the binary
  * vocabulary (linear-bow-model.ts).
  */
@@ -465,6 +500,15 @@ export const hybrid = defineKind<HybridSettings>({
     gammas: { default: [1, 2], check: positiveList },
     sparse: { default: ['tfidf', 'nb'], check: distinctList(SPARSE_BLOCKS) },
     wideFrom: { default: 2000, check: wholeAtLeast(0) },
+    prune: {
+      default: false,
+      check: boolean,
+      flag: {
+        arg: '',
+        value: 'switch',
+        help: 'keep only the n-grams of the support vectors (a smaller model)',
+      },
+    },
   },
   features: (s) => `tfidf ${s.ngrams.join('-')}-grams + ${s.features} vectors`,
 
@@ -481,9 +525,12 @@ export const hybrid = defineKind<HybridSettings>({
     const f = fitBlocks(docs, emb, o, tried);
     const { chosen, searched, calibration } = search(f, labels, classes, o, ctx.seed, progress);
     const weigh = weigher(o.classWeight, classes);
-    const { weights } = fitCandidate(chosen, f, labels, k, o, ctx.seed, weigh);
+    const fit = fitCandidate(chosen, f, labels, k, o, ctx.seed, weigh);
     ctx.onProgress?.({ stage: 'inner fits', done: fits, total: fits });
-    return new HybridModel(classes, f.bow, f.encoder, chosen, weights, calibration, searched);
+    const { bow, weights } = o.prune
+      ? pruned(f, chosen, fit)
+      : { bow: f.bow, weights: fit.weights };
+    return new HybridModel(classes, bow, f.encoder, chosen, weights, calibration, searched);
   },
 
   async load(dir, saved, ctx) {
