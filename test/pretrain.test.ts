@@ -373,14 +373,14 @@ test('Ctrl-C while training leaves neither the output nor the scratch file', asy
     process.execPath,
     [bin, 'pretrain', '--out', out, '--epochs', '50', '--threads', '1'],
     {
-      env: { ...process.env, EMB_QUIET: '' },
+      env: { ...process.env, EMB_QUIET: '', EMB_PROGRESS_INTERVAL: '0' },
     },
   );
   child.stdin.end(mr.join('\n'));
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     stderr += String(d);
-    if (stderr.includes('emb: training')) child.kill('SIGINT');
+    if (stderr.includes('emb: Training')) child.kill('SIGINT');
   });
   const code = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(c ?? sig)));
   assert.equal(code, 130, stderr);
