@@ -189,8 +189,8 @@ export interface NgramSettings extends BaseSettings {
   minDf: number;
   /**
    * Keep at most this many n-grams, those in the most training texts (a smaller model folder);
-   * default all. On the SpamAssassin corpus (975,209 uni+bigrams) 250,000 make a 3.5 MB model
-   * and cost 0.2 points of accuracy (bench/README.md, "Long texts").
+   * default all. On the SpamAssassin corpus (975,209 uni+bigrams) 250,000 make a 3.4 MB model
+   * and cost 0.2 points of accuracy (bench/README.md, section 14; the hybrid's prune costs less).
    */
   maxTerms?: number;
   /** Stem tokens with natural's Porter stemmer for this language first; default off. */

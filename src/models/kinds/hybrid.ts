@@ -79,8 +79,9 @@ export interface HybridSettings
   wideFrom: number;
   /**
    * Save only the n-grams of the training texts the final SVM rests on (its support vectors:
-   * every other n-gram's SVM weight is 0, and an NB weight keeps only its prior share); a
-   * smaller model, measured in bench/README.md ("Long texts"). Default off.
+   * every other n-gram's SVM weight is 0, and an NB weight keeps only its prior share): on
+   * the SpamAssassin corpus 2.5 MB instead of 10.8 for 0.03 points (bench/README.md section
+   * 14). Default off.
    */
   prune: boolean;
 }
