@@ -80,6 +80,8 @@ export interface OpenTextsOptions extends Pick<
   id?: string;
   /** Read these bytes (stdin) instead of the file; `path` still names them in messages. */
   input?: AsyncIterable<Uint8Array>;
+  /** Called once the rows are read, when a field had text after its closing quote. */
+  onWarning?: (message: string) => void;
 }
 
 /** A file of texts to label, open: its columns, and its rows as they are read. */
@@ -109,6 +111,7 @@ export async function openTexts(path: string, options: OpenTextsOptions = {}): P
     quote: options.quote,
     encoding: options.encoding,
     input: options.input,
+    onWarning: options.onWarning,
   });
   async function* rows() {
     for await (const piece of file.rows) yield* piece;

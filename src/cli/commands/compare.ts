@@ -65,7 +65,7 @@ export function compareCommand(): Command {
 Examples:
   emb compare reviews.csv
   emb compare reviews.csv --sizes 50,200,1000,all --out reviews-report --force
-  emb compare sst-train.csv --test sst-test.csv --methods svm,logreg,hybrid`,
+  emb compare sst-train.csv --test sst-test.csv --methods svm,logreg,hybrid --out sst-report`,
     );
   addModelOptions(addColumnOptions(cmd), { model: false });
   addSeedOption(cmd, 'the test split, the subsets and training');

@@ -62,10 +62,19 @@ Examples:
       const classifier = await loadClassifier(dir, { vectors });
       try {
         const { stdin } = process;
-        const { text, id, delimiter, encoding } = opts;
+        const { text, id, delimiter, quote, encoding } = opts;
         const input = opts.input === '-' ? stdin : undefined;
+        const onWarning = (message: string) => notices.push(message); // shown at the end
         const file = opts.input
-          ? await openTexts(input ? 'stdin' : opts.input, { text, id, delimiter, encoding, input })
+          ? await openTexts(input ? 'stdin' : opts.input, {
+              text,
+              id,
+              delimiter,
+              quote,
+              encoding,
+              input,
+              onWarning,
+            })
           : undefined;
         // Someone typing at a terminal gets each line's answer as it is entered.
         const typing = !file && texts.length === 0 && stdin.isTTY;
