@@ -4,13 +4,16 @@
 //
 // Kernels of two sparse rows x, y (values >= 0 for the intersection and chi-squared kernels):
 //   linear  x.y
-//   rbf     exp(-gamma |x - y|^2), |x - y|^2 = x.x + y.y - 2 x.y
+//   rbf     exp(-gamma |x - y|^2), |x - y|^2 = (x.x + y.y) - 2 x.y
 //   hik     sum_j min(x_j, y_j)
-//   chi2    exp(-gamma sum_j (x_j - y_j)^2 / (x_j + y_j)), the sum being |x|_1 + |y|_1 minus
+//   chi2    exp(-gamma sum_j (x_j - y_j)^2 / (x_j + y_j)), the sum being (|x|_1 + |y|_1) minus
 //           sum_j 4 x_j y_j / (x_j + y_j) over the columns both have
-// One row is scattered into a dense buffer and the other's nonzeros are walked in order, in
-// double; emb_exp is written out so that src/models/smo.ts reproduces every value bit for bit.
-// Rows of Q are kept in float32, as LIBSVM keeps them, so the solver takes LIBSVM's steps.
+// A row of kernel values K(x, .) walks the columns of x in order and, for each, the rows that
+// have that column (the matrix's columns, kept as lists): a text shares few words with most
+// others, so this does about a fifth of the work of walking every row. Each sum is in double,
+// over the shared columns in increasing order; emb_exp is written out (and vectorises), so that
+// src/models/smo.ts reproduces every value bit for bit. Rows of Q are kept in float32, as LIBSVM
+// keeps them, so the solver takes LIBSVM's steps.
 #include "common.h"
 
 #include <math.h>
@@ -20,13 +23,13 @@
 
 enum { K_LINEAR = 0, K_RBF = 1, K_HIK = 2, K_CHI2 = 3 };
 
-// exp(x) to within an ulp or so, from operations whose results IEEE 754 fixes: x = k ln 2 + r
-// (ln 2 in two parts, so k ln 2 is exact), exp(r) by its Taylor series to r^13 (|r| <= ln 2 / 2
-// leaves an error under 1e-17), times 2^k built from its bits.
+// exp(x) to within an ulp for x <= 709 (0 below -745), from operations whose results IEEE 754
+// fixes: x = k ln 2 + r, k rounded to the nearest integer by adding and taking away 1.5 * 2^52,
+// ln 2 in two parts (so k ln 2 is exact), exp(r) by its Taylor series to r^13 (|r| <= ln 2 / 2
+// leaves an error under 1e-17), times 2^k built from its bits (k + 1023 + 2^52 holds k + 1023
+// in its low bits). Without branches or calls, so that the loops over a row vectorise.
 static inline __attribute__((always_inline)) double emb_exp(double x) {
-  if (!(x > -745.0)) return x != x ? x : 0.0;
-  if (x > 709.0) return INFINITY;
-  const double k = floor(x * 1.4426950408889634 + 0.5);
+  const double k = (x * 1.4426950408889634 + 0x1.8p52) - 0x1.8p52;
   const double r = (x - k * 0.693147180369123816490) - k * 1.90821492927058770002e-10;
   double p = 1.0 / 6227020800.0;
   p = p * r + 1.0 / 479001600.0;
@@ -42,74 +45,134 @@ static inline __attribute__((always_inline)) double emb_exp(double x) {
   p = p * r + 0.5;
   p = p * r + 1.0;
   p = p * r + 1.0;
-  // 2^k for k in [-1075, 1023]: below -1022 in two factors, each a normal power of two.
-  int e = (int)k;
-  double scale = 1.0;
-  if (e < -1000) {
-    p *= 0x1p-200;
-    e += 200;
-  }
-  uint64_t bits = (uint64_t)(e + 1023) << 52;
+  // Below 2^-1000 the power is taken in two factors, each a normal number.
+  p = k < -1000 ? p * 0x1p-200 : p;
+  const double e = (k < -1000 ? k + 200 : k) + (1023.0 + 0x1p52);
+  uint64_t bits;
+  memcpy(&bits, &e, sizeof bits);
+  bits <<= 52;
+  double scale;
   memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
+  return x > -745.0 ? p * scale : 0.0;
 }
 
+// A CSR matrix, its columns as lists of (row, value) in increasing row order, and each row's
+// self term (x.x for rbf, |x|_1 for chi2).
 typedef struct {
   const int32_t *indptr, *indices;
   const float *values;
+  int32_t *colptr, *colrows;
+  float *colvalues;
+  double *self;
+  uint32_t rows, cols;
+} matrix_t;
+
+typedef struct {
   int kind;
   double gamma;
-  const double *self;  // rbf: x.x; chi2: |x|_1; else unused
 } kernel_t;
 
-// Row x's self term (x.x for rbf, |x|_1 for chi2), summed as the kernels sum.
-static double self_term(const kernel_t *k, int32_t x) {
-  double s = 0;
-  for (int32_t p = k->indptr[x]; p < k->indptr[x + 1]; p++) {
-    const double v = k->values[p];
-    s += k->kind == K_RBF ? v * v : v;
+static void matrix_free(matrix_t *m) {
+  free(m->colptr);
+  free(m->colrows);
+  free(m->colvalues);
+  free(m->self);
+}
+
+// Builds the self terms and (with `columns`) the column lists; 0 when out of memory.
+static int matrix_init(matrix_t *m, const int32_t *indptr, const int32_t *indices,
+                       const float *values, uint32_t rows, uint32_t cols, int kind, int columns) {
+  *m = (matrix_t){indptr, indices, values, NULL, NULL, NULL, NULL, rows, cols};
+  const size_t nnz = (size_t)indptr[rows];
+  const size_t listed = columns ? nnz : 0;
+  m->colptr = calloc((size_t)cols + 1, sizeof(int32_t));
+  m->colrows = malloc(sizeof(int32_t) * (listed ? listed : 1));
+  m->colvalues = malloc(sizeof(float) * (listed ? listed : 1));
+  m->self = malloc(sizeof(double) * (rows ? rows : 1));
+  if (!m->colptr || !m->colrows || !m->colvalues || !m->self) {
+    matrix_free(m);
+    return 0;
   }
-  return s;
+  for (size_t p = 0; p < listed; p++) m->colptr[indices[p] + 1]++;
+  for (uint32_t c = 0; c < cols; c++) m->colptr[c + 1] += m->colptr[c];
+  int32_t *fill = malloc(sizeof(int32_t) * ((size_t)cols + 1));
+  if (!fill) {
+    matrix_free(m);
+    return 0;
+  }
+  memcpy(fill, m->colptr, sizeof(int32_t) * ((size_t)cols + 1));
+  for (uint32_t r = 0; r < rows; r++) {
+    double s = 0;
+    for (int32_t p = indptr[r]; p < indptr[r + 1]; p++) {
+      if (columns) {
+        const int32_t at = fill[indices[p]]++;
+        m->colrows[at] = (int32_t)r;
+        m->colvalues[at] = values[p];
+      }
+      const double v = values[p];
+      s += kind == K_RBF ? v * v : v;
+    }
+    m->self[r] = s;
+  }
+  free(fill);
+  return 1;
 }
 
-static void scatter(const kernel_t *k, int32_t x, double *w) {
-  for (int32_t p = k->indptr[x]; p < k->indptr[x + 1]; p++) w[k->indices[p]] = k->values[p];
-}
-
-static void unscatter(const kernel_t *k, int32_t x, double *w) {
-  for (int32_t p = k->indptr[x]; p < k->indptr[x + 1]; p++) w[k->indices[p]] = 0;
-}
-
-// K(a, b), with row a scattered into w (its self term self_a) and b walked.
-static inline __attribute__((always_inline)) double kernel_at(const kernel_t *k, const double *w, double self_a,
-                               const kernel_t *kb, int32_t b) {
-  const int32_t *idx = kb->indices;
-  const float *val = kb->values;
-  const int32_t s = kb->indptr[b], e = kb->indptr[b + 1];
+// K(x, x) for row x of m.
+static double self_kernel(const kernel_t *k, const matrix_t *m, int32_t x) {
   double acc = 0;
-  switch (k->kind) {
-    case K_LINEAR:
-      for (int32_t p = s; p < e; p++) acc += w[idx[p]] * (double)val[p];
-      return acc;
-    case K_RBF:
-      for (int32_t p = s; p < e; p++) acc += w[idx[p]] * (double)val[p];
-      return emb_exp(-k->gamma * (self_a + kb->self[b] - 2 * acc));
-    case K_HIK:
-      for (int32_t p = s; p < e; p++) {
-        const double a = w[idx[p]], v = val[p];
-        acc += a < v ? a : v;
-      }
-      return acc;
-    default:
-      for (int32_t p = s; p < e; p++) {
-        const double a = w[idx[p]], v = val[p];
-        if (a > 0) acc += 4 * a * v / (a + v);
-      }
-      {
-        const double d = (self_a + kb->self[b]) - acc;
-        return emb_exp(-k->gamma * (d > 0 ? d : 0));
-      }
+  for (int32_t p = m->indptr[x]; p < m->indptr[x + 1]; p++) {
+    const double a = m->values[p];
+    acc += k->kind == K_HIK ? a : k->kind == K_CHI2 ? 4 * a * a / (a + a) : a * a;
   }
+  switch (k->kind) {
+    case K_RBF:
+      return emb_exp(-k->gamma * ((m->self[x] + m->self[x]) - 2 * acc));
+    case K_CHI2: {
+      const double d = (m->self[x] + m->self[x]) - acc;
+      return emb_exp(-k->gamma * (d > 0 ? d : 0));
+    }
+    default:
+      return acc;
+  }
+}
+
+// acc[slot[r]] += the terms row x (of a) shares with each row r of b whose slot is in [lo, hi)
+// (slot NULL: the row itself), column by column in increasing order.
+HOT static void shared_sums(const kernel_t *k, const matrix_t *a, int32_t x, const matrix_t *b,
+                            const int32_t *slot, int32_t lo, int32_t hi, double *restrict acc) {
+  for (int32_t p = a->indptr[x]; p < a->indptr[x + 1]; p++) {
+    const int32_t c = a->indices[p];
+    const double u = a->values[p];
+    const int32_t from = b->colptr[c], to = b->colptr[c + 1];
+    const int32_t *rows = b->colrows;
+    const float *vals = b->colvalues;
+    for (int32_t q = from; q < to; q++) {
+      const int32_t t = slot ? slot[rows[q]] : rows[q];
+      if (t < lo || t >= hi) continue;
+      const double v = vals[q];
+      if (k->kind == K_HIK)
+        acc[t] += u < v ? u : v;
+      else if (k->kind == K_CHI2)
+        acc[t] += 4 * u * v / (u + v);
+      else
+        acc[t] += u * v;
+    }
+  }
+}
+
+// Turns shared sums into kernel values, in place, for t in [lo, hi): self_b[t] is the self
+// term of the row at t.
+HOT static void finish_kernel(const kernel_t *k, double self_a, const double *restrict self_b,
+                              int32_t lo, int32_t hi, double *restrict acc) {
+  const double g = k->gamma;
+  if (k->kind == K_RBF)
+    for (int32_t t = lo; t < hi; t++) acc[t] = emb_exp(-g * ((self_a + self_b[t]) - 2 * acc[t]));
+  else if (k->kind == K_CHI2)
+    for (int32_t t = lo; t < hi; t++) {
+      const double d = (self_a + self_b[t]) - acc[t];
+      acc[t] = emb_exp(-g * (d > 0 ? d : 0));
+    }
 }
 
 // ---- the cache of Q's rows (LIBSVM's: rows grow to the length asked, least recently used
@@ -217,14 +280,16 @@ enum { LOWER = 0, UPPER = 1, FREE = 2 };
 
 typedef struct {
   const kernel_t *k;
+  const matrix_t *m;
   int32_t l, active;
-  int32_t *x;        // position -> row of the CSR
+  int32_t *x;     // position -> row of the matrix
+  int32_t *slot;  // row of the matrix -> position, -1 for rows outside the problem
   int8_t *y;
-  double *C, *alpha, *G, *G_bar, *QD;
+  double *C, *alpha, *G, *G_bar, *QD, *self;  // self: the self term of the row at a position
   char *status;
   int32_t *active_set;  // position -> index into the problem
   cache_t cache;
-  double *w;  // one scattered row
+  double *acc;  // one row of kernel values
   double eps;
   int unshrink;
 } solver_t;
@@ -237,14 +302,12 @@ HOT static const float *get_q(solver_t *s, int32_t i, int32_t len) {
   float *data;
   const int32_t start = cache_get(&s->cache, i, len, &data);
   if (start < len) {
-    const kernel_t *k = s->k;
-    const int32_t xi = s->x[i];
-    const double self_i = k->self ? k->self[xi] : 0;
+    double *acc = s->acc;
+    for (int32_t t = start; t < len; t++) acc[t] = 0;
+    shared_sums(s->k, s->m, s->x[i], s->m, s->slot, start, len, acc);
+    finish_kernel(s->k, s->self[i], s->self, start, len, acc);
     const double yi = s->y[i];
-    scatter(k, xi, s->w);
-    for (int32_t j = start; j < len; j++)
-      data[j] = (float)(yi * s->y[j] * kernel_at(k, s->w, self_i, k, s->x[j]));
-    unscatter(k, xi, s->w);
+    for (int32_t j = start; j < len; j++) data[j] = (float)(yi * s->y[j] * acc[j]);
   }
   return data;
 }
@@ -260,6 +323,7 @@ static void swap_index(solver_t *s, int32_t i, int32_t j) {
   SWAP(int32_t, x);
   SWAP(int8_t, y);
   SWAP(double, QD);
+  SWAP(double, self);
   SWAP(double, C);
   SWAP(double, alpha);
   SWAP(double, G);
@@ -267,6 +331,8 @@ static void swap_index(solver_t *s, int32_t i, int32_t j) {
   SWAP(char, status);
   SWAP(int32_t, active_set);
 #undef SWAP
+  s->slot[s->x[i]] = i;
+  s->slot[s->x[j]] = j;
 }
 
 static void reconstruct_gradient(solver_t *s) {
@@ -291,39 +357,36 @@ static void reconstruct_gradient(solver_t *s) {
   }
 }
 
-// WSS3: i maximises -y_i G_i over I_up; j the largest second-order decrease of the objective.
-static int select_working_set(solver_t *s, int32_t *out_i, int32_t *out_j) {
+// WSS3: i maximises -y_i G_i over I_up; j the largest second-order decrease of the objective
+// among I_low (the last of equals, as LIBSVM's loop keeps it). y_j G_j and y_i y_j Q_ij fold
+// LIBSVM's two branches into one; the sums are the same bits (only signs of exact terms flip).
+HOT static int select_working_set(solver_t *s, int32_t *out_i, int32_t *out_j) {
   double Gmax = -INFINITY, Gmax2 = -INFINITY, obj_min = INFINITY;
   int32_t Gmax_idx = -1, Gmin_idx = -1;
   const int32_t n = s->active;
+  const int8_t *y = s->y;
+  const char *status = s->status;
+  const double *G = s->G;
   for (int32_t t = 0; t < n; t++) {
-    if (s->y[t] == 1) {
-      if (s->status[t] != UPPER && -s->G[t] >= Gmax) {
-        Gmax = -s->G[t];
-        Gmax_idx = t;
-      }
-    } else if (s->status[t] != LOWER && s->G[t] >= Gmax) {
-      Gmax = s->G[t];
+    const int up = y[t] == 1 ? status[t] != UPPER : status[t] != LOWER;
+    const double v = -y[t] * G[t];
+    if (up && v >= Gmax) {
+      Gmax = v;
       Gmax_idx = t;
     }
   }
   const int32_t i = Gmax_idx;
-  const float *Q_i = i >= 0 ? get_q(s, i, n) : NULL;
+  if (i < 0) return 1;
+  const float *Q_i = get_q(s, i, n);
+  const double y_i = y[i];
   for (int32_t j = 0; j < n; j++) {
-    double grad_diff, quad;
-    if (s->y[j] == 1) {
-      if (s->status[j] == LOWER) continue;
-      grad_diff = Gmax + s->G[j];
-      if (s->G[j] >= Gmax2) Gmax2 = s->G[j];
-      if (!(grad_diff > 0)) continue;
-      quad = s->QD[i] + s->QD[j] - 2.0 * s->y[i] * Q_i[j];
-    } else {
-      if (s->status[j] == UPPER) continue;
-      grad_diff = Gmax - s->G[j];
-      if (-s->G[j] >= Gmax2) Gmax2 = -s->G[j];
-      if (!(grad_diff > 0)) continue;
-      quad = s->QD[i] + s->QD[j] + 2.0 * s->y[i] * Q_i[j];
-    }
+    const int low = y[j] == 1 ? status[j] != LOWER : status[j] != UPPER;
+    if (!low) continue;
+    const double v = y[j] * G[j];
+    const double grad_diff = Gmax + v;
+    if (v >= Gmax2) Gmax2 = v;
+    if (!(grad_diff > 0)) continue;
+    const double quad = s->QD[i] + s->QD[j] - (2.0 * y_i * y[j]) * Q_i[j];
     const double obj = -(grad_diff * grad_diff) / (quad > 0 ? quad : TAU);
     if (obj <= obj_min) {
       Gmin_idx = j;
@@ -334,6 +397,11 @@ static int select_working_set(solver_t *s, int32_t *out_i, int32_t *out_j) {
   *out_i = Gmax_idx;
   *out_j = Gmin_idx;
   return 0;
+}
+
+// y[t] += c x[t]
+HOT static void axpy(double *restrict y, double c, const float *restrict x, int32_t n) {
+  for (int32_t t = 0; t < n; t++) y[t] += c * x[t];
 }
 
 static int be_shrunk(const solver_t *s, int32_t i, double Gmax1, double Gmax2) {
@@ -403,14 +471,15 @@ typedef struct {
 } solution_t;
 
 // Solves one problem over rows x[0..l) of the CSR; alpha (in, out) is y_i a_i on return.
-static solution_t solve(const kernel_t *k, int32_t l, const int32_t *rows, const int8_t *y,
-                        const double *C, double *alpha_out, double eps, int shrinking,
-                        size_t cache_bytes, double max_iter, const int32_t *cancel,
-                        uint32_t cols) {
+static solution_t solve(const kernel_t *k, const matrix_t *m, int32_t l, const int32_t *rows,
+                        const int8_t *y, const double *C, double *alpha_out, double eps,
+                        int shrinking, size_t cache_bytes, double max_iter,
+                        const int32_t *cancel) {
   solution_t out = {0, 0, 0, NO_MEMORY};
   solver_t s;
   memset(&s, 0, sizeof s);
   s.k = k;
+  s.m = m;
   s.l = s.active = l;
   s.eps = eps;
   s.x = malloc(sizeof(int32_t) * l);
@@ -420,16 +489,19 @@ static solution_t solve(const kernel_t *k, int32_t l, const int32_t *rows, const
   s.G = malloc(sizeof(double) * l);
   s.G_bar = calloc((size_t)l, sizeof(double));
   s.QD = malloc(sizeof(double) * l);
+  s.self = malloc(sizeof(double) * l);
+  s.slot = malloc(sizeof(int32_t) * (m->rows ? m->rows : 1));
   s.status = malloc((size_t)l);
   s.active_set = malloc(sizeof(int32_t) * l);
-  s.w = calloc(cols ? cols : 1, sizeof(double));
+  s.acc = malloc(sizeof(double) * l);
   s.cache.rows = calloc((size_t)l, sizeof(row_t));
   s.cache.lru.next = s.cache.lru.prev = &s.cache.lru;
   const size_t floats = cache_bytes / sizeof(float);
   s.cache.left = floats > 2 * (size_t)l ? floats : 2 * (size_t)l;
-  if (!s.x || !s.y || !s.C || !s.alpha || !s.G || !s.G_bar || !s.QD || !s.status ||
-      !s.active_set || !s.w || !s.cache.rows)
+  if (!s.x || !s.y || !s.C || !s.alpha || !s.G || !s.G_bar || !s.QD || !s.self || !s.slot ||
+      !s.status || !s.active_set || !s.acc || !s.cache.rows)
     goto cleanup;
+  for (uint32_t r = 0; r < m->rows; r++) s.slot[r] = -1;
   for (int32_t i = 0; i < l; i++) {
     s.x[i] = rows[i];
     s.y[i] = y[i];
@@ -437,10 +509,9 @@ static solution_t solve(const kernel_t *k, int32_t l, const int32_t *rows, const
     s.G[i] = -1;
     s.active_set[i] = i;
     set_status(&s, i);
-    const double self = k->self ? k->self[rows[i]] : 0;
-    scatter(k, rows[i], s.w);
-    s.QD[i] = kernel_at(k, s.w, self, k, rows[i]);
-    unscatter(k, rows[i], s.w);
+    s.slot[rows[i]] = i;
+    s.self[i] = m->self[rows[i]];
+    s.QD[i] = self_kernel(k, m, rows[i]);
   }
   {
     double iter = 0;
@@ -529,14 +600,10 @@ static solution_t solve(const kernel_t *k, int32_t l, const int32_t *rows, const
       set_status(&s, i);
       set_status(&s, j);
       if (ui != (s.status[i] == UPPER)) {
-        const float *Q = get_q(&s, i, l);
-        const double c = ui ? -C_i : C_i;
-        for (int32_t t = 0; t < l; t++) s.G_bar[t] += c * Q[t];
+        axpy(s.G_bar, ui ? -C_i : C_i, get_q(&s, i, l), l);
       }
       if (uj != (s.status[j] == UPPER)) {
-        const float *Q = get_q(&s, j, l);
-        const double c = uj ? -C_j : C_j;
-        for (int32_t t = 0; t < l; t++) s.G_bar[t] += c * Q[t];
+        axpy(s.G_bar, uj ? -C_j : C_j, get_q(&s, j, l), l);
       }
       if (s.cache.failed) {
         out.status = NO_MEMORY;
@@ -566,9 +633,11 @@ cleanup:
   free(s.G);
   free(s.G_bar);
   free(s.QD);
+  free(s.self);
+  free(s.slot);
   free(s.status);
   free(s.active_set);
-  free(s.w);
+  free(s.acc);
   return out;
 }
 
@@ -576,23 +645,24 @@ cleanup:
 
 typedef struct {
   kernel_t k;
-  uint32_t cols, problems, threads;
-  const int32_t *rows, *starts;
+  matrix_t m;
+  const int32_t *indptr, *indices;
+  const float *values;
+  uint32_t rows, cols, problems, threads;
+  const int32_t *prows, *starts;
   const int8_t *y;
   const double *C;
   double *alpha, *info;
-  double eps, max_iter_factor;
+  double eps;
   int shrinking;
   size_t cache_bytes;
-  int32_t *done;  // [0]: problems finished, read by JavaScript for progress
-  uint32_t next;  // the next problem a thread takes
-  int32_t *cancel;  // [0] set by JavaScript to stop
-  double *self;
+  int32_t *done;    // [0]: problems finished, read by JavaScript for progress
+  int32_t *cancel;  // [0]: set by JavaScript to stop
+  uint32_t next;    // the next problem a thread takes
   napi_async_work work;
   napi_deferred deferred;
   napi_ref refs[12];
   int nrefs;
-  int failed;
 } train_job_t;
 
 typedef struct {
@@ -609,8 +679,8 @@ static void *train_worker(void *arg) {
     const double max_iter = 100.0 * l > 1e7 ? 100.0 * l : 1e7;
     solution_t s = {0, 0, 0, DONE};
     if (l > 0)
-      s = solve(&job->k, l, job->rows + b, job->y + b, job->C + b, job->alpha + b, job->eps,
-                job->shrinking, job->cache_bytes, max_iter, job->cancel, job->cols);
+      s = solve(&job->k, &job->m, l, job->prows + b, job->y + b, job->C + b, job->alpha + b,
+                job->eps, job->shrinking, job->cache_bytes, max_iter, job->cancel);
     double *info = job->info + 4 * (size_t)p;
     info[0] = s.rho;
     info[1] = s.iterations;
@@ -624,9 +694,15 @@ static void *train_worker(void *arg) {
 static void train_execute(napi_env env, void *data) {
   (void)env;
   train_job_t *job = data;
+  if (!matrix_init(&job->m, job->indptr, job->indices, job->values, job->rows, job->cols,
+                   job->k.kind, 1)) {
+    for (uint32_t p = 0; p < job->problems; p++) job->info[4 * (size_t)p + 3] = NO_MEMORY;
+    return;
+  }
   worker_t workers[MAX_THREADS];
   for (uint32_t t = 0; t < job->threads; t++) workers[t].job = job;
   run_parallel(train_worker, workers, sizeof workers[0], job->threads);
+  matrix_free(&job->m);
 }
 
 static void train_complete(napi_env env, napi_status status, void *data) {
@@ -643,7 +719,6 @@ static void train_complete(napi_env env, napi_status status, void *data) {
   }
   for (int i = 0; i < job->nrefs; i++) napi_delete_reference(env, job->refs[i]);
   napi_delete_async_work(env, job->work);
-  free(job->self);
   free(job);
 }
 
@@ -674,14 +749,6 @@ static int check_csr(const int32_t *indptr, size_t np, size_t nnz, const int32_t
   for (size_t p = 0; p < nnz; p++)
     if (indices[p] < 0 || (uint32_t)indices[p] >= cols) return 0;
   return 1;
-}
-
-static double *self_terms(const kernel_t *k, size_t rows) {
-  if (k->kind != K_RBF && k->kind != K_CHI2) return NULL;
-  double *self = malloc(sizeof(double) * (rows ? rows : 1));
-  if (self)
-    for (size_t r = 0; r < rows; r++) self[r] = self_term(k, (int32_t)r);
-  return self;
 }
 
 // smoTrain(indptr, indices, values, cols, kind, gamma, rows, starts, y, C, eps, shrinking,
@@ -729,18 +796,16 @@ napi_value smo_train(napi_env env, napi_callback_info info) {
   }
   train_job_t *job = calloc(1, sizeof *job);
   if (!job) return throw_code(env, "E_NOMEM", "smoTrain: out of memory");
-  job->k = (kernel_t){indptr, indices, values, (int)kind, gamma, NULL};
-  job->self = self_terms(&job->k, np - 1);
-  if ((kind == K_RBF || kind == K_CHI2) && !job->self) {
-    free(job);
-    return throw_code(env, "E_NOMEM", "smoTrain: out of memory");
-  }
-  job->k.self = job->self;
+  job->k = (kernel_t){(int)kind, gamma};
+  job->indptr = indptr;
+  job->indices = indices;
+  job->values = values;
+  job->rows = (uint32_t)(np - 1);
   job->cols = cols;
   job->problems = (uint32_t)problems;
   job->threads = clamp_threads(threads, problems > 1);
   if (job->threads > problems && problems > 0) job->threads = (uint32_t)problems;
-  job->rows = rows;
+  job->prows = rows;
   job->starts = starts;
   job->y = y;
   job->C = C;
@@ -751,19 +816,19 @@ napi_value smo_train(napi_env env, napi_callback_info info) {
   job->cache_bytes = (size_t)cache_bytes;
   job->done = done;
   job->cancel = cancel;
+  int failed = 0;
   for (int i = 0; i < 18; i++) {
     napi_valuetype t;
     napi_typeof(env, argv[i], &t);
-    if (t == napi_object && !keep(env, job, argv[i])) job->failed = 1;
+    if (t == napi_object && !keep(env, job, argv[i])) failed = 1;
   }
   napi_value promise, name;
-  if (job->failed || napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
+  if (failed || napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
       napi_create_string_utf8(env, "smoTrain", NAPI_AUTO_LENGTH, &name) != napi_ok ||
       napi_create_async_work(env, NULL, name, train_execute, train_complete, job, &job->work) !=
           napi_ok ||
       napi_queue_async_work(env, job->work) != napi_ok) {
     for (int i = 0; i < job->nrefs; i++) napi_delete_reference(env, job->refs[i]);
-    free(job->self);
     free(job);
     return throw_code(env, "E_NOMEM", "smoTrain: the work could not be queued");
   }
@@ -773,35 +838,35 @@ napi_value smo_train(napi_env env, napi_callback_info info) {
 // ---- kernelSums: decision values of many rows against support vectors ----
 
 typedef struct {
-  const kernel_t *a, *b;
+  const kernel_t *k;
+  const matrix_t *a, *b;
   const double *coef;
   double *out;
-  uint32_t outputs, cols, nb;
+  uint32_t outputs;
   size_t begin, end;
   int failed;
 } sums_job_t;
 
 HOT static void *kernel_sums_rows(void *arg) {
   sums_job_t *job = arg;
-  double *w = calloc(job->cols ? job->cols : 1, sizeof(double));
-  if (!w) {
+  const uint32_t nb = job->b->rows, m = job->outputs;
+  double *acc = malloc(sizeof(double) * (nb ? nb : 1));
+  if (!acc) {
     job->failed = 1;
     return NULL;
   }
-  const uint32_t m = job->outputs;
   for (size_t i = job->begin; i < job->end; i++) {
-    const double self_i = job->a->self ? job->a->self[i] : 0;
+    for (uint32_t s = 0; s < nb; s++) acc[s] = 0;
+    shared_sums(job->k, job->a, (int32_t)i, job->b, NULL, 0, (int32_t)nb, acc);
+    finish_kernel(job->k, job->a->self[i], job->b->self, 0, (int32_t)nb, acc);
     double *o = job->out + i * m;
     for (uint32_t c = 0; c < m; c++) o[c] = 0;
-    scatter(job->a, (int32_t)i, w);
-    for (uint32_t s = 0; s < job->nb; s++) {
-      const double kv = kernel_at(job->a, w, self_i, job->b, (int32_t)s);
+    for (uint32_t s = 0; s < nb; s++) {
       const double *cs = job->coef + (size_t)s * m;
-      for (uint32_t c = 0; c < m; c++) o[c] += cs[c] * kv;
+      for (uint32_t c = 0; c < m; c++) o[c] += cs[c] * acc[s];
     }
-    unscatter(job->a, (int32_t)i, w);
   }
-  free(w);
+  free(acc);
   return NULL;
 }
 
@@ -834,30 +899,30 @@ napi_value kernel_sums(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "kernelSums: arrays or values do not agree");
     return NULL;
   }
-  kernel_t a = {ap, ai, av, (int)kind, gamma, NULL}, b = {bp, bi, bv, (int)kind, gamma, NULL};
-  double *sa = self_terms(&a, nap - 1), *sb = self_terms(&b, nbp - 1);
-  a.self = sa;
-  b.self = sb;
-  if ((kind == K_RBF || kind == K_CHI2) && (!sa || !sb)) {
-    free(sa);
-    free(sb);
+  const kernel_t k = {(int)kind, gamma};
+  matrix_t a, b;
+  const int ma = matrix_init(&a, ap, ai, av, (uint32_t)(nap - 1), cols, (int)kind, 0);
+  const int mb = matrix_init(&b, bp, bi, bv, (uint32_t)(nbp - 1), cols, (int)kind, 1);
+  if (!ma || !mb) {
+    if (ma) matrix_free(&a);
+    if (mb) matrix_free(&b);
     return throw_code(env, "E_NOMEM", "kernelSums: out of memory");
   }
   const size_t rows = nap - 1;
   threads = clamp_threads(threads, rows * (nbp - 1) >= 1u << 16);
   if (threads > rows && rows > 0) threads = (uint32_t)rows;
   sums_job_t jobs[MAX_THREADS];
-  const size_t per = (rows + threads - 1) / (threads ? threads : 1);
+  const size_t per = (rows + threads - 1) / threads;
   for (uint32_t t = 0; t < threads; t++) {
     const size_t begin = t * per < rows ? t * per : rows;
     const size_t end = begin + per < rows ? begin + per : rows;
-    jobs[t] = (sums_job_t){&a, &b, coef, out, outputs, cols, (uint32_t)(nbp - 1), begin, end, 0};
+    jobs[t] = (sums_job_t){&k, &a, &b, coef, out, outputs, begin, end, 0};
   }
-  if (threads > 0) run_parallel(kernel_sums_rows, jobs, sizeof jobs[0], threads);
+  run_parallel(kernel_sums_rows, jobs, sizeof jobs[0], threads);
   int failed = 0;
   for (uint32_t t = 0; t < threads; t++) failed |= jobs[t].failed;
-  free(sa);
-  free(sb);
+  matrix_free(&a);
+  matrix_free(&b);
   if (failed) return throw_code(env, "E_NOMEM", "kernelSums: out of memory");
   return NULL;
 }

@@ -108,12 +108,12 @@ export async function solveProblems(
       options.signal?.removeEventListener('abort', stop);
     }
   } else {
-    const self = selfTerms(x, kernel);
+    const m = new Matrix(x, kernel.kind, true);
     for (let p = 0; p < problems.length; p++) {
       checkAborted(options.signal);
       const at = starts[p];
       const l = starts[p + 1] - at;
-      const s = l > 0 ? new Solver(x, kernel, self, problems[p], options, cacheBytes) : undefined;
+      const s = l > 0 ? new Solver(m, kernel, problems[p], options, cacheBytes) : undefined;
       const out = s?.solve() ?? { rho: 0, iterations: 0, objective: 0, status: 0 };
       if (s) alpha.set(s.coef, at);
       info.set([out.rho, out.iterations, out.objective, out.status], 4 * p);
@@ -174,18 +174,16 @@ export function kernelSums(
     );
     return out;
   }
-  const selfA = selfTerms(a, kernel);
-  const selfB = selfTerms(b, kernel);
-  const w = new Float64Array(a.cols);
+  const ma = new Matrix(a, kernel.kind, false);
+  const mb = new Matrix(b, kernel.kind, true);
+  const acc = new Float64Array(b.rows);
   for (let i = 0; i < a.rows; i++) {
-    scatter(a, i, w);
+    acc.fill(0);
+    sharedSums(kernel, ma, i, mb, undefined, 0, b.rows, acc);
+    finishKernel(kernel, ma.self[i], mb.self, 0, b.rows, acc);
     const base = i * outputs;
-    const selfI = selfA ? selfA[i] : 0;
-    for (let s = 0; s < b.rows; s++) {
-      const k = kernelAt(kernel, w, selfI, b, selfB, s);
-      for (let c = 0; c < outputs; c++) out[base + c] += coef[s * outputs + c] * k;
-    }
-    unscatter(a, i, w);
+    for (let s = 0; s < b.rows; s++)
+      for (let c = 0; c < outputs; c++) out[base + c] += coef[s * outputs + c] * acc[s];
   }
   return out;
 }
@@ -194,12 +192,11 @@ export function kernelSums(
 
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
+const ROUND = 6755399441055744; // 1.5 * 2^52: x + ROUND - ROUND rounds x to an integer
 
 /** native/smo.c's emb_exp: the same operations in the same order, so the same bits. */
 export function embExp(x: number): number {
-  if (!(x > -745.0)) return x !== x ? x : 0;
-  if (x > 709.0) return Infinity;
-  const k = Math.floor(x * 1.4426950408889634 + 0.5);
+  const k = x * 1.4426950408889634 + ROUND - ROUND;
   const r = x - k * 0.69314718036912381649 - k * 1.90821492927058770002e-10;
   let p = 1 / 6227020800;
   p = p * r + 1 / 479001600;
@@ -215,76 +212,115 @@ export function embExp(x: number): number {
   p = p * r + 0.5;
   p = p * r + 1;
   p = p * r + 1;
-  let e = k;
-  if (e < -1000) {
-    p *= 2 ** -200;
-    e += 200;
-  }
+  if (k < -1000) p *= 2 ** -200;
   words[0] = 0;
-  words[1] = (e + 1023) << 20;
-  return p * bits[0];
+  words[1] = ((k < -1000 ? k + 200 : k) + 1023) << 20;
+  return x > -745.0 ? p * bits[0] : 0;
 }
 
-/** Each row's x.x (rbf) or |x|_1 (chi2); other kernels need none. */
-function selfTerms(x: Csr, kernel: Kernel): Float64Array | undefined {
-  if (kernel.kind !== 'rbf' && kernel.kind !== 'chi2') return undefined;
-  const out = new Float64Array(x.rows);
-  for (let r = 0; r < x.rows; r++) {
-    let s = 0;
-    for (let p = x.indptr[r]; p < x.indptr[r + 1]; p++) {
-      const v = x.values[p];
-      s += kernel.kind === 'rbf' ? v * v : v;
+/** A CSR matrix with its columns as lists of (row, value), and each row's self term. */
+class Matrix {
+  readonly colptr: Int32Array;
+  readonly colrows: Int32Array;
+  readonly colvalues: Float32Array;
+  /** x.x for rbf, else |x|_1 (used by chi2). */
+  readonly self: Float64Array;
+
+  constructor(
+    readonly csr: Csr,
+    kind: KernelKind,
+    columns: boolean,
+  ) {
+    const { rows, cols, indptr, indices, values } = csr;
+    const listed = columns ? indptr[rows] : 0;
+    this.colptr = new Int32Array(cols + 1);
+    this.colrows = new Int32Array(listed);
+    this.colvalues = new Float32Array(listed);
+    this.self = new Float64Array(rows);
+    for (let p = 0; p < listed; p++) this.colptr[indices[p] + 1]++;
+    for (let c = 0; c < cols; c++) this.colptr[c + 1] += this.colptr[c];
+    const fill = this.colptr.slice();
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      for (let p = indptr[r]; p < indptr[r + 1]; p++) {
+        if (columns) {
+          const at = fill[indices[p]]++;
+          this.colrows[at] = r;
+          this.colvalues[at] = values[p];
+        }
+        const v = values[p];
+        s += kind === 'rbf' ? v * v : v;
+      }
+      this.self[r] = s;
     }
-    out[r] = s;
   }
-  return out;
 }
 
-function scatter(x: Csr, r: number, w: Float64Array): void {
-  for (let p = x.indptr[r]; p < x.indptr[r + 1]; p++) w[x.indices[p]] = x.values[p];
-}
-
-function unscatter(x: Csr, r: number, w: Float64Array): void {
-  for (let p = x.indptr[r]; p < x.indptr[r + 1]; p++) w[x.indices[p]] = 0;
-}
-
-/** K(a, b) with row a scattered into w (self term selfA) and row b of `b` walked. */
-function kernelAt(
-  kernel: Kernel,
-  w: Float64Array,
-  selfA: number,
-  b: Csr,
-  selfB: Float64Array | undefined,
-  r: number,
-): number {
-  const { indices, values } = b;
-  const s = b.indptr[r];
-  const e = b.indptr[r + 1];
+/** K(x, x) for row x of m. */
+function selfKernel(kernel: Kernel, m: Matrix, x: number): number {
+  const { indptr, values } = m.csr;
   let acc = 0;
-  switch (kernel.kind) {
-    case 'linear':
-      for (let p = s; p < e; p++) acc += w[indices[p]] * values[p];
-      return acc;
-    case 'rbf':
-      for (let p = s; p < e; p++) acc += w[indices[p]] * values[p];
-      return embExp(-kernel.gamma * (selfA + selfB![r] - 2 * acc));
-    case 'hik':
-      for (let p = s; p < e; p++) {
-        const a = w[indices[p]];
-        const v = values[p];
-        acc += a < v ? a : v;
-      }
-      return acc;
-    case 'chi2': {
-      for (let p = s; p < e; p++) {
-        const a = w[indices[p]];
-        const v = values[p];
-        if (a > 0) acc += (4 * a * v) / (a + v);
-      }
-      const d = selfA + selfB![r] - acc;
-      return embExp(-kernel.gamma * (d > 0 ? d : 0));
+  for (let p = indptr[x]; p < indptr[x + 1]; p++) {
+    const a = values[p];
+    acc += kernel.kind === 'hik' ? a : kernel.kind === 'chi2' ? (4 * a * a) / (a + a) : a * a;
+  }
+  const s = m.self[x];
+  if (kernel.kind === 'rbf') return embExp(-kernel.gamma * (s + s - 2 * acc));
+  if (kernel.kind === 'chi2') {
+    const d = s + s - acc;
+    return embExp(-kernel.gamma * (d > 0 ? d : 0));
+  }
+  return acc;
+}
+
+/**
+ * acc[slot[r]] += the terms row x of a shares with each row r of b whose slot is in [lo, hi)
+ * (no slot: the row itself), column by column in increasing order.
+ */
+function sharedSums(
+  kernel: Kernel,
+  a: Matrix,
+  x: number,
+  b: Matrix,
+  slot: Int32Array | undefined,
+  lo: number,
+  hi: number,
+  acc: Float64Array,
+): void {
+  const { indptr, indices, values } = a.csr;
+  const { colptr, colrows, colvalues } = b;
+  const kind = kernel.kind;
+  for (let p = indptr[x]; p < indptr[x + 1]; p++) {
+    const c = indices[p];
+    const u = values[p];
+    for (let q = colptr[c]; q < colptr[c + 1]; q++) {
+      const t = slot ? slot[colrows[q]] : colrows[q];
+      if (t < lo || t >= hi) continue;
+      const v = colvalues[q];
+      if (kind === 'hik') acc[t] += u < v ? u : v;
+      else if (kind === 'chi2') acc[t] += (4 * u * v) / (u + v);
+      else acc[t] += u * v;
     }
   }
+}
+
+/** Shared sums into kernel values for t in [lo, hi); selfB[t] is the self term of the row at t. */
+function finishKernel(
+  kernel: Kernel,
+  selfA: number,
+  selfB: Float64Array,
+  lo: number,
+  hi: number,
+  acc: Float64Array,
+): void {
+  const g = kernel.gamma;
+  if (kernel.kind === 'rbf')
+    for (let t = lo; t < hi; t++) acc[t] = embExp(-g * (selfA + selfB[t] - 2 * acc[t]));
+  else if (kernel.kind === 'chi2')
+    for (let t = lo; t < hi; t++) {
+      const d = selfA + selfB[t] - acc[t];
+      acc[t] = embExp(-g * (d > 0 ? d : 0));
+    }
 }
 
 const LOWER = 0;
@@ -303,18 +339,21 @@ class Solver {
   private readonly G: Float64Array;
   private readonly Gbar: Float64Array;
   private readonly QD: Float64Array;
+  /** The self term of the row at each position. */
+  private readonly self: Float64Array;
+  /** Row of the matrix -> position, -1 outside the problem. */
+  private readonly slot: Int32Array;
   private readonly status: Uint8Array;
   private readonly activeSet: Int32Array;
-  private readonly w: Float64Array;
+  private readonly acc: Float64Array;
   private readonly cache: RowCache;
   private unshrink = false;
   /** y_i alpha_i by the problem's row order, once solved. */
   readonly coef: Float64Array;
 
   constructor(
-    private readonly csr: Csr,
+    private readonly m: Matrix,
     private readonly kernel: Kernel,
-    private readonly self: Float64Array | undefined,
     problem: BinaryProblem,
     private readonly options: SolverOptions,
     cacheBytes: number,
@@ -327,17 +366,19 @@ class Solver {
     this.G = new Float64Array(l).fill(-1);
     this.Gbar = new Float64Array(l);
     this.QD = new Float64Array(l);
+    this.self = new Float64Array(l);
+    this.slot = new Int32Array(m.csr.rows).fill(-1);
     this.status = new Uint8Array(l);
     this.activeSet = Int32Array.from({ length: l }, (_, i) => i);
-    this.w = new Float64Array(csr.cols);
+    this.acc = new Float64Array(l);
     this.cache = new RowCache(l, Math.max(Math.floor(cacheBytes / 4), 2 * l));
     this.coef = new Float64Array(l);
     for (let i = 0; i < l; i++) {
       this.setStatus(i);
       const r = this.x[i];
-      scatter(csr, r, this.w);
-      this.QD[i] = kernelAt(kernel, this.w, self ? self[r] : 0, csr, self, r);
-      unscatter(csr, r, this.w);
+      this.slot[r] = i;
+      this.self[i] = m.self[r];
+      this.QD[i] = selfKernel(kernel, m, r);
     }
   }
 
@@ -348,14 +389,12 @@ class Solver {
   private getQ(i: number, len: number): Float32Array {
     const { data, start } = this.cache.get(i, len);
     if (start < len) {
-      const xi = this.x[i];
-      const selfI = this.self ? this.self[xi] : 0;
+      const { acc } = this;
+      acc.fill(0, start, len);
+      sharedSums(this.kernel, this.m, this.x[i], this.m, this.slot, start, len, acc);
+      finishKernel(this.kernel, this.self[i], this.self, start, len, acc);
       const yi = this.y[i];
-      scatter(this.csr, xi, this.w);
-      for (let j = start; j < len; j++)
-        data[j] =
-          yi * this.y[j] * kernelAt(this.kernel, this.w, selfI, this.csr, this.self, this.x[j]);
-      unscatter(this.csr, xi, this.w);
+      for (let j = start; j < len; j++) data[j] = yi * this.y[j] * acc[j];
     }
     return data;
   }
@@ -366,6 +405,7 @@ class Solver {
       this.x,
       this.y,
       this.QD,
+      this.self,
       this.C,
       this.alpha,
       this.G,
@@ -377,6 +417,8 @@ class Solver {
       a[i] = a[j];
       a[j] = t;
     }
+    this.slot[this.x[i]] = i;
+    this.slot[this.x[j]] = j;
   }
 
   private reconstructGradient(): void {

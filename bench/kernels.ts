@@ -1,0 +1,188 @@
+/**
+ * Kernel SVMs and the network on word counts (issue 18) beside scikit-learn 1.2
+ * (bench/peers/kernels_sklearn.py) in the same run, on the same tokens and split:
+ * SVC(kernel='rbf', C=1, gamma='scale'), SVC(kernel='precomputed') on the intersection Gram
+ * matrix and MLPClassifier((256,), early_stopping=True), each on CountVectorizer(max_features=
+ * 5000) counts; then the discussion's protocol, every emb model on SUBJ side by side.
+ *
+ *   npm run build:native && flock /tmp/emb-bench.lock node --import tsx bench/kernels.ts
+ *       [--sets SUBJ,MR,AG] [--skip-protocol] [--python /usr/bin/python3]
+ *
+ * Each set is split as ANCHORS.md section 5 splits SUBJ: 5,000 stratified training texts
+ * (train_test_split(..., train_size=5000, stratify=y, random_state=0)), the rest for testing;
+ * AG News is its 7,600-text test file (4 classes), so 5,000 / 2,600. The tokens are emb's
+ * reference tokenizer's (ascii-v1), handed to the peer, so both sides count the same tokens.
+ * Every run is its own process (so its peak memory is its own): fit + predict seconds (wall;
+ * emb's fit includes its inner folds for calibrated probabilities, the peer's precomputed runs
+ * include their Gram matrices), CPU seconds, and peak resident memory.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { readVectors } from '../src/formats/index.js';
+import { argmaxRow } from '../src/models/kind.js';
+import { modelSettings, trainModel, usesVectors } from '../src/models/registry.js';
+import { prepareDefault } from '../src/store/default.js';
+import type { LabelledSet as Dataset } from '../src/text/dataset.js';
+import { tokenizerFor } from '../src/text/tokenize.js';
+import { loadAGNews, loadMR, loadSUBJ } from '../test/support/datasets.js';
+
+const arg = (name: string, fallback: string) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : fallback;
+};
+const python = arg('--python', '/usr/bin/python3');
+const out = fileURLToPath(new URL('out/kernels/', import.meta.url));
+const here = fileURLToPath(import.meta.url);
+const peerScript = fileURLToPath(new URL('peers/kernels_sklearn.py', import.meta.url));
+const LOADERS: Record<string, () => Dataset> = { SUBJ: loadSUBJ, MR: loadMR, AG: loadAGNews };
+const TRAIN_SIZE = 5000;
+const { tokenize } = tokenizerFor('ascii');
+
+interface Run {
+  seconds: number;
+  cpu: number;
+  accuracy: number;
+  predicted: number[];
+  rssBeforeMb: number;
+  rssPeakMb: number;
+}
+
+const tokensPath = (set: string) => `${out}${set}.tokens.json`;
+const splitPath = (set: string) => `${out}${set}.split.json`;
+
+/** One emb run, in this process (started as a child by the main run). */
+async function runOne(set: string, options: Record<string, unknown>): Promise<Run> {
+  const { docs, labels } = JSON.parse(readFileSync(tokensPath(set), 'utf8'));
+  const { train, test } = JSON.parse(readFileSync(splitPath(set), 'utf8'));
+  const classes = [...new Set<number>(labels)].sort((a, b) => a - b).map(String);
+  const settings = modelSettings({ tokenizer: 'ascii', ...options });
+  const embeddings = usesVectors(settings.model)
+    ? readVectors(prepareDefault().path).embeddings
+    : undefined;
+  const pick = <T>(rows: number[], of: T[]) => rows.map((i) => of[i]);
+  const rssBeforeMb = process.resourceUsage().maxRSS / 1024;
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  const model = await trainModel(
+    { docs: pick(train, docs), labels: pick(train, labels), classes },
+    settings,
+    { seed: 0, embeddings },
+  );
+  const scores = await model.predict(pick(test, docs));
+  const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  const predicted = test.map((_: number, r: number) => argmaxRow(scores, classes.length, r));
+  const right = predicted.filter((p: number, r: number) => p === labels[test[r]]).length;
+  return {
+    seconds,
+    cpu: (used.user + used.system) / 1e6,
+    accuracy: right / test.length,
+    predicted,
+    rssBeforeMb,
+    rssPeakMb: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+function child(command: string, args: string[]): Run {
+  const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (run.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${run.stderr}`);
+  const json = JSON.parse(run.stdout.trim().split('\n').pop()!);
+  return {
+    ...json,
+    rssBeforeMb: json.rssBeforeMb ?? json.rss_before_mb,
+    rssPeakMb: json.rssPeakMb ?? json.rss_peak_mb,
+  };
+}
+
+const ours = (set: string, options: object) =>
+  child(process.execPath, ['--import', 'tsx', here, '--one', set, JSON.stringify(options)]);
+const theirs = (set: string, method: string) =>
+  child(python, [peerScript, tokensPath(set), method]);
+
+/** Writes the set's tokens and the peer's split, once per run. */
+function prepare(set: string): { classes: number; train: number; test: number } {
+  const data = LOADERS[set]();
+  const docs = data.texts.map(tokenize);
+  writeFileSync(
+    tokensPath(set),
+    JSON.stringify({ docs, labels: data.labels, train_size: TRAIN_SIZE }),
+  );
+  const run = spawnSync(python, [peerScript, tokensPath(set), 'split'], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`${python} split: ${run.stderr}`);
+  writeFileSync(splitPath(set), run.stdout);
+  const split = JSON.parse(run.stdout);
+  return { classes: data.classes.length, train: split.train.length, test: split.test.length };
+}
+
+const pct = (x: number) => (100 * x).toFixed(2);
+const agreement = (a: Run, b: Run) =>
+  pct(a.predicted.filter((p, i) => p === b.predicted[i]).length / a.predicted.length);
+const load = () => loadavg()[0].toFixed(1);
+
+/** The issue's peers: the same counts (raw, no norm) on both sides. */
+const PEERED: [string, object, string, number][] = [
+  ['rbf-svm', { model: 'rbf-svm', tf: 'raw', norm: 'none' }, 'rbf', 0.3],
+  ['hik-svm', { model: 'hik-svm', tf: 'raw', norm: 'none' }, 'hik', 0.3],
+  ['bow-mlp', { model: 'bow-mlp', tf: 'raw', norm: 'none' }, 'mlp', 1],
+];
+
+/** The discussion's protocol on SUBJ: every model, as configured. */
+const PROTOCOL: [string, object][] = [
+  ['rbf-svm, raw counts', { model: 'rbf-svm', tf: 'raw', norm: 'none' }],
+  ['rbf-svm, its defaults', { model: 'rbf-svm' }],
+  ['hik-svm, raw counts', { model: 'hik-svm', tf: 'raw', norm: 'none' }],
+  ['hik-svm, its defaults (engineered)', { model: 'hik-svm' }],
+  ['chi2-svm, its defaults', { model: 'chi2-svm' }],
+  ['bow-mlp, its defaults', { model: 'bow-mlp' }],
+  ['svm (TF-IDF 1-2-grams, linear)', { model: 'svm' }],
+  ['nbsvm', { model: 'nbsvm' }],
+  ['hybrid (the default of emb train)', { model: 'hybrid' }],
+];
+
+async function main() {
+  if (process.argv[2] === '--one') {
+    console.log(JSON.stringify(await runOne(process.argv[3], JSON.parse(process.argv[4]))));
+    return;
+  }
+  mkdirSync(out, { recursive: true });
+  const sets = arg('--sets', 'SUBJ,MR,AG').split(',');
+  const only = new Set(arg('--models', PEERED.map((p) => p[0]).join(',')).split(','));
+  console.log(
+    `Kernel models and the network on counts against scikit-learn (${new Date().toISOString().slice(0, 10)})\n`,
+  );
+  console.log(
+    '| set | model | emb acc % | sklearn acc % | diff | target | same predictions % | emb s | sklearn s | sklearn / emb | emb peak MiB | sklearn peak MiB | load |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const set of sets) {
+    const shape = prepare(set);
+    const name = `${set} (${shape.classes} classes, ${shape.train}/${shape.test})`;
+    for (const [model, options, method, tolerance] of PEERED) {
+      if (!only.has(model)) continue;
+      const peer = theirs(set, method);
+      const mine = ours(set, options);
+      const diff = 100 * (mine.accuracy - peer.accuracy);
+      const met = diff >= -tolerance ? 'met' : `missed by ${(-diff - tolerance).toFixed(2)}`;
+      console.log(
+        `| ${name} | ${model} / ${method} | ${pct(mine.accuracy)} | ${pct(peer.accuracy)} | ${diff >= 0 ? '+' : ''}${diff.toFixed(2)} | within ${tolerance}: ${met} | ${agreement(mine, peer)} | ${mine.seconds.toFixed(2)} | ${peer.seconds.toFixed(2)} | ${(peer.seconds / mine.seconds).toFixed(1)}x | ${mine.rssPeakMb.toFixed(0)} | ${peer.rssPeakMb.toFixed(0)} | ${load()} |`,
+      );
+    }
+  }
+  if (process.argv.includes('--skip-protocol')) return;
+  if (!sets.includes('SUBJ')) prepare('SUBJ');
+  console.log(
+    "\nThe discussion's protocol: SUBJ, 5,000 stratified training texts, 5,000 held out\n",
+  );
+  console.log('| model | accuracy % | fit + predict s | peak MiB | load |');
+  console.log('|---|---|---|---|---|');
+  for (const [label, options] of PROTOCOL) {
+    const run = ours('SUBJ', options);
+    console.log(
+      `| ${label} | ${pct(run.accuracy)} | ${run.seconds.toFixed(2)} | ${run.rssPeakMb.toFixed(0)} | ${load()} |`,
+    );
+  }
+}
+
+await main();
