@@ -37,6 +37,7 @@ import {
   type Kernel,
   type KernelKind,
 } from './smo.js';
+import { kernelThreads } from '../native/addon.js';
 import { stratifiedKFold } from '../text/splits.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,7 +82,7 @@ function pairsOf(classes: number): [number, number][] {
 }
 
 /** The binary problems of one-vs-one over the rows `rows` of the training set. */
-function oneVsOne(
+export function oneVsOne(
   rows: readonly number[],
   labels: readonly number[],
   classes: number,
@@ -147,11 +148,18 @@ export class SupportVectors {
     return this.rho.length;
   }
 
-  /** The scores of rows x: n for two classes, else n x classes (see the module's comment). */
-  scores(x: Csr): Float64Array {
+  /** LIBSVM's decision values of rows x, n x pairs: f > 0 for the pair's first class. */
+  decisions(x: Csr): Float64Array {
     const m = this.pairs;
     const d = kernelSums(x, this.vectors, this.kernel, this.coef64, m);
     for (let i = 0; i < x.rows; i++) for (let q = 0; q < m; q++) d[i * m + q] -= this.rho[q];
+    return d;
+  }
+
+  /** The scores of rows x: n for two classes, else n x classes (see the module's comment). */
+  scores(x: Csr): Float64Array {
+    const m = this.pairs;
+    const d = this.decisions(x);
     if (this.classes === 2) return d;
     const k = this.classes;
     const out = new Float64Array(x.rows * k);
@@ -308,7 +316,7 @@ export async function trainKernelSvm(
   const nFolds = innerFolds(labels, k, s.innerFolds);
   const folds = nFolds >= 2 ? stratifiedKFold(labels, nFolds, ctx.seed + 1) : [];
   const all = labels.map((_, i) => i);
-  checkSize(name, n, k, folds.length * candidates.length, s);
+  checkSize(name, labels, k, folds.length, candidates.length, s, ctx);
 
   const solver = {
     eps: s.eps,
@@ -389,21 +397,57 @@ export async function trainKernelSvm(
 }
 
 /**
- * Refuses a training set larger than maxRows, with what training it would cost: the solver
- * touches each pair of rows of a problem at least once, and when the kernel rows do not fit
- * the cache it computes them again and again.
+ * Seconds of solver work per pair of rows of one binary problem, on the 2-core machine of
+ * bench/README.md (RBF, 2,500 to 20,000 texts: the time grows with the square of the rows).
+ */
+const SECONDS_PER_PAIR = 2e-8;
+
+/** What training will cost: each problem's rows squared, the problems shared by the threads. */
+function estimateSeconds(
+  labels: readonly number[],
+  classes: number,
+  folds: number,
+  candidates: number,
+): number {
+  const counts = new Array<number>(classes).fill(0);
+  for (const y of labels) counts[y]++;
+  let pairs = 0;
+  for (const [a, b] of pairsOf(classes)) pairs += (counts[a] + counts[b]) ** 2;
+  const inner = folds >= 2 ? candidates * folds * ((folds - 1) / folds) ** 2 : 0;
+  return (SECONDS_PER_PAIR * pairs * (inner + 1)) / Math.min(2, kernelThreads);
+}
+
+const duration = (s: number) =>
+  s < 90
+    ? `${Math.ceil(s)} s`
+    : s < 5400
+      ? `${Math.round(s / 60)} min`
+      : `${(s / 3600).toFixed(1)} h`;
+
+/**
+ * Refuses a training set larger than maxRows, with what training it would cost; below it,
+ * says what it will cost as the first progress report.
  */
 function checkSize(
   name: string,
-  n: number,
+  labels: readonly number[],
   classes: number,
-  innerFits: number,
+  folds: number,
+  candidates: number,
   s: KernelSvmSettings,
+  ctx: TrainContext,
 ): void {
-  if (n <= s.maxRows) return;
+  const n = labels.length;
+  const seconds = estimateSeconds(labels, classes, folds, candidates);
+  const fits = folds >= 2 ? candidates * folds + 1 : 1;
+  const estimate = `about ${duration(seconds)} of kernel work on a machine like bench/README.md's for ${fits} fit${fits > 1 ? 's' : ''} of ${n} texts`;
+  if (n <= s.maxRows) {
+    ctx.onProgress?.({ stage: 'kernel svm fits', done: 0, total: fits, detail: estimate });
+    return;
+  }
   const gib = (n * n * 4) / 2 ** 30;
   throw new EmbError(
     'E_INPUT',
-    `${name}: ${n} training texts are more than maxRows (${s.maxRows}); a kernel SVM's work grows with the square of the texts (a ${gib.toFixed(1)} GiB kernel matrix against a ${s.cacheMb} MB cache, ${innerFits + 1} fits); raise maxRows to ${n} to train anyway, or use the svm model`,
+    `${name}: ${n} training texts are more than maxRows (${s.maxRows}): ${estimate}, its kernel matrix ${gib.toFixed(1)} GiB against a cache of ${s.cacheMb} MB (the work grows with the square of the texts); raise maxRows to ${n} to train anyway, or use the svm model`,
   );
 }

@@ -251,7 +251,19 @@ export const FEATURES_FLAG: Flag = {
 
 export const VECTORS: Specs<VectorSettings> = {
   ...BASE,
-  features: { default: 'mean', check: oneOf(FEATURE_KINDS), flag: FEATURES_FLAG },
+  features: {
+    default: 'mean',
+    check: (v, name) => {
+      if (v === 'counts')
+        fail(
+          name,
+          `one of ${FEATURE_KINDS.join(', ')} (counts are for the models on word counts)`,
+          v,
+        );
+      oneOf(FEATURE_KINDS)(v, name);
+    },
+    flag: FEATURES_FLAG,
+  },
   // Clitic parts follow the vectors' tokenization: the reference protocol looks tokens up
   // whole, so the default is worked out from the tokenizer (resolveSettings).
   clitics: { default: true, check: boolean },
@@ -366,7 +378,7 @@ export interface KernelSvmSettings extends CountSettings, InnerSettings {
   cacheMb: number;
   /**
    * The most training texts accepted: the solver's work grows with their square, so larger
-   * sets are refused with an estimate of the time (raise it to train anyway); default 30000.
+   * sets are refused with an estimate of the time (raise it to train anyway); default 50000.
    */
   maxRows: number;
 }
@@ -393,7 +405,7 @@ export const KERNEL_SVM: Specs<KernelSvmSettings> = {
     },
   },
   maxRows: {
-    default: 30000,
+    default: 50000,
     check: wholeAtLeast(1),
     flag: {
       arg: 'n',

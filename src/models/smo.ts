@@ -59,6 +59,14 @@ export async function solveProblems(
   options: SolverOptions,
 ): Promise<BinarySolution[]> {
   checkAborted(options.signal);
+  // The largest problems first, so that the threads finish together (the answers do not
+  // depend on the order); `at` maps an answer back to its problem.
+  const order = problems
+    .map((_, i) => i)
+    .sort((a, b) => problems[b].rows.length - problems[a].rows.length);
+  const at = new Int32Array(problems.length);
+  order.forEach((p, i) => (at[p] = i));
+  problems = order.map((p) => problems[p]);
   const starts = new Int32Array(problems.length + 1);
   problems.forEach((p, i) => (starts[i + 1] = starts[i] + p.rows.length));
   const total = starts[problems.length];
@@ -121,7 +129,8 @@ export async function solveProblems(
     }
   }
   checkAborted(options.signal);
-  return problems.map((_, p) => {
+  return order.map((_, q) => {
+    const p = at[q];
     const status = info[4 * p + 3];
     if (status === STATUS.noMemory)
       throw new EmbError(
