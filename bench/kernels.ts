@@ -55,37 +55,55 @@ interface Run {
 const tokensPath = (set: string) => `${out}${set}.tokens.json`;
 const splitPath = (set: string) => `${out}${set}.split.json`;
 
-/** One emb run, in this process (started as a child by the main run). */
-async function runOne(set: string, options: Record<string, unknown>): Promise<Run> {
-  const { docs, labels } = JSON.parse(readFileSync(tokensPath(set), 'utf8'));
-  const { train, test } = JSON.parse(readFileSync(splitPath(set), 'utf8'));
-  const classes = [...new Set<number>(labels)].sort((a, b) => a - b).map(String);
-  const settings = modelSettings({ tokenizer: 'ascii', ...options });
-  const embeddings = usesVectors(settings.model)
-    ? readVectors(prepareDefault().path).embeddings
-    : undefined;
-  const pick = <T>(rows: number[], of: T[]) => rows.map((i) => of[i]);
+interface Task {
+  docs: string[][];
+  labels: number[];
+  train: number[];
+  test: number[];
+}
+
+const task = (set: string): Task => ({
+  ...JSON.parse(readFileSync(tokensPath(set), 'utf8')),
+  ...JSON.parse(readFileSync(splitPath(set), 'utf8')),
+});
+const pick = <T>(rows: number[], of: T[]) => rows.map((i) => of[i]);
+
+/** Times fit + predict (the predicted class of each test text), in this process. */
+async function timed(t: Task, fitPredict: () => Promise<number[]> | number[]): Promise<Run> {
   const rssBeforeMb = process.resourceUsage().maxRSS / 1024;
   const start = performance.now();
   const cpu = process.cpuUsage();
-  const model = await trainModel(
-    { docs: pick(train, docs), labels: pick(train, labels), classes },
-    settings,
-    { seed: 0, embeddings },
-  );
-  const scores = await model.predict(pick(test, docs));
+  const predicted = await fitPredict();
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
-  const predicted = test.map((_: number, r: number) => argmaxRow(scores, classes.length, r));
-  const right = predicted.filter((p: number, r: number) => p === labels[test[r]]).length;
+  const right = predicted.filter((p, r) => p === t.labels[t.test[r]]).length;
   return {
     seconds,
     cpu: (used.user + used.system) / 1e6,
-    accuracy: right / test.length,
+    accuracy: right / t.test.length,
     predicted,
     rssBeforeMb,
     rssPeakMb: process.resourceUsage().maxRSS / 1024,
   };
+}
+
+/** One emb run, in this process (started as a child by the main run). */
+async function runOne(set: string, options: Record<string, unknown>): Promise<Run> {
+  const t = task(set);
+  const classes = [...new Set<number>(t.labels)].sort((a, b) => a - b).map(String);
+  const settings = modelSettings({ tokenizer: 'ascii', ...options });
+  const embeddings = usesVectors(settings.model)
+    ? readVectors(prepareDefault().path).embeddings
+    : undefined;
+  return timed(t, async () => {
+    const model = await trainModel(
+      { docs: pick(t.train, t.docs), labels: pick(t.train, t.labels), classes },
+      settings,
+      { seed: 0, embeddings },
+    );
+    const scores = await model.predict(pick(t.test, t.docs));
+    return t.test.map((_, r) => argmaxRow(scores, classes.length, r));
+  });
 }
 
 /**
@@ -93,58 +111,38 @@ async function runOne(set: string, options: Record<string, unknown>): Promise<Ru
  * counts (min(a, b) = sum_k [a >= k][b >= k]) by LIBLINEAR's dual coordinate descent (hinge
  * loss, C = 1), whose bias is regularised like a weight where SVC's is not.
  */
-function runThermometer(set: string, eps: number): Run {
-  const { docs, labels } = JSON.parse(readFileSync(tokensPath(set), 'utf8'));
-  const { train, test } = JSON.parse(readFileSync(splitPath(set), 'utf8'));
-  const pick = <T>(rows: number[], of: T[]) => rows.map((i) => of[i]);
-  const rssBeforeMb = process.resourceUsage().maxRSS / 1024;
-  const start = performance.now();
-  const cpu = process.cpuUsage();
-  const counts = Counts.fit(pick(train, docs), { vocab: 5000, tf: 'raw', norm: 'none' });
-  const x = counts.transform(pick(train, docs));
-  const most = new Int32Array(x.cols);
-  x.indices.forEach((j, p) => (most[j] = Math.max(most[j], x.values[p])));
-  const offset = new Int32Array(x.cols + 1);
-  most.forEach((m, j) => (offset[j + 1] = offset[j] + m));
-  const thermometer = (m: Csr): Csr => {
-    const indptr = new Int32Array(m.rows + 1);
-    const indices: number[] = [];
-    for (let r = 0; r < m.rows; r++) {
-      for (let p = m.indptr[r]; p < m.indptr[r + 1]; p++) {
-        const j = m.indices[p];
-        for (let k = 0; k < Math.min(m.values[p], most[j]); k++) indices.push(offset[j] + k);
+function runThermometer(set: string, eps: number): Promise<Run> {
+  const t = task(set);
+  return timed(t, () => {
+    const counts = Counts.fit(pick(t.train, t.docs), { vocab: 5000, tf: 'raw', norm: 'none' });
+    const x = counts.transform(pick(t.train, t.docs));
+    const most = new Int32Array(x.cols);
+    x.indices.forEach((j, p) => (most[j] = Math.max(most[j], x.values[p])));
+    const offset = new Int32Array(x.cols + 1);
+    most.forEach((m, j) => (offset[j + 1] = offset[j] + m));
+    const thermometer = (m: Csr): Csr => {
+      const indptr = new Int32Array(m.rows + 1);
+      const indices: number[] = [];
+      for (let r = 0; r < m.rows; r++) {
+        for (let p = m.indptr[r]; p < m.indptr[r + 1]; p++) {
+          const j = m.indices[p];
+          for (let k = 0; k < Math.min(m.values[p], most[j]); k++) indices.push(offset[j] + k);
+        }
+        indptr[r + 1] = indices.length;
       }
-      indptr[r + 1] = indices.length;
-    }
-    const values = new Float32Array(indices.length).fill(1);
-    return {
-      rows: m.rows,
-      cols: offset[x.cols],
-      indptr,
-      indices: Int32Array.from(indices),
-      values,
+      const values = new Float32Array(indices.length).fill(1);
+      const cols = offset[x.cols];
+      return { rows: m.rows, cols, indptr, indices: Int32Array.from(indices), values };
     };
-  };
-  const t = thermometer(x);
-  const y = Int8Array.from(pick<number>(train, labels), (c) => (c === 0 ? 1 : -1));
-  const fit = trainBinarySvm(t, y, { C: 1, loss: 'hinge', seed: 0, eps });
-  const tt = thermometer(counts.transform(pick(test, docs)));
-  const predicted = test.map((_: number, r: number) => {
-    let f = fit.w[tt.cols];
-    for (let p = tt.indptr[r]; p < tt.indptr[r + 1]; p++) f += fit.w[tt.indices[p]];
-    return f > 0 ? 0 : 1;
+    const y = Int8Array.from(pick(t.train, t.labels), (c) => (c === 0 ? 1 : -1));
+    const fit = trainBinarySvm(thermometer(x), y, { C: 1, loss: 'hinge', seed: 0, eps });
+    const tt = thermometer(counts.transform(pick(t.test, t.docs)));
+    return t.test.map((_, r) => {
+      let f = fit.w[tt.cols];
+      for (let p = tt.indptr[r]; p < tt.indptr[r + 1]; p++) f += fit.w[tt.indices[p]];
+      return f > 0 ? 0 : 1;
+    });
   });
-  const seconds = (performance.now() - start) / 1000;
-  const used = process.cpuUsage(cpu);
-  const right = predicted.filter((p: number, r: number) => p === labels[test[r]]).length;
-  return {
-    seconds,
-    cpu: (used.user + used.system) / 1e6,
-    accuracy: right / test.length,
-    predicted,
-    rssBeforeMb,
-    rssPeakMb: process.resourceUsage().maxRSS / 1024,
-  };
 }
 
 function child(command: string, args: string[]): Run {
@@ -210,7 +208,7 @@ async function main() {
     return;
   }
   if (process.argv[2] === '--thermometer') {
-    console.log(JSON.stringify(runThermometer(process.argv[3], Number(process.argv[4]))));
+    console.log(JSON.stringify(await runThermometer(process.argv[3], Number(process.argv[4]))));
     return;
   }
   mkdirSync(out, { recursive: true });

@@ -29,6 +29,11 @@ export interface CountOptions {
 
 type Docs = readonly (readonly string[])[];
 
+/** What a model on counts reads, in words, for reports and model.json. */
+export function describeCounts(o: CountOptions): string {
+  return `${o.tf} counts of ${o.vocab} words, ${o.norm} norm`;
+}
+
 /** A fitted vocabulary of counted tokens, in code-point order (scikit-learn's column order). */
 export class Counts {
   private readonly column: Map<string, number>;

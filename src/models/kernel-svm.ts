@@ -13,7 +13,7 @@
  */
 import { EmbError, checkAborted } from '../errors.js';
 import type { Csr } from '../features/bow.js';
-import { Counts } from '../features/counts.js';
+import { Counts, describeCounts, type CountNorm, type CountTf } from '../features/counts.js';
 import {
   fitCalibration,
   innerFolds,
@@ -23,12 +23,27 @@ import {
   UNFITTED,
   type Calibration,
 } from './calibration.js';
-import type { Docs, Model, SavedFiles, SavedModel, TrainContext, TrainingSet } from './kind.js';
-import { checkFormat } from './kind.js';
+import {
+  checkFormat,
+  defineKind,
+  type Docs,
+  type Model,
+  type ModelKind,
+  type SavedFiles,
+  type SavedModel,
+  type TrainContext,
+  type TrainingSet,
+} from './kind.js';
 import { classWeights, scorer } from './metric.js';
 import { savedCalibration } from './linear-bow-model.js';
 import { readFloats, readInts, readJson, writeFloats, writeInts } from './model-files.js';
-import type { GammaSettings, KernelSvmSettings } from './setting.js';
+import {
+  COUNTS,
+  KERNEL_SVM,
+  type GammaSettings,
+  type KernelSvmSettings,
+  type Specs,
+} from './setting.js';
 import {
   kernelSums,
   solveProblems,
@@ -290,6 +305,37 @@ const SV_ROWS = 'support-rows.i32';
 const SV_COLUMNS = 'support-columns.i32';
 const SV_VALUES = 'support-values.f32';
 const COEF = 'coef.f32';
+
+/**
+ * What the three kernel kinds share: everything but their name, kernel, summary, the settings
+ * they add (gamma) and the count transform and norm that suit their kernel, measured.
+ */
+export function kernelKind<S extends KernelKindSettings>(spec: {
+  name: S['model'];
+  kernel: KernelKind;
+  summary: string;
+  settings: Omit<Specs<S>, keyof KernelSvmSettings>;
+  tf: CountTf;
+  norm: CountNorm;
+}): ModelKind<S> {
+  return defineKind<S>({
+    name: spec.name,
+    summary: spec.summary,
+    family: 'bag-of-words',
+    comparedByDefault: false,
+    usesVectors: false,
+    cost: 1,
+    settings: {
+      ...KERNEL_SVM,
+      ...spec.settings,
+      tf: { ...COUNTS.tf, default: spec.tf },
+      norm: { ...COUNTS.norm, default: spec.norm },
+    } as Specs<S>,
+    features: describeCounts,
+    train: (data, s, ctx) => trainKernelSvm(spec.name, spec.kernel, data, s, ctx),
+    load: async (dir, saved, ctx) => KernelSvmModel.load(spec.name, dir, saved, ctx.classes),
+  });
+}
 
 /** A kernel SVM of this kernel on the counts of the training texts. */
 export async function trainKernelSvm(

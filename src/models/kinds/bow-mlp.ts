@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmbError } from '../../errors.js';
 import type { Csr } from '../../features/bow.js';
-import { Counts } from '../../features/counts.js';
+import { Counts, describeCounts } from '../../features/counts.js';
 import { probabilities, type Calibration } from '../calibration.js';
 import { checkFormat, defineKind, type Docs, type Model, type SavedFiles } from '../kind.js';
 import { savedCalibration } from '../linear-bow-model.js';
@@ -140,7 +140,7 @@ export const bowMlp = defineKind<BowMlpSettings>({
     learningRate: { ...NETWORK.learningRate, default: 1e-3 },
     patience: { ...NETWORK.patience, default: 5 },
   },
-  features: (s) => `${s.tf} counts of ${s.vocab} words, ${s.norm} norm`,
+  features: describeCounts,
 
   async train({ docs, labels, classes }, s, ctx) {
     const tf = await tensorflow(ctx.backend);
