@@ -124,7 +124,7 @@ describe("the solver takes LIBSVM's steps", () => {
     });
   }
 
-  test('native and JavaScript solvers give the same bits, with a cache of a few rows', async () => {
+  test('native and JavaScript code give the same bits: solver (a cache of a few rows), bow-mlp', async () => {
     const here = await kernelBits();
     const script = fileURLToPath(new URL('./support/kernel-bits.ts', import.meta.url));
     const run = spawnSync(process.execPath, ['--import', 'tsx', script], {

@@ -13,6 +13,7 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { checkAborted } from '../errors.js';
 import type { Csr } from '../features/bow.js';
+import { kernelThreads, native } from '../native/addon.js';
 import { Random } from '../random.js';
 import { stratifiedHoldout } from '../text/splits.js';
 import { fitCalibration, UNFITTED, type Calibration } from './calibration.js';
@@ -56,46 +57,69 @@ export function denseInput(x: Float32Array, dims: number): NetworkInput {
   };
 }
 
-/** Sparse rows (word counts): the products walk each row's nonzeros, in float32. */
+/**
+ * Sparse rows (word counts): the products walk each row's nonzeros in float32, each step taken
+ * in double (native/sparse.c, which gives the same bits on its threads, or these loops).
+ */
 export function sparseInput(x: Csr): NetworkInput {
   const d = x.cols;
-  let batch: readonly number[] = [];
+  let batch = new Int32Array(0);
   return {
     dims: d,
     product(tf, W1, rows) {
-      batch = rows;
+      batch = Int32Array.from(rows);
       const w = W1.dataSync() as Float32Array;
       const h = w.length / (d + 1);
       const z = new Float32Array(rows.length * h);
-      const { indptr, indices, values } = x;
-      for (let i = 0; i < rows.length; i++) {
-        const zi = i * h;
-        for (let u = 0; u < h; u++) z[zi + u] = w[d * h + u];
-        for (let p = indptr[rows[i]]; p < indptr[rows[i] + 1]; p++) {
-          const v = values[p];
-          const wj = indices[p] * h;
-          for (let u = 0; u < h; u++) z[zi + u] += v * w[wj + u];
-        }
-      }
+      if (native)
+        native.sparseProduct(x.indptr, x.indices, x.values, d, batch, w, h, z, 0, kernelThreads);
+      else sparseTimesDense(x, batch, w, h, z);
       return tf.tensor2d(z, [rows.length, h]);
     },
     gradient(tf, dz) {
       const g = dz.dataSync() as Float32Array;
       const h = g.length / batch.length;
       const out = new Float32Array((d + 1) * h);
-      const { indptr, indices, values } = x;
-      for (let i = 0; i < batch.length; i++) {
-        const gi = i * h;
-        for (let p = indptr[batch[i]]; p < indptr[batch[i] + 1]; p++) {
-          const v = values[p];
-          const oj = indices[p] * h;
-          for (let u = 0; u < h; u++) out[oj + u] += v * g[gi + u];
-        }
-        for (let u = 0; u < h; u++) out[d * h + u] += g[gi + u];
-      }
+      if (native)
+        native.sparseProduct(x.indptr, x.indices, x.values, d, batch, g, h, out, 1, kernelThreads);
+      else sparseTransposeTimesDense(x, batch, g, h, out);
       return tf.tensor2d(out, [d + 1, h]);
     },
   };
+}
+
+/** z[i] = w[d] + sum_p v_p w[j_p] over row rows[i] (w is (d + 1) x h). */
+function sparseTimesDense(x: Csr, rows: Int32Array, w: Float32Array, h: number, z: Float32Array) {
+  const { indptr, indices, values, cols: d } = x;
+  for (let i = 0; i < rows.length; i++) {
+    const zi = i * h;
+    for (let u = 0; u < h; u++) z[zi + u] = w[d * h + u];
+    for (let p = indptr[rows[i]]; p < indptr[rows[i] + 1]; p++) {
+      const v = values[p];
+      const wj = indices[p] * h;
+      for (let u = 0; u < h; u++) z[zi + u] += v * w[wj + u];
+    }
+  }
+}
+
+/** out[j_p] += v_p g[i] over row rows[i], and out[d] += g[i] (out is (d + 1) x h). */
+function sparseTransposeTimesDense(
+  x: Csr,
+  rows: Int32Array,
+  g: Float32Array,
+  h: number,
+  out: Float32Array,
+) {
+  const { indptr, indices, values, cols: d } = x;
+  for (let i = 0; i < rows.length; i++) {
+    const gi = i * h;
+    for (let p = indptr[rows[i]]; p < indptr[rows[i] + 1]; p++) {
+      const v = values[p];
+      const oj = indices[p] * h;
+      for (let u = 0; u < h; u++) out[oj + u] += v * g[gi + u];
+    }
+    for (let u = 0; u < h; u++) out[d * h + u] += g[gi + u];
+  }
 }
 
 function glorot(rows: number, cols: number, rng: Random): Float32Array {

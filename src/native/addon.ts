@@ -99,6 +99,19 @@ export interface NativeAddon {
     out: Float64Array,
     threads: number,
   ): void;
+  /** Sparse rows times a dense matrix, or (transpose) its transpose (network-training.ts). */
+  sparseProduct(
+    indptr: Int32Array,
+    indices: Int32Array,
+    values: Float32Array,
+    dims: number,
+    rows: Int32Array,
+    dense: Float32Array,
+    units: number,
+    out: Float32Array,
+    transpose: number,
+    threads: number,
+  ): void;
 }
 
 /**

@@ -1,12 +1,14 @@
 /**
- * Solves kernel SVM problems on SUBJ's counts and prints a hash of every coefficient and rho,
- * so that test/kernels.test.ts can compare the native solver with the JavaScript one
- * (EMB_NO_NATIVE=1) bit for bit. Usage: node --import tsx test/support/kernel-bits.ts
+ * Solves kernel SVM problems on SUBJ's counts and trains a small bow-mlp, and prints a hash of
+ * every coefficient, rho and probability, so that test/kernels.test.ts can compare the native
+ * code (the solver, the network's sparse products) with the JavaScript one (EMB_NO_NATIVE=1)
+ * bit for bit. Usage: node --import tsx test/support/kernel-bits.ts
  */
 import { createHash } from 'node:crypto';
 import { Counts } from '../../src/features/counts.js';
 import { kernelSums, solveProblems, type KernelKind } from '../../src/models/smo.js';
 import { gammaScale, oneVsOne } from '../../src/models/kernel-svm.js';
+import { modelSettings, trainModel } from '../../src/models/registry.js';
 import { native } from '../../src/native/addon.js';
 import { tokenizerFor } from '../../src/text/tokenize.js';
 import { loadSUBJ } from './datasets.js';
@@ -46,6 +48,10 @@ export async function kernelBits(): Promise<{ native: boolean; hashes: Record<st
       hashes[`${kind} ${norm}`] = hash.digest('hex');
     }
   }
+  const settings = modelSettings({ model: 'bow-mlp', hidden: [32, 16], maxEpochs: 4 });
+  const model = await trainModel({ docs, labels, classes: data.classes }, settings, { seed: 0 });
+  const p = await model.predict(docs);
+  hashes['bow-mlp'] = createHash('sha256').update(new Uint8Array(p.buffer)).digest('hex');
   return { native: native !== undefined, hashes };
 }
 
