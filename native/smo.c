@@ -289,7 +289,8 @@ typedef struct {
   char *status;
   int32_t *active_set;  // position -> index into the problem
   cache_t cache;
-  double *acc;  // one row of kernel values
+  const float *gram;  // K of every pair of the matrix's rows, when it fits the cache; or NULL
+  double *acc;        // one row of kernel values
   double eps;
   int unshrink;
 } solver_t;
@@ -301,7 +302,11 @@ static void set_status(solver_t *s, int32_t i) {
 HOT static const float *get_q(solver_t *s, int32_t i, int32_t len) {
   float *data;
   const int32_t start = cache_get(&s->cache, i, len, &data);
-  if (start < len) {
+  if (start < len && s->gram) {
+    const float *K = s->gram + (size_t)s->x[i] * s->m->rows;
+    const double yi = s->y[i];
+    for (int32_t j = start; j < len; j++) data[j] = (float)(yi * s->y[j] * (double)K[s->x[j]]);
+  } else if (start < len) {
     double *acc = s->acc;
     for (int32_t t = start; t < len; t++) acc[t] = 0;
     shared_sums(s->k, s->m, s->x[i], s->m, s->slot, start, len, acc);
@@ -471,15 +476,16 @@ typedef struct {
 } solution_t;
 
 // Solves one problem over rows x[0..l) of the CSR; alpha (in, out) is y_i a_i on return.
-static solution_t solve(const kernel_t *k, const matrix_t *m, int32_t l, const int32_t *rows,
-                        const int8_t *y, const double *C, double *alpha_out, double eps,
-                        int shrinking, size_t cache_bytes, double max_iter,
-                        const int32_t *cancel) {
+static solution_t solve(const kernel_t *k, const matrix_t *m, const float *gram, int32_t l,
+                        const int32_t *rows, const int8_t *y, const double *C,
+                        double *alpha_out, double eps, int shrinking, size_t cache_bytes,
+                        double max_iter, const int32_t *cancel) {
   solution_t out = {0, 0, 0, NO_MEMORY};
   solver_t s;
   memset(&s, 0, sizeof s);
   s.k = k;
   s.m = m;
+  s.gram = gram;
   s.l = s.active = l;
   s.eps = eps;
   s.x = malloc(sizeof(int32_t) * l);
@@ -658,7 +664,10 @@ typedef struct {
   size_t cache_bytes;
   int32_t *done;    // [0]: problems finished, read by JavaScript for progress
   int32_t *cancel;  // [0]: set by JavaScript to stop
-  uint32_t next;    // the next problem a thread takes
+  uint32_t next;    // the next problem (or Gram row) a thread takes
+  float *gram;      // every pair's kernel value, when it fits the cache
+  uint32_t gram_threads;
+  int gram_failed;
   napi_async_work work;
   napi_deferred deferred;
   napi_ref refs[12];
@@ -679,8 +688,9 @@ static void *train_worker(void *arg) {
     const double max_iter = 100.0 * l > 1e7 ? 100.0 * l : 1e7;
     solution_t s = {0, 0, 0, DONE};
     if (l > 0)
-      s = solve(&job->k, &job->m, l, job->prows + b, job->y + b, job->C + b, job->alpha + b,
-                job->eps, job->shrinking, job->cache_bytes, max_iter, job->cancel);
+      s = solve(&job->k, &job->m, job->gram, l, job->prows + b, job->y + b, job->C + b,
+                job->alpha + b, job->eps, job->shrinking, job->cache_bytes, max_iter,
+                job->cancel);
     double *info = job->info + 4 * (size_t)p;
     info[0] = s.rho;
     info[1] = s.iterations;
@@ -689,6 +699,96 @@ static void *train_worker(void *arg) {
     __atomic_add_fetch(job->done, 1, __ATOMIC_RELAXED);
   }
   return NULL;
+}
+
+// The upper triangle of the Gram matrix, rows taken from a shared counter in increasing order:
+// each column's list is walked from the first row >= x (a cursor per column only moves on), so
+// half the pairs cost half the work. A row's values are those get_q computes (the same terms in
+// the same order: K(x, y) and K(y, x) are the same bits).
+HOT static void *gram_rows(void *arg) {
+  train_job_t *job = ((worker_t *)arg)->job;
+  const matrix_t *m = &job->m;
+  const kernel_t *k = &job->k;
+  const int32_t n = (int32_t)m->rows;
+  double *acc = malloc(sizeof(double) * (n ? n : 1));
+  int32_t *cursor = malloc(sizeof(int32_t) * (m->cols ? m->cols : 1));
+  if (!acc || !cursor) {
+    job->gram_failed = 1;
+    free(acc);
+    free(cursor);
+    return NULL;
+  }
+  memcpy(cursor, m->colptr, sizeof(int32_t) * m->cols);
+  for (;;) {
+    const int32_t x = (int32_t)__atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
+    if (x >= n) break;
+    for (int32_t t = x; t < n; t++) acc[t] = 0;
+    for (int32_t p = m->indptr[x]; p < m->indptr[x + 1]; p++) {
+      const int32_t c = m->indices[p], end = m->colptr[c + 1];
+      const double u = m->values[p];
+      int32_t q = cursor[c];
+      while (q < end && m->colrows[q] < x) q++;
+      cursor[c] = q;
+      for (; q < end; q++) {
+        const int32_t t = m->colrows[q];
+        const double v = m->colvalues[q];
+        if (k->kind == K_HIK)
+          acc[t] += u < v ? u : v;
+        else if (k->kind == K_CHI2)
+          acc[t] += 4 * u * v / (u + v);
+        else
+          acc[t] += u * v;
+      }
+    }
+    finish_kernel(k, m->self[x], m->self, x, n, acc);
+    float *row = job->gram + (size_t)x * n;
+    for (int32_t t = x; t < n; t++) row[t] = (float)acc[t];
+  }
+  free(acc);
+  free(cursor);
+  return NULL;
+}
+
+// The lower triangle, mirrored from the upper one in tiles of TILE x TILE (a plain strided copy
+// cost as much as computing the kernel values).
+#define TILE 64
+static void *gram_mirror(void *arg) {
+  train_job_t *job = ((worker_t *)arg)->job;
+  const size_t n = job->m.rows, tiles = (n + TILE - 1) / TILE;
+  float *K = job->gram;
+  for (;;) {
+    const size_t bj = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
+    if (bj >= tiles) break;
+    // Tile row bj of the lower triangle: rows j in [bj T, bj T + T), columns i < j.
+    const size_t j0 = bj * TILE, j1 = j0 + TILE < n ? j0 + TILE : n;
+    for (size_t i0 = 0; i0 <= j0; i0 += TILE) {
+      const size_t i1 = i0 + TILE < n ? i0 + TILE : n;
+      for (size_t j = j0; j < j1; j++)
+        for (size_t i = i0; i < i1 && i < j; i++) K[j * n + i] = K[i * n + j];
+    }
+  }
+  return NULL;
+}
+
+// When the whole Gram matrix fits the cache (as for 5,000 texts in the default 200 MB), it is
+// computed once, half of it, for every problem of the batch: the inner folds and the final fit
+// then read it instead of computing their rows again. The LRU caches get what is left.
+static void build_gram(train_job_t *job, worker_t *workers, size_t *cache_left) {
+  const size_t n = job->m.rows, bytes = n * n * sizeof(float);
+  if (n == 0 || bytes > *cache_left) return;
+  job->gram = malloc(bytes);
+  if (!job->gram) return;
+  job->next = 0;
+  run_parallel(gram_rows, workers, sizeof workers[0], job->gram_threads);
+  job->next = 0;
+  if (job->gram_failed) {
+    free(job->gram);
+    job->gram = NULL;
+    return;
+  }
+  run_parallel(gram_mirror, workers, sizeof workers[0], job->gram_threads);
+  job->next = 0;
+  *cache_left -= bytes;
 }
 
 static void train_execute(napi_env env, void *data) {
@@ -700,8 +800,13 @@ static void train_execute(napi_env env, void *data) {
     return;
   }
   worker_t workers[MAX_THREADS];
-  for (uint32_t t = 0; t < job->threads; t++) workers[t].job = job;
+  for (uint32_t t = 0; t < MAX_THREADS; t++) workers[t].job = job;
+  size_t left = job->cache_bytes;
+  build_gram(job, workers, &left);
+  job->cache_bytes = left / job->threads;  // each thread's LRU cache
   run_parallel(train_worker, workers, sizeof workers[0], job->threads);
+  free(job->gram);
+  job->gram = NULL;
   matrix_free(&job->m);
 }
 
@@ -756,7 +861,7 @@ static int check_csr(const int32_t *indptr, size_t np, size_t nnz, const int32_t
 // rows[starts[p] .. starts[p + 1]) of the CSR with labels y (+1/-1) and bounds C; its
 // y_i alpha_i go to the same places of alpha, and info[4p ..] gets rho, iterations, the
 // objective and a status (0 converged, 1 iteration limit, 2 cancelled, 3 out of memory).
-// Each thread's cache holds cacheBytes.
+// cacheBytes bounds the kernel values kept, over all threads.
 napi_value smo_train(napi_env env, napi_callback_info info) {
   napi_value argv[18];
   if (!get_args(env, info, 18, argv)) return NULL;
@@ -804,6 +909,7 @@ napi_value smo_train(napi_env env, napi_callback_info info) {
   job->cols = cols;
   job->problems = (uint32_t)problems;
   job->threads = clamp_threads(threads, problems > 1);
+  job->gram_threads = clamp_threads(threads, 1);
   if (job->threads > problems && problems > 0) job->threads = (uint32_t)problems;
   job->prows = rows;
   job->starts = starts;

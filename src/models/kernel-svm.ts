@@ -460,7 +460,8 @@ function estimateSeconds(
   let pairs = 0;
   for (const [a, b] of pairsOf(classes)) pairs += (counts[a] + counts[b]) ** 2;
   const inner = folds >= 2 ? candidates * folds * ((folds - 1) / folds) ** 2 : 0;
-  return (SECONDS_PER_PAIR * pairs * (inner + 1)) / Math.min(2, kernelThreads);
+  const problems = ((classes * (classes - 1)) / 2) * (folds >= 2 ? candidates * folds + 1 : 1);
+  return (SECONDS_PER_PAIR * pairs * (inner + 1)) / Math.min(kernelThreads, problems);
 }
 
 const duration = (s: number) =>

@@ -81,7 +81,9 @@ export async function solveProblems(
   const alpha = new Float64Array(total);
   const info = new Float64Array(4 * problems.length);
   const threads = Math.max(1, Math.min(kernelThreads, problems.length));
-  const cacheBytes = Math.floor(options.cacheBytes / threads);
+  // The native solver shares the budget between a Gram matrix and its threads' caches; the
+  // fallback solves one problem at a time, with all of it.
+  const cacheBytes = Math.floor(options.cacheBytes);
   if (native) {
     const done = new Int32Array(1);
     const cancel = new Int32Array(1);

@@ -33,12 +33,14 @@ export async function kernelBits(): Promise<{ native: boolean; hashes: Record<st
         1,
         Float64Array.of(1, 1),
       );
-      // A cache of 64 KiB holds a few rows: rows are evicted, grown again and given up on swaps.
-      const [s] = await solveProblems(x, kernel, problems, {
-        eps: 1e-3,
-        shrinking: true,
-        cacheBytes: 1 << 16,
-      });
+      // A cache of 64 KiB holds a few rows: rows are evicted, grown again and given up on
+      // swaps. One of 16 MiB holds the whole Gram matrix, which the native solver computes first.
+      const solve = (cacheBytes: number) =>
+        solveProblems(x, kernel, problems, { eps: 1e-3, shrinking: true, cacheBytes });
+      const [s] = await solve(1 << 16);
+      const [whole] = await solve(1 << 24);
+      if (whole.coef.some((c, i) => c !== s.coef[i]) || whole.rho !== s.rho)
+        throw new Error(`${kind} ${norm}: the Gram matrix changed the solution`);
       const byRow = new Float64Array(x.rows);
       problems[0].rows.forEach((r, i) => (byRow[r] = s.coef[i]));
       const d = kernelSums(x, x, kernel, byRow, 1);
