@@ -287,6 +287,9 @@ typedef struct {
   int8_t *y;
   double *C, *alpha, *G, *G_bar, *QD, *self;  // self: the self term of the row at a position
   char *status;
+  int8_t *sets;         // bit 0: in I_up (alpha may grow for y = +1), bit 1: in I_low
+  double *scores;       // select_working_set's per-position values
+  double *lows;
   int32_t *active_set;  // position -> index into the problem
   cache_t cache;
   const float *gram;  // K of every pair of the matrix's rows, when it fits the cache; or NULL
@@ -296,7 +299,11 @@ typedef struct {
 } solver_t;
 
 static void set_status(solver_t *s, int32_t i) {
-  s->status[i] = s->alpha[i] >= s->C[i] ? UPPER : s->alpha[i] <= 0 ? LOWER : FREE;
+  const char st = s->alpha[i] >= s->C[i] ? UPPER : s->alpha[i] <= 0 ? LOWER : FREE;
+  s->status[i] = st;
+  const int up = s->y[i] == 1 ? st != UPPER : st != LOWER;
+  const int low = s->y[i] == 1 ? st != LOWER : st != UPPER;
+  s->sets[i] = (int8_t)(up | low << 1);
 }
 
 HOT static const float *get_q(solver_t *s, int32_t i, int32_t len) {
@@ -334,6 +341,7 @@ static void swap_index(solver_t *s, int32_t i, int32_t j) {
   SWAP(double, G);
   SWAP(double, G_bar);
   SWAP(char, status);
+  SWAP(int8_t, sets);
   SWAP(int32_t, active_set);
 #undef SWAP
   s->slot[s->x[i]] = i;
@@ -362,45 +370,59 @@ static void reconstruct_gradient(solver_t *s) {
   }
 }
 
+// The largest of v[0..n) and the last position holding it (-1 when all are -inf): the same
+// answer as LIBSVM's loop, which keeps the last of equals, taken in two passes that vectorise
+// (max is exact, so eight running maxima find the same value).
+static inline __attribute__((always_inline)) int32_t last_max(const double *v, int32_t n,
+                                                             double *best) {
+  double m[8] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY,
+                 -INFINITY, -INFINITY, -INFINITY, -INFINITY};
+  int32_t t = 0;
+  for (; t + 8 <= n; t += 8)
+    for (int l = 0; l < 8; l++) m[l] = v[t + l] > m[l] ? v[t + l] : m[l];
+  double top = -INFINITY;
+  for (; t < n; t++) top = v[t] > top ? v[t] : top;
+  for (int l = 0; l < 8; l++) top = m[l] > top ? m[l] : top;
+  *best = top;
+  if (top == -INFINITY) return -1;
+  for (t = n - 1; v[t] != top; t--) {
+  }
+  *best = v[t];  // the sign of a zero as that position holds it
+  return t;
+}
+
 // WSS3: i maximises -y_i G_i over I_up; j the largest second-order decrease of the objective
-// among I_low (the last of equals, as LIBSVM's loop keeps it). y_j G_j and y_i y_j Q_ij fold
-// LIBSVM's two branches into one; the sums are the same bits (only signs of exact terms flip).
+// among I_low (the last of equals, as LIBSVM's loops keep them). The values are computed for
+// every position first (y_j G_j and y_i y_j Q_ij fold LIBSVM's two branches into one; only
+// signs of exact terms flip, so the bits are LIBSVM's), then the best found.
 HOT static int select_working_set(solver_t *s, int32_t *out_i, int32_t *out_j) {
-  double Gmax = -INFINITY, Gmax2 = -INFINITY, obj_min = INFINITY;
-  int32_t Gmax_idx = -1, Gmin_idx = -1;
   const int32_t n = s->active;
-  const int8_t *y = s->y;
-  const char *status = s->status;
-  const double *G = s->G;
-  for (int32_t t = 0; t < n; t++) {
-    const int up = y[t] == 1 ? status[t] != UPPER : status[t] != LOWER;
-    const double v = -y[t] * G[t];
-    if (up && v >= Gmax) {
-      Gmax = v;
-      Gmax_idx = t;
-    }
-  }
-  const int32_t i = Gmax_idx;
+  const int8_t *restrict y = s->y, *restrict sets = s->sets;
+  const double *restrict G = s->G, *restrict QD = s->QD;
+  double *restrict score = s->scores, *restrict low = s->lows;
+  for (int32_t t = 0; t < n; t++) score[t] = sets[t] & 1 ? -(y[t] * G[t]) : -INFINITY;
+  double Gmax;
+  const int32_t i = last_max(score, n, &Gmax);
   if (i < 0) return 1;
-  const float *Q_i = get_q(s, i, n);
-  const double y_i = y[i];
+  const float *restrict Q_i = get_q(s, i, n);
+  const double QD_i = QD[i], y_i = y[i];
   for (int32_t j = 0; j < n; j++) {
-    const int low = y[j] == 1 ? status[j] != LOWER : status[j] != UPPER;
-    if (!low) continue;
-    const double v = y[j] * G[j];
+    const double y_j = y[j];
+    const double v = y_j * G[j];
     const double grad_diff = Gmax + v;
-    if (v >= Gmax2) Gmax2 = v;
-    if (!(grad_diff > 0)) continue;
-    const double quad = s->QD[i] + s->QD[j] - (2.0 * y_i * y[j]) * Q_i[j];
+    const double quad = QD_i + QD[j] - (2.0 * y_i * y_j) * Q_i[j];
     const double obj = -(grad_diff * grad_diff) / (quad > 0 ? quad : TAU);
-    if (obj <= obj_min) {
-      Gmin_idx = j;
-      obj_min = obj;
-    }
+    const int in_low = (sets[j] & 2) != 0;
+    // Negated, so that the smallest decrease is the largest score.
+    score[j] = in_low && grad_diff > 0 ? -obj : -INFINITY;
+    low[j] = in_low ? v : -INFINITY;
   }
-  if (Gmax + Gmax2 < s->eps || Gmin_idx == -1) return 1;
-  *out_i = Gmax_idx;
-  *out_j = Gmin_idx;
+  double best, Gmax2;
+  const int32_t j = last_max(score, n, &best);
+  last_max(low, n, &Gmax2);
+  if (Gmax + Gmax2 < s->eps || j == -1) return 1;
+  *out_i = i;
+  *out_j = j;
   return 0;
 }
 
@@ -498,6 +520,9 @@ static solution_t solve(const kernel_t *k, const matrix_t *m, const float *gram,
   s.self = malloc(sizeof(double) * l);
   s.slot = malloc(sizeof(int32_t) * (m->rows ? m->rows : 1));
   s.status = malloc((size_t)l);
+  s.sets = malloc((size_t)l);
+  s.scores = malloc(sizeof(double) * l);
+  s.lows = malloc(sizeof(double) * l);
   s.active_set = malloc(sizeof(int32_t) * l);
   s.acc = malloc(sizeof(double) * l);
   s.cache.rows = calloc((size_t)l, sizeof(row_t));
@@ -505,7 +530,8 @@ static solution_t solve(const kernel_t *k, const matrix_t *m, const float *gram,
   const size_t floats = cache_bytes / sizeof(float);
   s.cache.left = floats > 2 * (size_t)l ? floats : 2 * (size_t)l;
   if (!s.x || !s.y || !s.C || !s.alpha || !s.G || !s.G_bar || !s.QD || !s.self || !s.slot ||
-      !s.status || !s.active_set || !s.acc || !s.cache.rows)
+      !s.status || !s.sets || !s.scores || !s.lows || !s.active_set || !s.acc ||
+      !s.cache.rows)
     goto cleanup;
   for (uint32_t r = 0; r < m->rows; r++) s.slot[r] = -1;
   for (int32_t i = 0; i < l; i++) {
@@ -642,6 +668,9 @@ cleanup:
   free(s.self);
   free(s.slot);
   free(s.status);
+  free(s.sets);
+  free(s.scores);
+  free(s.lows);
   free(s.active_set);
   free(s.acc);
   return out;
