@@ -218,9 +218,9 @@ async function main() {
     `Kernel models and the network on counts against scikit-learn (${new Date().toISOString().slice(0, 10)})\n`,
   );
   console.log(
-    '| set | model | emb acc % | sklearn acc % | diff | target | same predictions % | emb s | sklearn s | sklearn / emb | emb peak MiB | sklearn peak MiB | load |',
+    '| set | model | emb acc % | sklearn acc % | diff | target | same predictions % | emb s | sklearn s | sklearn / emb | emb CPU s | sklearn CPU s | emb peak MiB | sklearn peak MiB | load |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const set of sets) {
     const shape = prepare(set);
     const name = `${set} (${shape.classes} classes, ${shape.train}/${shape.test})`;
@@ -231,7 +231,7 @@ async function main() {
       const diff = 100 * (mine.accuracy - peer.accuracy);
       const met = diff >= -tolerance ? 'met' : `missed by ${(-diff - tolerance).toFixed(2)}`;
       console.log(
-        `| ${name} | ${model} / ${method} | ${pct(mine.accuracy)} | ${pct(peer.accuracy)} | ${diff >= 0 ? '+' : ''}${diff.toFixed(2)} | within ${tolerance}: ${met} | ${agreement(mine, peer)} | ${mine.seconds.toFixed(2)} | ${peer.seconds.toFixed(2)} | ${(peer.seconds / mine.seconds).toFixed(1)}x | ${mine.rssPeakMb.toFixed(0)} | ${peer.rssPeakMb.toFixed(0)} | ${load()} |`,
+        `| ${name} | ${model} / ${method} | ${pct(mine.accuracy)} | ${pct(peer.accuracy)} | ${diff >= 0 ? '+' : ''}${diff.toFixed(2)} | within ${tolerance}: ${met} | ${agreement(mine, peer)} | ${mine.seconds.toFixed(2)} | ${peer.seconds.toFixed(2)} | ${(peer.seconds / mine.seconds).toFixed(1)}x | ${mine.cpu.toFixed(2)} | ${peer.cpu.toFixed(2)} | ${mine.rssPeakMb.toFixed(0)} | ${peer.rssPeakMb.toFixed(0)} | ${load()} |`,
       );
     }
   }
@@ -240,11 +240,11 @@ async function main() {
     console.log(
       '\nThe intersection kernel on whole counts, SUBJ: SMO against a linear SVM on thermometer-coded counts\n',
     );
-    console.log('| solver | acc % | same predictions as SVC % | s | sklearn s | load |');
-    console.log('|---|---|---|---|---|---|');
+    console.log('| solver | acc % | same predictions as SVC % | s | CPU s | sklearn s | load |');
+    console.log('|---|---|---|---|---|---|---|');
     const smo = ours('SUBJ', { model: 'hik-svm', tf: 'raw', norm: 'none' });
     console.log(
-      `| hik-svm (SMO, with its calibration folds) | ${pct(smo.accuracy)} | ${agreement(smo, peer)} | ${smo.seconds.toFixed(2)} | ${peer.seconds.toFixed(2)} | ${load()} |`,
+      `| hik-svm (SMO, with its calibration folds) | ${pct(smo.accuracy)} | ${agreement(smo, peer)} | ${smo.seconds.toFixed(2)} | ${smo.cpu.toFixed(2)} | ${peer.seconds.toFixed(2)} | ${load()} |`,
     );
     for (const eps of [0.1, 1e-3]) {
       const run = child(process.execPath, [
@@ -256,16 +256,16 @@ async function main() {
         String(eps),
       ]);
       console.log(
-        `| thermometer + dual coordinate descent, eps ${eps} (no calibration) | ${pct(run.accuracy)} | ${agreement(run, peer)} | ${run.seconds.toFixed(2)} | ${peer.seconds.toFixed(2)} | ${load()} |`,
+        `| thermometer + dual coordinate descent, eps ${eps} (no calibration) | ${pct(run.accuracy)} | ${agreement(run, peer)} | ${run.seconds.toFixed(2)} | ${run.cpu.toFixed(2)} | ${peer.seconds.toFixed(2)} | ${load()} |`,
       );
     }
     console.log('\nPeak memory against the cache, SUBJ, rbf-svm on raw counts\n');
-    console.log('| cacheMb | acc % | s | peak MiB | load |');
-    console.log('|---|---|---|---|---|');
+    console.log('| cacheMb | acc % | s | CPU s | peak MiB | load |');
+    console.log('|---|---|---|---|---|---|');
     for (const cacheMb of [10, 50, 200, 800]) {
       const run = ours('SUBJ', { model: 'rbf-svm', tf: 'raw', norm: 'none', cacheMb });
       console.log(
-        `| ${cacheMb} | ${pct(run.accuracy)} | ${run.seconds.toFixed(2)} | ${run.rssPeakMb.toFixed(0)} | ${load()} |`,
+        `| ${cacheMb} | ${pct(run.accuracy)} | ${run.seconds.toFixed(2)} | ${run.cpu.toFixed(2)} | ${run.rssPeakMb.toFixed(0)} | ${load()} |`,
       );
     }
   }
@@ -274,12 +274,12 @@ async function main() {
   console.log(
     "\nThe discussion's protocol: SUBJ, 5,000 stratified training texts, 5,000 held out\n",
   );
-  console.log('| model | accuracy % | fit + predict s | peak MiB | load |');
-  console.log('|---|---|---|---|---|');
+  console.log('| model | accuracy % | fit + predict s | CPU s | peak MiB | load |');
+  console.log('|---|---|---|---|---|---|');
   for (const [label, options] of PROTOCOL) {
     const run = ours('SUBJ', options);
     console.log(
-      `| ${label} | ${pct(run.accuracy)} | ${run.seconds.toFixed(2)} | ${run.rssPeakMb.toFixed(0)} | ${load()} |`,
+      `| ${label} | ${pct(run.accuracy)} | ${run.seconds.toFixed(2)} | ${run.cpu.toFixed(2)} | ${run.rssPeakMb.toFixed(0)} | ${load()} |`,
     );
   }
 }
