@@ -322,9 +322,15 @@ describe('bad input: one line naming the setting', () => {
     const dir = mkdtempSync(join(tmpdir(), 'emb-kernels-'));
     try {
       const saved = await model.save(dir);
+      const classes = set('SUBJ').data.classes;
+      const edited = { ...saved, counts: { vocab: 5000, tf: 'cubic', norm: 'l1' } };
+      await assert.rejects(
+        kindNamed('hik-svm').load(dir, edited, { classes }),
+        (e: unknown) => e instanceof EmbError && e.code === 'E_MODEL' && /"counts"/.test(e.message),
+      );
       writeFileSync(join(dir, 'coef.f32'), new Uint8Array(8));
       await assert.rejects(
-        kindNamed('hik-svm').load(dir, saved, { classes: set('SUBJ').data.classes }),
+        kindNamed('hik-svm').load(dir, saved, { classes }),
         (e: unknown) => e instanceof EmbError && e.code === 'E_MODEL',
       );
     } finally {

@@ -29,6 +29,24 @@ export interface CountOptions {
 
 type Docs = readonly (readonly string[])[];
 
+/** Counting options read back from a saved model, checked (an E_MODEL error names the place). */
+export function savedCountOptions(where: string, saved: unknown): CountOptions {
+  const o = saved as CountOptions;
+  if (
+    typeof o !== 'object' ||
+    o === null ||
+    !Number.isInteger(o.vocab) ||
+    o.vocab < 1 ||
+    !COUNT_TFS.includes(o.tf) ||
+    !COUNT_NORMS.includes(o.norm)
+  )
+    throw new EmbError(
+      'E_MODEL',
+      `${where}: expected "counts" { vocab, tf (${COUNT_TFS.join(', ')}), norm (${COUNT_NORMS.join(', ')}) } in the saved model, found ${JSON.stringify(saved)}`,
+    );
+  return { vocab: o.vocab, tf: o.tf, norm: o.norm };
+}
+
 /** What a model on counts reads, in words, for reports and model.json. */
 export function describeCounts(o: CountOptions): string {
   return `${o.tf} counts of ${o.vocab} words, ${o.norm} norm`;

@@ -13,7 +13,13 @@
  */
 import { EmbError, checkAborted } from '../errors.js';
 import type { Csr } from '../features/bow.js';
-import { Counts, describeCounts, type CountNorm, type CountTf } from '../features/counts.js';
+import {
+  Counts,
+  describeCounts,
+  savedCountOptions,
+  type CountNorm,
+  type CountTf,
+} from '../features/counts.js';
 import {
   fitCalibration,
   innerFolds,
@@ -49,6 +55,7 @@ import {
   solveProblems,
   type BinaryProblem,
   type BinarySolution,
+  KERNEL_KINDS,
   type Kernel,
   type KernelKind,
 } from './smo.js';
@@ -255,18 +262,23 @@ export class KernelSvmModel implements Model {
     const bad = (what: string): never => {
       throw new EmbError('E_MODEL', `${dir}: expected ${what} in the saved model`);
     };
-    const counts = saved.counts as { vocab: number; tf: string; norm: string };
+    const counts = savedCountOptions(dir, saved.counts);
     const kernel = saved.kernel as Kernel;
     const rho = saved.rho as number[];
     const pairs = (classes.length * (classes.length - 1)) / 2;
-    if (typeof kernel !== 'object' || kernel === null || typeof kernel.gamma !== 'number')
-      bad('"kernel" { kind, gamma }');
+    if (
+      typeof kernel !== 'object' ||
+      kernel === null ||
+      !KERNEL_KINDS.includes(kernel.kind) ||
+      !(typeof kernel.gamma === 'number' && kernel.gamma >= 0)
+    )
+      bad(`"kernel" { kind (${KERNEL_KINDS.join(', ')}), gamma >= 0 }`);
     if (!Array.isArray(rho) || rho.length !== pairs || !rho.every(Number.isFinite))
       bad(`"rho", ${pairs} numbers`);
     const terms = readJson(join(dir, VOCABULARY));
     if (!Array.isArray(terms) || !terms.every((t) => typeof t === 'string'))
       bad(`${VOCABULARY} as a list of strings`);
-    const c = Counts.fromTerms(terms as string[], counts as never);
+    const c = Counts.fromTerms(terms as string[], counts);
     const indptr = readInts(join(dir, SV_ROWS));
     const indices = readInts(join(dir, SV_COLUMNS));
     const values = readFloats(join(dir, SV_VALUES));

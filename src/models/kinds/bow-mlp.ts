@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmbError } from '../../errors.js';
 import type { Csr } from '../../features/bow.js';
-import { Counts, describeCounts } from '../../features/counts.js';
+import { Counts, describeCounts, savedCountOptions } from '../../features/counts.js';
 import { probabilities, type Calibration } from '../calibration.js';
 import { checkFormat, defineKind, type Docs, type Model, type SavedFiles } from '../kind.js';
 import { savedCalibration } from '../linear-bow-model.js';
@@ -195,7 +195,7 @@ export const bowMlp = defineKind<BowMlpSettings>({
         'E_MODEL',
         `${dir}: expected a vocabulary and the units of each layer (the last ${k}) in the saved model`,
       );
-    const counts = Counts.fromTerms(terms as string[], saved.counts as never);
+    const counts = Counts.fromTerms(terms as string[], savedCountOptions(dir, saved.counts));
     const all = readFloats(join(dir, WEIGHTS));
     const layers: Layer[] = [];
     let at = 0;
