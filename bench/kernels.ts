@@ -26,7 +26,7 @@ import { readVectors } from '../src/formats/index.js';
 import { trainBinarySvm } from '../src/models/linear-svm.js';
 import { argmaxRow } from '../src/models/kind.js';
 import { modelSettings, trainModel, usesVectors } from '../src/models/registry.js';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefaultSync } from '../src/store/default.js';
 import type { LabelledSet as Dataset } from '../src/text/dataset.js';
 import { tokenizerFor } from '../src/text/tokenize.js';
 import { loadAGNews, loadMR, loadSUBJ } from '../test/support/datasets.js';
@@ -93,7 +93,7 @@ async function runOne(set: string, options: Record<string, unknown>): Promise<Ru
   const classes = [...new Set<number>(t.labels)].sort((a, b) => a - b).map(String);
   const settings = modelSettings({ tokenizer: 'ascii', ...options });
   const embeddings = usesVectors(settings.model)
-    ? readVectors(prepareDefault().path).embeddings
+    ? readVectors(prepareDefaultSync().path).embeddings
     : undefined;
   return timed(t, async () => {
     const model = await trainModel(

@@ -143,7 +143,7 @@ export const bowMlp = defineKind<BowMlpSettings>({
   features: describeCounts,
 
   async train({ docs, labels, classes }, s, ctx) {
-    const tf = await tensorflow(ctx.backend);
+    const tf = await tensorflow();
     const counts = Counts.fit(docs, s);
     const x = counts.transform(docs);
     const fit = trainNetwork(tf, sparseInput(x), labels, classes, s.hidden, s, ctx);

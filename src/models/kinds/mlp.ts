@@ -35,7 +35,7 @@ export const mlp = defineKind<MlpSettings>({
   features: (s) => `${s.features} vectors`,
 
   async train({ docs, labels, classes }, o, ctx) {
-    const tf = await tensorflow(ctx.backend);
+    const tf = await tensorflow();
     const { encoder, x } = SentenceEncoder.fit(o.features, docs, embeddingsOf('mlp', ctx), {
       clitics: o.clitics,
     });
