@@ -7,6 +7,7 @@
  *
  *   npm run build:native && flock /tmp/emb-bench.lock node --import tsx bench/kernels.ts
  *       [--sets SUBJ,MR,AG] [--skip-protocol] [--python /usr/bin/python3]
+ *   flock /tmp/emb-bench.lock node --import tsx bench/kernels.ts --choose [--sets ...]
  *
  * Each set is split as ANCHORS.md section 5 splits SUBJ: 5,000 stratified training texts
  * (train_test_split(..., train_size=5000, stratify=y, random_state=0)), the rest for testing;
@@ -14,14 +15,16 @@
  * reference tokenizer's (ascii-v1), handed to the peer, so both sides count the same tokens.
  * Every run is its own process (so its peak memory is its own): fit + predict seconds (wall;
  * emb's fit includes its inner folds for calibrated probabilities, the peer's precomputed runs
- * include their Gram matrices), CPU seconds, and peak resident memory.
+ * include their Gram matrices), CPU seconds, and peak resident memory. --choose measures what
+ * chose the kinds' count defaults instead: each kernel SVM on every --tf and --norm, bow-mlp on
+ * a few, on each set's split.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Csr } from '../src/features/bow.js';
-import { Counts } from '../src/features/counts.js';
+import { COUNT_NORMS, COUNT_TFS, Counts } from '../src/features/counts.js';
 import { readVectors } from '../src/formats/index.js';
 import { trainBinarySvm } from '../src/models/linear-svm.js';
 import { argmaxRow } from '../src/models/kind.js';
@@ -202,6 +205,33 @@ const PROTOCOL: [string, object][] = [
   ['hybrid (the default of emb train)', { model: 'hybrid' }],
 ];
 
+/** The accuracy of each kind on each way of counting, with the kind's default marked. */
+function choose(sets: string[]) {
+  for (const set of sets) prepare(set);
+  const grid = (tfs: readonly string[], norms: readonly string[]) =>
+    tfs.flatMap((tf) => norms.map((norm) => ({ tf, norm })));
+  const CHOICES: [string, { tf: string; norm: string }[]][] = [
+    ['rbf-svm', grid(COUNT_TFS, COUNT_NORMS)],
+    ['hik-svm', grid(COUNT_TFS, COUNT_NORMS)],
+    ['chi2-svm', grid(COUNT_TFS, COUNT_NORMS)],
+    ['bow-mlp', [...grid(['raw', 'binary', 'sqrt'], ['none']), { tf: 'raw', norm: 'l2' }]],
+  ];
+  console.log(`Count defaults: accuracy % on each split (load ${load()} at the start)\n`);
+  console.log(`| model | tf | norm | ${sets.join(' | ')} | mean | s (${sets.join(' / ')}) |`);
+  console.log(`|---|---|---|${sets.map(() => '---|').join('')}---|---|`);
+  for (const [model, choices] of CHOICES) {
+    const defaults = modelSettings({ model } as never) as unknown as { tf: string; norm: string };
+    for (const c of choices) {
+      const runs = sets.map((set) => ours(set, { model, ...c }));
+      const mean = runs.reduce((a, r) => a + r.accuracy, 0) / runs.length;
+      const mark = c.tf === defaults.tf && c.norm === defaults.norm ? ' (default)' : '';
+      console.log(
+        `| ${model}${mark} | ${c.tf} | ${c.norm} | ${runs.map((r) => pct(r.accuracy)).join(' | ')} | ${pct(mean)} | ${runs.map((r) => r.seconds.toFixed(1)).join(' / ')} |`,
+      );
+    }
+  }
+}
+
 async function main() {
   if (process.argv[2] === '--one') {
     console.log(JSON.stringify(await runOne(process.argv[3], JSON.parse(process.argv[4]))));
@@ -213,6 +243,7 @@ async function main() {
   }
   mkdirSync(out, { recursive: true });
   const sets = arg('--sets', 'SUBJ,MR,AG').split(',');
+  if (process.argv.includes('--choose')) return choose(sets);
   const only = new Set(arg('--models', PEERED.map((p) => p[0]).join(',')).split(','));
   console.log(
     `Kernel models and the network on counts against scikit-learn (${new Date().toISOString().slice(0, 10)})\n`,

@@ -10,7 +10,7 @@
  *   on SST-2 (one fixed test split) is held by the mean of three seeds of its inner search.
  * - Issue 12: the default model (hybrid) is no worse than any other method `emb compare` runs
  *   by default, in the same run. The models on word counts, which compare runs only when named
- *   (minutes per 10-fold run), are set beside it on SUBJ in bench/README.md, section 13.
+ *   (minutes per 10-fold run), are set beside it on SUBJ in bench/README.md, section 14.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -11,7 +11,7 @@
  * are 'auto'. The vocabulary and gamma's scale are fitted on all the training texts (they use
  * no labels), the inner folds' models on their part of the rows.
  */
-import { EmbError, checkAborted } from '../errors.js';
+import { EmbError, checkAborted, option } from '../errors.js';
 import type { Csr } from '../features/bow.js';
 import {
   Counts,
@@ -507,6 +507,6 @@ function checkSize(
   const gib = (n * n * 4) / 2 ** 30;
   throw new EmbError(
     'E_INPUT',
-    `${name}: ${n} training texts are more than maxRows (${s.maxRows}): ${estimate}, its kernel matrix ${gib.toFixed(1)} GiB against a cache of ${s.cacheMb} MB (the work grows with the square of the texts); raise maxRows to ${n} to train anyway, or use the svm model`,
+    `${name}: ${n} training texts are more than ${option('maxRows')} (${s.maxRows}): ${estimate}, its kernel matrix ${gib.toFixed(1)} GiB against a cache of ${s.cacheMb} MB (the work grows with the square of the texts); raise ${option('maxRows')} to ${n} to train anyway, or use the svm model`,
   );
 }

@@ -6,7 +6,7 @@
  * bytes. Several binary problems (the pairs of one-vs-one, inner folds, candidates of a search)
  * are solved at once, one per thread, off the JavaScript thread.
  */
-import { checkAborted, EmbError } from '../errors.js';
+import { checkAborted, EmbError, option } from '../errors.js';
 import type { Csr } from '../features/bow.js';
 import { kernelThreads, native } from '../native/addon.js';
 
@@ -137,7 +137,7 @@ export async function solveProblems(
     if (status === STATUS.noMemory)
       throw new EmbError(
         'E_INPUT',
-        'the kernel SVM ran out of memory for its kernel rows; lower cacheMb or train on fewer texts',
+        `the kernel SVM ran out of memory for its kernel rows; lower ${option('cacheMb')} or train on fewer texts`,
       );
     return {
       coef: alpha.slice(starts[p], starts[p + 1]),

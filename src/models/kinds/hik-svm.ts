@@ -3,7 +3,7 @@
  * as scikit-learn's SVC(kernel='precomputed') trains it on the intersection Gram matrix
  * (models/kernel-svm.ts). Each row's counts as shares of its tokens (l1), measured: 89.68 /
  * 71.94 / 84.85 on SUBJ / MR / AG News against 87.42 / 70.59 / 82.73 raw (bench/README.md,
- * section 13).
+ * section 14).
  */
 import { kernelKind } from '../kernel-svm.js';
 import type { KernelSvmSettings } from '../setting.js';

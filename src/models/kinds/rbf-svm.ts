@@ -2,7 +2,7 @@
  * rbf-svm: an SVM with the Gaussian kernel exp(-gamma |x - y|^2) on word counts, trained as
  * scikit-learn's SVC(kernel='rbf') trains it (models/kernel-svm.ts). The counts' square roots,
  * measured: 88.90 / 71.71 / 84.08 on SUBJ / MR / AG News against 88.44 / 70.22 / 83.12 raw
- * (bench/README.md, section 13).
+ * (bench/README.md, section 14).
  */
 import { kernelKind } from '../kernel-svm.js';
 import { GAMMA, type GammaSettings, type KernelSvmSettings } from '../setting.js';
