@@ -504,9 +504,11 @@ function checkSize(
     ctx.onProgress?.({ stage: 'kernel svm fits', done: 0, total: fits, detail: estimate });
     return;
   }
-  const gib = (n * n * 4) / 2 ** 30;
+  const bytes = n * n * 4;
+  const size =
+    bytes < 2 ** 30 ? `${Math.ceil(bytes / 2 ** 20)} MiB` : `${(bytes / 2 ** 30).toFixed(1)} GiB`;
   throw new EmbError(
     'E_INPUT',
-    `${name}: ${n} training texts are more than ${option('maxRows')} (${s.maxRows}): ${estimate}, its kernel matrix ${gib.toFixed(1)} GiB against a cache of ${s.cacheMb} MB (the work grows with the square of the texts); raise ${option('maxRows')} to ${n} to train anyway, or use the svm model`,
+    `${name}: ${n} training texts are more than ${option('maxRows')} (${s.maxRows}): ${estimate}, its kernel matrix ${size} against a cache of ${s.cacheMb} MB (the work grows with the square of the texts); raise ${option('maxRows')} to ${n} to train anyway, or use the svm model`,
   );
 }
