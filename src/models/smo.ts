@@ -120,6 +120,9 @@ export async function solveProblems(
   } else {
     const m = new Matrix(x, kernel.kind, true);
     for (let p = 0; p < problems.length; p++) {
+      // The fallback solves on this thread: a turn of the event loop between problems lets an
+      // abort (or a timer that aborts) be seen before the next one.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       checkAborted(options.signal);
       const at = starts[p];
       const l = starts[p + 1] - at;
