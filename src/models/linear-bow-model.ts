@@ -12,6 +12,7 @@ import {
   type Weighting,
 } from '../features/bow.js';
 import type { FilterOptions } from '../features/token-filter.js';
+import { groupsOf } from '../text/duplicates.js';
 import {
   fitCalibration,
   innerFolds,
@@ -135,7 +136,7 @@ export function trainLinearBow(
     const scores = decisionValues(view.test, fit(view.train, trainLabels), outputsFor(k));
     ctx.onProgress?.({ stage: 'inner folds', done: ++done, total: fits });
     return [scores];
-  });
+  }, groupsOf(docs));
   const weights = fit(x, labels);
   ctx.onProgress?.({ stage: 'inner folds', done: fits, total: fits });
   const calibration = held ? fitCalibration(held[0], labels, k) : UNFITTED;

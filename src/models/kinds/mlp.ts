@@ -12,6 +12,7 @@ import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { checkAborted } from '../../errors.js';
 import { SentenceEncoder } from '../../features/sentence.js';
 import { Random } from '../../random.js';
+import { groupsOf } from '../../text/duplicates.js';
 import { stratifiedHoldout } from '../../text/splits.js';
 import { fitCalibration, UNFITTED } from '../calibration.js';
 import { argmaxRow, defineKind, embeddingsOf } from '../kind.js';
@@ -115,7 +116,7 @@ export const mlp = defineKind<MlpSettings>({
     // The validation split for early stopping, stratified, as scikit-learn's.
     const split =
       docs.length >= 20
-        ? stratifiedHoldout(labels, o.validationFraction, ctx.seed)
+        ? stratifiedHoldout(labels, o.validationFraction, ctx.seed, groupsOf(docs))
         : { train: labels.map((_, i) => i), test: [] };
     // Inputs carry a constant 1 as their last column, so the first layer's bias is one more
     // row of W1 and its gradient comes out of the same matMul (a column sum costs as much).
