@@ -109,14 +109,14 @@ export function formatTraining(
 
 /**
  * One answer of `emb predict` on one line. JSON: the id (with --id), the text and the
- * library's prediction. Text: id, label (or "-"), probability (or the reason), "oov", text;
+ * library's prediction. Text: id, label (or "-"), probability (or the reason), "unseen", text;
  * tab-separated, with line breaks and tabs inside a cell escaped.
  */
 export function formatPrediction(p: RowPrediction, json: boolean, withText: boolean): string {
   // JSON leaves out keys whose value is undefined: the id without --id, and the line.
   if (json) return JSON.stringify({ id: p.id, ...p, line: undefined });
   const score = p.probability === null ? p.reason : p.probability.toFixed(4);
-  const cells = [p.id, p.label ?? '-', score, p.oov ? 'oov' : undefined];
+  const cells = [p.id, p.label ?? '-', score, p.unseen ? 'unseen' : undefined];
   if (withText) cells.push(p.text);
   return cells
     .filter((c) => c !== undefined)

@@ -392,6 +392,14 @@ export class HybridModel implements Model {
     return probabilities(decision, docs.length, k, this.calibration.scale);
   }
 
+  /** An n-gram of the vocabulary, or a word with a vector when the vector block counts (gamma > 0). */
+  seen(docs: Docs): boolean[] {
+    const ngrams = this.bow.seen(docs);
+    if (this.chosen.gamma === 0) return ngrams;
+    const words = this.encoder.seen(docs);
+    return ngrams.map((s, i) => s || words[i]);
+  }
+
   async save(dir: string): Promise<SavedFiles> {
     writeFloats(join(dir, WEIGHTS), this.weights);
     writeFileSync(join(dir, FEATURES), JSON.stringify(this.encoder.state));
