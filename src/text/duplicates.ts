@@ -81,14 +81,12 @@ export function duplicatesOf(
   classes: readonly string[],
   lines?: readonly number[],
 ): Duplicates {
-  const groups = duplicateGroups(docs, labels).map(
-    ({ rows, conflicting }): DuplicateRecord => ({
-      rows,
-      ...(lines ? { lines: rows.map((i) => lines[i]) } : {}),
-      labels: rows.map((i) => classes[labels[i]]),
-      conflicting,
-    }),
-  );
+  const groups = duplicateGroups(docs, labels).map(({ rows, conflicting }): DuplicateRecord => ({
+    rows,
+    ...(lines ? { lines: rows.map((i) => lines[i]) } : {}),
+    labels: rows.map((i) => classes[labels[i]]),
+    conflicting,
+  }));
   return {
     copies: groups.reduce((a, g) => a + g.rows.length - 1, 0),
     conflicting: groups.filter((g) => g.conflicting).length,
