@@ -29,6 +29,7 @@ import {
 import { tokenizerFor } from '../src/text/tokenize.js';
 import { Random } from '../src/random.js';
 import { loadMR } from './support/datasets.js';
+import { emb } from './support/cli.js';
 import { reviewsCsv } from './support/reviews.js';
 
 const { tokenize } = tokenizerFor('unicode');
@@ -133,6 +134,22 @@ describe('copies of a text', () => {
         { rows: [6, 41], lines: [8, 43], labels: ['pos', 'neg'], conflicting: true },
       ],
     });
+    // The command line says so in one line, the first groups by line.
+    const cli = emb([
+      'train',
+      file,
+      '--model',
+      'svm',
+      '--folds',
+      '3',
+      '--out',
+      join(dir, 'c.model'),
+    ]);
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.match(
+      cli.stderr,
+      /copies\.csv: 2 texts repeat another's tokens, in 2 groups \(lines 3, 44; lines 8, 43\), kept on one side of every split; 1 group with different labels \(lines 8, 43\); --json lists them all\n/,
+    );
     const report = await compare(data, { methods: ['svm'], sizes: ['all'], repeats: 1 });
     assert.deepEqual(report.data.duplicates, e.duplicates);
     // From code, without a file: indices only.

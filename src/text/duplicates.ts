@@ -32,12 +32,6 @@ export function groupsOf(docs: Docs): Int32Array {
   return out;
 }
 
-/** Whether any text has a copy: when none has, grouped splits are the ungrouped ones. */
-export function hasCopies(groups: ArrayLike<number>): boolean {
-  for (let i = 0; i < groups.length; i++) if (groups[i] !== i) return true;
-  return false;
-}
-
 /** The groups of copies, in order of their first text. Labels are class ids. */
 export function duplicateGroups(docs: Docs, labels: readonly number[]): DuplicateGroup[] {
   const groups = groupsOf(docs);
