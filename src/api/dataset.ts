@@ -27,6 +27,8 @@ export interface DatasetFile extends Dataset {
   labelColumn: string;
   /** The classes, in the order emb numbers them (first seen). */
   classes: string[];
+  /** The line on which each text's row starts (texts[i] is on line lines[i]). */
+  lines: number[];
   /** Line numbers of rows left out because their text was empty. */
   skippedEmpty: number[];
   /** Line numbers of rows left out because their label was empty or missing. */
@@ -63,6 +65,7 @@ export async function readDataset(
     textColumn: file.textColumn,
     labelColumn: file.labelColumn!,
     classes: file.classes,
+    lines: file.lines,
     skippedEmpty: file.skippedEmpty,
     skippedNoLabel: file.skippedNoLabel,
     warnings: [
@@ -83,6 +86,8 @@ export interface OpenTextsOptions extends Pick<
   input?: AsyncIterable<Uint8Array>;
   /** How much of the file has been read, in bytes (stage "reading"); not for `input`. */
   onProgress?: OnProgress;
+  /** Called once the rows are read, when a field had text after its closing quote. */
+  onWarning?: (message: string) => void;
 }
 
 /** A file of texts to label, open: its columns, and its rows as they are read. */
@@ -115,6 +120,7 @@ export async function openTexts(path: string, options: OpenTextsOptions = {}): P
     onRead:
       options.onProgress &&
       ((done, total) => options.onProgress!({ stage: 'reading', done, total })),
+    onWarning: options.onWarning,
   });
   async function* rows() {
     for await (const piece of file.rows) yield* piece;
@@ -189,6 +195,8 @@ export function encodeDataset(
     );
   }
   const fromFile = Array.isArray((data as Partial<DatasetFile>).warnings);
+  const { lines } = data as Partial<DatasetFile>;
+  if (Array.isArray(lines) && lines.length === texts.length) encoded.lines = [...lines];
   return { ...encoded, warnings: fromFile ? [] : labelWarnings(encoded, source) };
 }
 

@@ -212,6 +212,12 @@ export class BagOfWords {
     return this.features(grams, weighting);
   }
 
+  /** Whether each document has an n-gram of this vocabulary (after the filters). */
+  seen(docs: Docs): boolean[] {
+    const { indptr } = this.transform(docs, 'binary');
+    return docs.map((_, d) => indptr[d + 1] > indptr[d]);
+  }
+
   /** CSR rows from each document's n-gram ids. */
   private features(grams: readonly Int32Array[], weighting: Weighting): Csr {
     const rows = grams.length;

@@ -4,6 +4,7 @@ import type { Embeddings } from '../../embeddings/embeddings.js';
 import { checkAborted, EmbError } from '../../errors.js';
 import { BagOfWords, type Csr, type Weighting } from '../../features/bow.js';
 import { SentenceEncoder } from '../../features/sentence.js';
+import { groupsOf } from '../../text/duplicates.js';
 import {
   fitCalibration,
   innerFolds,
@@ -81,7 +82,7 @@ export interface HybridSettings
    * Save only the n-grams of the training texts the final SVM rests on (its support vectors:
    * every other n-gram's SVM weight is 0, and an NB weight keeps only its prior share): on
    * the SpamAssassin corpus 2.5 MB instead of 10.8 for 0.03 points (bench/README.md section
-   * 14). Default off.
+   * 16). Default off.
    */
   prune: boolean;
 }
@@ -141,6 +142,8 @@ export interface Blocks {
   encoder: SentenceEncoder;
   sparse: Partial<Record<SparseBlock, Csr>>;
   dense: Float32Array;
+  /** Copies of a text (duplicates.ts), kept on one side of the inner folds. */
+  groups: Int32Array;
 }
 
 export function fitBlocks(
@@ -153,7 +156,7 @@ export function fitBlocks(
   const { encoder, x: dense } = SentenceEncoder.fit(o.features, docs, emb, { clitics: o.clitics });
   const sparse: Blocks['sparse'] = { tfidf };
   if (needed.some((c) => c.sparse === 'nb')) sparse.nb = binaryOf(tfidf);
-  return { bow, encoder, sparse, dense };
+  return { bow, encoder, sparse, dense, groups: groupsOf(docs) };
 }
 
 /**
@@ -289,6 +292,7 @@ export function search(
         return candidateScores(c, heldOut, fit.weights, k);
       });
     },
+    f.groups,
   );
   if (!held) return { chosen: tried[0], searched: [], calibration: UNFITTED };
   const predicted = held.map((scores) => predictedClasses(scores, labels.length, k));
@@ -403,6 +407,14 @@ export class HybridModel implements Model {
     );
     const decision = decisionValues(x, this.weights, outputsFor(k));
     return probabilities(decision, docs.length, k, this.calibration.scale);
+  }
+
+  /** An n-gram of the vocabulary, or a word with a vector when the vector block counts (gamma > 0). */
+  seen(docs: Docs): boolean[] {
+    const ngrams = this.bow.seen(docs);
+    if (this.chosen.gamma === 0) return ngrams;
+    const words = this.encoder.seen(docs);
+    return ngrams.map((s, i) => s || words[i]);
   }
 
   async save(dir: string): Promise<SavedFiles> {
