@@ -181,17 +181,34 @@ describe('bag-of-words features', () => {
           } catch (e) {
             return e instanceof EmbError; // no n-gram in minDf texts
           }
-          const back = BagOfWords.fromBytes(bow.toBytes(), bow.idf, options, 'vocabulary.bin');
-          assert.deepEqual(back.terms, bow.terms);
+          const bytes = bow.toBytes();
           const docs = [...train, ...other];
-          for (const w of ['tfidf', 'binary'] as const)
-            assert.deepEqual(back.transform(docs, w), bow.transform(docs, w));
+          // Version 2 and the version 1 layout that models saved before it still use.
+          for (const saved of [bytes, asVersion1(bytes)]) {
+            const back = BagOfWords.fromBytes(saved, bow.idf, options, 'vocabulary.bin');
+            assert.deepEqual(back.terms, bow.terms);
+            for (const w of ['tfidf', 'binary'] as const)
+              assert.deepEqual(back.transform(docs, w), bow.transform(docs, w));
+          }
           return true;
         },
       ),
       { numRuns: 300 },
     );
   });
+
+  /**
+   * A version 2 vocabulary.bin as version 1 wrote it: no node count after the levels (its
+   * sorted tokens are one order version 1 allowed among others).
+   */
+  function asVersion1(bytes: Uint8Array): Uint8Array {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    assert.equal(view.getUint32(4, true), 2);
+    const nodesAt = 16 + view.getUint32(12, true) + 4;
+    const old = Uint8Array.from([...bytes.subarray(0, nodesAt), ...bytes.subarray(nodesAt + 4)]);
+    new DataView(old.buffer).setUint32(4, 1, true);
+    return old;
+  }
 
   test('a damaged vocabulary.bin is one E_MODEL error naming the file', () => {
     const bow = BagOfWords.fit(
@@ -203,10 +220,17 @@ describe('bag-of-words features', () => {
     );
     const bytes = bow.toBytes();
     const options = { ngrams: [1, 2], minDf: 1 } as const;
+    const unsorted = Uint8Array.from(bytes);
+    unsorted.set(new TextEncoder().encode('b\na'), 16); // the tokens a, b, c swapped
+    const wrongCount = Uint8Array.from(bytes);
+    new DataView(wrongCount.buffer).setUint32(16 + 5 + 4, 99, true); // the node count
     for (const broken of [
       bytes.subarray(0, bytes.length - 1),
       bytes.subarray(0, 10),
       Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]),
+      asVersion1(bytes).subarray(0, bytes.length - 5),
+      unsorted,
+      wrongCount,
     ])
       assert.throws(
         () => BagOfWords.fromBytes(broken, bow.idf, options, 'm/vocabulary.bin'),

@@ -105,11 +105,13 @@ export class BagOfWords {
     const trie = NgramTrie.decode(bytes, bad);
     const terms = idf.length;
     const gramOf = new Int32Array(terms).fill(-1);
-    trie.column.forEach((j, v) => {
-      if (j < 0) return;
+    const column = trie.column;
+    for (let v = 0; v < column.length; v++) {
+      const j = column[v];
+      if (j < 0) continue;
       if (j >= terms || gramOf[j] >= 0) bad(`expected each of ${terms} columns once`);
       gramOf[j] = v;
-    });
+    }
     if (gramOf.includes(-1)) bad(`expected ${terms} terms, found fewer`);
     return new BagOfWords(trie, trie.column, gramOf, idf, options);
   }

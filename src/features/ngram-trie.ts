@@ -6,12 +6,16 @@
  * SpamAssassin model's 975,209 took a second as JSON strings, then half a second hashed into
  * an NgramIndex.
  *
- * The bytes, little-endian: "EMBV", version 1; the number of tokens, the byte length of their
- * UTF-8 text and that text (tokens joined by "\n", which no token holds); the number of
- * levels L (the longest n-gram); then, as unsigned LEB128 numbers, level by level, each node
- * in order: (levels after the first) its last token minus the previous sibling's (the first
- * sibling: minus 0), its column + 1 (0: the node is only a prefix of longer n-grams), and
- * (levels before the last) how many children it has.
+ * The bytes, little-endian: "EMBV", version 2; the number of tokens, the byte length of their
+ * UTF-8 text and that text (tokens joined by "\n", which no token holds, in increasing UTF-16
+ * order); the number of levels L (the longest n-gram) and of nodes; then, as unsigned LEB128
+ * numbers, level by level, each node in order: (levels after the first) its last token minus
+ * the previous sibling's (the first sibling: minus 0), its column + 1 (0: the node is only a
+ * prefix of longer n-grams), and (levels before the last) how many children it has.
+ *
+ * Version 1 (still read) had neither the node count nor sorted tokens. Start-up of `emb
+ * predict` is mostly this decoding (issue 20): with the count the arrays are allocated once,
+ * and sorted tokens are found by binary search, so a few lookups need no Map of them all.
  */
 /** The n-grams of a vocabulary as sequences of token indices, with their columns. */
 export interface TermPaths {
@@ -22,7 +26,8 @@ export interface TermPaths {
 
 const MAGIC = Uint8Array.from([0x45, 0x4d, 0x42, 0x56]); // "EMBV"
 
-export function encodeTrie({ words, paths }: TermPaths): Uint8Array {
+export function encodeTrie(vocabulary: TermPaths): Uint8Array {
+  const { words, paths } = sortTokens(vocabulary);
   const levels = paths.reduce((m, p) => Math.max(m, p.length), 1);
   // The n-grams sorted by their tokens (a prefix before its extensions): the distinct
   // prefixes of each length then come in runs, in the order the trie stores its levels.
@@ -43,12 +48,13 @@ export function encodeTrie({ words, paths }: TermPaths): Uint8Array {
   }
   const out = new ByteWriter();
   out.bytes(MAGIC);
-  out.u32(1);
+  out.u32(2);
   const text = new TextEncoder().encode(words.join('\n'));
   out.u32(words.length);
   out.u32(text.length);
   out.bytes(text);
   out.u32(levels);
+  out.u32(byLevel.reduce((sum, nodes) => sum + nodes.length, 0));
   for (let n = 1; n <= levels; n++) {
     const nodes = byLevel[n - 1];
     const next = byLevel[n];
@@ -70,6 +76,14 @@ export function encodeTrie({ words, paths }: TermPaths): Uint8Array {
   return out.done();
 }
 
+/** The same n-grams over the tokens renumbered in increasing order (`<` on strings). */
+function sortTokens({ words, paths }: TermPaths): TermPaths {
+  const order = Array.from(words.keys()).sort((a, b) => (words[a] < words[b] ? -1 : 1));
+  const rank = new Int32Array(words.length);
+  order.forEach((t, k) => (rank[t] = k));
+  return { words: order.map((t) => words[t]), paths: paths.map((p) => p.map((t) => rank[t])) };
+}
+
 /** Token by token; a prefix before the n-grams it begins. */
 function compareTokens(a: readonly number[], b: readonly number[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
@@ -83,46 +97,62 @@ function samePrefix(a: readonly number[], b: readonly number[], n: number): bool
 
 /** A read-only n-gram index: gram ids are node ids, and each node knows its column. */
 export class NgramTrie {
-  private readonly tokenIds = new Map<string, number>();
+  /**
+   * Token ids by text, built on first use for unsorted (version 1) tokens, else after as many
+   * binary searches as there are tokens (by then the Map costs at most as much again).
+   */
+  private tokenIds?: Map<string, number>;
+  private searches = 0;
   private tok = new Int32Array(64);
   private cur = new Int32Array(64);
 
   private constructor(
     private readonly words: string[],
+    /** Whether `words` increase, so that binary search finds a token. */
+    private readonly sorted: boolean,
     /** The column of each node, -1 for a prefix only. */
     readonly column: Int32Array,
     private readonly first: Int32Array,
     private readonly last: Int32Array,
     private readonly parent: Int32Array,
-  ) {
-    words.forEach((w, t) => this.tokenIds.set(w, t));
-  }
+  ) {}
 
   /** The trie encodeTrie wrote; `bad` throws the error that names the file. */
   static decode(bytes: Uint8Array, bad: (what: string) => never): NgramTrie {
     const r = new ByteReader(bytes, bad);
     if (!MAGIC.every((b, i) => bytes[i] === b)) bad('not an emb vocabulary');
     r.at = 4;
-    if (r.u32() !== 1) bad('expected vocabulary version 1');
+    const version = r.u32();
+    if (version !== 1 && version !== 2) bad(`expected vocabulary version 1 or 2, found ${version}`);
     const tokens = r.u32();
     const text = new TextDecoder('utf-8', { fatal: true }).decode(r.bytes(r.u32()));
     const words = tokens === 0 ? [] : text.split('\n');
     if (words.length !== tokens) bad(`expected ${tokens} tokens, found ${words.length}`);
-    if (new Set(words).size !== tokens) bad('expected distinct tokens, found duplicates');
+    const sorted = version === 2;
+    if (sorted) {
+      for (let t = 1; t < tokens; t++)
+        if (!(words[t - 1] < words[t])) bad('expected distinct tokens in increasing order');
+    } else if (new Set(words).size !== tokens) bad('expected distinct tokens, found duplicates');
     const levels = r.u32();
     if (levels < 1 || levels > 64) bad(`expected 1 to 64 levels, found ${levels}`);
+    // Version 1 has no node count, but every node takes at least one byte.
+    const nodes = sorted ? r.u32() : Math.max(tokens, bytes.length - r.at);
+    if (nodes < tokens || nodes > 2 ** 30)
+      bad(`expected ${tokens} to 2^30 n-grams, found ${nodes}`);
     // Nodes in the order they are stored (level by level): each node's children are the next
     // nodes of the level below, so first[v] is the count of nodes stored before them.
-    const room = Math.max(16, 2 * tokens);
-    let column: Int32Array = new Int32Array(room);
-    let first: Int32Array = new Int32Array(room + 1);
-    let last: Int32Array = new Int32Array(room);
-    let parent: Int32Array = new Int32Array(room);
+    const column = new Int32Array(nodes);
+    const first = new Int32Array(nodes + 1);
+    const last = new Int32Array(nodes);
+    const parent = new Int32Array(nodes);
     let total = tokens;
     let level = 1;
     let levelEnd = tokens;
     for (let v = 0; v < total; v++) {
-      if (v === levelEnd) [level, levelEnd] = [level + 1, total];
+      if (v === levelEnd) {
+        level++;
+        levelEnd = total;
+      }
       if (level === 1) {
         last[v] = v;
         parent[v] = -1;
@@ -136,23 +166,21 @@ export class NgramTrie {
       first[v] = total;
       if (level === levels) continue;
       const count = r.varint();
-      if (total + count > 2 ** 30) bad('too many n-grams');
-      if (total + count > parent.length) {
-        const size = Math.max(2 * parent.length, total + count);
-        [column, first, last, parent] = [column, first, last, parent].map((a) => grow(a, size));
-      }
+      if (total + count > nodes) bad(`expected ${nodes} n-grams, found more`);
       parent.fill(v, total, total + count);
       total += count;
     }
     first[total] = total;
     if (r.at !== bytes.length) bad('the n-grams do not fill the file');
-    const nodes = total;
+    if (sorted && total !== nodes) bad(`expected ${nodes} n-grams, found ${total}`);
+    if (sorted) return new NgramTrie(words, true, column, first, last, parent);
     return new NgramTrie(
       words,
-      column.slice(0, nodes),
-      first.slice(0, nodes + 1),
-      last.slice(0, nodes),
-      parent.slice(0, nodes),
+      false,
+      column.slice(0, total),
+      first.slice(0, total + 1),
+      last.slice(0, total),
+      parent.slice(0, total),
     );
   }
 
@@ -179,7 +207,7 @@ export class NgramTrie {
       this.cur = new Int32Array(n * 2);
     }
     const { tok, cur } = this;
-    for (let i = 0; i < n; i++) tok[i] = cur[i] = this.tokenIds.get(tokens[i]) ?? -1;
+    for (let i = 0; i < n; i++) tok[i] = cur[i] = this.token(tokens[i]);
     let count = at;
     for (let len = 1; len <= hi; len++) {
       if (len > 1)
@@ -190,6 +218,25 @@ export class NgramTrie {
       if (len >= lo) for (let i = 0; i + len <= n; i++) if (cur[i] >= 0) out[count++] = cur[i];
     }
     return count - at;
+  }
+
+  /** The index of token w, or -1. */
+  private token(w: string): number {
+    const words = this.words;
+    if (!this.tokenIds && (!this.sorted || ++this.searches > words.length)) {
+      this.tokenIds = new Map();
+      for (let t = 0; t < words.length; t++) this.tokenIds.set(words[t], t);
+    }
+    if (this.tokenIds) return this.tokenIds.get(w) ?? -1;
+    let lo = 0;
+    let hi = words.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (words[mid] < w) lo = mid + 1;
+      else if (words[mid] > w) hi = mid - 1;
+      else return mid;
+    }
+    return -1;
   }
 
   /** The child of node v whose last token is t, or -1. */
@@ -223,12 +270,6 @@ export class NgramTrie {
       .map((t) => this.words[t])
       .join(' ');
   }
-}
-
-function grow(a: Int32Array, size: number): Int32Array {
-  const b = new Int32Array(size + 1);
-  b.set(a);
-  return b;
 }
 
 /** Little-endian u32s, LEB128 numbers and bytes into one growing buffer. */
@@ -290,14 +331,18 @@ class ByteReader {
 
   varint(): number {
     const buf = this.buf;
-    if (this.at < buf.length && buf[this.at] < 0x80) return buf[this.at++];
+    // Four bytes (28 bits) with bitwise operators, which keep 32: the numbers of a trie (token
+    // and column indices) take 1 to 3 bytes, and reading them is most of its decoding.
     let v = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
+    for (let shift = 0; shift < 28; shift += 7) {
       if (this.at >= buf.length) this.bad('cut short');
       const b = buf[this.at++];
-      v += (b & 0x7f) * 2 ** shift;
+      v |= (b & 0x7f) << shift;
       if (b < 0x80) return v;
     }
+    if (this.at >= buf.length) this.bad('cut short');
+    const b = buf[this.at++];
+    if (b < 0x80) return v + b * 2 ** 28;
     return this.bad('a number is too long');
   }
 
