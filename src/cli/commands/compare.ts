@@ -4,7 +4,9 @@ import {
   MODEL_NAMES,
   usesVectors,
   type ModelName,
+  type ModelOptions,
 } from '../../models/registry.js';
+import { metricLabel, type MetricName } from '../../models/metric.js';
 import type { CompareOptions } from '../../api/compare.js';
 import {
   addVectorOptions,
@@ -29,6 +31,7 @@ type CompareFlags = VectorOptions &
   ColumnFlags &
   Pick<CompareOptions, 'sizes' | 'repeats' | 'seed' | 'testFraction'> & {
     methods?: ModelName[];
+    metric?: MetricName;
     out: string;
     force?: boolean;
     test?: string;
@@ -70,14 +73,19 @@ export function compareCommand(): Command {
 Examples:
   emb compare reviews.csv
   emb compare reviews.csv --sizes 50,200,1000,all --out reviews-report --force
-  emb compare sst-train.csv --test sst-test.csv --methods svm,logreg,hybrid`,
+  emb compare sst-train.csv --test sst-test.csv --methods svm,logreg,hybrid
+  emb compare tickets.csv --metric macro-f1 --class-weight balanced`,
     );
   addModelOptions(addColumnOptions(cmd), { model: false });
   addSeedOption(cmd, 'the test split, the subsets and training');
   return addVectorOptions(cmd, true).action(
     async (file: string, opts: CompareFlags, command: Command) => {
       const { compare, writeReport } = await import('../../api/compare.js');
-      const methods = modelOptionsFrom(command, opts.methods ?? DEFAULT_METHODS);
+      // --metric is the comparison's (every method is judged, and chooses, by it), not a method's.
+      const metric = command.getOptionValueSource('metric') === 'cli' ? opts.metric : undefined;
+      const methods = modelOptionsFrom(command, opts.methods ?? DEFAULT_METHODS).map(
+        ({ metric: _, ...m }) => m as ModelOptions,
+      );
       const { data, test } = await readDataAndTest(file, opts);
       const vectors = methods.some((m) => usesVectors(m.model))
         ? await openVectors(opts)
@@ -86,11 +94,14 @@ Examples:
       const bar = progressBar('Training', 'items');
       const { sizes, repeats, seed, testFraction } = opts;
       const report = await compare(data, {
-        ...{ sizes, repeats, methods, seed, testFraction, test, vectors },
+        ...{ sizes, repeats, methods, metric, seed, testFraction, test, vectors },
         onProgress: (p) => bar.update(p.done, p.total, p.detail),
         command: ['emb', ...process.argv.slice(2)].join(' '),
       }).finally(() => bar.stop());
       await writeReport(report, opts.out, opts);
+      const m = report.settings.metric;
+      if (!m.given && m.name !== 'accuracy')
+        notices.push(`judged by ${metricLabel(m.name)}: ${m.why} (--metric chooses another)`);
       notices.push(...report.warnings, ...data.warnings);
       if (opts.json) printJson(report);
       else {
