@@ -69,10 +69,10 @@ const { embeddings } = readVectors(emb);
 const words = Array.from({ length: 200 }, (_, i) => embeddings.word(1000 + i * 7));
 writeFileSync(`${out}words.txt`, words.join('\n'));
 const rssBefore = rssAnon();
-cosAdd(embeddings, [{ word: words[0], weight: 1 }], 10);
+cosAdd(embeddings, [{ word: words[0], weight: 1 }], { top: 10 });
 const times = words.map((word) => {
   const t = performance.now();
-  cosAdd(embeddings, [{ word, weight: 1 }], 10);
+  cosAdd(embeddings, [{ word, weight: 1 }], { top: 10 });
   return performance.now() - t;
 });
 const oursSimilar = median(times);

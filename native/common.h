@@ -59,6 +59,7 @@ napi_value products(napi_env env, napi_callback_info info);
 napi_value analogy_topk(napi_env env, napi_callback_info info);
 napi_value parse_text(napi_env env, napi_callback_info info);
 napi_value crc32c(napi_env env, napi_callback_info info);
+napi_value w2v_train(napi_env env, napi_callback_info info);
 void crc32c_init(void);
 
 #endif

@@ -1,7 +1,7 @@
 // emb's optional native addon: memory mapping of .emb files, the float32 / float16 / int8
-// kernels queries spend their time in, the text-vector parser, CRC32C, and two safety nets
-// (temporary files removed on SIGINT/SIGTERM even while JavaScript is busy, and a bus error
-// inside a kernel turned into an exception). Everything else stays in TypeScript.
+// kernels queries spend their time in, the text-vector parser, CRC32C, the word2vec trainer, and
+// two safety nets (temporary files removed on SIGINT/SIGTERM even while JavaScript is busy, and a
+// bus error inside a kernel turned into an exception). Everything else stays in TypeScript.
 #include "common.h"
 
 #include <errno.h>
@@ -318,6 +318,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"analogyTopK", NULL, analogy_topk, NULL, NULL, NULL, napi_default, NULL},
       {"parseText", NULL, parse_text, NULL, NULL, NULL, napi_default, NULL},
       {"crc32c", NULL, crc32c, NULL, NULL, NULL, napi_default, NULL},
+      {"w2vTrain", NULL, w2v_train, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok)
     return NULL;

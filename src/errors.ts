@@ -75,6 +75,26 @@ export function render(template: string, style: 'api' | 'cli'): string {
   });
 }
 
+// The templates of warnings made by warning(), by their text, so that the command line can
+// spell their options as flags (forCommandLine); warnings are few, so the map stays small.
+const warningTemplates = new Map<string, string>();
+
+/**
+ * A warning for the caller (a plain string, options spelled as the API does), whose options
+ * the command line spells as flags when it prints it.
+ */
+export function warning(template: string): string {
+  const text = render(template, 'api');
+  if (text !== template) warningTemplates.set(text, template);
+  return text;
+}
+
+/** A warning or message as the command line prints it: options as flags. */
+export function forCommandLine(message: string): string {
+  const template = warningTemplates.get(message);
+  return template === undefined ? message : render(template, 'cli');
+}
+
 /** What crosses a worker thread's message port for an error, and back again. */
 export interface SerializedError {
   message: string;

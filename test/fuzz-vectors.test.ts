@@ -39,7 +39,7 @@ for (const fixture of fixtures) {
           writeFileSync(path, bytes);
           try {
             const { embeddings: e } = readVectors(path);
-            cosAdd(e, [{ word: e.word(0), weight: 1 }], 5);
+            cosAdd(e, [{ word: e.word(0), weight: 1 }], { top: 5 });
             answerBatch(
               e,
               [[{ word: e.word(e.rows - 1), weight: 1 }], [{ word: 'zzqx', weight: 1 }]],

@@ -14,6 +14,7 @@ import {
   type ModelMeta,
 } from '../models/model-dir.js';
 import {
+  DEFAULT_MODEL,
   loadModel,
   tokenLookup,
   trainModel,
@@ -281,7 +282,7 @@ export class Classifier {
  */
 export async function train(
   data: Dataset,
-  options: TrainOptions = { model: 'hybrid' },
+  options: TrainOptions = { model: DEFAULT_MODEL },
 ): Promise<Classifier> {
   const { run } = parseOptions(options);
   const set = encodeDataset(data, 'train');

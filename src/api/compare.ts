@@ -6,7 +6,7 @@ import { EmbError, option } from '../errors.js';
 import type { CurveMethod } from '../experiments/learning-curve.js';
 import { runComparison } from '../experiments/compare.js';
 import { writeReportFiles, type CompareReport } from '../experiments/report.js';
-import { isMetricName, METRICS, scorer, type MetricName } from '../models/metric.js';
+import { isMetricName, metricLabel, METRICS, scorer, type MetricName } from '../models/metric.js';
 import {
   DEFAULT_METHODS,
   MODEL_NAMES,
@@ -21,7 +21,7 @@ import { checkWhole } from './options.js';
 import { openVectors, Vectors } from './vectors.js';
 
 export type { CompareReport as Comparison } from '../experiments/report.js';
-export { DEFAULT_METHODS };
+export { DEFAULT_METHODS, metricLabel };
 
 export const DEFAULT_SIZES: (number | 'all')[] = [50, 100, 200, 500, 1000, 2000, 5000, 'all'];
 

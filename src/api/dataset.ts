@@ -3,6 +3,8 @@
  * a CSV or TSV file with readDataset, or built in code; checked once where they enter emb.
  */
 import { EmbError } from '../errors.js';
+
+export { delimiterOption, type Delimiter } from '../text/csv.js';
 import { readLabelled, readTextRows, type CsvOptions, type TextRow } from '../text/csv.js';
 import { decodeStream } from '../text/decode.js';
 import { splitLines } from '../text/lines.js';
@@ -32,11 +34,15 @@ export interface DatasetFile extends Dataset {
   warnings: string[];
 }
 
-export type ReadDatasetOptions = Pick<CsvOptions, 'text' | 'label' | 'delimiter' | 'encoding'>;
+export type ReadDatasetOptions = Pick<
+  CsvOptions,
+  'text' | 'label' | 'delimiter' | 'quote' | 'encoding'
+>;
 
 /**
- * Reads labelled texts from a CSV or TSV file with a header row. The text and label columns
- * are found by name (text, review, sentence, ...; label, class, sentiment, ...) or given.
+ * Reads labelled texts from a CSV or TSV file with a header row, or a JSON-lines file (.jsonl,
+ * .ndjson, or found from its first character: one object per line). The text and label
+ * columns (keys) are found by name (text, review, sentence, ...; label, class, ...) or given.
  */
 export async function readDataset(
   path: string,
@@ -46,6 +52,7 @@ export async function readDataset(
     text: options.text,
     label: options.label,
     delimiter: options.delimiter,
+    quote: options.quote,
     encoding: options.encoding,
   });
   return {
@@ -65,7 +72,10 @@ export async function readDataset(
   };
 }
 
-export interface OpenTextsOptions extends Pick<CsvOptions, 'text' | 'delimiter' | 'encoding'> {
+export interface OpenTextsOptions extends Pick<
+  CsvOptions,
+  'text' | 'delimiter' | 'quote' | 'encoding'
+> {
   /** A column to pass through to every row (and so to every prediction), e.g. an id. */
   id?: string;
   /** Read these bytes (stdin) instead of the file; `path` still names them in messages. */
@@ -96,6 +106,7 @@ export async function openTexts(path: string, options: OpenTextsOptions = {}): P
     text: options.text,
     id: options.id,
     delimiter: options.delimiter,
+    quote: options.quote,
     encoding: options.encoding,
     input: options.input,
   });

@@ -9,6 +9,7 @@ import type { ClassMetrics } from '../experiments/metrics.js';
 import { wilson } from '../experiments/stats.js';
 import { coverageReport } from '../features/coverage.js';
 import {
+  DEFAULT_MODEL,
   describeFeatures,
   tokenLookup,
   type ModelName,
@@ -62,7 +63,7 @@ export interface Evaluation {
 
 export async function crossValidate(
   data: Dataset,
-  options: TrainOptions & EvaluateOptions = { model: 'hybrid' },
+  options: TrainOptions & EvaluateOptions = { model: DEFAULT_MODEL },
 ): Promise<Evaluation> {
   const { run, extra } = parseOptions(options, ['folds', 'holdout', 'test', 'workers']);
   const set = encodeDataset(data, 'data');

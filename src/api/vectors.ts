@@ -33,6 +33,20 @@ import {
 } from '../query/queries.js';
 import { parseExpression, phraseWords, type Term } from '../query/expression.js';
 import { answerBatch, type BatchAnswer, type BatchOptions } from '../query/batch.js';
+import { readAnalogySet } from '../query/analogy-set.js';
+import {
+  evaluateAnalogies,
+  evaluatePairs,
+  type AnalogyOptions as AnalogyEvalOptions,
+  type AnalogyScore,
+  type EvalOptions,
+  type PairScore,
+} from '../query/evaluate.js';
+import { readPairSet } from '../query/pair-set.js';
+
+export { ANALOGY_METHODS, type AnalogyMethod } from '../embeddings/analogy-kernel.js';
+export { DEFAULT_RESTRICT, type SectionScore, type Tally } from '../query/evaluate.js';
+export type { AnalogyEvalOptions, AnalogyScore, EvalOptions, PairScore };
 
 export type { BatchAnswer, Neighbour, QueryResult, Term };
 
@@ -160,6 +174,27 @@ export class Vectors {
     return this.embeddings.dims;
   }
 
+  /** Whether the vectors have fastText subwords (unknown words get n-gram vectors). */
+  get hasSubwords(): boolean {
+    return this.embeddings.subwords !== undefined;
+  }
+
+  /**
+   * Accuracy on an analogy set (": section" lines, then "a b c d" lines), as gensim's
+   * evaluate_word_analogies: per section, semantic and syntactic, with the questions skipped.
+   */
+  evaluateAnalogies(file: string, options: AnalogyEvalOptions = {}): AnalogyScore {
+    return evaluateAnalogies(this.embeddings, readAnalogySet(file), options);
+  }
+
+  /**
+   * Spearman and Pearson correlation with human scores on a word-pair set ("w1 w2 score"
+   * lines), as gensim's evaluate_word_pairs.
+   */
+  evaluatePairs(file: string, options: EvalOptions = {}): PairScore {
+    return evaluatePairs(this.embeddings, readPairSet(file), options);
+  }
+
   /** Whether worker threads can open the same vectors cheaply (a memory-mapped .emb file). */
   get shareable(): boolean {
     return this.format === 'emb';
@@ -232,13 +267,10 @@ export class Vectors {
 
   /** As similar(), with the unknown words and the words built from subwords. */
   similarQuery(words: string | readonly string[], options: SimilarOptions = {}): QueryResult {
-    return cosAdd(
-      this.embeddings,
-      this.similarTerms(words),
-      top(options, this.size),
-      this.size,
-      missingRule(options),
-    );
+    return cosAdd(this.embeddings, this.similarTerms(words), {
+      top: top(options, this.size),
+      missing: missingRule(options),
+    });
   }
 
   /**
@@ -251,7 +283,10 @@ export class Vectors {
   ): QueryResult {
     const terms = this.terms(query);
     const solve = method(options) === '3cosmul' ? cosMul : cosAdd;
-    return solve(this.embeddings, terms, top(options, this.size), this.size, missingRule(options));
+    return solve(this.embeddings, terms, {
+      top: top(options, this.size),
+      missing: missingRule(options),
+    });
   }
 
   /**
@@ -320,9 +355,19 @@ export class Vectors {
     return parseExpression(tokens, (w) => this.has(w));
   }
 
-  /** Cosine similarity of two words or phrase tokens (an error if either is unknown). */
+  /**
+   * Cosine similarity of two words or phrases (an error if a word is unknown): a phrase the
+   * vectors have as one token ("new york" as new_york) is that token, else the mean of its
+   * words' unit vectors, as in similar().
+   */
   similarity(a: string, b: string): number {
-    return similarity(this.embeddings, this.oneWord(a), this.oneWord(b)).score;
+    const words = (text: string) => {
+      const list = phraseWords([text], (w) => this.has(w));
+      if (list.length === 0)
+        throw new EmbError('E_INPUT', `"${text}" has no words; give a word or a phrase`);
+      return list;
+    };
+    return similarity(this.embeddings, words(a), words(b)).score;
   }
 
   /** The word furthest from the mean of the others; at least two known words are needed. */

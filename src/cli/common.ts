@@ -1,8 +1,7 @@
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
 import type { Vectors } from '../api/vectors.js';
-import { defaultVectorsPath } from '../store/home.js';
-import type { Encoding } from '../formats/words.js';
+import type { Encoding } from '../api/convert.js';
 import { colors as pc, progressBar, type Progress } from './progress.js';
 
 export interface VectorOptions {
@@ -76,7 +75,6 @@ export async function openVectors(options: VectorOptions): Promise<Vectors> {
  */
 export const notices: string[] = [];
 
-export { defaultVectorsPath };
 export { positiveInt } from './parse.js';
 
 /**

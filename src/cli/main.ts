@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { EmbError, render } from '../errors.js';
+import { EmbError, forCommandLine, render } from '../errors.js';
 import { VERSION } from '../version.js';
 import { commands } from './commands/index.js';
 import { notices, warn } from './common.js';
@@ -40,7 +40,7 @@ $EMB_HOME, else the package's embeddings/ folder when writable, else ~/.cache/em
   try {
     await program.parseAsync(argv, { from: 'user' });
     // Notes about the data, only when the run got this far (a failing run shows one line).
-    for (const note of notices) warn(oneLine(note));
+    for (const note of notices) warn(oneLine(forCommandLine(note)));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -5,18 +5,20 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { EmbError, flagName } from '../errors.js';
-import type { ModelKind } from '../models/kind.js';
 import {
   DEFAULT_MODEL,
   KINDS,
   MODEL_NAMES,
   modelSettings,
+  type Flag,
+  type FlagValue,
+  type ModelKind,
   type ModelName,
   type ModelOptions,
-} from '../models/registry.js';
-import type { Flag, FlagValue, Setting } from '../models/setting.js';
+  type Setting,
+} from '../api/models.js';
 import { BACKENDS, type BackendName } from '../api/backend.js';
-import { delimiterOption, type Delimiter } from '../text/csv.js';
+import { delimiterOption, type Delimiter } from '../api/dataset.js';
 import { positiveInt, wholeNumber } from './parse.js';
 
 /** --text, --label, --delimiter and --encoding: how to read a CSV or TSV data file. */
@@ -29,6 +31,12 @@ export function addColumnOptions(cmd: Command, label = true): Command {
       'comma, semicolon, tab or pipe (default: found from the first rows)',
       delimiterOption,
     )
+    .addOption(
+      new Option(
+        '--quote <char>',
+        "none: read '\"' as a character like any other (for texts that open a quote they never close)",
+      ).choices(['"', 'none']),
+    )
     .option(
       '--encoding <name>',
       "the data file's encoding: utf-8, utf-16le, latin1, windows-1252, ... (default: from its byte-order mark, else UTF-8)",
@@ -39,6 +47,7 @@ export interface ColumnFlags {
   text?: string;
   label?: string;
   delimiter?: Delimiter;
+  quote?: '"' | 'none';
   encoding?: string;
 }
 
@@ -49,9 +58,11 @@ export interface ColumnFlags {
 export async function readDataAndTest(file: string, opts: ColumnFlags & { test?: string }) {
   const { readDataset } = await import('../api/dataset.js');
   const data = await readDataset(file, opts);
-  const { encoding } = opts;
+  const { encoding, quote } = opts;
   const columns = { text: opts.text ?? data.textColumn, label: opts.label ?? data.labelColumn };
-  const test = opts.test ? await readDataset(opts.test, { ...columns, encoding }) : undefined;
+  const test = opts.test
+    ? await readDataset(opts.test, { ...columns, encoding, quote })
+    : undefined;
   return { data, test };
 }
 

@@ -16,6 +16,11 @@ export function oneLine(message: string): string {
 
 export const pct = (x: number, digits = 2) => `${(x * 100).toFixed(digits)}%`;
 
+/** "1 text", "2,000 texts": a count that reads well. */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
+}
+
 /** A table with a header row; columns padded to their widest cell, numbers right-aligned. */
 export function table(rows: (string | number)[][], indent = '  '): string {
   const cells = rows.map((r) => r.map(String));
@@ -69,12 +74,14 @@ export function formatTraining(
   e: Evaluation,
   out: string,
 ): string {
-  const counts = e.classes.map((c) => `${c} ${labels.filter((l) => l === c).length}`);
+  const counts = e.classes.map(
+    (c) => `${c}: ${labels.filter((l) => l === c).length.toLocaleString('en-US')}`,
+  );
   const oov = e.oovRate === null ? '' : `; ${pct(e.oovRate)} of tokens have no vector`;
   return [
-    `${file}: ${labels.length} texts, ${e.classes.length} classes (${counts.join(', ')})${oov}`,
+    `${file}: ${count(labels.length, 'text')}, ${count(e.classes.length, 'class', 'classes')} (${counts.join(', ')})${oov}`,
     formatEvaluation(e),
-    `saved ${out} (trained on all ${labels.length} texts); try: emb predict ${out} "some text"`,
+    `saved ${out} (trained on all ${count(labels.length, 'text')}); try: emb predict ${out} "some text"`,
   ].join('\n');
 }
 

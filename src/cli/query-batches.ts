@@ -6,7 +6,7 @@
  */
 import { createInterface } from 'node:readline';
 import { EmbError, render } from '../errors.js';
-import type { QueryResult } from '../query/queries.js';
+import type { QueryResult } from '../api/vectors.js';
 import { fmt, printJson, reportWords } from './common.js';
 import { colors as pc } from './progress.js';
 

@@ -58,7 +58,7 @@ export const MAJORITY_COLOUR = '#7a7a7a';
 export const FAMILY_DASHES: Record<Family, { dash: number[]; name: string }> = {
   'bag-of-words': { dash: [7, 4], name: 'bag-of-words' },
   vectors: { dash: [1, 0], name: 'averaged vectors' },
-  hybrid: { dash: [12, 3, 2, 3], name: 'n-grams + vectors' },
+  combined: { dash: [12, 3, 2, 3], name: 'n-grams + vectors' },
   'fine-tuned': { dash: [2, 2], name: 'fine-tuned vectors' },
 };
 const MAJORITY_LINE = { dash: [1, 5], name: 'majority class' };

@@ -6,8 +6,7 @@
 import { basename } from 'node:path';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { DEFAULT_LOOKUP, oovRate, tokenVectorTest, type SentenceLookup } from './sentence.js';
-
-type Docs = readonly (readonly string[])[];
+import type { Docs } from '../text/tokenize.js';
 
 /** Above this share of tokens without a vector, coverageReport warns. */
 export const OOV_WARNING_RATE = 0.3;

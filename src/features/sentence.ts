@@ -8,6 +8,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { findTokenVectors } from '../embeddings/lookup.js';
 import { EmbError } from '../errors.js';
+import type { Docs } from '../text/tokenize.js';
 
 export type FeatureKind = 'mean' | 'tfidf' | 'sif';
 export const FEATURE_KINDS: readonly FeatureKind[] = ['mean', 'tfidf', 'sif'];
@@ -25,8 +26,6 @@ export function featureKind(value: unknown): FeatureKind {
 
 /** SIF's smoothing constant; the paper's best range is 1e-4..1e-3. */
 const SIF_A = 1e-3;
-
-type Docs = readonly (readonly string[])[];
 
 /** What a fitted encoder saves (JSON). */
 export interface EncoderState {

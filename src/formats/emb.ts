@@ -206,20 +206,24 @@ export class EmbWriter {
 
   /**
    * Writes the other sections and the table. `buckets` streams the subword section, if the
-   * writer was made for one.
+   * writer was made for one. `created` is the time recorded; null records none (a file that
+   * must come out the same byte for byte on every run).
    */
   finish(
     vocab: Vocabulary,
     provenance: Provenance,
     subwords?: { settings: SubwordSettings; chunks: Iterable<Uint8Array> },
+    created: string | null = new Date().toISOString(),
   ): void {
     if (vocab.size !== this.rows)
       throw new Error(`EmbWriter: ${vocab.size} words for ${this.rows} rows`);
+    const rest: Provenance = { ...provenance };
+    delete rest.created;
     const meta: EmbMetadata = {
       rows: this.rows,
       dims: this.dims,
       storage: this.storage,
-      provenance: { ...provenance, tool: `emb ${VERSION}`, created: new Date().toISOString() },
+      provenance: { ...rest, tool: `emb ${VERSION}`, ...(created === null ? {} : { created }) },
       ...(subwords ? { subwords: { scheme: 'fasttext' as const, ...subwords.settings } } : {}),
     };
     const entries: Entry[] = [];

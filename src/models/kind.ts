@@ -8,17 +8,17 @@
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { EmbError } from '../errors.js';
 import type { Progress } from '../progress.js';
+import type { Docs } from '../text/tokenize.js';
 import type { BaseSettings, Specs } from './setting.js';
 
-/** Documents as tokens, one array per text. */
-export type Docs = readonly (readonly string[])[];
+export type { Docs } from '../text/tokenize.js';
 
 /**
  * What a kind learns from, for the report's questions ("do pretrained vectors help?", "does
  * fine-tuning help?"): n-grams or counts alone; frozen word vectors averaged into sentence
  * vectors; both in one model; or word vectors the model itself updates.
  */
-export type Family = 'bag-of-words' | 'vectors' | 'hybrid' | 'fine-tuned';
+export type Family = 'bag-of-words' | 'vectors' | 'combined' | 'fine-tuned';
 
 export interface ModelKind<S extends KindSettings = KindSettings> {
   /** The name users write (--model NAME, { model: NAME }) and model.json records. */

@@ -6,6 +6,9 @@
 import { EmbError } from '../errors.js';
 import { tokenizeUnicode } from './unicode.js';
 
+/** Documents as tokens, one array per text. */
+export type Docs = readonly (readonly string[])[];
+
 export type TokenizerKind = 'unicode' | 'ascii';
 export const TOKENIZER_KINDS: readonly TokenizerKind[] = ['unicode', 'ascii'];
 

@@ -3,10 +3,10 @@ import {
   DEFAULT_METHODS,
   MODEL_NAMES,
   usesVectors,
+  type MetricName,
   type ModelName,
   type ModelOptions,
-} from '../../models/registry.js';
-import { metricLabel, type MetricName } from '../../models/metric.js';
+} from '../../api/models.js';
 import type { CompareOptions } from '../../api/compare.js';
 import {
   addVectorOptions,
@@ -80,7 +80,7 @@ Examples:
   addSeedOption(cmd, 'the test split, the subsets and training');
   return addVectorOptions(cmd, true).action(
     async (file: string, opts: CompareFlags, command: Command) => {
-      const { compare, writeReport } = await import('../../api/compare.js');
+      const { compare, metricLabel, writeReport } = await import('../../api/compare.js');
       // --metric is the comparison's (every method is judged, and chooses, by it), not a method's.
       const metric = command.getOptionValueSource('metric') === 'cli' ? opts.metric : undefined;
       const methods = modelOptionsFrom(command, opts.methods ?? DEFAULT_METHODS).map(

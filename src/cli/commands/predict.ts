@@ -10,7 +10,7 @@ import {
 } from '../common.js';
 import { addColumnOptions, addTrainingOptions, type ColumnFlags } from '../options.js';
 import { pathName } from '../parse.js';
-import { formatPrediction } from '../print.js';
+import { count as plural, formatPrediction } from '../print.js';
 
 interface PredictFlags extends VectorOptions, ColumnFlags {
   input?: string;
@@ -77,7 +77,7 @@ Examples:
           const { writePredictions } = await import('../../api/predict.js');
           const options = { labels: classifier.labels, idColumn: file?.idColumn };
           const count = await writePredictions(opts.out, predictions, options);
-          return void notices.push(`wrote ${count} answers to ${opts.out}`);
+          return void notices.push(`wrote ${plural(count, 'answer')} to ${opts.out}`);
         }
         const out = new LineWriter(process.stdout, typing);
         const withText = file !== undefined || texts.length !== 1;

@@ -17,7 +17,7 @@ $XDG_CACHE_HOME/emb or ~/.cache/emb ("emb info" shows it).
 
 Examples:
   emb prepare
-  EMB_HOME=/data/emb emb prepare --force`,
+  EMB_HOME=$HOME/emb-vectors emb prepare --force`,
     )
     .action(async (opts: { force?: boolean; json?: boolean }) => {
       const { prepareDefault } = await import('../../api/convert.js');

@@ -1,6 +1,6 @@
 import { basename, dirname, extname, join } from 'node:path';
 import { Command } from 'commander';
-import { usesVectors, type ModelName } from '../../models/registry.js';
+import { usesVectors, type ModelName } from '../../api/models.js';
 import {
   addVectorOptions,
   notices,
