@@ -47,7 +47,7 @@ function cells(row: string): string[] {
 }
 
 /** Figures (79.4, 1,066, +0.7, < 0.001, 77.6–81.1, 5 of 5) are right-aligned, words left. */
-const NUMERIC = /^(\*\*)?[−+<>\d\s.,%–-]*\d[\d\s.,%–-]*(\*\*)?( of \d+)?( \(all\))?$/;
+const NUMERIC = /^(\*\*)?[−+<>\d\s.,%–-]*\d[\d\s.,%–-]*(\*\*)?( (of|to) [−+]?[\d.]+)?( \(all\))?$/;
 
 function block(text: string): string {
   if (text.startsWith('# ')) return `<h1>${inline(text.slice(2))}</h1>`;
