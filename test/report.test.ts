@@ -744,6 +744,28 @@ test('crafted, imbalanced: of two methods within noise that beat the majority an
   assert.deepEqual(r.leaders[0].methods, ['logreg', 'hybrid']);
 });
 
+test('crafted, imbalanced: a method below the majority answer is named only where the figures shown are below it', () => {
+  const r = build({
+    ...onFivePercent,
+    metric: 'macro-f1',
+    answers: {
+      svm: [[imbalanced(fivePercent, 0, 0)]],
+      // One false alarm and nothing found: macro-F1 48.69 against the majority's 48.72.
+      nbsvm: [[imbalanced(fivePercent, 0, 1)]],
+      logreg: [[imbalanced(fivePercent, 30, 20)]],
+      // Thirty false alarms and nothing found: 47.9.
+      mlp: [[imbalanced(fivePercent, 0, 30)]],
+    },
+  });
+  const [, nbsvm, , mlp] = r.curves.map((c) => c.points[0].score);
+  assert.ok(nbsvm < r.majority.points[0].score && pct(nbsvm) === '48.7');
+  assert.equal(pct(mlp), '47.9');
+  assert.match(
+    r.verdict,
+    / Below always answering the training subset's most frequent class: mlp at n = 1,900 \(majority macro-F1 48\.7\)\.$/,
+  );
+});
+
 test('crafted, imbalanced: a clear winner on macro-F1 that loses on accuracy is deployed by macro-F1; by accuracy nothing is', () => {
   const spec: Built = {
     ...onFivePercent,

@@ -244,17 +244,24 @@ function averagedAlone(r: Measured, averaged: Curve[]): string {
   return `${who} lead significantly at ${at(help, all)} (by ${gap(help)})${behind ? `; ${behind}` : ''}.`;
 }
 
-/** " Below always answering the most frequent class: svm at n = 50." or nothing. */
+/**
+ * " Below always answering the most frequent class: svm at n = 50." or nothing. Below as the
+ * tables show it: a method that answers the majority class for all but a text or two is a
+ * hundredth of a point under it, the same figure to the decimal shown, and is not named.
+ */
 function belowMajority(r: Measured): string {
+  const metric = r.settings.metric.name;
+  const shown = (x: number) => Number(pct(x));
   const below = r.majority.points
     .map((m, i) => ({
       size: m.size,
       level: m.score,
-      methods: r.curves.filter((c: Curve) => c.points[i].score < m.score).map((c) => c.method),
+      methods: r.curves
+        .filter((c: Curve) => shown(c.points[i].score) < shown(m.score))
+        .map((c) => c.method),
     }))
     .filter((x) => x.methods.length);
   if (!below.length) return '';
-  const metric = r.settings.metric.name;
   return ` Below always answering the training subset's most frequent class: ${below
     .map((x) => `${and(x.methods)} at n = ${count(x.size)} (majority ${figure(metric, x.level)})`)
     .join('; ')}.`;
