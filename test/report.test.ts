@@ -945,6 +945,34 @@ test("what the recommended model gets wrong: its confusion matrix, every method'
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('the mistakes are the answers the run gave, also where a decision threshold answered a class below half', () => {
+  // Texts 0..39 neg, 40..49 pos; the model answers pos from a probability of 0.3 on.
+  const truth = Array.from({ length: 50 }, (_, i) => (i < 40 ? 0 : 1));
+  const pPos = truth.map((y, i) => (y === 1 ? 0.6 : i < 3 ? 0.3 + i / 100 : 0.1));
+  const answers = pPos.map((p) => (p >= 0.3 ? 1 : 0));
+  const r = build({
+    truth,
+    classes: ['neg', 'pos'],
+    sizes: [500],
+    metric: 'macro-f1',
+    answers: { svm: [[truth.map(() => 0)]], logreg: [[answers]] },
+    probabilities: { svm: truth.map(() => [1, 0]), logreg: pPos.map((p) => [1 - p, p]) },
+  });
+  assert.equal(r.confusion.method, 'logreg');
+  assert.deepEqual(r.confusion.matrix, [
+    [37, 3],
+    [0, 10],
+  ]);
+  assert.deepEqual(
+    r.errors.map((e) => [e.text, e.label, e.predicted, e.probability]),
+    [
+      ['text 2', 'neg', 'pos', 0.32],
+      ['text 1', 'neg', 'pos', 0.31],
+      ['text 0', 'neg', 'pos', 0.3],
+    ],
+  );
+});
+
 test('the chart in a real browser at a phone width and a desktop width: the metric plotted, the majority line, methods told apart by marker and dash as well as colour, no sideways scrolling', async () => {
   const at = (found: number, false1: number) =>
     [0, 1, 2].map((r) => imbalanced(fivePercent, found + r, false1, r));

@@ -3,7 +3,6 @@
  * precision, recall and F1 per class, and for one method (the recommended one) the confusion
  * matrix and the mistakes it made most confidently.
  */
-import { argmaxRow } from '../models/kind.js';
 import { answersAt, truthOf, type Measured } from './findings.js';
 import { evaluate, mean, type ClassMetrics } from './metrics.js';
 
@@ -74,11 +73,14 @@ export function confusionOf(r: Measured, method: string): Confusion {
 /**
  * The texts a model answered wrongly with the most confidence: for each true class (in the
  * order of `classes`), up to `perClass` of them, the highest probability of the wrong answer
- * first. `probabilities` is n x C, row i for text i.
+ * first. `answers` are the run's own (as its confusion matrix counts them: a decision
+ * threshold may answer other than the most probable class); `probabilities` is n x C, row i
+ * for text i.
  */
 export function confidentMistakes(
   texts: readonly string[],
   truth: ArrayLike<number>,
+  answers: ArrayLike<number>,
   probabilities: Float32Array,
   classes: readonly string[],
   perClass = MISTAKES_PER_CLASS,
@@ -86,7 +88,7 @@ export function confidentMistakes(
   const k = classes.length;
   const wrong = classes.map(() => [] as { i: number; answer: number; p: number }[]);
   for (let i = 0; i < texts.length; i++) {
-    const answer = argmaxRow(probabilities, k, i);
+    const answer = answers[i];
     if (answer !== truth[i]) wrong[truth[i]].push({ i, answer, p: probabilities[i * k + answer] });
   }
   return wrong.flatMap((list) =>

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { writeFolderAtomically } from '../atomic.js';
 import { EmbError, option } from '../errors.js';
 import {
+  answersAt,
   choose,
   findCrossover,
   fineTuningBySize,
@@ -139,6 +140,8 @@ export function completeReport(m: Measurements): CompareReport {
   const shown = choice.method ?? choice.best;
   const k = curves.findIndex((c) => c.method === shown);
   const probabilities = final?.probabilities[k];
+  // The first run at the largest size: the one whose answers the confusion matrix counts.
+  const answers = () => answersAt(m, curves[k], curves[k].points.length - 1)[0];
   // In report.json: what it decided first, then what it was run on, then the figures.
   return {
     recommendation: { ...choice, sentence: recommendationSentence(m, choice) },
@@ -152,7 +155,7 @@ export function completeReport(m: Measurements): CompareReport {
     perClass: perClassOf(m),
     confusion: confusionOf(m, shown),
     errors: probabilities
-      ? confidentMistakes(final!.texts, truthOf(m), probabilities, m.data.classes)
+      ? confidentMistakes(final!.texts, truthOf(m), answers(), probabilities, m.data.classes)
       : [],
     majority,
     curves,
