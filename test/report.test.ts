@@ -22,7 +22,7 @@ import {
   wilson,
 } from '../src/experiments/stats.js';
 import { Random } from '../src/random.js';
-import { defaultsOf, kindNamed, type ModelName } from '../src/models/registry.js';
+import { defaultsOf, kindNamed, MODEL_NAMES, type ModelName } from '../src/models/registry.js';
 import type { Family } from '../src/models/kind.js';
 import { scorer, type MetricName } from '../src/models/metric.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -30,7 +30,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeReport } from '../src/api/compare.js';
 import { EmbError } from '../src/errors.js';
-import { kindColour, MAJORITY_COLOUR } from '../src/experiments/report-chart.js';
+import { kindColour, MAJORITY_COLOUR, PALETTE } from '../src/experiments/report-chart.js';
 import { pct } from '../src/experiments/sentences.js';
 import { checkChart } from './support/browser.js';
 import { confusionOf, confusionScorer, mean, std } from '../src/experiments/metrics.js';
@@ -971,6 +971,21 @@ test('the mistakes are the answers the run gave, also where a decision threshold
       ['text 0', 'neg', 'pos', 0.3],
     ],
   );
+});
+
+test("colours: the first kinds keep the palette's in every report; later kinds take one no other kind of the report has", () => {
+  const first = MODEL_NAMES.slice(0, PALETTE.length);
+  const later = MODEL_NAMES.slice(PALETTE.length);
+  assert.ok(later.length > 0, 'more kinds than colours');
+  assert.deepEqual(
+    first.map((k) => kindColour(k, MODEL_NAMES)),
+    PALETTE,
+  );
+  // Later kinds beside the first two: colours of their own.
+  const shown = [...first.slice(0, 2), ...later];
+  const colours = shown.map((k) => kindColour(k, shown));
+  assert.equal(new Set(colours).size, shown.length, JSON.stringify(colours));
+  assert.deepEqual(colours.slice(0, 2), PALETTE.slice(0, 2));
 });
 
 test('the chart in a real browser at a phone width and a desktop width: the metric plotted, the majority line, methods told apart by marker and dash as well as colour, no sideways scrolling', async () => {

@@ -37,14 +37,25 @@ export const MARKERS = [
   'triangle-down',
   'triangle-right',
   'triangle-left',
-  'wedge',
+  // A hexagon: vega's remaining shapes (wedge, arrow, stroke) are too thin to read as a point.
+  'M0,-1L0.87,-0.5L0.87,0.5L0,1L-0.87,0.5L-0.87,-0.5Z',
 ];
 
 const indexOfKind = (name: string) => MODEL_NAMES.indexOf(name as ModelName);
 
-/** The colour of a kind's curves. */
-export function kindColour(name: string): string {
-  return PALETTE[indexOfKind(name) % PALETTE.length];
+/**
+ * The colour of a kind's curves in a report that shows `kinds`. The first kinds of the
+ * registry have the palette's colours in its order, the same in every report; a kind beyond
+ * them takes a colour none of the report's other kinds has, while one is left.
+ */
+export function kindColour(name: string, kinds: readonly string[] = []): string {
+  const at = indexOfKind(name);
+  if (at < PALETTE.length) return PALETTE[at];
+  const used = new Set(kinds.map(indexOfKind).filter((k) => k < PALETTE.length));
+  const free = PALETTE.filter((_, k) => !used.has(k));
+  const later = [...new Set([...kinds, name].map(indexOfKind).filter((k) => k >= PALETTE.length))];
+  const j = later.sort((a, b) => a - b).indexOf(at);
+  return free.length ? free[j % free.length] : PALETTE[at % PALETTE.length];
 }
 
 /** The marker of a kind's points. */
@@ -175,7 +186,10 @@ export function chartSpec(
       color: {
         field: 'method',
         type: 'nominal',
-        scale: { domain, range: [...methods.map((m) => kindColour(kind(m))), MAJORITY_COLOUR] },
+        scale: {
+          domain,
+          range: [...methods.map((m) => kindColour(kind(m), methods.map(kind))), MAJORITY_COLOUR],
+        },
         legend: methodLegend,
       },
       strokeDash: {
