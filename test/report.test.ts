@@ -945,6 +945,29 @@ test("what the recommended model gets wrong: its confusion matrix, every method'
   rmSync(dir, { recursive: true, force: true });
 });
 
+test("the settings name the data's copies of a text, kept on one side of the split", () => {
+  const r = build({
+    truth: fivePercent,
+    classes: ['neg', 'pos'],
+    sizes: [1900],
+    metric: 'macro-f1',
+    answers: { svm: [[imbalanced(fivePercent, 30, 20)]] },
+  });
+  assert.doesNotMatch(renderMarkdown(r), /copies of a text/);
+  r.data.duplicates = {
+    copies: 3,
+    conflicting: 1,
+    groups: [
+      { rows: [0, 5], lines: [2, 7], labels: ['neg', 'neg'], conflicting: false },
+      { rows: [1, 8, 9], lines: [3, 10, 11], labels: ['neg', 'pos', 'neg'], conflicting: true },
+    ],
+  };
+  assert.match(
+    renderMarkdown(r),
+    /\n- copies of a text: 3 texts repeat another's tokens, in 2 groups, kept on one side of the split; 1 group with different labels \(report\.json's data\.duplicates lists them with their lines\)\n/,
+  );
+});
+
 test('the mistakes are the answers the run gave, also where a decision threshold answered a class below half', () => {
   // Texts 0..39 neg, 40..49 pos; the model answers pos from a probability of 0.3 on.
   const truth = Array.from({ length: 50 }, (_, i) => (i < 40 ? 0 : 1));

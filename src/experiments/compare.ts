@@ -10,6 +10,7 @@ import { defaultMetric, type MetricName } from '../models/metric.js';
 import { kindNamed, tokenLookup } from '../models/registry.js';
 import type { OnProgress } from '../progress.js';
 import type { LabelledSet } from '../text/dataset.js';
+import { duplicatesOf, groupsOf } from '../text/duplicates.js';
 import { stratifiedHoldout } from '../text/splits.js';
 import { tokenizerFor } from '../text/tokenize.js';
 import { VERSION } from '../version.js';
@@ -64,7 +65,8 @@ export async function runComparison(plan: ComparisonPlan): Promise<CompareReport
     testTexts = plan.test.texts;
     testName = plan.test.source;
   } else {
-    const split = stratifiedHoldout(data.labels, plan.testFraction, seed);
+    // Copies of a text on one side, so that none is tested after being trained on.
+    const split = stratifiedHoldout(data.labels, plan.testFraction, seed, groupsOf(docs));
     train = pick(split.train);
     test = pick(split.test);
     testTexts = split.test.map((i) => data.texts[i]);
@@ -112,6 +114,7 @@ export async function runComparison(plan: ComparisonPlan): Promise<CompareReport
       trainCounts: perClass(train.labels),
       testCounts: perClass(test.labels),
       testLabels: encodeLabels(test.labels, data.classes.length),
+      duplicates: duplicatesOf(docs, data.labels, data.classes, data.lines),
     },
     settings: {
       metric,

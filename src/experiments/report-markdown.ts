@@ -222,6 +222,17 @@ function mistakes(report: CompareReport): string[] {
   return out;
 }
 
+/** The copies of a text in the data (report.json has every group, with its lines). */
+function copiesLine(report: CompareReport): string[] {
+  const d = report.data.duplicates;
+  if (!d || d.copies === 0) return [];
+  const groups = (n: number) => `${count(n)} group${n === 1 ? '' : 's'}`;
+  const labels = d.conflicting ? `; ${groups(d.conflicting)} with different labels` : '';
+  return [
+    `- copies of a text: ${count(d.copies)} text${d.copies === 1 ? ' repeats' : 's repeat'} another's tokens, in ${groups(d.groups.length)}, kept on one side of the split${labels} (report.json's data.duplicates lists them with their lines)`,
+  ];
+}
+
 /** The metric's line in the settings: which, and why when it is the default. */
 function metricLine(report: CompareReport): string {
   const m = report.settings.metric;
@@ -260,6 +271,7 @@ export function renderMarkdown(report: CompareReport): string {
     '',
     `- training data: ${d.train} (${count(d.trainSize)} examples: ${counts(d.trainCounts)})`,
     `- test data: ${d.test} (${count(d.testSize)} examples: ${counts(d.testCounts)})`,
+    ...copiesLine(report),
     metricLine(report),
     `- sizes: ${s.sizes.join(', ')}${s.dropped.length ? ` (dropped, larger than the training data: ${s.dropped.join(', ')})` : ''}`,
     `- repeats per size: ${s.repeats}; seed: ${s.seed}`,

@@ -35,6 +35,7 @@ import { fineTuningVerdict, recommendationSentence, verdict, warnings } from './
 import type { Family } from '../models/kind.js';
 import type { MetricName } from '../models/metric.js';
 import type { ModelSettings } from '../models/registry.js';
+import type { Duplicates } from '../text/duplicates.js';
 
 /** The metric a comparison judges by, and why that one. */
 export interface ComparisonMetric {
@@ -70,6 +71,8 @@ export interface CompareReport {
     testCounts: number[];
     /** The test texts' classes, packed as CurvePoint.predicted is (encodeLabels). */
     testLabels: string;
+    /** Copies of a text in the data (before the split, which keeps them on one side). */
+    duplicates?: Duplicates;
   };
   settings: {
     /** What every finding judges by; every method's inner choices were made on it too. */

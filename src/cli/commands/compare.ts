@@ -24,6 +24,7 @@ import {
   type ColumnFlags,
 } from '../options.js';
 import { fraction, list, oneOf, pathName, positiveInt, trainingSize } from '../parse.js';
+import { formatDuplicates } from '../print.js';
 import { progressBar } from '../progress.js';
 
 /** Flags left out take the library's defaults (DEFAULT_SIZES, DEFAULT_METHODS, ...). */
@@ -73,8 +74,8 @@ export function compareCommand(): Command {
 Examples:
   emb compare reviews.csv
   emb compare reviews.csv --sizes 50,200,1000,all --out reviews-report --force
-  emb compare sst-train.csv --test sst-test.csv --methods svm,logreg,hybrid
-  emb compare tickets.csv --metric macro-f1 --class-weight balanced`,
+  emb compare sst-train.csv --test sst-test.csv --methods svm,logreg,hybrid --out sst-report
+  emb compare reviews.csv --metric macro-f1 --class-weight balanced --out weighted-report`,
     );
   addModelOptions(addColumnOptions(cmd), { model: false });
   addSeedOption(cmd, 'the test split, the subsets and training');
@@ -102,7 +103,8 @@ Examples:
       const m = report.settings.metric;
       if (!m.given && m.name !== 'accuracy')
         notices.push(`judged by ${metricLabel(m.name)}: ${m.why} (--metric chooses another)`);
-      notices.push(...report.warnings, ...data.warnings);
+      const copies = formatDuplicates(file, report.data.duplicates, 'report.json lists them all');
+      notices.push(...report.warnings, ...data.warnings, ...(copies ? [copies] : []));
       if (opts.json) printJson(report);
       else {
         console.log(`${report.recommendation.sentence}\n${report.verdict}`);

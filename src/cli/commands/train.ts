@@ -19,7 +19,7 @@ import {
   type TrainingFlags,
 } from '../options.js';
 import { fraction, pathName, positiveInt } from '../parse.js';
-import { formatTraining } from '../print.js';
+import { formatDuplicates, formatTraining } from '../print.js';
 import { progressBar } from '../progress.js';
 
 interface TrainFlags extends VectorOptions, ColumnFlags, TrainingFlags {
@@ -86,7 +86,8 @@ Examples:
         onProgress: (p) => finalBar.update(p.done, p.total),
       }).finally(() => finalBar.stop());
       await classifier.save(out, { metrics: evaluation }).finally(() => classifier.dispose());
-      notices.push(...data.warnings, ...evaluation.warnings);
+      const copies = formatDuplicates(file, evaluation.duplicates);
+      notices.push(...data.warnings, ...evaluation.warnings, ...(copies ? [copies] : []));
       if (opts.json) return printJson({ ...evaluation, out });
       console.log(formatTraining(file, data.labels, evaluation, out));
     },
