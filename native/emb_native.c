@@ -1,5 +1,6 @@
 // emb's optional native addon: memory mapping of .emb files, the float32 / float16 / int8
-// kernels queries spend their time in, the text-vector parser, CRC32C, and two safety nets
+// kernels queries spend their time in, the text-vector parser, CRC32C, the fine-tuned networks'
+// arithmetic (nets.c), and two safety nets
 // (temporary files removed on SIGINT/SIGTERM even while JavaScript is busy, and a bus error
 // inside a kernel turned into an exception). Everything else stays in TypeScript.
 #include "common.h"
@@ -318,6 +319,11 @@ static napi_value init(napi_env env, napi_value exports) {
       {"analogyTopK", NULL, analogy_topk, NULL, NULL, NULL, napi_default, NULL},
       {"parseText", NULL, parse_text, NULL, NULL, NULL, napi_default, NULL},
       {"crc32c", NULL, crc32c, NULL, NULL, NULL, napi_default, NULL},
+      {"convForward", NULL, conv_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"convBackward", NULL, conv_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"denseForward", NULL, dense_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"denseBackward", NULL, dense_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok)
     return NULL;
