@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { EmbError } from '../errors.js';
 import { tokenVectorTest } from '../features/sentence.js';
-import { argmaxRow, type Model } from '../models/kind.js';
+import { argmaxRow, type Model, type TrainingRecord } from '../models/kind.js';
 import {
   checkVectors,
   readModelMeta,
@@ -71,6 +71,11 @@ export class Classifier {
   private get model(): Model {
     if (!this.#model) throw new EmbError('E_INPUT', 'this classifier was disposed');
     return this.#model;
+  }
+
+  /** How training went, for models that train by epochs (cnn, dan). */
+  get training(): TrainingRecord | undefined {
+    return this.model.training;
   }
 
   /** The classes, in the order of each prediction's probabilities. */

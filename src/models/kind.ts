@@ -97,6 +97,20 @@ export interface Model {
   save(dir: string): Promise<SavedFiles>;
   /** Releases resources (TensorFlow.js tensors, native memory). */
   dispose(): void;
+  /** How training went, for kinds that train by epochs (`emb train --json` prints it). */
+  readonly training?: TrainingRecord;
+}
+
+/** What a kind that trains by epochs reports of its training. */
+export interface TrainingRecord {
+  /** Epochs run (fewer than the most allowed when early stopping ended them). */
+  epochs: number;
+  /** The epoch whose weights were kept (the best on the validation split). */
+  bestEpoch: number;
+  /** Mean seconds per epoch. */
+  epochSeconds: number;
+  /** The kept epoch's score on the validation split by the kind's metric (null: none). */
+  validationScore: number | null;
 }
 
 /**

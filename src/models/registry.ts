@@ -13,16 +13,26 @@ import type {
   TrainingSet,
 } from './kind.js';
 import { fail, type Check } from './setting.js';
+import { cnn, type CnnSettings } from './kinds/cnn.js';
+import { dan, type DanSettings } from './kinds/dan.js';
 import { hybrid, type HybridSettings } from './kinds/hybrid.js';
 import { logreg, type LogregSettings } from './kinds/logreg.js';
 import { mlp, type MlpSettings } from './kinds/mlp.js';
 import { nbsvm, type NbsvmSettings } from './kinds/nbsvm.js';
 import { svm, type SvmSettings } from './kinds/svm.js';
 
-export type { HybridSettings, LogregSettings, MlpSettings, NbsvmSettings, SvmSettings };
+export type {
+  CnnSettings,
+  DanSettings,
+  HybridSettings,
+  LogregSettings,
+  MlpSettings,
+  NbsvmSettings,
+  SvmSettings,
+};
 
 /** Every kind, in the order --help, compare and the docs list them. */
-export const KINDS = [svm, nbsvm, logreg, mlp, hybrid] as const;
+export const KINDS = [svm, nbsvm, logreg, mlp, hybrid, cnn, dan] as const;
 
 type Kind = (typeof KINDS)[number];
 type SettingsOfKind<K> = K extends ModelKind<infer S> ? S : never;
