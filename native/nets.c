@@ -13,40 +13,75 @@
 #define NONE (-(1 << 30))  // the maximum was <= 0: relu passes no gradient
 #define PADDED (NONE + 1)  // a window of padding alone won: only the bias has a gradient
 
-// Four rows of x against four rows of w (each `dims` long, w's rows consecutive): out[i * ld + j]
-// = dot8(x[i], w + j * dims), the same bits dot8 gives.
+typedef float v4f __attribute__((vector_size(16)));
+
+// The lane sums of four accumulators, each as lanes_sum adds them: the halves added (l0+l4,
+// l1+l5, l2+l6, l3+l7), then (h0+h2) + (h1+h3), four accumulators at once.
+static inline v4f lanes_sum4(v8f a, v8f b, v8f c, v8f d) {
+#define HALVES(v) (__builtin_shufflevector(v, v, 0, 1, 2, 3) + __builtin_shufflevector(v, v, 4, 5, 6, 7))
+  const v4f ha = HALVES(a), hb = HALVES(b), hc = HALVES(c), hd = HALVES(d);
+#undef HALVES
+  const v4f u0 = __builtin_shufflevector(ha, hb, 0, 4, 1, 5), u1 = __builtin_shufflevector(ha, hb, 2, 6, 3, 7);
+  const v4f u2 = __builtin_shufflevector(hc, hd, 0, 4, 1, 5), u3 = __builtin_shufflevector(hc, hd, 2, 6, 3, 7);
+  const v4f t0 = __builtin_shufflevector(u0, u2, 0, 1, 4, 5), t1 = __builtin_shufflevector(u0, u2, 2, 3, 6, 7);
+  const v4f t2 = __builtin_shufflevector(u1, u3, 0, 1, 4, 5), t3 = __builtin_shufflevector(u1, u3, 2, 3, 6, 7);
+  return (t0 + t2) + (t1 + t3);
+}
+
+// Rows copied with zeros after each row's values up to a multiple of 8: added to the lanes
+// they fall in, the zeros change no sum (a lane starts at +0 and never becomes -0), so dot8 of
+// padded rows is dot8 of the rows, and the kernels below need no tail.
+static size_t padded(size_t dims) { return (dims + 7) & ~(size_t)7; }
+
+static float *pad_rows(const float *src, size_t rows, size_t dims) {
+  const size_t dp = padded(dims);
+  float *out = calloc(rows ? rows * dp : 1, sizeof *out);
+  if (out)
+    for (size_t r = 0; r < rows; r++) memcpy(out + r * dp, src + r * dims, dims * sizeof *out);
+  return out;
+}
+
+// Four rows of x against four rows of w (each `dims` long, a multiple of 8; w's rows
+// consecutive): out[i * si + j * sj] = dot8(x[i], w + j * dims), the same bits dot8 gives.
 HOT static void dot_4x4(const float *const x[4], const float *w, size_t dims, float *out,
-                        size_t ld) {
+                        size_t si, size_t sj) {
   v8f acc[4][4] = {{{0}}};
-  size_t c = 0;
-  for (; c + 8 <= dims; c += 8) {
+  for (size_t c = 0; c < dims; c += 8) {
     v8f wv[4], xv[4];
     for (int j = 0; j < 4; j++) wv[j] = *(const v8f_u *)(w + j * dims + c);
     for (int i = 0; i < 4; i++) xv[i] = *(const v8f_u *)(x[i] + c);
     for (int i = 0; i < 4; i++)
       for (int j = 0; j < 4; j++) acc[i][j] += xv[i] * wv[j];
   }
-  for (int i = 0; i < 4; i++)
-    for (int j = 0; j < 4; j++) {
-      float t[8];
-      memcpy(t, &acc[i][j], sizeof t);
-      for (size_t l = 0; c + l < dims; l++) t[l] += x[i][c + l] * w[j * dims + c + l];
-      out[i * ld + j] = lanes_sum(t);
-    }
+  for (int i = 0; i < 4; i++) {
+    float sums[4];
+    const v4f v = lanes_sum4(acc[i][0], acc[i][1], acc[i][2], acc[i][3]);
+    memcpy(sums, &v, sizeof sums);
+    for (int j = 0; j < 4; j++) out[i * si + j * sj] = sums[j];
+  }
 }
 
-// out[i * ld + q] = dot8(x[i], w + q * dims) for i < n, q < nw.
-HOT static void row_products(const float *const *x, size_t n, const float *w, size_t nw, size_t dims,
-                         float *out, size_t ld) {
+// out[i * si + q * sq] = dot8(x[i], w + q * dims) for i < n, q < nw (dims a multiple of 8).
+// The rows are taken four at a time, the last block filled up with its first row (those
+// products are dropped): a single dot8 is one chain of dependent additions, several times
+// slower per product.
+HOT static void row_products(const float *const *x, size_t n, const float *w, size_t nw,
+                             size_t dims, float *out, size_t si, size_t sq) {
   size_t q = 0;
   for (; q + 4 <= nw; q += 4) {
     size_t i = 0;
-    for (; i + 4 <= n; i += 4) dot_4x4(x + i, w + q * dims, dims, out + i * ld + q, ld);
-    for (; i < n; i++)
-      for (size_t j = q; j < q + 4; j++) out[i * ld + j] = dot8(x[i], w + j * dims, dims);
+    for (; i + 4 <= n; i += 4) dot_4x4(x + i, w + q * dims, dims, out + i * si + q * sq, si, sq);
+    if (i < n) {
+      const float *pad[4] = {x[i], x[i], x[i], x[i]};
+      for (size_t k = i; k < n; k++) pad[k - i] = x[k];
+      float part[16];
+      dot_4x4(pad, w + q * dims, dims, part, 4, 1);
+      for (size_t k = i; k < n; k++)
+        for (size_t j = 0; j < 4; j++) out[k * si + (q + j) * sq] = part[(k - i) * 4 + j];
+    }
   }
   for (; q < nw; q++)
-    for (size_t i = 0; i < n; i++) out[i * ld + q] = dot8(x[i], w + q * dims, dims);
+    for (size_t i = 0; i < n; i++) out[i * si + q * sq] = dot8(x[i], w + q * dims, dims);
 }
 
 // y += g * x, element by element (the order of every sum is the order of the calls).
@@ -140,7 +175,7 @@ static int too_short(napi_env env, size_t have, size_t want, const char *name) {
 typedef struct {
   const seqs_t *s;
   const filters_t *f;
-  const float *w, *bias;
+  const float *w, *bias;  // w: the weight rows padded (pad_rows)
   size_t max_len;
   float *pooled;
   int32_t *arg;
@@ -148,31 +183,38 @@ typedef struct {
   int failed;
 } conv_job_t;
 
-HOT static void conv_example(const conv_job_t *job, size_t b, float *a, const float **x) {
+HOT static void conv_example(const conv_job_t *job, size_t b, float *a, float *z, float *xb,
+                             const float **x) {
   const seqs_t *s = job->s;
   const filters_t *f = job->f;
   const size_t start = (size_t)s->offsets[b], n = (size_t)s->offsets[b + 1] - start;
-  const size_t R = f->rows, dims = s->dims, GM = f->groups * f->maps;
-  for (size_t i = 0; i < n; i++) x[i] = s->table + (size_t)s->ids[start + i] * dims;
-  row_products(x, n, job->w, R, dims, a, R);
+  const size_t dims = s->dims, dp = padded(dims), GM = f->groups * f->maps;
+  for (size_t i = 0; i < n; i++) {
+    memcpy(xb + i * dp, s->table + (size_t)s->ids[start + i] * dims, dims * sizeof *xb);
+    x[i] = xb + i * dp;
+  }
+  // a[q * n + i]: token i against weight row q, so that each filter row's are contiguous.
+  row_products(x, n, job->w, f->rows, dp, a, 1, n);
   size_t q0 = 0;
   for (size_t g = 0; g < f->groups; g++) {
-    const long w = f->widths[g];
-    const int left = (size_t)w < f->wmax, right = (size_t)w < f->wmax || n < job->max_len;
-    for (size_t m = 0; m < f->maps; m++, q0 += (size_t)w) {
+    const size_t w = (size_t)f->widths[g];
+    const int left = w < f->wmax, right = w < f->wmax || n < job->max_len;
+    for (size_t m = 0; m < f->maps; m++, q0 += w) {
+      // z[u]: the window starting at token u - (w - 1), its rows' products added in order.
+      memset(z, 0, (n + w - 1) * sizeof *z);
+      for (size_t r = 0; r < w; r++) {
+        float *zr = z + (w - 1 - r);
+        const float *ar = a + (q0 + r) * n;
+        for (size_t i = 0; i < n; i++) zr[i] += ar[i];
+      }
       const size_t gf = g * f->maps + m;
       const float bias = job->bias[gf];
       float best = -__builtin_inff();
       int32_t at = NONE;
       if (left) best = bias, at = PADDED;
-      for (long t = -(w - 1); t < (long)n; t++) {
-        float acc = 0;
-        for (long r = 0; r < w; r++) {
-          const long i = t + r;
-          if (i >= 0 && i < (long)n) acc += a[(size_t)i * R + q0 + (size_t)r];
-        }
-        const float z = acc + bias;
-        if (z > best) best = z, at = (int32_t)t;
+      for (size_t u = 0; u + 1 < n + w; u++) {
+        const float v = z[u] + bias;
+        if (v > best) best = v, at = (int32_t)u - (int32_t)(w - 1);
       }
       if (right && bias > best) best = bias, at = PADDED;
       const size_t o = b * GM + gf;
@@ -184,27 +226,34 @@ HOT static void conv_example(const conv_job_t *job, size_t b, float *a, const fl
 
 static void *run_conv_forward(void *arg) {
   conv_job_t *job = arg;
-  float *a = NULL;
+  float *a = NULL, *z = NULL, *xb = NULL;
   const float **x = NULL;
+  const size_t dp = padded(job->s->dims);
   size_t cap = 0;
   for (;;) {
     size_t b = __atomic_fetch_add(job->next, 1, __ATOMIC_RELAXED);
     if (b >= job->s->batch) break;
     size_t n = (size_t)job->s->offsets[b + 1] - (size_t)job->s->offsets[b];
-    if (n > cap) {
+    if (!a || n > cap) {
       free(a);
+      free(z);
       free(x);
+      free(xb);
       cap = n < 64 ? 64 : n;
       a = malloc(cap * job->f->rows * sizeof *a);
+      z = malloc((cap + job->f->wmax) * sizeof *z);
+      xb = calloc(cap * dp, sizeof *xb);  // the pads stay zero
       x = malloc(cap * sizeof *x);
-      if (!a || !x) {
+      if (!a || !z || !xb || !x) {
         job->failed = 1;
         break;
       }
     }
-    conv_example(job, b, a, x);
+    conv_example(job, b, a, z, xb, x);
   }
   free(a);
+  free(z);
+  free(xb);
   free(x);
   return NULL;
 }
@@ -232,12 +281,15 @@ napi_value conv_forward(napi_env env, napi_callback_info info) {
   if (too_short(env, wl, f.rows * s.dims, "weights") || too_short(env, bl, GM, "bias") ||
       too_short(env, pl, s.batch * GM, "pooled") || too_short(env, al, s.batch * GM, "arg"))
     return NULL;
+  float *wp = pad_rows(w, f.rows, s.dims);
+  if (!wp) return throw_code(env, "E_NOMEM", "conv: out of memory");
   size_t next = 0;
   conv_job_t jobs[MAX_THREADS];
   threads = clamp_threads(threads, s.batch > 1);
   for (uint32_t t = 0; t < threads; t++)
-    jobs[t] = (conv_job_t){&s, &f, w, bias, max_len, pooled, arg, &next, 0};
+    jobs[t] = (conv_job_t){&s, &f, wp, bias, max_len, pooled, arg, &next, 0};
   run_parallel(run_conv_forward, jobs, sizeof jobs[0], threads);
+  free(wp);
   for (uint32_t t = 0; t < threads; t++)
     if (jobs[t].failed) return throw_code(env, "E_NOMEM", "conv: out of memory");
   return NULL;
@@ -370,7 +422,7 @@ napi_value conv_backward(napi_env env, napi_callback_info info) {
 // ---- dense layers ----
 
 typedef struct {
-  const float *x, *w, *b, *dout;
+  const float *x, *w, *b, *dout;  // forward: x and w padded (pad_rows)
   float *out, *dw, *db, *dx;
   size_t in, outs, rows, from, to;
   int relu;
@@ -385,9 +437,10 @@ HOT static void *run_dense_forward(void *arg) {
     job->failed = 1;
     return NULL;
   }
-  for (size_t i = 0; i < n; i++) x[i] = job->x + (job->from + i) * job->in;
+  const size_t dp = padded(job->in);
+  for (size_t i = 0; i < n; i++) x[i] = job->x + (job->from + i) * dp;
   float *out = job->out + job->from * job->outs;
-  row_products(x, n, job->w, job->outs, job->in, out, job->outs);
+  row_products(x, n, job->w, job->outs, dp, out, job->outs, 1);
   for (size_t i = 0; i < n; i++)
     for (size_t o = 0; o < job->outs; o++) {
       const float z = out[i * job->outs + o] + job->b[o];
@@ -415,13 +468,16 @@ napi_value dense_forward(napi_env env, napi_callback_info info) {
       too_short(env, wl, (size_t)outs * in, "weights") || too_short(env, bl, outs, "bias") ||
       too_short(env, ol, (size_t)rows * outs, "out"))
     return NULL;
+  float *xp = pad_rows(x, rows, in), *wp = pad_rows(w, outs, in);
   dense_job_t jobs[MAX_THREADS];
   threads = clamp_threads(threads, (size_t)rows * in * outs > 200000 && rows > 1);
   for (uint32_t t = 0; t < threads; t++)
-    jobs[t] = (dense_job_t){x, w, b, NULL, out, NULL, NULL, NULL, in, outs, rows, 0, 0,
-                            relu != 0, 0};
+    jobs[t] = (dense_job_t){xp, wp, b, NULL, out, NULL, NULL, NULL, in, outs, rows, 0, 0,
+                            relu != 0, !xp || !wp};
   SHARE(jobs, threads, rows);
-  run_parallel(run_dense_forward, jobs, sizeof jobs[0], threads);
+  if (xp && wp) run_parallel(run_dense_forward, jobs, sizeof jobs[0], threads);
+  free(xp);
+  free(wp);
   for (uint32_t t = 0; t < threads; t++)
     if (jobs[t].failed) return throw_code(env, "E_NOMEM", "dense: out of memory");
   return NULL;

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,11 +20,14 @@ import { validationSplit } from '../src/models/nets/training.js';
 import { readFloats } from '../src/models/model-files.js';
 import { modelSettings } from '../src/models/registry.js';
 import { EmbError } from '../src/errors.js';
+import { prepareDefault } from '../src/store/default.js';
+import { emb } from './support/cli.js';
 import { FIXTURES } from './support/datasets.js';
+import { reviewsCsv } from './support/reviews.js';
 import { toyProbabilities } from './support/finetune-child.js';
 import { TOY_DIMS, toyDocs, toyVectors } from './support/toy-text.js';
 
-const emb = toyVectors(3);
+const vectors = toyVectors(3);
 const classes = ['a', 'b', 'c'];
 const KINDS = [cnn, dan] as ModelKind[];
 /** Smaller networks than the defaults, and larger steps: the toy task has few texts. */
@@ -48,7 +51,7 @@ for (const kind of KINDS)
       const { docs, labels } = toyDocs(300, 1);
       const held = toyDocs(90, 2);
       const settings = settingsOf(kind, { mode });
-      const ctx = { seed: 3, embeddings: emb };
+      const ctx = { seed: 3, embeddings: vectors };
       const model = await kind.train({ docs, labels, classes }, settings, ctx);
       const again = await kind.train({ docs, labels, classes }, settings, ctx);
       const probs = (await model.predict(held.docs)) as Float32Array;
@@ -70,7 +73,7 @@ for (const kind of KINDS)
       assert.deepEqual(saved.files, ['network.json', 'weights.bin', 'rows.bin']);
       const loaded = await kind.load(dir, JSON.parse(JSON.stringify(saved)), {
         classes,
-        embeddings: emb,
+        embeddings: vectors,
       });
       assert.deepEqual(await loaded.predict(held.docs), probs, 'loaded, same predictions');
       // Only the rows the vectors cannot give back: all of the training words' when they
@@ -97,7 +100,7 @@ test('words the training texts lack are read from the vectors when predicting', 
       settingsOf(kind, { mode: 'static' }),
       {
         seed: 1,
-        embeddings: emb,
+        embeddings: vectors,
       },
     );
     const probs = (await model.predict(unseen.docs)) as Float32Array;
@@ -107,7 +110,7 @@ test('words the training texts lack are read from the vectors when predicting', 
     );
     const dir = tmp();
     const saved = await model.save(dir);
-    const loaded = await kind.load(dir, saved, { classes, embeddings: emb });
+    const loaded = await kind.load(dir, saved, { classes, embeddings: vectors });
     assert.deepEqual(await loaded.predict(unseen.docs), probs);
     // Other vectors are refused by model.json's fingerprint (model-dir.ts); the rows a
     // folder reads must be in the vectors it is given.
@@ -141,7 +144,7 @@ test('two classes, class weights and the metric: early stopping scores the valid
     const settings = settingsOf(kind, { metric: 'recall:b', classWeight: 'balanced' });
     const model = await kind.train({ docs, labels, classes: two }, settings, {
       seed: 2,
-      embeddings: emb,
+      embeddings: vectors,
     });
     // The validation split the network held out, scored as training scored it.
     const { validation } = validationSplit(labels, 0.1, 2);
@@ -159,7 +162,7 @@ test('progress per epoch, and an aborted signal stops training', async () => {
     const seen: number[] = [];
     await kind.train({ docs, labels, classes }, settingsOf(kind, { maxEpochs: 4, patience: 10 }), {
       seed: 0,
-      embeddings: emb,
+      embeddings: vectors,
       onProgress: (p) => {
         assert.equal(p.stage, 'epoch');
         seen.push(p.done);
@@ -169,7 +172,7 @@ test('progress per epoch, and an aborted signal stops training', async () => {
     const controller = new AbortController();
     const run = kind.train({ docs, labels, classes }, settingsOf(kind, { maxEpochs: 50 }), {
       seed: 0,
-      embeddings: emb,
+      embeddings: vectors,
       signal: controller.signal,
       onProgress: () => controller.abort(),
     });
@@ -198,4 +201,31 @@ test('with fastText vectors, training words without a row start from their subwo
   const subwords = rows.keys.filter((_: string, i: number) => rows.origins[i] === 'subwords');
   assert.deepEqual(subwords, ['unfilmable']);
   assert.deepEqual(saved, ft.subwords!.vector('unfilmable'));
+});
+
+test('emb train --json reports the epochs and seconds per epoch; emb predict reads the folder', () => {
+  prepareDefault();
+  const dir = tmp();
+  writeFileSync(join(dir, 'reviews.csv'), reviewsCsv(80, 1));
+  for (const model of ['cnn', 'dan']) {
+    const out = `${model}.model`;
+    const train = ['train', 'reviews.csv', '--model', model, '--holdout', '0.25'];
+    const r = emb([...train, '--max-epochs', '3', '--out', out, '--json'], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.model, model);
+    assert.ok(Number.isInteger(doc.epochs) && doc.epochs >= 1 && doc.epochs <= 3, `${doc.epochs}`);
+    assert.ok(doc.epoch_seconds > 0);
+    const p = emb(['predict', out, 'a great, wonderful film', 'an awful, boring film'], {
+      cwd: dir,
+    });
+    assert.equal(p.status, 0, p.stderr);
+    assert.deepEqual(
+      p.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[0]),
+      ['pos', 'neg'],
+    );
+  }
 });
