@@ -130,10 +130,12 @@ async function embRun(task: FinetuneTask, model: string, seed: number): Promise<
   const k = task.data.classes.length;
   const right = task.test.filter((i, r) => argmaxRow(probs, k, r) === task.data.labels[i]).length;
   const record = trained.training!;
+  const truth = task.test.map((i) => task.data.labels[i]);
   return {
     accuracy: right / task.test.length,
     epochSeconds: record.epochSeconds,
     bestEpoch: record.bestEpoch,
+    ece: calibrationMetrics(probs, truth, k).ece,
   };
 }
 
