@@ -3,7 +3,8 @@ network, on the split, tokens and vectors bench/finetune.ts wrote (ANCHORS.md se
 
 usage: finetune_torch.py TASK.json MODEL SEED [EPOCHS]
        MODEL: cnn-static | cnn-non-static | dan | dan-static
-       (TORCH_THREADS: threads, default 2)
+       (TORCH_THREADS: threads, default 2; TORCH_ADAM=sparse: the word rows by SparseAdam,
+       which updates only the rows a batch used, as emb does)
 
 TASK.json (written by bench/finetune.ts): tokens of every text, labels, the outer split (train /
 test), the validation part of the training part for each seed, and the words that have a
@@ -33,10 +34,17 @@ MAPS = 100
 PAD = max(WIDTHS) - 1
 
 
+SPARSE = os.environ.get("TORCH_ADAM") == "sparse"
+
+
+def embedding(table, static):
+    return nn.Embedding.from_pretrained(table, freeze=static, padding_idx=0, sparse=SPARSE)
+
+
 class Cnn(nn.Module):
     def __init__(self, table, classes, static):
         super().__init__()
-        self.embed = nn.Embedding.from_pretrained(table, freeze=static, padding_idx=0)
+        self.embed = embedding(table, static)
         dims = table.shape[1]
         self.convs = nn.ModuleList(nn.Conv1d(dims, MAPS, w) for w in WIDTHS)
         self.dropout = nn.Dropout(0.5)
@@ -51,7 +59,7 @@ class Cnn(nn.Module):
 class Dan(nn.Module):
     def __init__(self, table, classes, static, word_dropout=0.3, hidden=300):
         super().__init__()
-        self.embed = nn.Embedding.from_pretrained(table, freeze=static, padding_idx=0)
+        self.embed = embedding(table, static)
         self.word_dropout = word_dropout
         dims = table.shape[1]
         self.layers = nn.Sequential(
@@ -114,7 +122,11 @@ def main():
     net = (Cnn if model_name.startswith("cnn") else Dan)(
         torch.from_numpy(table), classes, static
     )
-    optimizer = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=1e-3)
+    rows = [net.embed.weight] if SPARSE and not static else []
+    dense = [p for p in net.parameters() if p.requires_grad and all(p is not r for r in rows)]
+    optimizers = [torch.optim.Adam(dense, lr=1e-3)]
+    if rows:
+        optimizers.append(torch.optim.SparseAdam(rows, lr=1e-3))
     cnn = model_name.startswith("cnn")
     longest = max(len(tokens[i]) for i in train)
 
@@ -149,10 +161,12 @@ def main():
         for s in range(0, len(order), 50):
             part = order[s : s + 50]
             x, m = batch(part)
-            optimizer.zero_grad()
+            for o in optimizers:
+                o.zero_grad()
             loss = loss_fn(net(x, m), torch.from_numpy(labels[part]))
             loss.backward()
-            optimizer.step()
+            for o in optimizers:
+                o.step()
         val_acc = accuracy(val)
         seconds = time.perf_counter() - started
         history.append({"validation": val_acc, "test": accuracy(test), "seconds": seconds})
