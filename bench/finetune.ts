@@ -20,7 +20,7 @@
  * Seconds per epoch are the training pass plus the validation pass, as each side reports them.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findVector } from '../src/embeddings/lookup.js';
 import { readVectors } from '../src/formats/index.js';
@@ -66,8 +66,13 @@ function writeTask(task: FinetuneTask): string {
   const rows = new Float32Array(words.length * emb.dims);
   words.forEach((w, i) => rows.set(findVector(emb, w)!.vector, i * emb.dims));
   const base = `${out}finetune-${task.name}-${task.train.length}-${task.test.length}`;
-  writeFileSync(`${base}.f32`, rows);
-  writeFileSync(
+  // Written whole, then renamed: another run's peer may be reading the same files.
+  const write = (path: string, data: string | Float32Array) => {
+    writeFileSync(`${path}.tmp`, data);
+    renameSync(`${path}.tmp`, path);
+  };
+  write(`${base}.f32`, rows);
+  write(
     `${base}.json`,
     JSON.stringify({
       classes: task.data.classes,

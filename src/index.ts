@@ -66,7 +66,10 @@ export {
   type LogregSettings,
   type MlpSettings,
   type HybridSettings,
+  type CnnSettings,
+  type DanSettings,
 } from './models/registry.js';
+export type { TrainingRecord } from './models/kind.js';
 export type { Progress, OnProgress } from './progress.js';
 export type { FeatureKind } from './features/sentence.js';
 export type { BackendName } from './models/tfjs/backends.js';
