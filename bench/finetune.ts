@@ -5,7 +5,8 @@
  *
  *   flock /tmp/emb-bench.lock node --import tsx bench/finetune.ts
  *       [--sets MR,AG] [--models cnn-static,cnn-non-static,dan] [--seeds 0,1,2]
- *       [--tools emb,torch] [--train N --test N] [--epochs N] [--defaults] [--python PATH]
+ *       [--tools emb,torch] [--train N --test N] [--epochs N] [--defaults]
+ *       [--baselines hybrid,nbsvm] [--python PATH]
  *
  * The protocol (test/support/finetune-task.ts): one stratified 90/10 split (seed 0; SST-2 keeps
  * its own test file); the network holds out 10% of its training part for validation (emb's
@@ -15,7 +16,9 @@
  * the epoch of best validation accuracy. --train and --test take stratified subsets of the
  * two parts and --epochs sets the epochs (the tests' floors are measured that way).
  * --defaults trains emb's kinds with their own defaults instead (early stopping with their
- * patience, their most epochs), to see what the protocol's full run changes.
+ * patience, their most epochs), to see what the protocol's full run changes. --baselines
+ * trains emb's other kinds on the same texts and tokens (seed 0), for whether fine-tuning is
+ * worth its cost.
  *
  * Seconds per epoch are the training pass plus the validation pass, as each side reports them.
  */
@@ -40,7 +43,7 @@ const arg = (name: string, fallback?: string) => {
   return at > 0 ? process.argv[at + 1] : fallback;
 };
 const sets = arg('--sets', 'MR,AG')!.split(',') as FinetuneSet[];
-const models = arg('--models', 'cnn-static,cnn-non-static,dan')!.split(',');
+const models = arg('--models', 'cnn-static,cnn-non-static,dan')!.split(',').filter(Boolean);
 const seeds = arg('--seeds', '0,1,2')!.split(',').map(Number);
 const tools = arg('--tools', 'emb,torch')!.split(',');
 const python = arg('--python', '/usr/bin/python3')!;
@@ -50,6 +53,7 @@ const sizes = {
 };
 const epochsGiven = Number(arg('--epochs')) || undefined;
 const defaults = process.argv.includes('--defaults');
+const baselines = arg('--baselines', '')!.split(',').filter(Boolean) as ModelName[];
 const out = fileURLToPath(new URL('out/', import.meta.url));
 const peer = fileURLToPath(new URL('peers/finetune_torch.py', import.meta.url));
 mkdirSync(out, { recursive: true });
@@ -60,7 +64,8 @@ const emb = readVectors(prepareDefault().path).embeddings;
 function writeTask(task: FinetuneTask): string {
   const trainLabels = task.train.map((i) => task.data.labels[i]);
   const validation: Record<number, number[]> = {};
-  for (const seed of seeds)
+  // Seeds 0-9 and those asked: runs with other seeds may read the same file meanwhile.
+  for (const seed of new Set([...Array(10).keys(), ...seeds]))
     validation[seed] = validationSplit(trainLabels, 0.1, seed).validation.map((j) => task.train[j]);
   const words = [...new Set(task.tokens.flat())].filter((t) => findVector(emb, t));
   const rows = new Float32Array(words.length * emb.dims);
@@ -119,22 +124,27 @@ function torchRun(file: string, model: string, seed: number): Result {
 async function embRun(task: FinetuneTask, model: string, seed: number): Promise<Result> {
   const epochs = epochsOf(model);
   // The protocol runs every epoch and keeps the best (a patience as long as the run).
-  const settings = modelSettings({
-    model: kindOf(model),
-    mode: modeOf(model),
-    clitics: false,
-    ...(defaults ? {} : { maxEpochs: epochs, patience: epochs }),
-  });
+  const settings = baselines.includes(model as ModelName)
+    ? modelSettings({
+        model,
+        ...('clitics' in kindNamed(model as ModelName).settings ? { clitics: false } : {}),
+      })
+    : modelSettings({
+        model: kindOf(model),
+        mode: modeOf(model),
+        clitics: false,
+        ...(defaults ? {} : { maxEpochs: epochs, patience: epochs }),
+      });
   const data = {
     docs: task.train.map((i) => task.tokens[i]),
     labels: task.train.map((i) => task.data.labels[i]),
     classes: task.data.classes,
   };
-  const trained = await kindNamed(kindOf(model)).train(data, settings, { seed, embeddings: emb });
+  const trained = await kindNamed(settings.model).train(data, settings, { seed, embeddings: emb });
   const probs = await trained.predict(task.test.map((i) => task.tokens[i]));
   const k = task.data.classes.length;
   const right = task.test.filter((i, r) => argmaxRow(probs, k, r) === task.data.labels[i]).length;
-  const record = trained.training!;
+  const record = trained.training ?? { epochSeconds: NaN, bestEpoch: NaN };
   const truth = task.test.map((i) => task.data.labels[i]);
   return {
     accuracy: right / task.test.length,
@@ -154,6 +164,20 @@ const summary: string[] = [];
 for (const name of sets) {
   const task = finetuneTask(name, sizes);
   const file = writeTask(task);
+  for (const model of baselines) {
+    const r = await embRun(task, model, 0);
+    const cells = [
+      `${name} (${task.train.length} / ${task.test.length})`,
+      model,
+      'emb',
+      pct(r.accuracy),
+      pct(r.accuracy),
+      '',
+      '',
+      r.ece!.toFixed(3),
+    ];
+    console.log(`| ${cells.join(' | ')} |`);
+  }
   for (const model of models) {
     const byTool: Record<string, Result[]> = {};
     for (const tool of tools) {

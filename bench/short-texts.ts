@@ -26,6 +26,7 @@ import { Random } from '../src/random.js';
 import { byClass, stratifiedKFold } from '../src/text/splits.js';
 import { tokenizerFor } from '../src/text/tokenize.js';
 import { loadAGNews, loadMR } from '../test/support/datasets.js';
+import { meanVectors } from '../test/support/mean-vectors.js';
 
 const arg = (name: string, fallback: string) => {
   const at = process.argv.indexOf(name);
@@ -54,19 +55,9 @@ const folds = stratifiedKFold(labels, 10, 0);
 const fold = labels.map(() => -1);
 folds.forEach((f, k) => f.test.forEach((i) => (fold[i] = k)));
 
-// The peer's inputs: each text's plain mean vector, as emb's mean features before standardising.
+// The peer's inputs: each text's plain mean vector.
 const d = emb.dims;
-const x = new Float32Array(docs.length * d);
-docs.forEach((doc, i) => {
-  let found = 0;
-  for (const t of doc) {
-    const v = emb.vector(t)?.vector;
-    if (!v) continue;
-    found++;
-    for (let j = 0; j < d; j++) x[i * d + j] += v[j];
-  }
-  if (found) for (let j = 0; j < d; j++) x[i * d + j] /= found;
-});
+const x = meanVectors(emb, docs);
 const base = `${out}short-texts-${set}${classSizes.length ? `-${classSizes.join('-')}` : ''}`;
 writeFileSync(`${base}.json`, JSON.stringify({ labels, fold, dims: d }));
 writeFileSync(`${base}.f32`, x);

@@ -10,9 +10,9 @@ import { defineKind } from '../kind.js';
 import { kernels, NO_INPUTS, type Filters } from '../nets/kernels.js';
 import { Dense, dropout, layerInit, Param, type Batch, type Network } from '../nets/layers.js';
 import { loadNetworkModel } from '../nets/model.js';
-import { NETWORK, type NetworkSettings } from '../nets/settings.js';
+import { isWholeList, NETWORK, wholeList, type NetworkSettings } from '../nets/settings.js';
 import { trainNetwork } from '../nets/training.js';
-import { fail, fraction, wholeAtLeast } from '../setting.js';
+import { fraction, wholeAtLeast } from '../setting.js';
 import { EmbError } from '../../errors.js';
 
 export interface CnnSettings extends NetworkSettings {
@@ -104,9 +104,7 @@ function isShape(x: unknown): x is CnnShape {
   return (
     typeof x === 'object' &&
     x !== null &&
-    Array.isArray(s.widths) &&
-    s.widths.length > 0 &&
-    s.widths.every((w) => Number.isInteger(w) && w >= 1 && w <= 64) &&
+    isWholeList(s.widths, 1, 64) &&
     Number.isInteger(s.maps) &&
     s.maps >= 1 &&
     typeof s.dropout === 'number' &&
@@ -124,17 +122,8 @@ export const cnn = defineKind<CnnSettings>({
   comparedByDefault: false,
   settings: {
     ...NETWORK,
-    widths: {
-      default: [3, 4, 5],
-      check: (v, name) => {
-        if (
-          !Array.isArray(v) ||
-          v.length === 0 ||
-          !v.every((w) => Number.isInteger(w) && w >= 1 && w <= 64)
-        )
-          fail(name, 'a non-empty list of whole numbers from 1 to 64', v);
-      },
-    },
+    // native/nets.c takes filters up to 64 tokens wide.
+    widths: { default: [3, 4, 5], check: wholeList(1, 64) },
     maps: { default: 100, check: wholeAtLeast(1) },
     dropout: { default: 0.5, check: fraction(false) },
   },

@@ -10,9 +10,9 @@ import { Random } from '../../random.js';
 import { defineKind } from '../kind.js';
 import { Dense, type Batch, type Network, type Param, type RowGradients } from '../nets/layers.js';
 import { loadNetworkModel } from '../nets/model.js';
-import { NETWORK, type NetworkSettings } from '../nets/settings.js';
+import { isWholeList, NETWORK, wholeList, type NetworkSettings } from '../nets/settings.js';
 import { trainNetwork } from '../nets/training.js';
-import { fail, fraction } from '../setting.js';
+import { fraction } from '../setting.js';
 
 export interface DanSettings extends NetworkSettings {
   model: 'dan';
@@ -97,9 +97,6 @@ class Dan implements Network {
   }
 }
 
-const isUnits = (v: unknown): v is number[] =>
-  Array.isArray(v) && v.length > 0 && v.every((h) => Number.isInteger(h) && h >= 1);
-
 export const dan = defineKind<DanSettings>({
   name: 'dan',
   summary: 'deep averaging network: mean of the word vectors, word dropout, two relu layers',
@@ -110,12 +107,7 @@ export const dan = defineKind<DanSettings>({
   settings: {
     ...NETWORK,
     maxEpochs: { ...NETWORK.maxEpochs, default: 20 },
-    hidden: {
-      default: [300, 300],
-      check: (v, name) => {
-        if (!isUnits(v)) fail(name, 'a non-empty list of whole numbers of at least 1', v);
-      },
-    },
+    hidden: { default: [300, 300], check: wholeList(1) },
     wordDropout: { default: 0.3, check: fraction(false) },
   },
   features: (s) => `mean word vectors (${s.mode})`,
@@ -128,7 +120,7 @@ export const dan = defineKind<DanSettings>({
   load: async (dir, saved, ctx) =>
     loadNetworkModel('dan', dir, saved, ctx, (shape, dims, classes) => {
       const s = shape as DanShape;
-      if (!isUnits(s.hidden) || typeof s.wordDropout !== 'number')
+      if (!isWholeList(s.hidden, 1) || typeof s.wordDropout !== 'number')
         throw new EmbError('E_MODEL', `${dir}: not the shape of a dan; train the model again`);
       return new Dan(s, dims, classes, new Random(0));
     }),

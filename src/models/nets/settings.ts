@@ -4,12 +4,14 @@
  */
 import {
   BASE,
+  fail,
   fraction,
   oneOf,
   positive,
   VECTORS,
   wholeAtLeast,
   type BaseSettings,
+  type Check,
   type Specs,
 } from '../setting.js';
 
@@ -60,3 +62,21 @@ export const NETWORK: Specs<NetworkSettings> = {
   patience: { default: 3, check: wholeAtLeast(0) },
   validationFraction: { default: 0.1, check: fraction(true) },
 };
+
+/** Whether v is a non-empty list of whole numbers from min to max (layer sizes, filter widths). */
+export function isWholeList(v: unknown, min: number, max = Infinity): v is number[] {
+  return (
+    Array.isArray(v) && v.length > 0 && v.every((x) => Number.isInteger(x) && x >= min && x <= max)
+  );
+}
+
+export const wholeList =
+  (min: number, max = Infinity): Check =>
+  (v, name) => {
+    if (!isWholeList(v, min, max))
+      fail(
+        name,
+        `a non-empty list of whole numbers ${max < Infinity ? `from ${min} to ${max}` : `of at least ${min}`}`,
+        v,
+      );
+  };
