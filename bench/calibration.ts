@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import { readVectors } from '../src/formats/index.js';
 import { evaluateFolds, type Plan } from '../src/experiments/cross-validate.js';
 import { calibrationMetrics, type CalibrationMetrics } from '../src/experiments/metrics.js';
@@ -38,7 +38,7 @@ const python = arg('--python', '/usr/bin/python3');
 const out = fileURLToPath(new URL('out/', import.meta.url));
 mkdirSync(out, { recursive: true });
 
-const path = prepareDefault().path;
+const path = (await prepareDefault()).path;
 const emb = readVectors(path).embeddings;
 
 interface Task {

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import { native } from '../src/native/addon.js';
 import { readEmb } from '../src/formats/emb.js';
 import { readFastTextBin } from '../src/formats/fasttext-bin.js';
@@ -42,7 +42,7 @@ const seconds = (f: () => unknown) => {
 };
 
 // gensim reads a word2vec binary export of the same vectors, in the same order.
-const embPath = prepareDefault().path;
+const embPath = (await prepareDefault()).path;
 const w2v = `${out}glove-6B-100d.w2v.bin`;
 if (!existsSync(w2v)) {
   log('writing a word2vec binary export once...');

@@ -31,7 +31,7 @@ import { calibrationMetrics } from '../src/experiments/metrics.js';
 import { argmaxRow } from '../src/models/kind.js';
 import { validationSplit } from '../src/models/nets/training.js';
 import { kindNamed, modelSettings, type ModelName } from '../src/models/registry.js';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import {
   finetuneTask,
   type FinetuneSet,
@@ -58,7 +58,7 @@ const out = fileURLToPath(new URL('out/', import.meta.url));
 const peer = fileURLToPath(new URL('peers/finetune_torch.py', import.meta.url));
 mkdirSync(out, { recursive: true });
 
-const emb = readVectors(prepareDefault().path).embeddings;
+const emb = readVectors((await prepareDefault()).path).embeddings;
 
 /** Writes what the peer reads: tokens, labels, the split, each seed's validation part, vectors. */
 function writeTask(task: FinetuneTask): string {

@@ -23,7 +23,7 @@ import {
 } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import { native } from '../src/native/addon.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -213,7 +213,7 @@ result.textReader = {
 
 // Compact storage on real vectors: GloVe 6B 100d, accuracy and recall.
 log('GloVe 6B 100d: compact storage accuracy...');
-const glove = prepareDefault().path;
+const glove = (await prepareDefault()).path;
 const vocabWords = readFileSync(`${DATA}analogy/questions-words.txt`, 'utf8')
   .split('\n')
   .filter((l) => l && !l.startsWith(':'))

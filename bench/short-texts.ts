@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { readVectors } from '../src/formats/index.js';
 import { argmaxRow, type ModelKind } from '../src/models/kind.js';
 import { kindNamed, modelSettings } from '../src/models/registry.js';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import { Random } from '../src/random.js';
 import { byClass, stratifiedKFold } from '../src/text/splits.js';
 import { tokenizerFor } from '../src/text/tokenize.js';
@@ -39,7 +39,7 @@ const python = arg('--python', '/usr/bin/python3');
 const out = fileURLToPath(new URL('out/', import.meta.url));
 mkdirSync(out, { recursive: true });
 
-const emb = readVectors(prepareDefault().path).embeddings;
+const emb = readVectors((await prepareDefault()).path).embeddings;
 const data = set === 'MR' ? loadMR() : loadAGNews();
 const classSizes = arg('--sizes', '')!.split(',').filter(Boolean).map(Number);
 const kept = classSizes.length

@@ -10,7 +10,7 @@
  * figures), unicode-v2 looked up whole (the tokenizer alone), and unicode-v2 with clitic parts
  * (the new default). Accuracy is deterministic with the seed; no time is measured.
  */
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import { readVectors } from '../src/formats/index.js';
 import { evaluateFolds } from '../src/experiments/cross-validate.js';
 import { modelSettings, usesVectors, type ModelName } from '../src/models/registry.js';
@@ -32,7 +32,7 @@ const SETTINGS = [
   { name: 'unicode-v2 + clitic parts (default)', tokenizer: 'unicode', clitics: true },
 ] as const;
 
-const { path } = prepareDefault();
+const { path } = await prepareDefault();
 const emb = readVectors(path, { format: 'emb' }).embeddings;
 const rows: string[] = [];
 

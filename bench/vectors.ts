@@ -8,7 +8,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import { readVectors, writeVectors } from '../src/formats/index.js';
 import { cosAdd } from '../src/query/queries.js';
 import { native } from '../src/native/addon.js';
@@ -23,7 +23,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 // Inputs: the .emb, a GloVe text export of the same vectors, gensim's own format.
-const emb = prepareDefault().path;
+const emb = (await prepareDefault()).path;
 const gloveText = `${out}glove.6B.100d.txt`;
 const kv = `${out}glove.6B.100d.kv`;
 if (!existsSync(gloveText)) {
@@ -69,10 +69,10 @@ const { embeddings } = readVectors(emb);
 const words = Array.from({ length: 200 }, (_, i) => embeddings.word(1000 + i * 7));
 writeFileSync(`${out}words.txt`, words.join('\n'));
 const rssBefore = rssAnon();
-cosAdd(embeddings, [{ word: words[0], weight: 1 }], 10);
+cosAdd(embeddings, [{ word: words[0], weight: 1 }], { top: 10 });
 const times = words.map((word) => {
   const t = performance.now();
-  cosAdd(embeddings, [{ word, weight: 1 }], 10);
+  cosAdd(embeddings, [{ word, weight: 1 }], { top: 10 });
   return performance.now() - t;
 });
 const oursSimilar = median(times);

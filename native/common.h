@@ -86,6 +86,7 @@ napi_value conv_backward(napi_env env, napi_callback_info info);
 napi_value dense_forward(napi_env env, napi_callback_info info);
 napi_value dense_backward(napi_env env, napi_callback_info info);
 napi_value adam(napi_env env, napi_callback_info info);
+napi_value w2v_train(napi_env env, napi_callback_info info);
 void crc32c_init(void);
 
 #endif

@@ -1,8 +1,8 @@
 // emb's optional native addon: memory mapping of .emb files, the float32 / float16 / int8
-// kernels queries spend their time in, the text-vector parser, CRC32C, the fine-tuned networks'
-// arithmetic (nets.c), and two safety nets
-// (temporary files removed on SIGINT/SIGTERM even while JavaScript is busy, and a bus error
-// inside a kernel turned into an exception). Everything else stays in TypeScript.
+// kernels queries spend their time in, the text-vector parser, CRC32C, the word2vec trainer, the
+// fine-tuned networks' arithmetic (nets.c), and two safety nets (temporary files removed on
+// SIGINT/SIGTERM even while JavaScript is busy, and a bus error inside a kernel turned into an
+// exception). Everything else stays in TypeScript.
 #include "common.h"
 
 #include <errno.h>
@@ -324,6 +324,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"denseForward", NULL, dense_forward, NULL, NULL, NULL, napi_default, NULL},
       {"denseBackward", NULL, dense_backward, NULL, NULL, NULL, napi_default, NULL},
       {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
+      {"w2vTrain", NULL, w2v_train, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok)
     return NULL;

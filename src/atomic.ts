@@ -26,7 +26,8 @@ import { native } from './native/addon.js';
  */
 const TEMP = /^\.(.+)\.(\d+)\.tmp$/;
 
-function tempName(path: string): string {
+/** The temporary a write to `path` by this process goes through (for cleaning up after a worker). */
+export function tempName(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
 }
 

@@ -1,31 +1,64 @@
 /**
  * emb's library API: everything the command line does, as typed functions and objects. Each
- * `emb` command parses its arguments, calls these, and prints. docs/api.md documents them.
+ * `emb` command parses its arguments, calls these, and prints. docs/api.md documents every
+ * name exported here; the lower-level pieces (the matrix, readers, query kernels) are in
+ * emb/advanced (src/advanced.ts).
  */
 
-// Word vectors and queries.
+// Word vectors: open, query, evaluate, convert, describe.
 export {
   openVectors,
   Vectors,
+  ANALOGY_METHODS,
+  DEFAULT_RESTRICT,
   type OpenOptions,
   type SimilarOptions,
   type AnalogyOptions,
+  type SentenceOptions,
+  type AnalogyMethod,
   type Neighbour,
   type QueryResult,
   type Term,
+  type BatchAnswer,
+  type AnalogyEvalOptions,
+  type AnalogyScore,
+  type EvalOptions,
+  type PairScore,
+  type SectionScore,
+  type Tally,
 } from './api/vectors.js';
+export {
+  convertVectors,
+  prepareDefault,
+  defaultVectorsPath,
+  embHome,
+  FORMAT_NAMES,
+  WRITABLE_FORMATS,
+  type ConvertCallOptions,
+  type Converted,
+  type FormatName,
+  type WritableFormat,
+  type StorageType,
+  type Encoding,
+} from './api/convert.js';
+export { describeVectors, describeModel, type VectorsInfo, type ModelInfo } from './api/info.js';
 
-// Labelled texts, classifiers, evaluation and reports.
+// Labelled texts and the corpora that ship with emb.
 export {
   readDataset,
   openTexts,
   readLines,
+  delimiterOption,
   type Dataset,
   type DatasetFile,
+  type Delimiter,
   type ReadDatasetOptions,
   type OpenTextsOptions,
   type TextFile,
 } from './api/dataset.js';
+export { listCorpora, exportCorpus } from './api/corpora.js';
+
+// Classifiers: train, evaluate, predict, explain, save, load, compare.
 export {
   train,
   loadClassifier,
@@ -33,6 +66,9 @@ export {
   BATCH_SIZE,
   type Prediction,
   type RowPrediction,
+  type Explanation,
+  type DecisionTerm,
+  type ClassifierMeta,
   type TextRow,
   type LoadOptions,
 } from './api/classifier.js';
@@ -48,15 +84,21 @@ export {
   compare,
   writeReport,
   DEFAULT_SIZES,
-  DEFAULT_METHODS,
   type CompareOptions,
   type Comparison,
 } from './api/compare.js';
+
+// The model kinds and their settings.
 export {
-  modelSettings,
-  defaultsOf,
-  DEFAULT_MODEL,
+  KINDS,
   MODEL_NAMES,
+  DEFAULT_MODEL,
+  DEFAULT_METHODS,
+  defaultsOf,
+  modelSettings,
+  usesVectors,
+  METRICS,
+  defaultMetric,
   type ModelName,
   type ModelOptions,
   type ModelSettings,
@@ -68,52 +110,31 @@ export {
   type HybridSettings,
   type CnnSettings,
   type DanSettings,
-} from './models/registry.js';
-export type { TrainingRecord } from './models/kind.js';
-export type { Progress, OnProgress } from './progress.js';
+  type TrainingRecord,
+  type ModelKind,
+  type Family,
+  type Flag,
+  type FlagValue,
+  type Setting,
+  type MetricName,
+  type ClassWeight,
+} from './api/models.js';
+export {
+  pretrainVectors,
+  pretrainRecord,
+  type PretrainOptions,
+  type PretrainProgress,
+  type PretrainRecord,
+  type PretrainSettings,
+  type PretrainMethod,
+  type CorpusSource,
+  type CorpusLayout,
+} from './api/pretrain.js';
 export type { FeatureKind } from './features/sentence.js';
-export type { BackendName } from './models/tfjs/backends.js';
-export { tokenize } from './text/tokenize.js';
+export { setBackend, BACKENDS, type BackendName } from './api/backend.js';
+export { tokenize, registerTokenizer, type Tokenizer, type Docs } from './text/tokenize.js';
 
-// Errors: every error a caller can cause is an EmbError with a stable code.
+// Progress, errors: one shape for every long call; every error a caller can cause is an
+// EmbError with a stable code.
+export type { Progress, OnProgress } from './progress.js';
 export { EmbError, ERROR_CODES, type ErrorCode } from './errors.js';
-
-// Lower level: vector files, the matrix, and the queries and evaluations on it.
-export {
-  Embeddings,
-  type Provenance,
-  type Lookup,
-  type WordVector,
-} from './embeddings/embeddings.js';
-export { Vocabulary } from './embeddings/vocabulary.js';
-export type { Subwords, SubwordSettings } from './embeddings/subwords.js';
-export { defaultVectorsPath, prepareDefault, embHome } from './store/default.js';
-export {
-  readVectors,
-  writeVectors,
-  convertVectors,
-  type ConvertOptions,
-  type WriteOptions,
-  sniffFormat,
-  FORMAT_NAMES,
-  WRITABLE_FORMATS,
-  type FormatName,
-  type WritableFormat,
-  type ReadOptions,
-} from './formats/index.js';
-export { cosAdd, cosMul, similarity, doesntMatch, resolve } from './query/queries.js';
-export { parseExpression } from './query/expression.js';
-export { topK, type Scored } from './query/topk.js';
-export { answerBatch, type BatchAnswer, type BatchOptions } from './query/batch.js';
-export {
-  evaluateAnalogies,
-  evaluatePairs,
-  type AnalogyOptions as AnalogyEvalOptions,
-  type AnalogyScore,
-  type EvalOptions,
-  type PairScore,
-  type SectionScore,
-  type Tally,
-} from './query/evaluate.js';
-export { readAnalogySet, type AnalogySection } from './query/analogy-set.js';
-export { readPairSet, type WordPair } from './query/pair-set.js';

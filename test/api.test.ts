@@ -144,7 +144,7 @@ test('settings are checked once where they enter, naming the setting and what it
   await assert.rejects(train({ texts: [], labels: [] }, { model: 'svm' }), /the dataset is empty/);
   await assert.rejects(
     train({ texts: ['a', 'b'], labels: ['x'] }, { model: 'svm' }),
-    /one label per text, got 1 labels for 2 texts/,
+    /one label per text, got 1 label for 2 texts/,
   );
 });
 
@@ -214,7 +214,10 @@ test('compare and writeReport from code', async () => {
   assert.equal(comparison.settings.command, null);
   await writeReport(comparison, join(dir, 'report'));
   assert.ok(readFileSync(join(dir, 'report', 'report.md'), 'utf8').startsWith('# emb compare'));
-  await assert.rejects(writeReport(comparison, join(dir, 'report')), /exists; .*--force/);
+  await assert.rejects(
+    writeReport(comparison, join(dir, 'report')),
+    /exists; choose another folder \(out\) or pass force: true/,
+  );
   await writeReport(comparison, join(dir, 'report'), { force: true });
 });
 

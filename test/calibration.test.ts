@@ -133,7 +133,7 @@ for (const model of ['svm', 'nbsvm', 'logreg', 'mlp', 'hybrid'] as ModelName[]) 
       const predictions = await clf.predict(sstTest.texts);
       const labels = clf.labels;
       const probs = predictions.flatMap((p) => labels.map((l) => p.probabilities![l]));
-      const truth = sstTest.labels.map((l) => labels.indexOf(l));
+      const truth = sstTest.labels.map((l) => labels.indexOf(String(l)));
       const m = calibrationMetrics(probs, truth, labels.length);
       const accuracy = predictions.filter((p, i) => p.label === sstTest.labels[i]).length;
       t.diagnostic(

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import { emb } from './support/cli.js';
 
-prepareDefault();
+await prepareDefault();
 
 test('emb analogy king - man + woman answers queen 0.7699 first', () => {
   const r = emb(['analogy', 'king', '-', 'man', '+', 'woman']);

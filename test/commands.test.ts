@@ -18,12 +18,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import { emb } from './support/cli.js';
 import { DATA, FIXTURES } from './support/datasets.js';
 import { reviewsCsv } from './support/reviews.js';
 
-prepareDefault();
+await prepareDefault();
 const dir = mkdtempSync(join(tmpdir(), 'emb-commands-'));
 const W2V = join(FIXTURES, 'w2v_tiny.bin');
 

@@ -12,7 +12,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { emb } from './support/cli.js';
 import { FIXTURES, DATA } from './support/datasets.js';
-import { readVectors, writeVectors, convertVectors } from '../src/formats/index.js';
+import {
+  readVectors,
+  writeVectors,
+  convertVectorsSync as convertVectors,
+} from '../src/formats/index.js';
 import { floatBitsToHalf, readEmb } from '../src/formats/emb.js';
 import { halfToFloat, scan, products } from '../src/embeddings/kernels.js';
 import { cosAdd, cosMul, parseExpression, type Term } from '../src/query/queries.js';
@@ -44,13 +48,13 @@ test('a batch answers every query exactly as one at a time: similar, 3CosAdd, 3C
     const similar = sample.map((w) => [{ word: w, weight: 1 as const }]);
     const batch = answerBatch(e, similar, { top: 10 });
     similar.forEach((q, i) =>
-      assert.deepEqual(batch[i], cosAdd(e, q, 10), `${name} similar ${q[0].word}`),
+      assert.deepEqual(batch[i], cosAdd(e, q, { top: 10 }), `${name} similar ${q[0].word}`),
     );
     const add = answerBatch(e, analogies, { top: 5 });
     const mul = answerBatch(e, analogies, { top: 5, method: '3cosmul' });
     analogies.forEach((q, i) => {
-      assert.deepEqual(add[i], cosAdd(e, q, 5), `${name} 3cosadd ${i}`);
-      assert.deepEqual(mul[i], cosMul(e, q, 5), `${name} 3cosmul ${i}`);
+      assert.deepEqual(add[i], cosAdd(e, q, { top: 5 }), `${name} 3cosadd ${i}`);
+      assert.deepEqual(mul[i], cosMul(e, q, { top: 5 }), `${name} 3cosmul ${i}`);
     });
   }
 });
@@ -126,9 +130,9 @@ test('compact files: smaller, the same words, answers close to float32, storage 
     let hits = 0;
     for (const w of sample) {
       const exact = new Set(
-        cosAdd(files.f32, [{ word: w, weight: 1 }], 10).results.map((r) => r.word),
+        cosAdd(files.f32, [{ word: w, weight: 1 }], { top: 10 }).results.map((r) => r.word),
       );
-      for (const r of cosAdd(files[q], [{ word: w, weight: 1 }], 10).results)
+      for (const r of cosAdd(files[q], [{ word: w, weight: 1 }], { top: 10 }).results)
         hits += +exact.has(r.word);
     }
     assert.ok(

@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import type { CompareReport } from '../src/experiments/report.js';
 import { MAJORITY_COLOUR, kindColour } from '../src/experiments/report-chart.js';
 import { checkChart } from './support/browser.js';
@@ -23,7 +23,7 @@ import { emb } from './support/cli.js';
 import { compare as compareApi } from '../src/api/compare.js';
 import { loadMR, loadSST2, toCsv } from './support/datasets.js';
 
-prepareDefault();
+await prepareDefault();
 const dir = mkdtempSync(join(tmpdir(), 'emb-compare-'));
 writeFileSync(join(dir, 'mr.csv'), toCsv(loadMR()));
 writeFileSync(join(dir, 'sst-train.csv'), toCsv(loadSST2('train')));
@@ -94,17 +94,17 @@ test('MR learning curves: transfer leads at small sizes, the baseline overtakes 
   // 5c); transfer helps significantly up to n = 5,000.
   const rec = report.recommendation;
   assert.equal(rec.size, 8530);
-  assert.equal(rec.most_accurate, 'hybrid');
+  assert.equal(rec.mostAccurate, 'hybrid');
   assert.equal(rec.test, 'mcnemar');
   assert.ok(rec.ci95[0] < rec.accuracy && rec.accuracy < rec.ci95[1]);
-  assert.ok(rec.p_value! >= 0.05, `p = ${rec.p_value}`);
+  assert.ok(rec.pValue! >= 0.05, `p = ${rec.pValue}`);
   assert.equal(rec.method, 'svm');
   assert.match(
     rec.sentence,
     new RegExp(`^Deploy ${rec.method}: \\d+\\.\\d% \\(95% CI \\d+\\.\\d–\\d+\\.\\d\\)\\.`),
   );
   const byFamily = report.transfer!;
-  assert.deepEqual(byFamily.vector_methods, ['logreg', 'mlp', 'hybrid']);
+  assert.deepEqual(byFamily.vectorMethods, ['logreg', 'mlp', 'hybrid']);
   for (const row of byFamily.sizes.filter((r) => r.size <= 1000)) {
     assert.equal(row.answer, 'vectors', `n=${row.size}`);
     assert.equal(row.runs, 5);
@@ -114,7 +114,7 @@ test('MR learning curves: transfer leads at small sizes, the baseline overtakes 
   assert.ok(report.majority.points.every((p) => p.mean === 0.5));
   for (const c of report.curves)
     for (const p of c.points) {
-      assert.ok(Math.abs(p.macro_f1 - p.mean) < 0.02, `${c.method} n=${p.size}: balanced classes`);
+      assert.ok(Math.abs(p.macroF1 - p.mean) < 0.02, `${c.method} n=${p.size}: balanced classes`);
       assert.ok(p.ci95[0] < p.mean && p.mean < p.ci95[1]);
       assert.ok(p.ci95[1] - p.ci95[0] > 0.03 && p.ci95[1] - p.ci95[0] < 0.045);
       assert.deepEqual(
@@ -175,7 +175,7 @@ test('bad input: an existing folder, sizes beyond the data, unknown test labels,
     cwd: dir,
   });
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /taken exists; choose another --out or add --force/);
+  assert.match(r.stderr, /taken exists; choose another folder \(--out\) or pass --force/);
   assert.equal(readFileSync(join(dir, 'taken', 'keep.txt'), 'utf8'), 'mine');
 
   writeFileSync(

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import { Embeddings } from '../src/embeddings/embeddings.js';
 import { Vocabulary } from '../src/embeddings/vocabulary.js';
 import { evalVocabulary } from '../src/query/eval-vocabulary.js';
@@ -25,8 +25,8 @@ const four = (x: number | null) => (x === null ? 'null' : x.toFixed(4));
 
 describe('evaluation on GloVe 6B 100d, pinned to gensim 4.2', () => {
   let glove: Embeddings;
-  before(() => {
-    glove = readEmb(prepareDefault().path);
+  before(async () => {
+    glove = readEmb((await prepareDefault()).path);
   });
 
   test('questions-words at restrict 30000: 0.6567 (10032 / 15276), semantic 0.6608, syntactic 0.6540', () => {

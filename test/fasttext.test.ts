@@ -82,7 +82,7 @@ describe('fastText .bin', () => {
       .filter(Boolean);
     const expected = out.map((l) => l.split(' ')[0]);
     ['film', 'unfilmable', 'moviegoers', 'café'].forEach((query, q) => {
-      const r = cosAdd(model, [{ word: query, weight: 1 }], 5);
+      const r = cosAdd(model, [{ word: query, weight: 1 }], { top: 5 });
       assert.deepEqual(
         r.results.map((n) => n.word),
         expected.slice(q * 5, q * 5 + 5),

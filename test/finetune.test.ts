@@ -20,7 +20,7 @@ import { validationSplit } from '../src/models/nets/training.js';
 import { readFloats } from '../src/models/model-files.js';
 import { modelSettings } from '../src/models/registry.js';
 import { EmbError } from '../src/errors.js';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import { emb } from './support/cli.js';
 import { FIXTURES } from './support/datasets.js';
 import { reviewsCsv } from './support/reviews.js';
@@ -203,8 +203,8 @@ test('with fastText vectors, training words without a row start from their subwo
   assert.deepEqual(saved, ft.subwords!.vector('unfilmable'));
 });
 
-test('emb train --json reports the epochs and seconds per epoch; emb predict reads the folder', () => {
-  prepareDefault();
+test('emb train --json reports the epochs and seconds per epoch; emb predict reads the folder', async () => {
+  await prepareDefault();
   const dir = tmp();
   writeFileSync(join(dir, 'reviews.csv'), reviewsCsv(80, 1));
   for (const model of ['cnn', 'dan']) {
@@ -215,7 +215,7 @@ test('emb train --json reports the epochs and seconds per epoch; emb predict rea
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.model, model);
     assert.ok(Number.isInteger(doc.epochs) && doc.epochs >= 1 && doc.epochs <= 3, `${doc.epochs}`);
-    assert.ok(doc.epoch_seconds > 0);
+    assert.ok(doc.epochSeconds > 0);
     const p = emb(['predict', out, 'a great, wonderful film', 'an awful, boring film'], {
       cwd: dir,
     });

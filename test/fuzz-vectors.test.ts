@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { EmbError } from '../src/errors.js';
-import { convertVectors, readVectors } from '../src/formats/index.js';
+import { convertVectorsSync as convertVectors, readVectors } from '../src/formats/index.js';
 import { cosAdd } from '../src/query/queries.js';
 import { answerBatch } from '../src/query/batch.js';
 import { mutate, mutations, reseal, smallFixtures } from './support/mutate.js';
@@ -39,7 +39,7 @@ for (const fixture of fixtures) {
           writeFileSync(path, bytes);
           try {
             const { embeddings: e } = readVectors(path);
-            cosAdd(e, [{ word: e.word(0), weight: 1 }], 5);
+            cosAdd(e, [{ word: e.word(0), weight: 1 }], { top: 5 });
             answerBatch(
               e,
               [[{ word: e.word(e.rows - 1), weight: 1 }], [{ word: 'zzqx', weight: 1 }]],

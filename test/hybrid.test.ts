@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import { readVectors } from '../src/formats/index.js';
 import { candidates, hybridRows, hybrid, pairedAdvantage } from '../src/models/kinds/hybrid.js';
 import { nbsvm } from '../src/models/kinds/nbsvm.js';
@@ -19,7 +19,7 @@ import { stratifiedHoldout } from '../src/text/splits.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { loadAGNews, loadSST2 } from './support/datasets.js';
 
-const emb = readVectors(prepareDefault().path).embeddings;
+const emb = readVectors((await prepareDefault()).path).embeddings;
 const train = loadSST2('train');
 const test_ = loadSST2('test');
 const docs = train.texts.slice(0, 600).map(tokenize);

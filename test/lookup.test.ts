@@ -210,7 +210,7 @@ describe('coverage report', () => {
     assert.equal(r.emptyDocuments, 1);
     assert.match(
       r.warning!,
-      /^\d+\.\d% of the tokens have no word vector \(most of them in Cyrillic script\): the vectors \(test\) are probably for another language than the texts; pass --vectors with the fastText vectors for the texts' language/,
+      /^\d+\.\d% of the tokens have no word vector \(most of them in Cyrillic script\): the vectors \(test\) are probably for another language than the texts; use the fastText vectors for the texts' language/,
     );
     assert.ok(!r.warning!.includes('\n'));
   });

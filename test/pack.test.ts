@@ -84,6 +84,8 @@ test('a TypeScript program type-checks against the shipped declarations', () => 
   type Evaluation,
   type ModelOptions,
   type Prediction,
+  type Explanation,
+  type DecisionTerm,
 } from 'emb';
 
 const svm: ModelOptions = { model: 'svm', C: 0.5, ngrams: [1, 3] };
@@ -101,7 +103,22 @@ try {
 } catch (e) {
   if (e instanceof EmbError && e.code === 'E_OOV') console.log(e.message);
 }
-console.log(neighbours, evaluation.accuracy, label, wrong);
+// What a gensim or scikit-learn user reaches for first.
+let first = '';
+for (const word of vectors.words()) {
+  first = word;
+  break;
+}
+const known: boolean = vectors.has('king');
+const sentence: Float32Array = await vectors.sentenceVector('a witty film', { method: 'mean' });
+const near: { word: string; score: number }[] = await vectors.similarByVector(sentence, { top: 10 });
+const numeric = await train({ texts: ['good', 'bad', 'fine', 'awful'], labels: [1, 0, 1, 0] }, { model: 'svm' });
+const custom = await train(data, { model: 'svm', tokenizer: (text: string) => text.split(' ') });
+const meta: { kind: string; labels: readonly string[]; created: string } = clf.meta;
+const why: Explanation = await numeric.explain('a superb phone', { top: 10 });
+const strongest: DecisionTerm[] = await custom.topFeatures(custom.labels[0], 20);
+using closing = await openVectors();
+console.log(neighbours, evaluation.accuracy, label, wrong, first, known, near, meta, why, strongest, closing.size);
 `,
   );
   writeFileSync(
@@ -113,7 +130,8 @@ console.log(neighbours, evaluation.accuracy, label, wrong);
         moduleResolution: 'NodeNext',
         strict: true,
         noEmit: true,
-        types: [],
+        lib: ['ES2022', 'esnext.disposable'],
+        types: ['node'],
         typeRoots: [join(root, 'node_modules/@types')],
       },
       files: ['check.ts'],

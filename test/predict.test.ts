@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import { EmbError } from '../src/errors.js';
 import {
   loadClassifier,
@@ -34,7 +34,7 @@ import { parseCsv } from '../src/text/csv-parse.js';
 import { emb as run } from './support/cli.js';
 import { reviewsCsv } from './support/reviews.js';
 
-prepareDefault();
+await prepareDefault();
 const dir = mkdtempSync(join(tmpdir(), 'emb-predict-'));
 const write = (name: string, content: string | Buffer) => {
   writeFileSync(join(dir, name), content);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readVectors } from '../src/formats/index.js';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import {
   cosAdd,
   cosMul,
@@ -52,7 +52,7 @@ function checkGolden(emb: Embeddings, golden: Record<string, unknown>, name: str
   };
   for (const [word, expected] of Object.entries(g.similar)) {
     assertSameNeighbours(
-      cosAdd(emb, terms([word], []), expected.length).results,
+      cosAdd(emb, terms([word], []), { top: expected.length }).results,
       expected,
       `${name} similar ${word}`,
     );
@@ -75,14 +75,14 @@ test('word2vec tiny vectors: gensim similar, 3CosAdd, 3CosMul, similarity, doesn
     checkGolden(emb, golden, file);
     for (const q of golden.analogy3cosadd as { a: string; b: string; c: string; result: Pairs }[]) {
       assertSameNeighbours(
-        cosAdd(emb, terms([q.b, q.c], [q.a]), q.result.length).results,
+        cosAdd(emb, terms([q.b, q.c], [q.a]), { top: q.result.length }).results,
         q.result,
         `${file} 3CosAdd ${q.b}-${q.a}+${q.c}`,
       );
     }
     for (const q of golden.analogy3cosmul as { a: string; b: string; c: string; result: Pairs }[]) {
       assertSameNeighbours(
-        cosMul(emb, terms([q.b, q.c], [q.a]), q.result.length).results,
+        cosMul(emb, terms([q.b, q.c], [q.a]), { top: q.result.length }).results,
         q.result,
         `${file} 3CosMul ${q.b}-${q.a}+${q.c}`,
       );
@@ -90,15 +90,15 @@ test('word2vec tiny vectors: gensim similar, 3CosAdd, 3CosMul, similarity, doesn
   }
 });
 
-test('GloVe 6B 100d (default vectors): gensim answers', () => {
+test('GloVe 6B 100d (default vectors): gensim answers', async () => {
   const golden = JSON.parse(readFileSync(`${FIXTURES}glove100.golden.json`, 'utf8'));
-  const emb = readVectors(prepareDefault().path).embeddings;
+  const emb = readVectors((await prepareDefault()).path).embeddings;
   assert.equal(emb.rows, 341479);
   assert.equal(emb.dims, 100);
   checkGolden(emb, golden, 'glove100');
   for (const q of golden.analogy as { positive: string[]; negative: string[]; result: Pairs }[]) {
     assertSameNeighbours(
-      cosAdd(emb, terms(q.positive, q.negative), q.result.length).results,
+      cosAdd(emb, terms(q.positive, q.negative), { top: q.result.length }).results,
       q.result,
       `3CosAdd ${q.positive} - ${q.negative}`,
     );
@@ -109,7 +109,7 @@ test('GloVe 6B 100d (default vectors): gensim answers', () => {
     result: Pairs;
   }[]) {
     assertSameNeighbours(
-      cosMul(emb, terms(q.positive, q.negative), q.result.length).results,
+      cosMul(emb, terms(q.positive, q.negative), { top: q.result.length }).results,
       q.result,
       `3CosMul ${q.positive} - ${q.negative}`,
     );
@@ -118,11 +118,14 @@ test('GloVe 6B 100d (default vectors): gensim answers', () => {
 
 test('unknown words are reported, exact case first then lower-case', () => {
   const emb = readVectors(`${FIXTURES}w2v_tiny.txt`).embeddings;
-  const r = cosAdd(emb, terms(['film', 'qqqzzz'], []), 3);
+  const r = cosAdd(emb, terms(['film', 'qqqzzz'], []), { top: 3 });
   assert.deepEqual(r.missing, ['qqqzzz']);
   assert.equal(r.results.length, 3);
   assert.deepEqual(emb.lookup('Film'), { row: emb.lookup('film')!.row, match: 'lower' });
-  assert.throws(() => cosAdd(emb, terms(['qqqzzz'], []), 3), /not in the vocabulary: "qqqzzz"/);
+  assert.throws(
+    () => cosAdd(emb, terms(['qqqzzz'], []), { top: 3 }),
+    /not in the vocabulary: "qqqzzz"/,
+  );
 });
 
 test('analogy expressions parse into weighted terms', () => {

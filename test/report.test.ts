@@ -63,8 +63,8 @@ function curve(
         mean: m,
         std: std(accuracies),
         ci95: wilson(m * n, n),
-        macro_f1s: accuracies,
-        macro_f1: m,
+        macroF1s: accuracies,
+        macroF1: m,
         seconds: runs[i].map(() => seconds),
         correct: runs[i].map(([k, from]) => run(n, k, from)),
       };
@@ -75,6 +75,7 @@ function curve(
 function handBuilt(spec: Spec) {
   const kinds = Object.keys(spec.methods) as ModelName[];
   const measured: Measurements = {
+    formatVersion: 2,
     emb: 'test',
     created: '2026-01-01T00:00:00.000Z',
     data: {
@@ -163,7 +164,7 @@ test('paired test: McNemar with one run, a seeded bootstrap with several; swappi
   const one = pairedTest([bits(400, 0)], [bits(380, 30)], n, 0);
   assert.equal(one.test, 'mcnemar');
   assert.equal(one.difference, 20 / n);
-  assert.equal(one.p_value, mcnemarExact(30, 10));
+  assert.equal(one.pValue, mcnemarExact(30, 10));
   assert.equal(one.wins, 1);
   assert.ok(one.ci95[0] > 0 && one.ci95[0] < one.difference && one.ci95[1] > one.difference);
 
@@ -179,11 +180,11 @@ test('paired test: McNemar with one run, a seeded bootstrap with several; swappi
         const b = runs.map(([, kb, , fb]) => bits(kb, fb));
         const ab = pairedTest(a, b, n, seed);
         const ba = pairedTest(b, a, n, seed);
-        assert.ok(ab.p_value > 0 && ab.p_value <= 1);
+        assert.ok(ab.pValue > 0 && ab.pValue <= 1);
         assert.ok(ab.ci95[0] <= ab.ci95[1]);
         assert.equal(ab.runs, runs.length);
         assert.ok(Math.abs(ab.difference + ba.difference) < 1e-12);
-        assert.ok(Math.abs(ab.p_value - ba.p_value) < 1e-12);
+        assert.ok(Math.abs(ab.pValue - ba.pValue) < 1e-12);
         assert.ok(Math.abs(ab.ci95[0] + ba.ci95[1]) < 1e-12);
         assert.deepEqual(pairedTest(a, b, n, seed), ab, 'seeded: the same figures again');
       },
@@ -192,7 +193,7 @@ test('paired test: McNemar with one run, a seeded bootstrap with several; swappi
   );
   // Identical answers: no difference, p = 1, whatever the number of runs.
   const same = pairedTest([bits(300, 5), bits(310, 0)], [bits(300, 5), bits(310, 0)], n, 3);
-  assert.deepEqual([same.difference, same.p_value, same.ci95], [0, 1, [0, 0]]);
+  assert.deepEqual([same.difference, same.pValue, same.ci95], [0, 1, [0, 0]]);
   // Five runs, each 4 points ahead on texts the other gets wrong: clearly significant.
   const ahead = pairedTest(
     [0, 1, 2, 3, 4].map((r) => bits(350, r)),
@@ -201,7 +202,7 @@ test('paired test: McNemar with one run, a seeded bootstrap with several; swappi
     0,
   );
   assert.equal(ahead.test, 'bootstrap');
-  assert.ok(ahead.p_value < 0.01 && ahead.wins === 5, JSON.stringify(ahead));
+  assert.ok(ahead.pValue < 0.01 && ahead.wins === 5, JSON.stringify(ahead));
 });
 
 test('crafted: pretrained vectors win at every size', () => {
@@ -218,7 +219,7 @@ test('crafted: pretrained vectors win at every size', () => {
     },
   });
   assert.deepEqual(
-    r.transfer!.sizes.map((s) => [s.vectors, s.bag_of_words, s.answer]),
+    r.transfer!.sizes.map((s) => [s.vectors, s.bagOfWords, s.answer]),
     [
       ['hybrid', 'svm', 'vectors'],
       ['hybrid', 'nbsvm', 'vectors'],
@@ -230,7 +231,7 @@ test('crafted: pretrained vectors win at every size', () => {
     'Pretrained vectors help at every size tried: the best method that uses them (hybrid) beats the best bag-of-words method by 5.5 to 7.0 points, significantly each time. Averaged vectors alone (logreg, mlp) lead significantly at every size tried (by 3.0 to 6.0 points).',
   );
   assert.equal(r.recommendation.method, 'hybrid');
-  assert.equal(r.recommendation.runner_up, 'mlp');
+  assert.equal(r.recommendation.runnerUp, 'mlp');
   assert.equal(
     r.recommendation.sentence,
     'Deploy hybrid: 82.0% (95% CI 79.5–84.3). It is significantly better than mlp (79.5%; +2.5 points, p < 0.001).',
@@ -252,7 +253,7 @@ test('crafted: the bag-of-words baseline wins at every size', () => {
     },
   });
   assert.deepEqual(
-    r.transfer!.sizes.map((s) => [s.vectors, s.bag_of_words, s.answer]),
+    r.transfer!.sizes.map((s) => [s.vectors, s.bagOfWords, s.answer]),
     [
       ['hybrid', 'nbsvm', 'bag-of-words'],
       ['hybrid', 'nbsvm', 'bag-of-words'],
@@ -296,7 +297,7 @@ test('crafted: only the hybrid beats bag-of-words; averaged vectors alone never 
     'Pretrained vectors help at every size tried: the best method that uses them (hybrid) beats the best bag-of-words method by 3.0 to 4.0 points, significantly each time. Averaged vectors alone (logreg, mlp) never lead significantly: bag-of-words is significantly ahead of them at every size tried.',
   );
   assert.equal(r.recommendation.method, 'hybrid');
-  assert.equal(r.recommendation.runner_up, 'nbsvm');
+  assert.equal(r.recommendation.runnerUp, 'nbsvm');
   assert.equal(
     r.recommendation.sentence,
     'Deploy hybrid: 77.0% (95% CI 75.1–78.8). It is significantly better than nbsvm (73.0%; +4.0 points, p < 0.001).',
@@ -325,7 +326,7 @@ test('crafted: every method answers alike; the simplest is recommended and nothi
     seconds: { svm: 0.05, nbsvm: 0.06, logreg: 0.2, mlp: 0.5, hybrid: 1 },
   });
   assert.deepEqual(
-    r.transfer!.sizes.map((s) => [s.answer, s.difference, s.p_value]),
+    r.transfer!.sizes.map((s) => [s.answer, s.difference, s.pValue]),
     [
       ['tie', 0, 1],
       ['tie', 0, 1],
@@ -362,11 +363,11 @@ test('crafted: the most accurate method is within noise of a simpler one, which 
   });
   const rec = r.recommendation;
   assert.equal(rec.method, 'nbsvm');
-  assert.equal(rec.most_accurate, 'hybrid');
-  assert.equal(rec.runner_up, 'hybrid');
+  assert.equal(rec.mostAccurate, 'hybrid');
+  assert.equal(rec.runnerUp, 'hybrid');
   assert.equal(rec.test, 'mcnemar');
   // 54 texts only nbsvm got right (1612..1665), 60 only the hybrid (0..59).
-  assert.equal(rec.p_value, mcnemarExact(54, 60));
+  assert.equal(rec.pValue, mcnemarExact(54, 60));
   assert.ok(Math.abs(rec.difference! - -0.003) < 1e-12);
   assert.equal(
     rec.sentence,
@@ -376,7 +377,7 @@ test('crafted: the most accurate method is within noise of a simpler one, which 
   assert.equal(Object.keys(json)[0], 'recommendation');
   assert.deepEqual(
     Object.keys(json.recommendation).filter((k) =>
-      ['method', 'accuracy', 'ci95', 'runner_up', 'difference', 'p_value', 'sentence'].includes(k),
+      ['method', 'accuracy', 'ci95', 'runnerUp', 'difference', 'pValue', 'sentence'].includes(k),
     ).length,
     7,
   );

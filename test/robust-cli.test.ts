@@ -19,11 +19,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import { emb } from './support/cli.js';
 import { reviewsCsv } from './support/reviews.js';
 
-prepareDefault();
+await prepareDefault();
 const dir = mkdtempSync(join(tmpdir(), 'emb-robust-cli-'));
 
 /** Exit 2, exactly one line on stderr matching `pattern`, no stack trace, no raw control bytes. */

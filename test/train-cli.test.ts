@@ -17,12 +17,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareDefault } from '../src/store/default.js';
+import { prepareDefault } from '../src/api/convert.js';
 import { FIXTURES } from './support/datasets.js';
 import { emb as run } from './support/cli.js';
 import { reviewsCsv } from './support/reviews.js';
 
-prepareDefault();
+await prepareDefault();
 const dir = mkdtempSync(join(tmpdir(), 'emb-train-'));
 
 function emb(args: string[], input?: string) {
@@ -56,11 +56,11 @@ test('train cross-validates, reports JSON and saves a model folder that predict 
     'features',
     'folds',
     'accuracy',
-    'accuracy_std',
-    'macro_f1',
-    'per_class',
+    'accuracyStd',
+    'macroF1',
+    'perClass',
     'confusion',
-    'oov_rate',
+    'oovRate',
   ]) {
     assert.ok(key in doc, `JSON has ${key}`);
   }
@@ -71,7 +71,7 @@ test('train cross-validates, reports JSON and saves a model folder that predict 
     doc.confusion.flat().reduce((a: number, b: number) => a + b, 0),
     60,
   );
-  assert.equal(doc.oov_rate, 0);
+  assert.equal(doc.oovRate, 0);
   // Folds in worker threads (the default) and in one thread give the same evaluation.
   const one = emb([
     'train',
@@ -289,7 +289,7 @@ test('predict answers texts without a known word (oov), refuses other vectors, i
   const v = copy('v99.model');
   const meta = JSON.parse(readFileSync(join(v, 'model.json'), 'utf8'));
   writeFileSync(join(v, 'model.json'), JSON.stringify({ ...meta, formatVersion: 99 }));
-  fails(['predict', 'v99.model', 'great'], /model format version 99, this emb .* reads version 3/);
+  fails(['predict', 'v99.model', 'great'], /model format version 99, this emb .* reads version 4/);
   fails(['predict', 'missing.model', 'great'], /no such model folder/);
 });
 
@@ -331,7 +331,7 @@ test('bag-of-words settings reach the saved model; svm and nbsvm train and predi
       out,
     ]);
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).oov_rate, null, 'no vectors opened');
+    assert.equal(JSON.parse(r.stdout).oovRate, null, 'no vectors opened');
     const meta = JSON.parse(readFileSync(join(dir, out, 'model.json'), 'utf8'));
     assert.deepEqual(meta.settings, {
       model,

@@ -1,10 +1,11 @@
 /**
- * Train a classifier on labelled texts, predict with it, save it to a folder and load it back.
+ * Train a classifier on labelled texts, predict with it, explain it, save it to a folder and
+ * load it back.
  */
 import { existsSync } from 'node:fs';
 import { EmbError } from '../errors.js';
 import { tokenVectorTest } from '../features/sentence.js';
-import { argmaxRow, type Model, type TrainingRecord } from '../models/kind.js';
+import { argmaxRow, type Model, type DecisionTerm, type TrainingRecord } from '../models/kind.js';
 import {
   checkVectors,
   readModelMeta,
@@ -13,15 +14,15 @@ import {
   type ModelMeta,
 } from '../models/model-dir.js';
 import {
+  DEFAULT_MODEL,
   loadModel,
   tokenLookup,
   trainModel,
   usesVectors,
   type ModelSettings,
 } from '../models/registry.js';
-import type { BackendName } from '../models/tfjs/backends.js';
 import type { TextRow } from '../text/csv.js';
-import { tokenizerFor } from '../text/tokenize.js';
+import { FUNCTION_TOKENIZER, tokenizerFor, type Tokenizer } from '../text/tokenize.js';
 import { encodeDataset, type Dataset } from './dataset.js';
 import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './options.js';
 import { openVectors, type Vectors } from './vectors.js';
@@ -47,30 +48,81 @@ export type { TextRow };
 /** A prediction with the text it answers (and its id and line, when the row had them). */
 export type RowPrediction = TextRow & Prediction;
 
+/** What a linear model's decision for one text is made of (Classifier.explain). */
+export interface Explanation extends Prediction {
+  /** The class the terms speak for: the predicted one unless another was asked for. */
+  explained: string | null;
+  /**
+   * The text's n-grams, and its words through their vectors, with their shares of the
+   * decision value for `explained` (positive: toward it), the largest `top` by size.
+   */
+  terms: DecisionTerm[];
+  /** The decision value the terms do not account for (the bias, the vectors' centring). */
+  bias: number;
+}
+
+export type { DecisionTerm };
+
 /**
  * Texts predicted at once by predictStream: a batch of 1,000 costs what 160 to 260 texts
  * cost one by one (each call has a fixed cost; bench/README.md section 11).
  */
 export const BATCH_SIZE = 1000;
 
+/** What model.json records of a model: its kind, labels, settings, metrics and vectors. */
+export interface ClassifierMeta {
+  kind: ModelSettings['model'];
+  labels: readonly string[];
+  settings: ModelSettings;
+  /** The tokenizer's versioned name (unicode-v2), or 'function' for one given in code. */
+  tokenizer: string;
+  /** How it did when it was trained (what `emb train` and Classifier.save record). */
+  metrics: Record<string, unknown>;
+  /** When it was trained (ISO 8601), or when it was saved for a model loaded from a folder. */
+  created: string;
+  /** The vectors it reads (null for bag-of-words models). */
+  vectors: { path: string; words: number; dims: number; fingerprint: string } | null;
+}
+
 /** A trained model with the vectors and tokenizer it was trained with. */
 export class Classifier {
   #model: Model | undefined;
+  readonly #tokenizer: Tokenizer;
+  readonly #meta: ClassifierMeta;
 
   constructor(
     model: Model,
-    readonly settings: ModelSettings,
+    settings: ModelSettings,
+    tokenizer: Tokenizer,
     /** The vectors the model reads (none for bag-of-words models). */
     readonly vectors: Vectors | undefined,
-    /** What model.json recorded about the training, when loaded from a folder. */
-    readonly meta?: ModelMeta,
+    saved?: ModelMeta,
   ) {
     this.#model = model;
+    this.#tokenizer = tokenizer;
+    this.#meta = {
+      kind: settings.model,
+      labels: model.classes,
+      settings,
+      tokenizer: tokenizer.name,
+      metrics: saved?.metrics ?? {},
+      created: saved?.created ?? new Date().toISOString(),
+      vectors: saved?.vectors ?? (vectors ? vectorsInfo(vectors.embeddings, vectors.path) : null),
+    };
   }
 
   private get model(): Model {
-    if (!this.#model) throw new EmbError('E_INPUT', 'this classifier was disposed');
+    if (!this.#model) throw new EmbError('E_CLOSED', 'this classifier was closed (disposed)');
     return this.#model;
+  }
+
+  /** What the classifier is: kind, labels, settings, metrics, when it was made, its vectors. */
+  get meta(): ClassifierMeta {
+    return this.#meta;
+  }
+
+  get settings(): ModelSettings {
+    return this.#meta.settings;
   }
 
   /** How training went, for models that train by epochs (cnn, dan). */
@@ -90,14 +142,13 @@ export class Classifier {
   async predict(texts: readonly string[]): Promise<Prediction[]> {
     if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string'))
       throw new EmbError('E_INPUT', 'predict: expected a list of texts (strings)');
-    const { tokenize } = tokenizerFor(this.settings.tokenizer);
-    const docs = texts.map((t) => tokenize(t));
+    const model = this.model;
+    const docs = texts.map((t) => this.#tokenizer.tokenize(t));
     const answerable = docs.map((d, i) => (d.length > 0 ? i : -1)).filter((i) => i >= 0);
-    const probs = await this.model.predict(answerable.map((i) => docs[i]));
+    const probs = await model.predict(answerable.map((i) => docs[i]));
     const emb = this.vectors?.embeddings;
-    const lookup = tokenLookup(this.settings);
-    const known = emb && tokenVectorTest(emb, lookup);
-    const k = this.labels.length;
+    const known = emb && tokenVectorTest(emb, tokenLookup(this.settings));
+    const k = model.classes.length;
     const out: Prediction[] = texts.map(() => ({
       label: null,
       probability: null,
@@ -106,8 +157,8 @@ export class Classifier {
     }));
     answerable.forEach((i, r) => {
       const best = argmaxRow(probs, k, r);
-      const probabilities = Object.fromEntries(this.labels.map((c, j) => [c, probs[r * k + j]]));
-      out[i] = { label: this.labels[best], probability: probs[r * k + best], probabilities };
+      const probabilities = Object.fromEntries(model.classes.map((c, j) => [c, probs[r * k + j]]));
+      out[i] = { label: model.classes[best], probability: probs[r * k + best], probabilities };
       if (known) out[i].oov = !docs[i].some(known);
     });
     return out;
@@ -142,48 +193,114 @@ export class Classifier {
   }
 
   /**
+   * What a linear model's decision for `text` is made of: its n-grams and its words (through
+   * their vectors), each with its share of the decision value for the predicted class (or
+   * `label`), largest first; the shares and the bias sum to that decision value. For svm,
+   * nbsvm, hybrid and logreg; other kinds are not linear in their features.
+   */
+  async explain(
+    text: string,
+    options: { top?: number; label?: string } = {},
+  ): Promise<Explanation> {
+    if (typeof text !== 'string') throw new EmbError('E_INPUT', 'explain: expected a text');
+    const model = this.model;
+    if (!model.explain)
+      throw new EmbError(
+        'E_INPUT',
+        `explain: the ${this.settings.model} model is not linear in its features, so its decisions do not split into terms`,
+      );
+    const top = checkWhole('top', options.top ?? 10, 1);
+    const [prediction] = await this.predict([text]);
+    const explained = options.label ?? prediction.label;
+    if (explained === null) return { ...prediction, explained, terms: [], bias: 0 };
+    const { terms, bias } = await model.explain(
+      this.#tokenizer.tokenize(text),
+      this.classIndex(explained),
+    );
+    return { ...prediction, explained, terms: terms.slice(0, top), bias };
+  }
+
+  /** The n-grams with the largest weights toward `label` (svm, nbsvm, hybrid). */
+  async topFeatures(label: string, n = 20): Promise<DecisionTerm[]> {
+    const model = this.model;
+    if (!model.topFeatures)
+      throw new EmbError(
+        'E_INPUT',
+        `topFeatures: the ${this.settings.model} model has no features of its own (no n-grams); explain() shows its words`,
+      );
+    return model.topFeatures(this.classIndex(label), checkWhole('n', n, 1));
+  }
+
+  private classIndex(label: string): number {
+    const c = this.labels.indexOf(label);
+    if (c < 0)
+      throw new EmbError(
+        'E_INPUT',
+        `no class ${JSON.stringify(label)}; the classes are ${this.labels.map((l) => `"${l}"`).join(', ')}`,
+      );
+    return c;
+  }
+
+  /**
    * Writes the model folder (model.json with the labels, settings, tokenizer, the vectors'
    * fingerprint and `metrics`, next to the model's own files), replacing an earlier model
-   * there; any other existing folder is refused.
+   * there; any other existing folder is refused. A model trained with a tokenizer function
+   * cannot be saved (register the function by name with registerTokenizer).
    */
   async save(dir: string, options: { metrics?: object } = {}): Promise<void> {
-    await saveModelDir(dir, this.model, {
+    const model = this.model;
+    if (this.#tokenizer.name === FUNCTION_TOKENIZER)
+      throw new EmbError(
+        'E_INPUT',
+        'save: this classifier was trained with a tokenizer function, which a model folder cannot hold; register it by name (registerTokenizer) and train with tokenizer: NAME',
+      );
+    await saveModelDir(dir, model, {
       settings: this.settings,
-      labels: [...this.labels],
-      tokenizer: tokenizerFor(this.settings.tokenizer).name,
-      vectors: this.vectors ? vectorsInfo(this.vectors.embeddings, this.vectors.path) : null,
-      metrics: { ...(this.meta?.metrics ?? {}), ...(options.metrics ?? {}) },
+      labels: [...model.classes],
+      tokenizer: this.#tokenizer.name,
+      vectors: this.#meta.vectors,
+      metrics: { ...this.#meta.metrics, ...(options.metrics ?? {}) },
     });
   }
 
-  /** Frees the model's TensorFlow.js tensors; the classifier cannot predict after this. */
-  dispose(): void {
+  /** Frees the model's memory (TensorFlow.js tensors); using the classifier after is E_CLOSED. */
+  close(): void {
     this.#model?.dispose();
     this.#model = undefined;
+  }
+
+  /** The same as close(). */
+  dispose(): void {
+    this.close();
+  }
+
+  /** `using clf = await train(...)` closes it at the end of the block. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 }
 
 /**
- * Trains a model on every example of `data`: `{ model: 'hybrid' }` (the default), 'svm',
- * 'nbsvm', 'logreg' or 'mlp', with that model's settings, and `seed`, `vectors`, `backend`,
- * `onProgress`.
+ * Trains a model on every example of `data`: `{ model: 'hybrid' }` (the default) or any kind
+ * (MODEL_NAMES), with that model's settings, and `seed`, `vectors`, `onProgress`,
+ * `onWarning`, `signal`. Labels may be strings or numbers (kept as strings).
  */
 export async function train(
   data: Dataset,
-  options: TrainOptions = { model: 'hybrid' },
+  options: TrainOptions = { model: DEFAULT_MODEL },
 ): Promise<Classifier> {
   const { run } = parseOptions(options);
   const set = encodeDataset(data, 'train');
-  const vectors = await vectorsFor(run.settings, run.vectors);
-  const { tokenize } = tokenizerFor(run.settings.tokenizer);
-  const docs = set.texts.map((t) => tokenize(t));
+  for (const w of set.warnings) run.onWarning?.(w);
+  const vectors = await vectorsFor(run.settings, run.vectors, run.signal);
+  const docs = set.texts.map((t) => run.tokenizer.tokenize(t));
   const model = await trainModel({ docs, labels: set.labels, classes: set.classes }, run.settings, {
     seed: run.seed,
     embeddings: vectors?.embeddings,
-    backend: run.backend,
     onProgress: run.onProgress,
+    signal: run.signal,
   });
-  return new Classifier(model, run.settings, vectors);
+  return new Classifier(model, run.settings, run.tokenizer, vectors);
 }
 
 export interface LoadOptions {
@@ -192,17 +309,17 @@ export interface LoadOptions {
    * else the bundled GloVe. Vectors other than those the model was trained with are refused.
    */
   vectors?: Vectors | string;
-  backend?: BackendName;
 }
 
 /** Loads a model folder that Classifier.save (or `emb train`) wrote. */
 export async function loadClassifier(dir: string, options: LoadOptions = {}): Promise<Classifier> {
   const meta = readModelMeta(dir);
   // The tokens a model is fed must be the tokens it learned from: same tokenizer, same version.
-  if (tokenizerFor(meta.settings.tokenizer).name !== meta.tokenizer)
+  const tokenizer = tokenizerFor(meta.settings.tokenizer);
+  if (tokenizer.name !== meta.tokenizer)
     throw new EmbError(
       'E_MODEL',
-      `${dir}: trained with the tokenizer ${meta.tokenizer}; this emb has ${tokenizerFor(meta.settings.tokenizer).name}; train the model again`,
+      `${dir}: trained with the tokenizer ${meta.tokenizer}; this emb has ${tokenizer.name}; train the model again`,
     );
   let vectors: Vectors | undefined;
   if (usesVectors(meta.settings.model)) {
@@ -217,7 +334,6 @@ export async function loadClassifier(dir: string, options: LoadOptions = {}): Pr
   const model = await loadModel(meta.settings, dir, meta.saved, {
     classes: meta.labels,
     embeddings: vectors?.embeddings,
-    backend: options.backend,
   });
-  return new Classifier(model, meta.settings, vectors, meta);
+  return new Classifier(model, meta.settings, tokenizer, vectors, meta);
 }

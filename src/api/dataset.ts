@@ -3,14 +3,17 @@
  * a CSV or TSV file with readDataset, or built in code; checked once where they enter emb.
  */
 import { EmbError } from '../errors.js';
+
+export { delimiterOption, type Delimiter } from '../text/csv.js';
 import { readLabelled, readTextRows, type CsvOptions, type TextRow } from '../text/csv.js';
 import { decodeStream } from '../text/decode.js';
 import { splitLines } from '../text/lines.js';
-import { fromLabelled, type LabelledSet } from '../text/dataset.js';
+import { fromLabelled, labelWarnings, type LabelledSet } from '../text/dataset.js';
 
 export interface Dataset {
   texts: readonly string[];
-  labels: readonly string[];
+  /** One label per text: strings, or numbers (kept as strings, 2 as "2"). */
+  labels: readonly (string | number)[];
 }
 
 /** A dataset read from a file, with what the reader found on the way. */
@@ -31,11 +34,15 @@ export interface DatasetFile extends Dataset {
   warnings: string[];
 }
 
-export type ReadDatasetOptions = Pick<CsvOptions, 'text' | 'label' | 'delimiter' | 'encoding'>;
+export type ReadDatasetOptions = Pick<
+  CsvOptions,
+  'text' | 'label' | 'delimiter' | 'quote' | 'encoding'
+>;
 
 /**
- * Reads labelled texts from a CSV or TSV file with a header row. The text and label columns
- * are found by name (text, review, sentence, ...; label, class, sentiment, ...) or given.
+ * Reads labelled texts from a CSV or TSV file with a header row, or a JSON-lines file (.jsonl,
+ * .ndjson, or found from its first character: one object per line). The text and label
+ * columns (keys) are found by name (text, review, sentence, ...; label, class, ...) or given.
  */
 export async function readDataset(
   path: string,
@@ -45,6 +52,7 @@ export async function readDataset(
     text: options.text,
     label: options.label,
     delimiter: options.delimiter,
+    quote: options.quote,
     encoding: options.encoding,
   });
   return {
@@ -64,7 +72,10 @@ export async function readDataset(
   };
 }
 
-export interface OpenTextsOptions extends Pick<CsvOptions, 'text' | 'delimiter' | 'encoding'> {
+export interface OpenTextsOptions extends Pick<
+  CsvOptions,
+  'text' | 'delimiter' | 'quote' | 'encoding'
+> {
   /** A column to pass through to every row (and so to every prediction), e.g. an id. */
   id?: string;
   /** Read these bytes (stdin) instead of the file; `path` still names them in messages. */
@@ -95,6 +106,7 @@ export async function openTexts(path: string, options: OpenTextsOptions = {}): P
     text: options.text,
     id: options.id,
     delimiter: options.delimiter,
+    quote: options.quote,
     encoding: options.encoding,
     input: options.input,
   });
@@ -133,30 +145,35 @@ function skipped(path: string, lines: number[], why: string): string[] {
 }
 
 /**
- * Checks a dataset from a caller and numbers its classes: texts and labels are lists of
- * strings of the same length, at least one example and (for training) two classes.
+ * Checks a dataset from a caller and numbers its classes: texts are strings, labels strings or
+ * numbers (kept as strings: 2 is "2"), as many as texts, at least one example and (for
+ * training) two classes. Labels probably written two ways ("Spam"/"spam", "1"/"1.0") are
+ * warned of, unless the dataset came from readDataset, which warned already.
  */
 export function encodeDataset(
   data: Dataset,
   what: string,
   options: { needClasses?: number } = {},
-): LabelledSet {
-  const source = (data as Partial<DatasetFile>).source ?? what;
+): LabelledSet & { warnings: string[] } {
   if (data === null || typeof data !== 'object')
     throw new EmbError('E_INPUT', `${what}: expected { texts: string[], labels: string[] }`);
+  const source = (data as Partial<DatasetFile>).source ?? what;
   const { texts, labels } = data;
   if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string'))
     throw new EmbError('E_INPUT', `${source}: texts must be a list of strings`);
-  if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string'))
-    throw new EmbError('E_INPUT', `${source}: labels must be a list of strings`);
+  if (
+    !Array.isArray(labels) ||
+    !labels.every((l) => typeof l === 'string' || (typeof l === 'number' && Number.isFinite(l)))
+  )
+    throw new EmbError('E_INPUT', `${source}: labels must be a list of strings or numbers`);
   if (texts.length !== labels.length)
     throw new EmbError(
       'E_INPUT',
-      `${source}: expected one label per text, got ${labels.length} labels for ${texts.length} texts`,
+      `${source}: expected one label per text, got ${count(labels.length, 'label')} for ${count(texts.length, 'text')}`,
     );
   if (texts.length === 0)
     throw new EmbError('E_INPUT', `${source}: the dataset is empty; expected labelled texts`);
-  const encoded = fromLabelled([...texts], [...labels], source);
+  const encoded = fromLabelled([...texts], labels.map(String), source);
   const need = options.needClasses ?? 2;
   if (encoded.classes.length < need) {
     const column = (data as Partial<DatasetFile>).labelColumn;
@@ -165,5 +182,11 @@ export function encodeDataset(
       `${source}: every text has the label "${encoded.classes[0] ?? ''}"${column ? ` (column "${column}")` : ''}; a classifier needs at least two classes`,
     );
   }
-  return encoded;
+  const fromFile = Array.isArray((data as Partial<DatasetFile>).warnings);
+  return { ...encoded, warnings: fromFile ? [] : labelWarnings(encoded, source) };
+}
+
+/** "1 text", "2,000 texts". */
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -3,18 +3,18 @@
  * stratified holdout, or a separate labelled test set. What `emb train` prints.
  */
 import { availableParallelism } from 'node:os';
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 import { evaluateFolds, type Plan } from '../experiments/cross-validate.js';
 import type { ClassMetrics } from '../experiments/metrics.js';
 import { wilson } from '../experiments/stats.js';
 import { coverageReport } from '../features/coverage.js';
 import {
+  DEFAULT_MODEL,
   describeFeatures,
   tokenLookup,
   type ModelName,
   type ModelSettings,
 } from '../models/registry.js';
-import { tokenizerFor } from '../text/tokenize.js';
 import { encodeDataset, type Dataset } from './dataset.js';
 import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './options.js';
 
@@ -44,18 +44,18 @@ export interface Evaluation {
   /** Mean accuracy over folds (the test set's accuracy otherwise). */
   accuracy: number;
   /** Spread of accuracy over folds (0 for a single split). */
-  accuracy_std: number;
+  accuracyStd: number;
   /** 95% Wilson interval of accuracy over every test prediction (pooled over folds). */
   ci95: [number, number];
   /** Accuracy of always answering the training data's most frequent class. */
-  majority_accuracy: number;
-  fold_accuracies: number[];
-  macro_f1: number;
-  per_class: ClassMetrics[];
+  majorityAccuracy: number;
+  foldAccuracies: number[];
+  macroF1: number;
+  perClass: ClassMetrics[];
   /** confusion[true][predicted], in the order of `classes`. */
   confusion: number[][];
   /** Share of tokens without a word vector (null for bag-of-words models). */
-  oov_rate: number | null;
+  oovRate: number | null;
   seed: number;
   /** Things worth telling the user (texts without any known word, ...). */
   warnings: string[];
@@ -63,16 +63,16 @@ export interface Evaluation {
 
 export async function crossValidate(
   data: Dataset,
-  options: TrainOptions & EvaluateOptions = { model: 'hybrid' },
+  options: TrainOptions & EvaluateOptions = { model: DEFAULT_MODEL },
 ): Promise<Evaluation> {
   const { run, extra } = parseOptions(options, ['folds', 'holdout', 'test', 'workers']);
   const set = encodeDataset(data, 'data');
-  const { tokenize } = tokenizerFor(run.settings.tokenizer);
+  const { tokenize } = run.tokenizer;
   const docs = set.texts.map((t) => tokenize(t));
   const counts = set.classes.map((_, c) => set.labels.filter((y) => y === c).length);
   const plan = planFor(extra, set.classes, counts, set.source, tokenize);
-  const vectors = await vectorsFor(run.settings, run.vectors);
-  const warnings: string[] = [];
+  const vectors = await vectorsFor(run.settings, run.vectors, run.signal);
+  const warnings: string[] = [...set.warnings];
   let oov: number | null = null;
   if (vectors) {
     const lookup = tokenLookup(run.settings);
@@ -86,7 +86,7 @@ export async function crossValidate(
       );
     if (coverage.emptyDocuments)
       warnings.push(
-        `${coverage.emptyDocuments} texts have no word with a vector; they get the average sentence vector`,
+        `${coverage.emptyDocuments.toLocaleString('en-US')} text${coverage.emptyDocuments === 1 ? ' has' : 's have'} no word with a vector; ${coverage.emptyDocuments === 1 ? 'it gets' : 'they get'} the average sentence vector`,
       );
   }
   const workers =
@@ -96,7 +96,7 @@ export async function crossValidate(
     set.labels,
     set.classes,
     run.settings,
-    { seed: run.seed, embeddings: vectors?.embeddings, backend: run.backend },
+    { seed: run.seed, embeddings: vectors?.embeddings, signal: run.signal },
     plan,
     (done, total) => run.onProgress?.({ stage: 'folds', done, total }),
     // Workers open the vectors themselves: only worth it for a memory-mapped file.
@@ -111,14 +111,14 @@ export async function crossValidate(
     examples: docs.length,
     classes: set.classes,
     accuracy: e.accuracy,
-    accuracy_std: e.accuracyStd,
+    accuracyStd: e.accuracyStd,
     ci95: wilson(e.correct, e.tested),
-    majority_accuracy: e.majorityAccuracy,
-    fold_accuracies: e.foldAccuracies,
-    macro_f1: e.macroF1,
-    per_class: e.perClass,
+    majorityAccuracy: e.majorityAccuracy,
+    foldAccuracies: e.foldAccuracies,
+    macroF1: e.macroF1,
+    perClass: e.perClass,
     confusion: e.confusion,
-    oov_rate: oov,
+    oovRate: oov,
     seed: run.seed,
     warnings,
   };
@@ -162,7 +162,10 @@ function planFor(
   const small = counts.findIndex((n) => n < folds);
   if (small >= 0) {
     const least = Math.min(...counts);
-    const fix = least >= 2 ? `use --folds ${least} or --holdout` : 'every class needs at least 2';
+    const fix =
+      least >= 2
+        ? `use ${option('folds', least)} or ${option('holdout')}`
+        : 'every class needs at least 2';
     throw new EmbError(
       'E_INPUT',
       `${source}: class "${classes[small]}" has ${counts[small]} examples, fewer than the ${folds} folds; ${fix}`,

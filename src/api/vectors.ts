@@ -3,12 +3,22 @@
  * command of the CLI calls. Opening the default vectors converts the packaged GloVe once to
  * the native format; an .emb file is memory-mapped; any other format is read into memory.
  */
-import { existsSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
 import { ANALOGY_METHODS, type AnalogyMethod } from '../embeddings/analogy-kernel.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { defaultVectorsPath } from '../store/home.js';
-import { EmbError } from '../errors.js';
+import { checkAborted, EmbError, option } from '../errors.js';
+import {
+  DEFAULT_LOOKUP,
+  FEATURE_KINDS,
+  SentenceEncoder,
+  type FeatureKind,
+} from '../features/sentence.js';
+import { checkedTokens, tokenizerFor } from '../text/tokenize.js';
+import type { OnProgress } from '../progress.js';
+import { workersAvailable } from '../worker-url.js';
 import { sniffFormat, type FormatName } from '../formats/format.js';
 import type { Encoding } from '../formats/words.js';
 import {
@@ -16,30 +26,49 @@ import {
   cosMul,
   doesntMatch,
   similarity,
+  similarByVector,
   type MissingWords,
   type Neighbour,
   type QueryResult,
 } from '../query/queries.js';
 import { parseExpression, phraseWords, type Term } from '../query/expression.js';
 import { answerBatch, type BatchAnswer, type BatchOptions } from '../query/batch.js';
+import { readAnalogySet } from '../query/analogy-set.js';
+import {
+  evaluateAnalogies,
+  evaluatePairs,
+  type AnalogyOptions as AnalogyEvalOptions,
+  type AnalogyScore,
+  type EvalOptions,
+  type PairScore,
+} from '../query/evaluate.js';
+import { readPairSet } from '../query/pair-set.js';
+
+export { ANALOGY_METHODS, type AnalogyMethod } from '../embeddings/analogy-kernel.js';
+export { DEFAULT_RESTRICT, type SectionScore, type Tally } from '../query/evaluate.js';
+export type { AnalogyEvalOptions, AnalogyScore, EvalOptions, PairScore };
 
 export type { BatchAnswer, Neighbour, QueryResult, Term };
 
 export interface OpenOptions {
-  /** How words of a text vector file are encoded: utf8 (default) or latin1. */
-  encoding?: Encoding;
+  /** How words of a text vector file are encoded: utf8 (default; also utf-8) or latin1. */
+  encoding?: Encoding | 'utf-8';
   /**
-   * Progress of long steps: converting the default vectors the first time ("convert"), or
-   * reading a vector file that is not .emb ("read"); bytes done of total.
+   * Progress of the long steps, in bytes: converting the bundled vectors the first time
+   * (stage "convert the bundled vectors"), or reading a file that is not .emb ("read").
    */
-  onProgress?: (step: 'convert' | 'read', done: number, total: number) => void;
+  onProgress?: OnProgress;
   /** Notes about the file (duplicate words dropped, ...). */
   onWarning?: (message: string) => void;
+  /** Stops the reading: rejects with E_ABORTED, leaving no temporary file. */
+  signal?: AbortSignal;
 }
 
 /**
  * The vectors at `path` (any supported format), or the bundled GloVe 6B 100d when no path is
- * given (converted once to $EMB_HOME on first use).
+ * given (converted once to $EMB_HOME on first use). An .emb file is memory-mapped at once; any
+ * other format is converted to a temporary .emb in a worker thread (the event loop goes on)
+ * and mapped from there.
  */
 export async function openVectors(path?: string, options: OpenOptions = {}): Promise<Vectors> {
   if (path === '')
@@ -47,24 +76,48 @@ export async function openVectors(path?: string, options: OpenOptions = {}): Pro
       'E_INPUT',
       'the vectors path is empty; give a file or leave it out for the default',
     );
+  checkAborted(options.signal);
+  const encoding = encodingOf(options.encoding);
   const file = path ?? defaultVectorsPath();
   if (path === undefined && !existsSync(file)) {
-    const { prepareDefault } = await import('../store/default.js');
-    prepareDefault({ onProgress: (d, t) => options.onProgress?.('convert', d, t) });
+    const { prepareDefault } = await import('./convert.js');
+    await prepareDefault({ onProgress: options.onProgress, signal: options.signal });
   }
   const format = sniffFormat(file);
-  if (format === 'emb') {
-    const { readEmb } = await import('../formats/emb.js');
-    return new Vectors(readEmb(file), file, format);
+  const { readEmb } = await import('../formats/emb.js');
+  if (format === 'emb') return new Vectors(readEmb(file), file, format);
+  if (!workersAvailable) {
+    const { readVectors } = await import('../formats/index.js');
+    const { embeddings } = readVectors(file, {
+      encoding,
+      format,
+      onProgress: (done, total) => options.onProgress?.({ stage: 'read', done, total }),
+      warn: options.onWarning,
+    });
+    return new Vectors(embeddings, file, format);
   }
-  const { readVectors } = await import('../formats/index.js');
-  const { embeddings } = readVectors(file, {
-    encoding: options.encoding,
-    format,
-    onProgress: (d, t) => options.onProgress?.('read', d, t),
-    warn: options.onWarning,
-  });
-  return new Vectors(embeddings, file, format);
+  // Converted into a private folder, mapped, then unlinked: the mapping keeps the pages.
+  const dir = mkdtempSync(join(tmpdir(), 'emb-open-'));
+  try {
+    const { convertVectors } = await import('./convert.js');
+    const out = join(dir, 'vectors.emb');
+    await convertVectors(file, out, {
+      to: 'emb',
+      format,
+      encoding,
+      signal: options.signal,
+      onWarning: options.onWarning,
+      onProgress: (p) => options.onProgress?.({ ...p, stage: 'read' }),
+    });
+    return new Vectors(readEmb(out), file, format);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** utf8 and utf-8 are one encoding, as everywhere in emb. */
+function encodingOf(encoding: OpenOptions['encoding']): Encoding | undefined {
+  return encoding === 'utf-8' ? 'utf8' : encoding;
 }
 
 export interface SimilarOptions {
@@ -101,8 +154,15 @@ export class Vectors {
 
   /** The underlying matrix, vocabulary and norms (for the lower-level functions). */
   get embeddings(): Embeddings {
-    if (!this.#embeddings) throw new EmbError('E_INPUT', `${this.path}: these vectors were closed`);
+    if (!this.#embeddings)
+      throw new EmbError('E_CLOSED', `${this.path}: these vectors were closed`);
     return this.#embeddings;
+  }
+
+  /** The vocabulary, in the file's order (most frequent first, for most files). */
+  *words(): Generator<string> {
+    const emb = this.embeddings;
+    for (let i = 0; i < emb.rows; i++) yield emb.word(i);
   }
 
   /** Number of words. */
@@ -112,6 +172,27 @@ export class Vectors {
 
   get dims(): number {
     return this.embeddings.dims;
+  }
+
+  /** Whether the vectors have fastText subwords (unknown words get n-gram vectors). */
+  get hasSubwords(): boolean {
+    return this.embeddings.subwords !== undefined;
+  }
+
+  /**
+   * Accuracy on an analogy set (": section" lines, then "a b c d" lines), as gensim's
+   * evaluate_word_analogies: per section, semantic and syntactic, with the questions skipped.
+   */
+  evaluateAnalogies(file: string, options: AnalogyEvalOptions = {}): AnalogyScore {
+    return evaluateAnalogies(this.embeddings, readAnalogySet(file), options);
+  }
+
+  /**
+   * Spearman and Pearson correlation with human scores on a word-pair set ("w1 w2 score"
+   * lines), as gensim's evaluate_word_pairs.
+   */
+  evaluatePairs(file: string, options: EvalOptions = {}): PairScore {
+    return evaluatePairs(this.embeddings, readPairSet(file), options);
   }
 
   /** Whether worker threads can open the same vectors cheaply (a memory-mapped .emb file). */
@@ -134,6 +215,51 @@ export class Vectors {
     return this.embeddings.vector(word)?.vector;
   }
 
+  /**
+   * A text's sentence vector, as the classifiers make it (features.ts) but not standardised:
+   * the mean of its tokens' vectors (the default), the TF-IDF-weighted mean, or SIF; tfidf and
+   * sif weigh words by their frequencies in `corpus` (texts), which they need. Tokens as the
+   * classifiers' default tokenizer makes them, or `tokenizer`'s.
+   */
+  async sentenceVector(text: string, options: SentenceOptions = {}): Promise<Float32Array> {
+    return (await this.sentenceVectors([text], { corpus: options.corpus ?? [], ...options }))[0];
+  }
+
+  /** Sentence vectors of many texts at once; tfidf and sif fit their weights on `corpus`, else on the texts. */
+  async sentenceVectors(
+    texts: readonly string[],
+    options: SentenceOptions = {},
+  ): Promise<Float32Array[]> {
+    const method = options.method ?? 'mean';
+    if (!FEATURE_KINDS.includes(method))
+      throw new EmbError(
+        'E_INPUT',
+        `method: expected one of ${FEATURE_KINDS.join(', ')}, got ${JSON.stringify(method)}`,
+      );
+    const tokenize = tokenizerOf(options.tokenizer);
+    const docs = texts.map((t) => tokenize(t));
+    const corpus = options.corpus ? options.corpus.map((t) => tokenize(t)) : docs;
+    if (method !== 'mean' && corpus.length === 0)
+      throw new EmbError(
+        'E_INPUT',
+        `method "${method}": weighs words by their frequencies in texts; pass ${option('corpus')} (a list of texts)`,
+      );
+    const d = this.dims;
+    const x = SentenceEncoder.vectors(method, docs, this.embeddings, DEFAULT_LOOKUP, corpus);
+    return docs.map((_, i) => x.slice(i * d, (i + 1) * d));
+  }
+
+  /** The words nearest to a vector, by cosine (gensim's similar_by_vector). */
+  async similarByVector(
+    vector: ArrayLike<number>,
+    options: { top?: number; restrict?: number } = {},
+  ): Promise<Neighbour[]> {
+    return similarByVector(this.embeddings, vector, {
+      top: top(options, this.size),
+      restrict: options.restrict,
+    });
+  }
+
   /** Nearest neighbours of a word, or of the mean of several. */
   similar(words: string | readonly string[], options: SimilarOptions = {}): Neighbour[] {
     return this.similarQuery(words, options).results;
@@ -141,13 +267,10 @@ export class Vectors {
 
   /** As similar(), with the unknown words and the words built from subwords. */
   similarQuery(words: string | readonly string[], options: SimilarOptions = {}): QueryResult {
-    return cosAdd(
-      this.embeddings,
-      this.similarTerms(words),
-      top(options, this.size),
-      this.size,
-      missingRule(options),
-    );
+    return cosAdd(this.embeddings, this.similarTerms(words), {
+      top: top(options, this.size),
+      missing: missingRule(options),
+    });
   }
 
   /**
@@ -160,7 +283,10 @@ export class Vectors {
   ): QueryResult {
     const terms = this.terms(query);
     const solve = method(options) === '3cosmul' ? cosMul : cosAdd;
-    return solve(this.embeddings, terms, top(options, this.size), this.size, missingRule(options));
+    return solve(this.embeddings, terms, {
+      top: top(options, this.size),
+      missing: missingRule(options),
+    });
   }
 
   /**
@@ -229,9 +355,19 @@ export class Vectors {
     return parseExpression(tokens, (w) => this.has(w));
   }
 
-  /** Cosine similarity of two words or phrase tokens (an error if either is unknown). */
+  /**
+   * Cosine similarity of two words or phrases (an error if a word is unknown): a phrase the
+   * vectors have as one token ("new york" as new_york) is that token, else the mean of its
+   * words' unit vectors, as in similar().
+   */
   similarity(a: string, b: string): number {
-    return similarity(this.embeddings, this.oneWord(a), this.oneWord(b)).score;
+    const words = (text: string) => {
+      const list = phraseWords([text], (w) => this.has(w));
+      if (list.length === 0)
+        throw new EmbError('E_INPUT', `"${text}" has no words; give a word or a phrase`);
+      return list;
+    };
+    return similarity(this.embeddings, words(a), words(b)).score;
   }
 
   /** The word furthest from the mean of the others; at least two known words are needed. */
@@ -267,6 +403,25 @@ export class Vectors {
   close(): void {
     this.#embeddings = undefined;
   }
+
+  /** `using vectors = await openVectors()` closes them at the end of the block. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+export interface SentenceOptions {
+  /** mean (default), tfidf (weighted by idf) or sif (Arora et al. 2017). */
+  method?: FeatureKind;
+  /** The texts tfidf and sif take word frequencies from. */
+  corpus?: readonly string[];
+  /** A tokenizer name (unicode, ascii, a registered one) or function; default unicode. */
+  tokenizer?: string | ((text: string) => string[]);
+}
+
+function tokenizerOf(t: SentenceOptions['tokenizer']): (text: string) => string[] {
+  if (typeof t === 'function') return checkedTokens('function', t);
+  return tokenizerFor(t ?? 'unicode').tokenize;
 }
 
 function method(options: AnalogyOptions): AnalogyMethod {

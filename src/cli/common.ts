@@ -1,8 +1,7 @@
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
 import type { Vectors } from '../api/vectors.js';
-import { defaultVectorsPath } from '../store/home.js';
-import type { Encoding } from '../formats/words.js';
+import type { Encoding } from '../api/convert.js';
 import { colors as pc, progressBar, type Progress } from './progress.js';
 
 export interface VectorOptions {
@@ -43,31 +42,30 @@ export function warn(message: string): void {
  */
 export async function openVectors(options: VectorOptions): Promise<Vectors> {
   const { openVectors: open } = await import('../api/vectors.js');
-  const bars: Partial<Record<'convert' | 'read', Progress>> = {};
+  const bars: Partial<Record<string, Progress>> = {};
   const started = Date.now();
   try {
     const vectors = await open(options.vectors, {
       // Commands that read a data file have --vectors-encoding (always set, default utf8).
       encoding: options.vectorsEncoding ?? (options.encoding as Encoding | undefined),
       onWarning: (message) => notices.push(message), // shown when the run ends well
-      onProgress: (step, done, total) => {
-        bars[step] ??= progressBar(
-          step === 'convert'
-            ? 'Converting the default vectors (once)'
-            : `Reading ${options.vectors}`,
+      onProgress: ({ stage, done, total }) => {
+        bars[stage] ??= progressBar(
+          stage === 'read' ? `Reading ${options.vectors}` : 'Converting the default vectors (once)',
           'bytes',
         );
-        bars[step].update(done, total);
+        bars[stage].update(done, total);
       },
     });
-    if (bars.convert) notices.push(`wrote ${vectors.path}; later runs map it in milliseconds`);
+    if (Object.keys(bars).some((s) => s !== 'read'))
+      notices.push(`wrote ${vectors.path}; later runs map it in milliseconds`);
     if (bars.read && Date.now() - started > 2000)
       notices.push(
         `reading ${vectors.path} took ${((Date.now() - started) / 1000).toFixed(1)} s; "emb convert ${vectors.path} OUT.emb" once makes later runs instant`,
       );
     return vectors;
   } finally {
-    for (const bar of Object.values(bars)) bar.stop();
+    for (const bar of Object.values(bars)) bar?.stop();
   }
 }
 
@@ -77,7 +75,6 @@ export async function openVectors(options: VectorOptions): Promise<Vectors> {
  */
 export const notices: string[] = [];
 
-export { defaultVectorsPath };
 export { positiveInt } from './parse.js';
 
 /**

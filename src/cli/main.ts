@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { EmbError } from '../errors.js';
+import { EmbError, forCommandLine, render } from '../errors.js';
 import { VERSION } from '../version.js';
 import { commands } from './commands/index.js';
 import { notices, warn } from './common.js';
@@ -40,7 +40,7 @@ $EMB_HOME, else the package's embeddings/ folder when writable, else ~/.cache/em
   try {
     await program.parseAsync(argv, { from: 'user' });
     // Notes about the data, only when the run got this far (a failing run shows one line).
-    for (const note of notices) warn(oneLine(note));
+    for (const note of notices) warn(oneLine(forCommandLine(note)));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -53,7 +53,8 @@ $EMB_HOME, else the package's embeddings/ folder when writable, else ~/.cache/em
       return 2;
     }
     if (e instanceof EmbError) {
-      process.stderr.write(`${pc.red('emb:')} ${oneLine(e.message)}\n`);
+      // The library names its options as the API spells them; here they are flags.
+      process.stderr.write(`${pc.red('emb:')} ${oneLine(render(e.template, 'cli'))}\n`);
       return 2;
     }
     throw e;

@@ -4,19 +4,21 @@
  */
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
-import { EmbError } from '../errors.js';
-import type { ModelKind } from '../models/kind.js';
+import { EmbError, flagName } from '../errors.js';
 import {
   DEFAULT_MODEL,
   KINDS,
   MODEL_NAMES,
   modelSettings,
+  type Flag,
+  type FlagValue,
+  type ModelKind,
   type ModelName,
   type ModelOptions,
-} from '../models/registry.js';
-import { flagName, type Flag, type FlagValue, type Setting } from '../models/setting.js';
-import { BACKENDS, type BackendName } from '../models/tfjs/backends.js';
-import { delimiterOption, type Delimiter } from '../text/csv.js';
+  type Setting,
+} from '../api/models.js';
+import { BACKENDS, type BackendName } from '../api/backend.js';
+import { delimiterOption, type Delimiter } from '../api/dataset.js';
 import { positiveInt, wholeNumber } from './parse.js';
 
 /** --text, --label, --delimiter and --encoding: how to read a CSV or TSV data file. */
@@ -29,6 +31,12 @@ export function addColumnOptions(cmd: Command, label = true): Command {
       'comma, semicolon, tab or pipe (default: found from the first rows)',
       delimiterOption,
     )
+    .addOption(
+      new Option(
+        '--quote <char>',
+        "none: read '\"' as a character like any other (for texts that open a quote they never close)",
+      ).choices(['"', 'none']),
+    )
     .option(
       '--encoding <name>',
       "the data file's encoding: utf-8, utf-16le, latin1, windows-1252, ... (default: from its byte-order mark, else UTF-8)",
@@ -39,6 +47,7 @@ export interface ColumnFlags {
   text?: string;
   label?: string;
   delimiter?: Delimiter;
+  quote?: '"' | 'none';
   encoding?: string;
 }
 
@@ -49,9 +58,11 @@ export interface ColumnFlags {
 export async function readDataAndTest(file: string, opts: ColumnFlags & { test?: string }) {
   const { readDataset } = await import('../api/dataset.js');
   const data = await readDataset(file, opts);
-  const { encoding } = opts;
+  const { encoding, quote } = opts;
   const columns = { text: opts.text ?? data.textColumn, label: opts.label ?? data.labelColumn };
-  const test = opts.test ? await readDataset(opts.test, { ...columns, encoding }) : undefined;
+  const test = opts.test
+    ? await readDataset(opts.test, { ...columns, encoding, quote })
+    : undefined;
   return { data, test };
 }
 
@@ -168,8 +179,7 @@ export function addModelOptions(cmd: Command, options: { model: boolean }): Comm
 
 /**
  * The model settings the user typed, for each kind asked for: a flag goes to every kind that
- * takes it, and a flag that none of them takes is an error before any work. The library
- * checks the values; its messages name settings, which are told here as flags.
+ * takes it, and a flag that none of them takes is an error before any work.
  */
 export function modelOptionsFrom(command: Command, names: readonly ModelName[]): ModelOptions[] {
   const opts = command.opts();
@@ -184,14 +194,7 @@ export function modelOptionsFrom(command: Command, names: readonly ModelName[]):
     const given: Record<string, unknown> = { model };
     for (const f of typed)
       if (f.kinds.some((k) => k.name === model)) given[f.setting] = opts[f.setting];
-    try {
-      modelSettings(given);
-    } catch (e) {
-      const message = (e as Error).message.replace(/setting "(\w+)"/, (_, s: string) =>
-        flagName(s),
-      );
-      throw new EmbError('E_INPUT', message, { cause: e });
-    }
+    modelSettings(given); // at once, before any work; its messages name the flags (main.ts)
     return given as ModelOptions;
   });
 }

@@ -16,6 +16,11 @@ export function oneLine(message: string): string {
 
 export const pct = (x: number, digits = 2) => `${(x * 100).toFixed(digits)}%`;
 
+/** "1 text", "2,000 texts": a count that reads well. */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
+}
+
 /** A table with a header row; columns padded to their widest cell, numbers right-aligned. */
 export function table(rows: (string | number)[][], indent = '  '): string {
   const cells = rows.map((r) => r.map(String));
@@ -39,17 +44,17 @@ export function table(rows: (string | number)[][], indent = '  '): string {
 /** The evaluation as `emb train` prints it: accuracy with its uncertainty, classes, confusion. */
 export function formatEvaluation(e: Evaluation): string {
   const [lo, hi] = e.ci95;
-  const spread = e.folds > 1 ? ` ± ${pct(e.accuracy_std)} over folds` : '';
+  const spread = e.folds > 1 ? ` ± ${pct(e.accuracyStd)} over folds` : '';
   const confusion = [
     ['true \\ predicted', ...e.classes],
     ...e.confusion.map((row, i) => [e.classes[i], ...row]),
   ];
   return [
     `${e.model} on ${e.features}, ${e.protocol}:`,
-    `  accuracy ${pct(e.accuracy)}${spread} (95% CI ${pct(lo, 1)}-${pct(hi, 1)})   macro-F1 ${e.macro_f1.toFixed(4)}   majority class ${pct(e.majority_accuracy)}`,
+    `  accuracy ${pct(e.accuracy)}${spread} (95% CI ${pct(lo, 1)}-${pct(hi, 1)})   macro-F1 ${e.macroF1.toFixed(4)}   majority class ${pct(e.majorityAccuracy)}`,
     table([
       ['class', 'precision', 'recall', 'f1', 'support'],
-      ...e.per_class.map((m) => [
+      ...e.perClass.map((m) => [
         m.label,
         m.precision.toFixed(4),
         m.recall.toFixed(4),
@@ -69,12 +74,14 @@ export function formatTraining(
   e: Evaluation,
   out: string,
 ): string {
-  const counts = e.classes.map((c) => `${c} ${labels.filter((l) => l === c).length}`);
-  const oov = e.oov_rate === null ? '' : `; ${pct(e.oov_rate)} of tokens have no vector`;
+  const counts = e.classes.map(
+    (c) => `${c}: ${labels.filter((l) => l === c).length.toLocaleString('en-US')}`,
+  );
+  const oov = e.oovRate === null ? '' : `; ${pct(e.oovRate)} of tokens have no vector`;
   return [
-    `${file}: ${labels.length} texts, ${e.classes.length} classes (${counts.join(', ')})${oov}`,
+    `${file}: ${count(labels.length, 'text')}, ${count(e.classes.length, 'class', 'classes')} (${counts.join(', ')})${oov}`,
     formatEvaluation(e),
-    `saved ${out} (trained on all ${labels.length} texts); try: emb predict ${out} "some text"`,
+    `saved ${out} (trained on all ${count(labels.length, 'text')}); try: emb predict ${out} "some text"`,
   ].join('\n');
 }
 

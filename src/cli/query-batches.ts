@@ -5,8 +5,8 @@
  * "# query" line and an "error" line) and the others go on; the command then exits 2.
  */
 import { createInterface } from 'node:readline';
-import { EmbError } from '../errors.js';
-import type { QueryResult } from '../query/queries.js';
+import { EmbError, render } from '../errors.js';
+import type { QueryResult } from '../api/vectors.js';
 import { fmt, printJson, reportWords } from './common.js';
 import { colors as pc } from './progress.js';
 
@@ -99,9 +99,10 @@ export async function runQueries<T>(
         if (!isError(a)) return print(batch[i], a, true);
         failed = true;
         const { text } = batch[i];
-        if (json) printJson({ query: text, error: a.error.message, code: a.error.code });
-        else console.log(`# ${text}\nerror\t${a.error.message}`);
-        process.stderr.write(`${pc.red('emb:')} ${text}: ${a.error.message}\n`);
+        const message = render(a.error.template, 'cli');
+        if (json) printJson({ query: text, error: message, code: a.error.code });
+        else console.log(`# ${text}\nerror\t${message}`);
+        process.stderr.write(`${pc.red('emb:')} ${text}: ${message}\n`);
       });
     }
   } catch (e) {

@@ -18,7 +18,7 @@ import {
   type CurveMethod,
   type LabelledTokens,
 } from './learning-curve.js';
-import { completeReport, type CompareReport } from './report.js';
+import { completeReport, REPORT_FORMAT_VERSION, type CompareReport } from './report.js';
 
 /** A comparison to run: checked settings, labelled sets with class ids, open vectors. */
 export interface ComparisonPlan {
@@ -81,6 +81,7 @@ export async function runComparison(plan: ComparisonPlan): Promise<CompareReport
   const perClass = (labels: number[]) =>
     data.classes.map((_, k) => labels.filter((y) => y === k).length);
   const report = completeReport({
+    formatVersion: REPORT_FORMAT_VERSION,
     emb: VERSION,
     created: new Date().toISOString(),
     data: {

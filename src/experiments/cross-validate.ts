@@ -5,7 +5,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { workerUrl, workersAvailable } from '../worker-url.js';
-import { deserializeError, EmbError } from '../errors.js';
+import { abortError, checkAborted, deserializeError, EmbError } from '../errors.js';
+import { chosenBackend } from '../models/tfjs/backend.js';
 import { argmaxRow, type Docs, type TrainContext } from '../models/kind.js';
 import { usesVectors, type ModelSettings } from '../models/registry.js';
 import { runFold } from './fold.js';
@@ -149,6 +150,7 @@ async function inThisThread(
 ): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   for (const [f, fold] of folds.entries()) {
+    checkAborted(ctx.signal);
     const { probabilities } = await runFold({ docs, labels, classes }, fold, settings, {
       ...ctx,
       seed: ctx.seed + f,
@@ -177,7 +179,7 @@ function inWorkers(
     labels: [...labels],
     classes: [...classes],
     seed: ctx.seed,
-    backend: ctx.backend,
+    backend: chosenBackend(),
   };
   const out: Float32Array[] = new Array(folds.length);
   const workers: Worker[] = [];
@@ -187,11 +189,14 @@ function inWorkers(
     let failed = false;
     const stop = (e?: Error) => {
       for (const w of workers) void w.terminate();
+      ctx.signal?.removeEventListener('abort', aborted);
       if (e) {
         failed = true;
         reject(e);
       } else resolve(out);
     };
+    const aborted = () => !failed && stop(abortError(ctx.signal!));
+    ctx.signal?.addEventListener('abort', aborted);
     const give = (w: Worker) => {
       if (next < folds.length) {
         const f = next++;

@@ -26,20 +26,20 @@ export interface Recommendation {
   /** Its accuracy on the test set (mean over runs), with the 95% Wilson interval. */
   accuracy: number;
   ci95: [number, number];
-  macro_f1: number;
+  macroF1: number;
   /** The most accurate method at that size (the same as `method` unless a simpler one is as good). */
-  most_accurate: string;
+  mostAccurate: string;
   /** The method it was weighed against (null when only one method ran). */
-  runner_up: string | null;
-  runner_up_accuracy: number | null;
-  /** Accuracy of `method` minus that of `runner_up`, with its 95% interval. */
+  runnerUp: string | null;
+  runnerUpAccuracy: number | null;
+  /** Accuracy of `method` minus that of `runnerUp`, with its 95% interval. */
   difference: number | null;
-  difference_ci95: [number, number] | null;
-  p_value: number | null;
+  differenceCi95: [number, number] | null;
+  pValue: number | null;
   /** McNemar's exact test (one run) or a paired bootstrap (several). */
   test: Paired['test'] | null;
   /** Whether any method is significantly better than always answering the majority class. */
-  beats_majority: boolean;
+  beatsMajority: boolean;
   /** The recommendation in words. */
   sentence: string;
 }
@@ -48,16 +48,16 @@ export interface Recommendation {
 export interface SizeComparison extends Paired {
   size: number;
   vectors: string;
-  vectors_accuracy: number;
-  bag_of_words: string;
-  bag_of_words_accuracy: number;
+  vectorsAccuracy: number;
+  bagOfWords: string;
+  bagOfWordsAccuracy: number;
   /** Who is significantly ahead ("tie": neither). */
   answer: 'vectors' | 'bag-of-words' | 'tie';
 }
 
 export interface Transfer {
-  vector_methods: string[];
-  bag_of_words_methods: string[];
+  vectorMethods: string[];
+  bagOfWordsMethods: string[];
   sizes: SizeComparison[];
 }
 
@@ -123,7 +123,7 @@ export function compareAt(r: Measured, a: Curve, b: Curve, i: number): Paired {
 const ties = (r: Measured, a: Curve, b: Curve, i: number) =>
   a.points[i].accuracies.filter((x, k) => x === b.points[i].accuracies[k]).length;
 
-const significant = (p: Paired) => p.p_value < ALPHA;
+const significant = (p: Paired) => p.pValue < ALPHA;
 
 /** The curve with the highest mean at point i (the first of equals). */
 function bestAt(curves: readonly Curve[], i: number): Curve {
@@ -160,9 +160,9 @@ export function familiesBySize(
     return {
       size: p.size,
       vectors: v.method,
-      vectors_accuracy: v.points[i].mean,
-      bag_of_words: w.method,
-      bag_of_words_accuracy: w.points[i].mean,
+      vectorsAccuracy: v.points[i].mean,
+      bagOfWords: w.method,
+      bagOfWordsAccuracy: w.points[i].mean,
       ...test,
       answer: !significant(test) ? 'tie' : test.difference > 0 ? 'vectors' : 'bag-of-words',
     };
@@ -175,8 +175,8 @@ export function transferBySize(r: Measured): Transfer | null {
   const words = r.curves.filter((c) => !withVectors(r, c));
   if (vectors.length === 0 || words.length === 0) return null;
   return {
-    vector_methods: vectors.map((c) => c.method),
-    bag_of_words_methods: words.map((c) => c.method),
+    vectorMethods: vectors.map((c) => c.method),
+    bagOfWordsMethods: words.map((c) => c.method),
     sizes: familiesBySize(r, vectors, words),
   };
 }
@@ -218,15 +218,15 @@ export function choose(r: Measured): Choice {
     size: point(chosen).size,
     accuracy: point(chosen).mean,
     ci95: point(chosen).ci95,
-    macro_f1: point(chosen).macro_f1,
-    most_accurate: best.method,
-    runner_up: runnerUp?.method ?? null,
-    runner_up_accuracy: runnerUp ? point(runnerUp).mean : null,
+    macroF1: point(chosen).macroF1,
+    mostAccurate: best.method,
+    runnerUp: runnerUp?.method ?? null,
+    runnerUpAccuracy: runnerUp ? point(runnerUp).mean : null,
     difference: vsRunnerUp?.difference ?? null,
-    difference_ci95: vsRunnerUp?.ci95 ?? null,
-    p_value: vsRunnerUp?.p_value ?? null,
+    differenceCi95: vsRunnerUp?.ci95 ?? null,
+    pValue: vsRunnerUp?.pValue ?? null,
     test: vsRunnerUp?.test ?? null,
-    beats_majority: r.curves.some((c) => {
+    beatsMajority: r.curves.some((c) => {
       const vs = compareAt(r, c, r.majority, last);
       return significant(vs) && vs.difference > 0;
     }),

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError, type SerializedError } from '../errors.js';
 import { readVectors } from '../formats/index.js';
-import type { BackendName } from '../models/tfjs/backends.js';
+import { setBackend, type BackendName } from '../models/tfjs/backend.js';
 import type { ModelSettings } from '../models/registry.js';
 import { runFold } from './fold.js';
 
@@ -18,7 +18,8 @@ export interface FoldWorkerData {
   labels: number[];
   classes: string[];
   seed: number;
-  backend?: BackendName;
+  /** The backend the main thread chose (setBackend), chosen here the same way. */
+  backend: { name: BackendName; production: boolean };
 }
 
 export interface FoldJob {
@@ -31,6 +32,7 @@ export type FoldAnswer =
   { fold: number; probs: Float32Array } | { fold: number; error: SerializedError };
 
 const data = workerData as FoldWorkerData;
+setBackend(data.backend.name, { production: data.backend.production });
 const embeddings = data.vectorsPath ? readVectors(data.vectorsPath).embeddings : undefined;
 
 parentPort!.on('message', async ({ fold, train, test }: FoldJob) => {
@@ -38,7 +40,6 @@ parentPort!.on('message', async ({ fold, train, test }: FoldJob) => {
     const { probabilities: probs } = await runFold(data, { train, test }, data.settings, {
       seed: data.seed + fold,
       embeddings,
-      backend: data.backend,
     });
     parentPort!.postMessage({ fold, probs } satisfies FoldAnswer, [probs.buffer as ArrayBuffer]);
   } catch (e) {

@@ -35,8 +35,8 @@ export interface CurvePoint {
   /** 95% Wilson interval over the test texts, of the mean number answered right. */
   ci95: [number, number];
   /** Macro-F1 of each run, and their mean. */
-  macro_f1s: number[];
-  macro_f1: number;
+  macroF1s: number[];
+  macroF1: number;
   /** Training time of each run, seconds. */
   seconds: number[];
   /**
@@ -206,8 +206,8 @@ class Runs {
       mean: m,
       std: std(this.accuracies),
       ci95: wilson(m * this.n, this.n),
-      macro_f1s: this.f1s,
-      macro_f1: mean(this.f1s),
+      macroF1s: this.f1s,
+      macroF1: mean(this.f1s),
       seconds: this.seconds,
       correct: this.correct,
     };

@@ -31,7 +31,7 @@ function accuracyTable(report: CompareReport): string {
       const acc = lead.includes(name) ? `**${pct(q.mean)}**` : pct(q.mean);
       // One run (all the data) has no spread over subsets.
       const sd = q.accuracies.length > 1 ? pct(q.std) : '–';
-      return [n, name, acc, sd, range(q.ci95), pct(q.macro_f1), seconds];
+      return [n, name, acc, sd, range(q.ci95), pct(q.macroF1), seconds];
     };
     rows.push(row(MAJORITY, report.majority.points[i], '–'));
     for (const c of report.curves)
@@ -51,17 +51,17 @@ function transferTable(report: CompareReport): string[] {
   return [
     `## Does transfer help at this size?`,
     '',
-    `The best method that uses pretrained vectors (${t.vector_methods.join(', ')}) against the best bag-of-words method (${t.bag_of_words_methods.join(', ')}) at each size, on the same training subsets and test texts. With several subsets per size, the 95% interval and p come from a paired bootstrap over subsets and test texts; with one, p is McNemar's exact test. Differences are in accuracy points.`,
+    `The best method that uses pretrained vectors (${t.vectorMethods.join(', ')}) against the best bag-of-words method (${t.bagOfWordsMethods.join(', ')}) at each size, on the same training subsets and test texts. With several subsets per size, the 95% interval and p come from a paired bootstrap over subsets and test texts; with one, p is McNemar's exact test. Differences are in accuracy points.`,
     '',
     table(
       ['n', 'with vectors', 'bag-of-words', 'difference', '95% CI', 'p', 'subsets won', 'answer'],
       t.sizes.map((s) => [
         count(s.size),
-        `${s.vectors} ${pct(s.vectors_accuracy)}`,
-        `${s.bag_of_words} ${pct(s.bag_of_words_accuracy)}`,
+        `${s.vectors} ${pct(s.vectorsAccuracy)}`,
+        `${s.bagOfWords} ${pct(s.bagOfWordsAccuracy)}`,
         points(s.difference),
         `${points(s.ci95[0])} to ${points(s.ci95[1])}`,
-        pNumber(s.p_value),
+        pNumber(s.pValue),
         `${s.wins} of ${s.runs}`,
         s.answer === 'tie' ? answer.tie : `**${answer[s.answer]}**`,
       ]),

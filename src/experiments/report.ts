@@ -5,7 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFolderAtomically } from '../atomic.js';
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 import {
   choose,
   findCrossover,
@@ -29,6 +29,8 @@ export interface CompareReport {
   verdict: string;
   /** What the user should know before reading on: sizes dropped, a small test set. */
   warnings: string[];
+  /** report.json's layout: 2 since every key is camelCase. */
+  formatVersion: typeof REPORT_FORMAT_VERSION;
   emb: string;
   created: string;
   data: {
@@ -63,6 +65,8 @@ export interface CompareReport {
   majority: Curve;
   curves: Curve[];
 }
+
+export const REPORT_FORMAT_VERSION = 2;
 
 /** What was measured, before anything is concluded from it. */
 export type Measurements = Omit<
@@ -117,7 +121,7 @@ export async function writeReportFiles(
   if (existsSync(resolve(dir)) && !force)
     throw new EmbError(
       'E_INPUT',
-      `${dir} exists; choose another --out or add --force to replace it`,
+      `${dir} exists; choose another folder (${option('out')}) or pass ${option('force', true)} to replace it`,
     );
   const markdown = renderMarkdown(report);
   const svg = await renderChart(report);

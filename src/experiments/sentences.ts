@@ -50,7 +50,7 @@ export function warnings(
   const [lo, hi] = wilson(testSize / 2, testSize);
   return [
     ...out,
-    `The test set has only ${count(testSize)} text${testSize === 1 ? '' : 's'} (fewer than ${SMALL_TEST_SET}): an accuracy measured on it is uncertain by up to ±${((100 * (hi - lo)) / 2).toFixed(0)} points, too much to tell similar methods apart. Test on more texts (--test, or a larger --test-fraction).`,
+    `The test set has only ${count(testSize)} text${testSize === 1 ? '' : 's'} (fewer than ${SMALL_TEST_SET}): an accuracy measured on it is uncertain by up to ±${((100 * (hi - lo)) / 2).toFixed(0)} points, too much to tell similar methods apart. Test on more texts (a separate test file, or a larger test share).`,
   ];
 }
 
@@ -66,22 +66,22 @@ function simplerBecause(r: Measured, a: string, b: string, size: number): string
 /** The recommendation in words: what to deploy, how sure, and against what. */
 export function recommendationSentence(r: Measured, c: Choice): string {
   const out = [`Deploy ${c.method}: ${pct(c.accuracy)}% (95% CI ${range(c.ci95)}).`];
-  if (c.runner_up === null || c.p_value === null || c.difference === null) {
+  if (c.runnerUp === null || c.pValue === null || c.difference === null) {
     out.push('It is the only method compared.');
-  } else if (c.method !== c.most_accurate) {
-    const why = simplerBecause(r, c.method, c.most_accurate, c.size);
+  } else if (c.method !== c.mostAccurate) {
+    const why = simplerBecause(r, c.method, c.mostAccurate, c.size);
     out.push(
-      `The most accurate method, ${c.most_accurate} (${pct(c.runner_up_accuracy!)}%), is not significantly better (${points(-c.difference)} points, ${pValue(c.p_value)}), and ${c.method} ${why.length ? and(why) : 'is simpler'}.`,
+      `The most accurate method, ${c.mostAccurate} (${pct(c.runnerUpAccuracy!)}%), is not significantly better (${points(-c.difference)} points, ${pValue(c.pValue)}), and ${c.method} ${why.length ? and(why) : 'is simpler'}.`,
     );
-  } else if (c.p_value < ALPHA) {
+  } else if (c.pValue < ALPHA) {
     out.push(
-      `It is significantly better than ${c.runner_up} (${pct(c.runner_up_accuracy!)}%; ${points(c.difference)} points, ${pValue(c.p_value)}).`,
+      `It is significantly better than ${c.runnerUp} (${pct(c.runnerUpAccuracy!)}%; ${points(c.difference)} points, ${pValue(c.pValue)}).`,
     );
   } else {
-    const why = simplerBecause(r, c.method, c.runner_up, c.size);
-    const rival = simplerBecause(r, c.runner_up, c.method, c.size);
+    const why = simplerBecause(r, c.method, c.runnerUp, c.size);
+    const rival = simplerBecause(r, c.runnerUp, c.method, c.size);
     out.push(
-      `It is not significantly better than ${c.runner_up} (${pct(c.runner_up_accuracy!)}%, ${pValue(c.p_value)})${
+      `It is not significantly better than ${c.runnerUp} (${pct(c.runnerUpAccuracy!)}%, ${pValue(c.pValue)})${
         why.length
           ? `, and it ${and(why)}.`
           : rival.length
@@ -90,7 +90,7 @@ export function recommendationSentence(r: Measured, c: Choice): string {
       }`,
     );
   }
-  if (!c.beats_majority)
+  if (!c.beatsMajority)
     out.push(
       `No method is significantly better than always answering the most frequent class (${pct(r.majority.points[r.majority.points.length - 1].mean)}%).`,
     );
@@ -136,7 +136,7 @@ export function verdict(r: Measured, transfer: Transfer | null): string {
     );
   else if (hurt.length === all)
     parts.push(
-      `Pretrained vectors do not help here: the best bag-of-words method (${named(hurt, (s) => s.bag_of_words)}) is significantly ahead of every method that uses them at every size tried, by ${gap(hurt)}.`,
+      `Pretrained vectors do not help here: the best bag-of-words method (${named(hurt, (s) => s.bagOfWords)}) is significantly ahead of every method that uses them at every size tried, by ${gap(hurt)}.`,
     );
   else if (tie.length === all)
     parts.push(
@@ -150,11 +150,11 @@ export function verdict(r: Measured, transfer: Transfer | null): string {
     if (tie.length) parts.push(`At ${at(tie, all)} the difference is within noise (${gap(tie)}).`);
     if (hurt.length)
       parts.push(
-        `Bag-of-words (${named(hurt, (s) => s.bag_of_words)}) is significantly ahead at ${at(hurt, all)}, by ${gap(hurt)}.`,
+        `Bag-of-words (${named(hurt, (s) => s.bagOfWords)}) is significantly ahead at ${at(hurt, all)}, by ${gap(hurt)}.`,
       );
   }
   const averaged = averagedOnly(r);
-  if (averaged.length && averaged.length < transfer.vector_methods.length)
+  if (averaged.length && averaged.length < transfer.vectorMethods.length)
     parts.push(averagedAlone(r, averaged));
   return parts.join(' ') + belowMajority(r);
 }

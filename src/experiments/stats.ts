@@ -83,7 +83,7 @@ export interface Paired {
   difference: number;
   /** 95% interval of the difference (paired bootstrap). */
   ci95: [number, number];
-  p_value: number;
+  pValue: number;
   /** Runs (training subsets) in which the first was more accurate than the second. */
   wins: number;
   runs: number;
@@ -175,7 +175,7 @@ export function pairedTest(
     }
     p = Math.min(1, (2 * (Math.min(below, above) + 1)) / (RESAMPLES + 1));
   }
-  return { difference, ci95, p_value: p, wins, runs, test: runs === 1 ? 'mcnemar' : 'bootstrap' };
+  return { difference, ci95, pValue: p, wins, runs, test: runs === 1 ? 'mcnemar' : 'bootstrap' };
 }
 
 /**

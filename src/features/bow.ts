@@ -7,6 +7,7 @@ import {
   type StopwordLanguage,
   type TokenFilter,
 } from './token-filter.js';
+import type { Docs } from '../text/tokenize.js';
 
 export { filterOptions, STEM_LANGUAGES, STOPWORD_LANGUAGES } from './token-filter.js';
 export type { StemLanguage, StopwordLanguage } from './token-filter.js';
@@ -47,21 +48,7 @@ export interface BowOptions {
   stopwords?: StopwordLanguage;
 }
 
-export type Docs = readonly (readonly string[])[];
-
-export function checkBowOptions(options: BowOptions): void {
-  const [lo, hi] = options.ngrams;
-  if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi < lo) {
-    throw new EmbError(
-      'E_INPUT',
-      `ngrams must be [min, max] with 1 <= min <= max, got [${lo}, ${hi}]`,
-    );
-  }
-  if (!Number.isInteger(options.minDf) || options.minDf < 1) {
-    throw new EmbError('E_INPUT', `minDf must be an integer >= 1, got ${options.minDf}`);
-  }
-  filterOptions({ ...options });
-}
+export type { Docs };
 
 export class BagOfWords {
   private termList?: readonly string[];
@@ -86,7 +73,6 @@ export class BagOfWords {
    * Tokens must not contain spaces (the tokenizer never makes such).
    */
   static fromTerms(terms: readonly string[], idf: Float32Array, options: BowOptions): BagOfWords {
-    checkBowOptions(options);
     if (idf.length !== terms.length) {
       throw new EmbError(
         'E_MODEL',
@@ -124,9 +110,6 @@ export class BagOfWords {
     options: BowOptions,
     weighting: Weighting,
   ): { bow: BagOfWords; x: Csr } {
-    checkBowOptions(options);
-    if (docs.length === 0)
-      throw new EmbError('E_INPUT', 'expected at least one training document, got none');
     const filter = tokenFilter(options);
     docs = filter?.apply(docs) ?? docs;
     const [lo, hi] = options.ngrams;

@@ -6,8 +6,7 @@
 import { basename } from 'node:path';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { DEFAULT_LOOKUP, oovRate, tokenVectorTest, type SentenceLookup } from './sentence.js';
-
-type Docs = readonly (readonly string[])[];
+import type { Docs } from '../text/tokenize.js';
 
 /** Above this share of tokens without a vector, coverageReport warns. */
 export const OOV_WARNING_RATE = 0.3;
@@ -79,7 +78,7 @@ export function coverageReport(
       : '';
   report.warning =
     `${pct}% of the tokens have no word vector${script}: the vectors (${basename(emb.provenance.source)}) ` +
-    `are probably for another language than the texts; pass --vectors with the fastText vectors ` +
+    `are probably for another language than the texts; use the fastText vectors ` +
     `for the texts' language (fastText's cc.LANG.300.bin: unknown words get subword vectors)`;
   return report;
 }

@@ -8,6 +8,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { findTokenVectors } from '../embeddings/lookup.js';
 import { EmbError } from '../errors.js';
+import type { Docs } from '../text/tokenize.js';
 
 export type FeatureKind = 'mean' | 'tfidf' | 'sif';
 export const FEATURE_KINDS: readonly FeatureKind[] = ['mean', 'tfidf', 'sif'];
@@ -25,8 +26,6 @@ export function featureKind(value: unknown): FeatureKind {
 
 /** SIF's smoothing constant; the paper's best range is 1e-4..1e-3. */
 const SIF_A = 1e-3;
-
-type Docs = readonly (readonly string[])[];
 
 /** What a fitted encoder saves (JSON). */
 export interface EncoderState {
@@ -238,6 +237,75 @@ export class SentenceEncoder {
     if (this.state.component) removeComponent(x, docs.length, this.state.component);
     this.standardise(x, docs.length);
     return { x, coverage };
+  }
+
+  /**
+   * What each token adds to `direction` · (the document's standardised vector), and the
+   * constant the rest adds: the standardised vector is linear in the tokens' vectors (a
+   * weighted mean, then SIF's component removed, then centred and scaled), so the tokens'
+   * shares and the constant sum to the score exactly. For a linear model on these features,
+   * the words behind its decision.
+   */
+  contributions(
+    doc: readonly string[],
+    direction: ArrayLike<number>,
+  ): { tokens: { token: string; value: number }[]; constant: number } {
+    const d = this.dims;
+    const { mean, std, component, kind, weights, unseenWeight = 1 } = this.state;
+    // u = direction / std, then without its share along the removed component.
+    const u = Float64Array.from({ length: d }, (_, j) => direction[j] / std[j]);
+    let constant = 0;
+    for (let j = 0; j < d; j++) constant -= u[j] * mean[j];
+    if (component) {
+      let along = 0;
+      for (let j = 0; j < d; j++) along += u[j] * component[j];
+      for (let j = 0; j < d; j++) u[j] -= along * component[j];
+    }
+    const { rows, tokenOf } = this.pool.rowsOf(doc, false);
+    const data = this.pool.data;
+    const weightOf = (t: number) => (weights ? (weights[doc[t]] ?? unseenWeight) : 1);
+    let total = 0;
+    for (let k = 0; k < rows.length; k++) total += weightOf(tokenOf[k]);
+    const by = kind === 'sif' ? rows.length : total;
+    const byToken = new Map<number, number>();
+    for (let k = 0; k < rows.length; k++) {
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += u[j] * data[rows[k] * d + j];
+      const t = tokenOf[k];
+      byToken.set(t, (byToken.get(t) ?? 0) + (weightOf(t) * dot) / by);
+    }
+    const tokens = [...byToken].map(([t, value]) => ({ token: doc[t], value }));
+    return { tokens, constant };
+  }
+
+  /**
+   * Plain sentence vectors (not standardised): the mean of the tokens' vectors, or the
+   * TF-IDF-weighted mean, or SIF with its component, the weights and component fitted on
+   * `corpus` (which only tfidf and sif need). What Vectors.sentenceVector returns.
+   */
+  static vectors(
+    kind: FeatureKind,
+    docs: Docs,
+    emb: Embeddings,
+    lookup: SentenceLookup,
+    corpus: Docs,
+  ): Float32Array {
+    const state: EncoderState = {
+      kind,
+      dims: emb.dims,
+      clitics: lookup.clitics,
+      mean: [],
+      std: [],
+    };
+    if (kind === 'tfidf') Object.assign(state, idfWeights(corpus));
+    if (kind === 'sif') Object.assign(state, sifWeights(corpus));
+    const encoder = new SentenceEncoder(emb, state);
+    const { x } = encoder.weighted(docs, false);
+    if (kind === 'sif') {
+      const fitted = encoder.weighted(corpus, false).x;
+      removeComponent(x, docs.length, firstComponent(fitted, corpus.length, emb.dims));
+    }
+    return x;
   }
 
   private standardise(x: Float32Array, n: number): void {

@@ -5,7 +5,7 @@
  * `require('natural')` loads every module, database drivers included.
  */
 import { createRequire } from 'node:module';
-import { EmbError } from '../errors.js';
+import type { Docs } from '../text/tokenize.js';
 
 export const STEM_LANGUAGES = [
   'en',
@@ -42,8 +42,6 @@ export const STOPWORD_LANGUAGES = [
 ] as const;
 export type StopwordLanguage = (typeof STOPWORD_LANGUAGES)[number];
 
-type Docs = readonly (readonly string[])[];
-
 const NATURAL = 'natural/lib/natural/';
 const require = createRequire(import.meta.url);
 
@@ -72,11 +70,10 @@ export interface FilterOptions {
  * `stem` and `stopwords` read from untyped options (a saved model, a settings bag) and
  * checked: each absent, or a language natural has.
  */
-export function filterOptions(options: Record<string, unknown>): FilterOptions {
+export function filterOptions(options: FilterOptions): FilterOptions {
   const out: FilterOptions = {};
-  if (options.stem !== undefined) out.stem = checked('stem', options.stem, STEM_LANGUAGES);
-  if (options.stopwords !== undefined)
-    out.stopwords = checked('stopwords', options.stopwords, STOPWORD_LANGUAGES);
+  if (options.stem !== undefined) out.stem = options.stem;
+  if (options.stopwords !== undefined) out.stopwords = options.stopwords;
   return out;
 }
 
@@ -85,7 +82,7 @@ export function filterOptions(options: Record<string, unknown>): FilterOptions {
  * stemmed once); undefined when neither.
  */
 export function tokenFilter(options: FilterOptions): TokenFilter | undefined {
-  const { stem: stemLanguage, stopwords: stopLanguage } = filterOptions({ ...options });
+  const { stem: stemLanguage, stopwords: stopLanguage } = options;
   if (stemLanguage === undefined && stopLanguage === undefined) return undefined;
   const stem = stemLanguage ? stemmer(stemLanguage) : undefined;
   const drop = stopLanguage ? stopwords(stopLanguage) : undefined;
@@ -102,14 +99,4 @@ export function tokenFilter(options: FilterOptions): TokenFilter | undefined {
         return stem ? kept.map(stemOf) : kept;
       }),
   };
-}
-
-function checked<T extends string>(option: string, value: unknown, known: readonly T[]): T {
-  if (!known.includes(value as T)) {
-    throw new EmbError(
-      'E_INPUT',
-      `${option}: no ${option === 'stem' ? 'stemmer' : 'stop-word list'} for "${String(value)}"; expected one of ${known.join(', ')}`,
-    );
-  }
-  return value as T;
 }

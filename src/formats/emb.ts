@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 import { Embeddings, rowNorms, type Provenance } from '../embeddings/embeddings.js';
 import { Vocabulary } from '../embeddings/vocabulary.js';
 import { native, nativeError } from '../native/addon.js';
@@ -135,7 +135,7 @@ export class EmbWriter {
     if (withSubwords && storage !== 'f32')
       throw new EmbError(
         'E_INPUT',
-        `${file.path}: --quantize cannot store fastText subword vectors; convert without --quantize, or from the .vec file (no subwords)`,
+        `${file.path}: ${option('quantize')} cannot store fastText subword vectors; convert without ${option('quantize')}, or from the .vec file (no subwords)`,
       );
     this.kinds = [
       MATRIX_OF[storage],
@@ -200,26 +200,30 @@ export class EmbWriter {
   private tooLarge(row: number, col: number, v: number): never {
     throw new EmbError(
       'E_INPUT',
-      `${this.file.path}: value ${col + 1} of row ${this.rows + row + 1} (${v}) does not fit a float16 (at most 65504); use --quantize int8, or none`,
+      `${this.file.path}: value ${col + 1} of row ${this.rows + row + 1} (${v}) does not fit a float16 (at most 65504); use ${option('quantize', 'int8')}, or none`,
     );
   }
 
   /**
    * Writes the other sections and the table. `buckets` streams the subword section, if the
-   * writer was made for one.
+   * writer was made for one. `created` is the time recorded; null records none (a file that
+   * must come out the same byte for byte on every run).
    */
   finish(
     vocab: Vocabulary,
     provenance: Provenance,
     subwords?: { settings: SubwordSettings; chunks: Iterable<Uint8Array> },
+    created: string | null = new Date().toISOString(),
   ): void {
     if (vocab.size !== this.rows)
       throw new Error(`EmbWriter: ${vocab.size} words for ${this.rows} rows`);
+    const rest: Provenance = { ...provenance };
+    delete rest.created;
     const meta: EmbMetadata = {
       rows: this.rows,
       dims: this.dims,
       storage: this.storage,
-      provenance: { ...provenance, tool: `emb ${VERSION}`, created: new Date().toISOString() },
+      provenance: { ...rest, tool: `emb ${VERSION}`, ...(created === null ? {} : { created }) },
       ...(subwords ? { subwords: { scheme: 'fasttext' as const, ...subwords.settings } } : {}),
     };
     const entries: Entry[] = [];

@@ -1,4 +1,4 @@
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { decodeRow, type StorageType } from '../embeddings/kernels.js';
 import { writeFileAtomically, type AtomicFile } from '../atomic.js';
@@ -56,7 +56,7 @@ function sinkFor(file: AtomicFile, format: WritableFormat, options: WriteOptions
       `cannot write format "${format}"; choose one of ${WRITABLE_FORMATS.join(', ')}`,
     );
   if (options.quantize && options.quantize !== 'f32' && format !== 'emb')
-    throw new EmbError('E_INPUT', `--quantize needs .emb output, not ${format}`);
+    throw new EmbError('E_INPUT', `${option('quantize')} needs .emb output, not ${format}`);
   return (dims, hints) => SINKS[format](file, dims, hints, options);
 }
 
@@ -131,17 +131,25 @@ export interface ConvertOptions extends WriteOptions, Omit<ReadOptions, 'sink'> 
   to: WritableFormat;
 }
 
+/** What a conversion read and wrote. */
+export interface Converted {
+  from: FormatName;
+  words: number;
+  dims: number;
+  storage: StorageType;
+}
+
 /**
  * Converts a vector file, streaming: rows go to the temporary output as they are read (an
  * .emb input is mapped and its pages given back as they are written), so memory stays
  * bounded whatever the size of the file. An .emb output is verified (every checksum, read
  * back from the file) before it is renamed into place.
  */
-export function convertVectors(
+export function convertVectorsSync(
   input: string,
   output: string,
   options: ConvertOptions,
-): { from: FormatName; words: number; dims: number; storage: StorageType } {
+): Converted {
   const from = options.format ?? sniffFormat(input);
   const shape = { words: 0, dims: 0 };
   writeFileAtomically(output, (file) => {
@@ -162,7 +170,12 @@ export function convertVectors(
       };
     };
     if (from === 'emb') pump(readEmb(input), sink);
-    else READERS[from](input, { ...options, format: from, sink });
+    else {
+      // A reader that cannot stream (the wink JSON's rows come in any order) returns the
+      // vectors it read instead of handing them to the sink.
+      const whole = READERS[from](input, { ...options, format: from, sink });
+      if (whole) pump(whole, sink);
+    }
     if (options.to === 'emb') verifyEmb(file.tmp);
   });
   return { from, ...shape, storage: options.to === 'emb' ? (options.quantize ?? 'f32') : 'f32' };

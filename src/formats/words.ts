@@ -1,4 +1,4 @@
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 
 export type Encoding = 'utf8' | 'latin1';
 
@@ -44,7 +44,7 @@ export function wordBytes(
   if (bad < end) {
     throw new EmbError(
       'E_ENCODING',
-      `${file}: byte ${fileOffset + (bad - start)}: invalid UTF-8 (0x${buf[bad].toString(16).padStart(2, '0')}) in a word; if the file is Latin-1, pass --encoding latin1`,
+      `${file}: byte ${fileOffset + (bad - start)}: invalid UTF-8 (0x${buf[bad].toString(16).padStart(2, '0')}) in a word; if the file is Latin-1, pass ${option('encoding', 'latin1')}`,
     );
   }
   return { buf, start, end };

@@ -8,18 +8,17 @@
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { EmbError } from '../errors.js';
 import type { Progress } from '../progress.js';
-import type { BackendName } from './tfjs/backends.js';
+import type { Docs } from '../text/tokenize.js';
 import type { BaseSettings, Specs } from './setting.js';
 
-/** Documents as tokens, one array per text. */
-export type Docs = readonly (readonly string[])[];
+export type { Docs } from '../text/tokenize.js';
 
 /**
  * What a kind learns from, for the report's questions ("do pretrained vectors help?", "does
  * fine-tuning help?"): n-grams or counts alone; frozen word vectors averaged into sentence
  * vectors; both in one model; or word vectors the model itself updates.
  */
-export type Family = 'bag-of-words' | 'vectors' | 'hybrid' | 'fine-tuned';
+export type Family = 'bag-of-words' | 'vectors' | 'combined' | 'fine-tuned';
 
 export interface ModelKind<S extends KindSettings = KindSettings> {
   /** The name users write (--model NAME, { model: NAME }) and model.json records. */
@@ -68,8 +67,6 @@ export interface TrainContext {
   seed: number;
   /** The pretrained vectors, for kinds that use them. */
   embeddings?: Embeddings;
-  /** TensorFlow.js backend, for kinds that use it (a run-time choice, not a setting). */
-  backend?: BackendName;
   /** Progress within one training run (epochs, inner fits). */
   onProgress?: (progress: Progress) => void;
   /** Stops training: the promise rejects with an E_ABORTED error. */
@@ -79,7 +76,6 @@ export interface TrainContext {
 export interface LoadContext {
   classes: readonly string[];
   embeddings?: Embeddings;
-  backend?: BackendName;
 }
 
 export interface Model {
@@ -97,8 +93,30 @@ export interface Model {
   save(dir: string): Promise<SavedFiles>;
   /** Releases resources (TensorFlow.js tensors, native memory). */
   dispose(): void;
+  /**
+   * Linear kinds: what moved a text's decision value for class `c` (for two classes, the
+   * value that decides between c and the other), term by term, and the rest (the bias).
+   */
+  explain?(doc: readonly string[], c: number): Promise<Explanation> | Explanation;
+  /** Kinds with features of their own (n-grams): the largest weights toward class `c`. */
+  topFeatures?(c: number, n: number): DecisionTerm[];
   /** How training went, for kinds that train by epochs (`emb train --json` prints it). */
   readonly training?: TrainingRecord;
+}
+
+/** One term of a linear decision: an n-gram, or a word through its vector. */
+export interface DecisionTerm {
+  term: string;
+  kind: 'ngram' | 'vector';
+  /** Its share of the decision value (its weight times its feature value, for n-grams). */
+  weight: number;
+}
+
+export interface Explanation {
+  /** Every term the text has, largest share first (by magnitude). */
+  terms: DecisionTerm[];
+  /** What the text's terms do not account for: the bias, and the vector block's centring. */
+  bias: number;
 }
 
 /** What a kind that trains by epochs reports of its training. */

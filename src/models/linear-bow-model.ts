@@ -1,7 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EmbError } from '../errors.js';
-import { BagOfWords, filterOptions, type Csr, type Weighting } from '../features/bow.js';
+import { checkAborted, EmbError } from '../errors.js';
+import {
+  BagOfWords,
+  filterOptions,
+  STEM_LANGUAGES,
+  STOPWORD_LANGUAGES,
+  type Csr,
+  type StemLanguage,
+  type StopwordLanguage,
+  type Weighting,
+} from '../features/bow.js';
+import type { FilterOptions } from '../features/token-filter.js';
 import {
   fitCalibration,
   innerFolds,
@@ -19,8 +29,11 @@ import {
   type SavedModel,
   type TrainContext,
   type TrainingSet,
+  type Explanation,
+  type DecisionTerm,
 } from './kind.js';
 import { decisionValues, outputsFor } from './linear-svm.js';
+import { bySize, ngramTerms, strongestNgrams } from './linear-terms.js';
 import { readFloats, readJson, writeFloats } from './model-files.js';
 import type { InnerSettings, NgramSettings } from './setting.js';
 
@@ -72,6 +85,17 @@ export class LinearBowModel implements Model {
 
   dispose(): void {}
 
+  explain(doc: readonly string[], c: number): Explanation {
+    const stride = this.bow.size + 1;
+    const k = this.classes.length;
+    const { terms, bias } = ngramTerms(this.bow, this.weighting, this.weights, stride, k, doc, c);
+    return { terms: bySize(terms), bias };
+  }
+
+  topFeatures(c: number, n: number): DecisionTerm[] {
+    return strongestNgrams(this.bow, this.weights, this.bow.size + 1, this.classes.length, c, n);
+  }
+
   static load(
     kind: string,
     dir: string,
@@ -105,6 +129,7 @@ export function trainLinearBow(
   const fits = Math.max(0, folds) + 1;
   let done = 0;
   const held = outOfFoldScores(labels, k, folds, ctx.seed + 1, (train, test) => {
+    checkAborted(ctx.signal);
     const view = foldView(x, train, test, s.minDf, weighting === 'tfidf');
     const trainLabels = train.map((i) => labels[i]);
     const scores = decisionValues(view.test, fit(view.train, trainLabels), outputsFor(k));
@@ -139,7 +164,7 @@ export function saveBagOfWords(
     weighting,
     ngrams: [...bow.options.ngrams],
     minDf: bow.options.minDf,
-    ...filterOptions({ ...bow.options }),
+    ...filterOptions(bow.options),
     terms: bow.size,
     files: weighting === 'tfidf' ? [VOCABULARY, IDF] : [VOCABULARY],
   };
@@ -169,17 +194,27 @@ export function loadBagOfWords(
   }
   const idf =
     weighting === 'tfidf' ? readFloats(join(dir, IDF)) : new Float32Array(terms.length).fill(1);
-  const ngrams = saved.ngrams;
-  if (!Array.isArray(ngrams) || ngrams.length !== 2) {
+  // The saved record is read as model.json's settings are: a damaged one is E_MODEL.
+  const { ngrams, minDf, stem, stopwords } = saved;
+  const whole = (x: unknown): x is number => Number.isInteger(x) && (x as number) >= 1;
+  if (
+    !Array.isArray(ngrams) ||
+    ngrams.length !== 2 ||
+    !whole(ngrams[0]) ||
+    !whole(ngrams[1]) ||
+    ngrams[1] < ngrams[0] ||
+    !whole(minDf) ||
+    (stem !== undefined && !STEM_LANGUAGES.includes(stem as StemLanguage)) ||
+    (stopwords !== undefined && !STOPWORD_LANGUAGES.includes(stopwords as StopwordLanguage))
+  )
     throw new EmbError(
       'E_MODEL',
-      `${dir}: expected ngrams [min, max] in the saved model, found ${JSON.stringify(ngrams)}`,
+      `${dir}: expected the n-gram settings (ngrams [min, max], minDf, stem, stopwords) in the saved model, found ${JSON.stringify({ ngrams, minDf, stem, stopwords })}`,
     );
-  }
   const bow = BagOfWords.fromTerms(terms as string[], idf, {
-    ngrams: [Number(ngrams[0]), Number(ngrams[1])],
-    minDf: Number(saved.minDf),
-    ...filterOptions(saved),
+    ngrams: [ngrams[0], ngrams[1]],
+    minDf,
+    ...filterOptions({ stem, stopwords } as FilterOptions),
   });
   return { bow, weighting };
 }

@@ -14,6 +14,12 @@ export type SvmLoss = 'squared-hinge' | 'hinge';
 
 export interface SvmOptions {
   C: number;
+  /**
+   * C for the +1 rows and for the -1 rows (LIBLINEAR's weighted C: C times the class's
+   * weight); default C for both.
+   */
+  Cp?: number;
+  Cn?: number;
   loss: SvmLoss;
   seed: number;
   /** Stop when the projected gradient's spread is at most eps (LIBLINEAR's default 0.1). */
@@ -39,35 +45,30 @@ export interface SvmFit {
   converged: boolean;
 }
 
-export function checkSvmOptions(o: { C: number; loss: string }): void {
-  if (!(typeof o.C === 'number' && o.C > 0 && Number.isFinite(o.C))) {
-    throw new EmbError('E_INPUT', `C must be a positive number, got ${String(o.C)}`);
-  }
-  if (o.loss !== 'squared-hinge' && o.loss !== 'hinge') {
-    throw new EmbError(
-      'E_INPUT',
-      `loss must be 'squared-hinge' or 'hinge', got '${String(o.loss)}'`,
-    );
-  }
-}
-
 /** A binary SVM: y[i] is +1 or -1 for row i of x. */
 export function trainBinarySvm(x: Csr, y: Int8Array, options: SvmOptions): SvmFit {
-  checkSvmOptions(options);
   const { indptr, indices, values, rows: l, cols } = x;
   const eps = options.eps ?? 0.1;
   const maxIter = options.maxIter ?? 1000;
   const shrinking = options.shrinking ?? true;
   const B = options.bias ?? 1;
-  // The dual of the L2 loss adds 1/(2C) to the diagonal and has no upper bound on alpha.
-  const diag = options.loss === 'squared-hinge' ? 0.5 / options.C : 0;
-  const upper = options.loss === 'squared-hinge' ? Infinity : options.C;
+  // The dual of the L2 loss adds 1/(2C) to the diagonal and has no upper bound on alpha; each
+  // row has its class's C (LIBLINEAR's diag[y + 1] and upper_bound[y + 1]).
+  const Cp = options.Cp ?? options.C;
+  const Cn = options.Cn ?? options.C;
+  const l2 = options.loss === 'squared-hinge';
+  const diagP = l2 ? 0.5 / Cp : 0;
+  const diagN = l2 ? 0.5 / Cn : 0;
+  const upperP = l2 ? Infinity : Cp;
+  const upperN = l2 ? Infinity : Cn;
+  const diagOf = (yi: number) => (yi > 0 ? diagP : diagN);
+  const upperOf = (yi: number) => (yi > 0 ? upperP : upperN);
 
   const w = new Float64Array(cols + 1);
   const alpha = new Float64Array(l);
   if (options.start) {
     for (let i = 0; i < l; i++) {
-      const a = (alpha[i] = Math.min(Math.max(options.start[i], 0), upper));
+      const a = (alpha[i] = Math.min(Math.max(options.start[i], 0), upperOf(y[i])));
       if (a === 0) continue;
       for (let k = indptr[i]; k < indptr[i + 1]; k++) w[indices[k]] += a * y[i] * values[k];
       w[cols] += a * y[i] * B;
@@ -78,7 +79,7 @@ export function trainBinarySvm(x: Csr, y: Int8Array, options: SvmOptions): SvmFi
   for (let i = 0; i < l; i++) {
     let sq = B * B;
     for (let k = indptr[i]; k < indptr[i + 1]; k++) sq += values[k] * values[k];
-    qd[i] = sq + diag;
+    qd[i] = sq + diagOf(y[i]);
     order[i] = i;
   }
   const rng = new Random(options.seed);
@@ -104,6 +105,8 @@ export function trainBinarySvm(x: Csr, y: Int8Array, options: SvmOptions): SvmFi
       const end = indptr[i + 1];
       let dot = w[cols] * B;
       for (let k = start; k < end; k++) dot += w[indices[k]] * values[k];
+      const diag = yi > 0 ? diagP : diagN;
+      const upper = yi > 0 ? upperP : upperN;
       const g = yi * dot - 1 + alpha[i] * diag;
       let pg = 0;
       if (alpha[i] === 0) {
@@ -217,7 +220,7 @@ export function trainOneVsRest(
   x: Csr,
   labels: readonly number[],
   classes: number,
-  options: Pick<SvmOptions, 'C' | 'loss' | 'eps'>,
+  options: Pick<SvmOptions, 'C' | 'loss' | 'eps'> & { classWeights?: ArrayLike<number> },
   seed: number,
   extras: FitExtras = {},
 ): LinearFit {
@@ -227,12 +230,33 @@ export function trainOneVsRest(
   const duals: Float64Array[] = [];
   for (let c = 0; c < outputs; c++) {
     const y = oneVsRestTargets(labels, classes, c);
-    const fit = trainBinarySvm(x, y, { ...options, seed: seed + c, start: extras.starts?.[c] });
+    const fit = trainBinarySvm(x, y, {
+      ...options,
+      ...weightedC(options, classes, c),
+      seed: seed + c,
+      start: extras.starts?.[c],
+    });
     weights.set(fit.w, c * stride);
     duals.push(fit.alpha);
     extras.onProgress?.(c + 1, outputs);
   }
   return { weights, duals };
+}
+
+/**
+ * LIBLINEAR's weighted C for output c: with two classes class 0's and class 1's weight; one
+ * class against the rest, the class's weight for its rows and C for the rest (as LIBLINEAR and
+ * scikit-learn's LinearSVC weigh one-vs-rest problems).
+ */
+export function weightedC(
+  options: { C: number; classWeights?: ArrayLike<number> },
+  classes: number,
+  c: number,
+): { Cp: number; Cn: number } {
+  const w = options.classWeights;
+  if (!w) return { Cp: options.C, Cn: options.C };
+  if (classes === 2) return { Cp: options.C * w[0], Cn: options.C * w[1] };
+  return { Cp: options.C * w[c], Cn: options.C };
 }
 
 /** Decision values per row: one for two classes (f > 0 is class 0), else one per class. */

@@ -117,3 +117,29 @@ export function classWeights(
   }
   return out;
 }
+
+/**
+ * The class weights for any training labels of these classes (a fold's, the whole set's), or
+ * undefined without weights: the one the kinds call, so that every fit of a model weighs its
+ * own training part (balanced weights differ between folds, as scikit-learn computes them).
+ */
+export function weigher(
+  weight: ClassWeight | undefined,
+  classes: readonly string[],
+): ((labels: readonly number[]) => Float64Array) | undefined {
+  if (weight === undefined) return undefined;
+  classWeights(weight, [], classes); // a label that is not a class: an error before any work
+  return (labels) => classWeights(weight, labels, classes);
+}
+
+/**
+ * The metric to judge by when the caller names none: accuracy, unless the smallest class has
+ * less than a quarter of the largest class's examples, where accuracy rewards answering the
+ * large class and macro-F1 is what shared tasks on such data report.
+ */
+export function defaultMetric(labels: readonly number[], classes: number): MetricName {
+  const counts = new Array<number>(classes).fill(0);
+  for (const y of labels) counts[y]++;
+  const present = counts.filter((n) => n > 0);
+  return Math.min(...present) * 4 < Math.max(...present) ? 'macro-f1' : 'accuracy';
+}

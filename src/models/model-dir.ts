@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { writeFolderAtomically } from '../atomic.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { fnv1a } from '../embeddings/vocabulary.js';
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { Model, SavedModel } from './kind.js';
 import { modelSettings, type ModelSettings } from './registry.js';
@@ -18,10 +18,10 @@ import { modelSettings, type ModelSettings } from './registry.js';
 export const META_FILE = 'model.json';
 export const FORMAT = 'emb-model';
 /**
- * Version 3: calibrated probabilities (the linear models save their calibration, the mlp has
- * its temperature in its output layer); models of version 2 are refused, to be retrained.
+ * Version 4: one key style (camelCase) in every JSON document emb writes, and a layout tag for
+ * every kind's saved record; models of earlier versions are refused, to be retrained.
  */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 export interface VectorsInfo {
   path: string;
@@ -80,7 +80,7 @@ export async function saveModelDir(
   if (existsSync(dir) && !existsSync(join(dir, META_FILE))) {
     throw new EmbError(
       'E_IO',
-      `${dir} exists and is not an emb model folder; choose another --out`,
+      `${dir} exists and is not an emb model folder; choose another folder (${option('out')})`,
     );
   }
   await writeFolderAtomically(
@@ -211,7 +211,7 @@ export function checkVectors(meta: ModelMeta, emb: Embeddings, path: string): vo
   if (got !== want.fingerprint) {
     throw new EmbError(
       'E_MODEL',
-      `${path} (${emb.rows} words x ${emb.dims} dims, fingerprint ${got}) are not the vectors this model was trained with: ${want.path} (${want.words} x ${want.dims}, ${want.fingerprint}); pass those with --vectors`,
+      `${path} (${emb.rows} words x ${emb.dims} dims, fingerprint ${got}) are not the vectors this model was trained with: ${want.path} (${want.words} x ${want.dims}, ${want.fingerprint}); pass those with ${option('vectors')}`,
     );
   }
 }

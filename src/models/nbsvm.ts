@@ -1,9 +1,9 @@
-import { EmbError } from '../errors.js';
 import type { Csr } from '../features/bow.js';
 import {
   oneVsRestTargets,
   outputsFor,
   trainBinarySvm,
+  weightedC,
   type FitExtras,
   type LinearFit,
   type SvmOptions,
@@ -15,17 +15,12 @@ import {
  */
 
 export interface NbsvmOptions extends SvmOptions {
+  /** Each class's weight in the loss (weightedC); default 1. */
+  classWeights?: ArrayLike<number>;
   /** Smoothing of the feature counts (Wang & Manning: 1). */
   alpha: number;
   /** Interpolation w' = (1 - beta) * mean(|w|) + beta * w (Wang & Manning: 0.25). */
   beta: number;
-}
-
-export function checkNbsvmOptions(o: { alpha: number; beta: number }): void {
-  if (!(o.alpha > 0 && Number.isFinite(o.alpha)))
-    throw new EmbError('E_INPUT', `alpha must be a positive number, got ${String(o.alpha)}`);
-  if (!(o.beta >= 0 && o.beta <= 1))
-    throw new EmbError('E_INPUT', `beta must be between 0 and 1, got ${String(o.beta)}`);
 }
 
 /** r = ln((p / |p|_1) / (q / |q|_1)), p and q the smoothed feature sums of the +1 and -1 rows. */
@@ -63,7 +58,6 @@ export function trainNbsvm(
   options: NbsvmOptions,
   extras: FitExtras & { extend?: (scaled: Csr) => Csr } = {},
 ): LinearFit {
-  checkNbsvmOptions(options);
   const outputs = outputsFor(classes);
   const scaled = new Float32Array(x.values.length);
   const duals: Float64Array[] = [];
@@ -74,7 +68,12 @@ export function trainNbsvm(
     for (let k = 0; k < scaled.length; k++) scaled[k] = x.values[k] * r[x.indices[k]];
     const rows = extras.extend?.({ ...x, values: scaled }) ?? { ...x, values: scaled };
     const seed = options.seed + c;
-    const { w, alpha } = trainBinarySvm(rows, y, { ...options, seed, start: extras.starts?.[c] });
+    const { w, alpha } = trainBinarySvm(rows, y, {
+      ...options,
+      ...weightedC(options, classes, c),
+      seed,
+      start: extras.starts?.[c],
+    });
     duals.push(alpha);
     const stride = rows.cols + 1;
     weights ??= new Float32Array(outputs * stride);

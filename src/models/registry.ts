@@ -3,7 +3,7 @@
  * union, each kind's defaults, the one check of a caller's settings, and training and loading
  * by name. Nothing else in src/ spells a kind's name.
  */
-import { EmbError } from '../errors.js';
+import { checkAborted, EmbError, setting as named } from '../errors.js';
 import type {
   Model,
   ModelKind,
@@ -12,6 +12,7 @@ import type {
   TrainContext,
   TrainingSet,
 } from './kind.js';
+import type { TokenizerName } from '../text/tokenize.js';
 import { fail, type Check } from './setting.js';
 import { cnn, type CnnSettings } from './kinds/cnn.js';
 import { dan, type DanSettings } from './kinds/dan.js';
@@ -42,9 +43,15 @@ export type ModelSettings = SettingsOfKind<Kind>;
 export type ModelName = ModelSettings['model'];
 export type SettingsOf<N extends ModelName> = Extract<ModelSettings, { model: N }>;
 
-/** What a caller writes: the kind's name and any settings to change from the defaults. */
+/**
+ * What a caller writes: the kind's name and any settings to change from the defaults. The
+ * tokenizer may also be a function from text to tokens, which the API takes apart from the
+ * settings (api/options.ts).
+ */
 export type ModelOptions = {
-  [N in ModelName]: { model: N } & Partial<Omit<SettingsOf<N>, 'model'>>;
+  [N in ModelName]: { model: N } & Partial<Omit<SettingsOf<N>, 'model' | 'tokenizer'>> & {
+      tokenizer?: TokenizerName | ((text: string) => string[]);
+    };
 }[ModelName];
 
 export const MODEL_NAMES: readonly ModelName[] = KINDS.map((k) => k.name);
@@ -90,7 +97,7 @@ export function modelSettings(input: unknown): ModelSettings {
     if (!Object.hasOwn(specs, setting))
       throw new EmbError(
         'E_INPUT',
-        `setting "${setting}" does not apply to the ${name} model; its settings are ${Object.keys(specs).join(', ')}`,
+        `${named(setting)} does not apply to the ${name} model; its settings are ${Object.keys(specs).join(', ')}`,
       );
     specs[setting].check(value, setting);
     out[setting] = Array.isArray(value) ? [...value] : value;
@@ -142,6 +149,7 @@ export async function trainModel(
   ctx: TrainContext,
 ): Promise<Model> {
   checkTrainingSet(data);
+  checkAborted(ctx.signal);
   const kind = kindNamed(settings.model) as ModelKind<ModelSettings>;
   return kind.train(data, settings, ctx);
 }

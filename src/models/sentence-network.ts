@@ -12,11 +12,13 @@ import {
   checkFormat,
   embeddingsOf,
   type Docs,
+  type Explanation,
   type LoadContext,
   type Model,
   type SavedFiles,
   type SavedModel,
 } from './kind.js';
+import { bySize } from './linear-terms.js';
 import { readEncoder } from './model-files.js';
 import { tensorflow, type Tf } from './tfjs/backend.js';
 import { loadNetwork, saveNetwork } from './tfjs/io.js';
@@ -63,6 +65,30 @@ export class SentenceNetworkModel implements Model {
   dispose(): void {
     this.network.dispose();
   }
+
+  /**
+   * A network without a hidden layer (logreg) is linear in the sentence vector, so its
+   * decision (class c's logit, or for two classes c's logit minus the other's) splits into
+   * the words' shares exactly.
+   */
+  get explain(): ((doc: readonly string[], c: number) => Explanation) | undefined {
+    if (this.network.layers.length !== 1) return undefined;
+    return (doc, c) => {
+      const [W, b] = this.network.getWeights().map((t) => t.dataSync() as Float32Array);
+      const k = this.classes.length;
+      const d = this.encoder.dims;
+      const other = k === 2 ? 1 - c : -1;
+      const at = (j: number, col: number) => (col < 0 ? 0 : W[j * k + col]);
+      const direction = Array.from({ length: d }, (_, j) => at(j, c) - at(j, other));
+      const { tokens, constant } = this.encoder.contributions(doc, direction);
+      const terms = tokens.map((t) => ({
+        term: t.token,
+        kind: 'vector' as const,
+        weight: t.value,
+      }));
+      return { terms: bySize(terms), bias: b[c] - (other < 0 ? 0 : b[other]) + constant };
+    };
+  }
 }
 
 /** Builds the layers model that carries the trained weights (for prediction and saving). */
@@ -105,7 +131,7 @@ export async function loadSentenceNetwork(
     readEncoder(join(dir, FEATURES_FILE)),
     embeddingsOf(kind, ctx),
   );
-  const tf = await tensorflow(ctx.backend ?? 'auto');
+  const tf = await tensorflow();
   const network = await loadNetwork(tf, dir, {
     inputs: encoder.dims,
     outputs: ctx.classes.length,

@@ -5,7 +5,7 @@
  * several kinds share (the tokens, the n-grams, the word vectors, the linear solver) are
  * declared once below, each with its checks and flags.
  */
-import { EmbError } from '../errors.js';
+import { EmbError, setting } from '../errors.js';
 import { FEATURE_KINDS, type FeatureKind } from '../features/sentence.js';
 import {
   STEM_LANGUAGES,
@@ -13,7 +13,12 @@ import {
   type StemLanguage,
   type StopwordLanguage,
 } from '../features/token-filter.js';
-import { TOKENIZER_KINDS, type TokenizerKind } from '../text/tokenize.js';
+import {
+  isTokenizerName,
+  TOKENIZER_KINDS,
+  tokenizerNames,
+  type TokenizerName,
+} from '../text/tokenize.js';
 import {
   isClassWeight,
   isMetricName,
@@ -53,19 +58,12 @@ export interface Setting<T> {
 /** A Setting for every field of a kind's settings but `model`. */
 export type Specs<S> = { [K in Exclude<keyof S, 'model'>]-?: Setting<S[K]> };
 
-/** A setting's command-line flag: `minDf` is --min-df, a one-letter `C` is -C. */
-export function flagName(setting: string): string {
-  return setting.length === 1
-    ? `-${setting}`
-    : `--${setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
-
 // ---- checks ----
 
 export const fail = (name: string, expected: string, value: unknown): never => {
   throw new EmbError(
     'E_INPUT',
-    `setting "${name}": expected ${expected}, got ${JSON.stringify(value) ?? String(value)}`,
+    `${setting(name)}: expected ${expected}, got ${JSON.stringify(value) ?? String(value)}`,
   );
 };
 export const positive: Check = (v, name) => {
@@ -130,10 +128,11 @@ export const distinctList =
 /** What every model has: the tokens it reads, the measure it is judged by, its class weights. */
 export interface BaseSettings {
   /**
-   * unicode (default: words in any script, emoji whole, clitics kept for the vectors) or
-   * ascii (ANCHORS.md's reference protocol, to reproduce published figures).
+   * unicode (default: words in any script, emoji whole, clitics kept for the vectors), ascii
+   * (ANCHORS.md's reference protocol, to reproduce published figures), a name given to
+   * registerTokenizer, or 'function' for a function given to train (not saveable).
    */
-  tokenizer: TokenizerKind;
+  tokenizer: TokenizerName;
   /**
    * What the model's inner choices (C, gamma, epochs, its threshold) maximise; default
    * accuracy (the API and the command line choose macro-f1 for imbalanced data).
@@ -146,7 +145,10 @@ export interface BaseSettings {
 export const BASE: Specs<BaseSettings> = {
   tokenizer: {
     default: 'unicode',
-    check: oneOf(TOKENIZER_KINDS),
+    check: (v, name) => {
+      if (!isTokenizerName(v))
+        fail(name, `one of ${tokenizerNames().join(', ')}, or a registered name`, v);
+    },
     flag: {
       arg: 'kind',
       value: 'word',

@@ -125,6 +125,20 @@ export interface NativeAddon {
     rows: Int32Array,
     dims: number,
   ): void;
+  /** Trains word vectors on a chunk of word ids; native/word2vec.c says what each array holds. */
+  w2vTrain(
+    syn0: Float32Array,
+    syn1: Float32Array,
+    ids: Int32Array,
+    keep: Uint32Array,
+    cum: Uint32Array,
+    tables: Float32Array,
+    subOff: Int32Array,
+    subRows: Int32Array,
+    config: Float64Array,
+    rng: Uint32Array,
+    result: Float64Array,
+  ): void;
 }
 
 /**

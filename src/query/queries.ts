@@ -1,10 +1,11 @@
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { findVector } from '../embeddings/lookup.js';
 import { dot, unit } from '../embeddings/kernels.js';
 import type { Term } from './expression.js';
 import { suggest } from './suggest.js';
 import { cosAddBatch, cosMulBatch } from './scoring.js';
+import { nearest } from './topk.js';
 
 /**
  * The similarity queries, with gensim's semantics (KeyedVectors 4.2): inputs are unit
@@ -85,11 +86,21 @@ export function noWordsLeft(resolution: Resolution, what = 'query'): never {
  */
 export type MissingWords = 'error' | 'skip';
 
+/** How many answers, among the first `restrict` rows; an unknown word skipped or an error. */
+export interface QueryOptions {
+  /** Default 10. */
+  top?: number;
+  /** Default every row. */
+  restrict?: number;
+  /** Default 'skip' (left out and listed in `missing`); 'error' throws E_OOV. */
+  missing?: MissingWords;
+}
+
 export function checkMissing(resolution: Resolution, missing: MissingWords): void {
   if (missing === 'error' && resolution.missing.length > 0)
     throw new EmbError(
       'E_OOV',
-      `not in the vocabulary: ${describeMissing(resolution)}; leave unknown words out with --skip-missing (skipMissing: true)`,
+      `not in the vocabulary: ${describeMissing(resolution)}; leave unknown words out with ${option('skipMissing', true)}`,
     );
 }
 
@@ -145,10 +156,9 @@ export function resolveTerms(
 export function cosAdd(
   emb: Embeddings,
   terms: readonly Term[],
-  k = 10,
-  restrict = emb.rows,
-  missing: MissingWords = 'skip',
+  options: QueryOptions = {},
 ): QueryResult {
+  const { top: k = 10, restrict = emb.rows, missing = 'skip' } = options;
   emb.checkMapping();
   const r = resolveTerms(emb, terms, missing);
   const limit = Math.min(restrict, emb.rows);
@@ -162,26 +172,63 @@ export function cosAdd(
 export function cosMul(
   emb: Embeddings,
   terms: readonly Term[],
-  k = 10,
-  restrict = emb.rows,
-  missing: MissingWords = 'skip',
+  options: QueryOptions = {},
 ): QueryResult {
+  const { top: k = 10, restrict = emb.rows, missing = 'skip' } = options;
   emb.checkMapping();
   const r = resolveTerms(emb, terms, missing, true);
   const limit = Math.min(restrict, emb.rows);
   return finish(emb, r, cosMulBatch(emb, [{ terms, r }], Math.min(k, limit), limit)[0]);
 }
 
-/** Cosine similarity of two words (gensim similarity). */
+/**
+ * The words nearest to a vector (gensim similar_by_vector): by cosine, among the first
+ * `restrict` rows, none left out.
+ */
+export function similarByVector(
+  emb: Embeddings,
+  vector: ArrayLike<number>,
+  options: { top: number; restrict?: number },
+): Neighbour[] {
+  emb.checkMapping();
+  if (vector.length !== emb.dims)
+    throw new EmbError(
+      'E_INPUT',
+      `similarByVector: expected a vector of ${emb.dims} values, got ${vector.length}`,
+    );
+  const q = unit(Float32Array.from(vector));
+  const limit = Math.min(options.restrict ?? emb.rows, emb.rows);
+  return nearest(emb.storage, emb.dims, emb.scale, q, options.top, [], limit).map((s) => ({
+    word: emb.word(s.row),
+    score: s.score,
+  }));
+}
+
+/**
+ * Cosine similarity of two words (gensim similarity), or of two groups of words (a phrase with
+ * no token of its own): the cosine of their mean unit vectors, as a `similar` query of several
+ * words averages them.
+ */
 export function similarity(
   emb: Embeddings,
-  a: string,
-  b: string,
+  a: string | readonly string[],
+  b: string | readonly string[],
 ): { score: number; resolution: Resolution } {
   emb.checkMapping();
-  const r = resolve(emb, [a, b]);
+  const left = typeof a === 'string' ? [a] : a;
+  const right = typeof b === 'string' ? [b] : b;
+  const r = resolve(emb, [...left, ...right]);
   checkMissing(r, 'error');
-  return { score: dot(r.found[0].unit, r.found[1].unit), resolution: r };
+  if (r.found.length === 2 && left.length === 1)
+    return { score: dot(r.found[0].unit, r.found[1].unit), resolution: r };
+  const mean = (from: number, to: number) => {
+    const m = new Float32Array(emb.dims);
+    for (const f of r.found)
+      if (f.index >= from && f.index < to) for (let j = 0; j < emb.dims; j++) m[j] += f.unit[j];
+    return unit(m);
+  };
+  const total = left.length + right.length;
+  return { score: dot(mean(0, left.length), mean(left.length, total)), resolution: r };
 }
 
 /**

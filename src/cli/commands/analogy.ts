@@ -6,7 +6,7 @@ import {
   positiveInt,
   type VectorOptions,
 } from '../common.js';
-import { ANALOGY_METHODS, type AnalogyMethod } from '../../embeddings/analogy-kernel.js';
+import { ANALOGY_METHODS, type AnalogyMethod } from '../../api/vectors.js';
 import { runNeighbourQueries } from '../query-batches.js';
 
 interface AnalogyOptions extends VectorOptions {

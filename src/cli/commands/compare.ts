@@ -1,10 +1,5 @@
 import { Command } from 'commander';
-import {
-  DEFAULT_METHODS,
-  MODEL_NAMES,
-  usesVectors,
-  type ModelName,
-} from '../../models/registry.js';
+import { DEFAULT_METHODS, MODEL_NAMES, usesVectors, type ModelName } from '../../api/models.js';
 import type { CompareOptions } from '../../api/compare.js';
 import {
   addVectorOptions,

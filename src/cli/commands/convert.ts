@@ -2,16 +2,15 @@ import { resolve, extname } from 'node:path';
 import { Command, Option } from 'commander';
 import { EmbError } from '../../errors.js';
 import {
-  convertVectors,
   FORMAT_NAMES,
   WRITABLE_FORMATS,
+  type Encoding,
   type FormatName,
+  type StorageType,
   type WritableFormat,
-} from '../../formats/index.js';
-import type { StorageType } from '../../embeddings/kernels.js';
+} from '../../api/convert.js';
 import { printJson, warn } from '../common.js';
 import { progressBar } from '../progress.js';
-import type { Encoding } from '../../formats/words.js';
 
 const BY_EXTENSION: Record<string, WritableFormat> = {
   '.emb': 'emb',
@@ -52,7 +51,7 @@ export function convertCommand(): Command {
       '\nExamples:\n  emb convert glove.6B.300d.txt glove300.emb\n  emb convert crawl-300d-2M.vec crawl.emb --quantize int8\n  emb convert vectors.emb vectors.txt --to glove-text',
     )
     .action(
-      (
+      async (
         input: string,
         output: string,
         opts: {
@@ -75,19 +74,15 @@ export function convertCommand(): Command {
         const bar = progressBar(`Converting ${input}`, 'bytes');
         // Warnings about the data are told once the file is written, never before an error.
         const warnings: string[] = [];
-        let done;
-        try {
-          done = convertVectors(input, output, {
-            to,
-            format: opts.from,
-            encoding: opts.encoding,
-            quantize: opts.quantize,
-            onProgress: (d, t) => bar.update(d, t),
-            warn: (w) => warnings.push(w),
-          });
-        } finally {
-          bar.stop();
-        }
+        const { convertVectors } = await import('../../api/convert.js');
+        const done = await convertVectors(input, output, {
+          to,
+          format: opts.from,
+          encoding: opts.encoding,
+          quantize: opts.quantize,
+          onProgress: (p) => bar.update(p.done, p.total),
+          onWarning: (w) => warnings.push(w),
+        }).finally(() => bar.stop());
         for (const w of warnings) warn(w);
         const summary = { input, output, to, ...done, seconds: (Date.now() - started) / 1000 };
         if (opts.json) printJson(summary);

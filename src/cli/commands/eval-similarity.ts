@@ -1,6 +1,4 @@
 import { Command } from 'commander';
-import { evaluatePairs } from '../../query/evaluate.js';
-import { readPairSet } from '../../query/pair-set.js';
 import { fmt, openVectors, printJson } from '../common.js';
 import { evalOptions, noteSubwords, type EvalFlags } from './eval-options.js';
 
@@ -16,17 +14,16 @@ export function evalSimilarityCommand(): Command {
         `
 Examples:
   emb eval similarity wordsim353.tsv
-  emb eval similarity EN-SIMLEX-999.txt --restrict 100000 --json`,
+  emb eval similarity EN-WS-353-SIM.txt --restrict 100000 --json`,
       ),
   ).action(async (file: string, opts: EvalFlags) => {
-    const pairs = readPairSet(file);
-    const emb = (await openVectors(opts)).embeddings;
-    const score = evaluatePairs(emb, pairs, {
+    const vectors = await openVectors(opts);
+    const score = vectors.evaluatePairs(file, {
       restrict: opts.restrict,
       caseSensitive: opts.caseSensitive,
       subwords: opts.subwords,
     });
-    noteSubwords(emb, score.subwords, 'pairs', opts.subwords);
+    noteSubwords(vectors, score.subwords, 'pairs', opts.subwords);
     if (opts.json) {
       const { spearman, pearson, pairs: used, oov } = score;
       printJson({ spearman, pearson, pairs: used, oov });

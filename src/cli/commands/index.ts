@@ -16,5 +16,6 @@ export const commands: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./train.js')).trainCommand(),
   predict: async () => (await import('./predict.js')).predictCommand(),
   compare: async () => (await import('./compare.js')).compareCommand(),
+  pretrain: async () => (await import('./pretrain.js')).pretrainCommand(),
   datasets: async () => (await import('./datasets.js')).datasetsCommand(),
 };

@@ -1,44 +1,15 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
-import { defaultVectorsPath, openVectors, printJson, type VectorOptions } from '../common.js';
-import { sniffFormat } from '../../formats/format.js';
-import type { Embeddings } from '../../embeddings/embeddings.js';
-import { verifyEmb } from '../../formats/emb.js';
-import { embHome } from '../../store/home.js';
-
-/** What `emb info` reports about a vector file. */
-export function describe(emb: Embeddings, path: string, format: string) {
-  let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  let zero = 0;
-  for (const n of emb.norms) {
-    min = Math.min(min, n);
-    max = Math.max(max, n);
-    sum += n;
-    if (n === 0) zero++;
-  }
-  return {
-    path,
-    format,
-    words: emb.rows,
-    dims: emb.dims,
-    bytes: statSync(path).size,
-    storage: emb.storage.type,
-    provenance: emb.provenance,
-    subwords: emb.subwords?.settings ?? null,
-    norms: { min, mean: sum / emb.rows, max, zero },
-    first: Array.from({ length: Math.min(10, emb.rows) }, (_, i) => emb.word(i)),
-    home: embHome(),
-  };
-}
+import type { ModelInfo } from '../../api/info.js';
+import { openVectors, printJson, type VectorOptions } from '../common.js';
+import { pct } from '../print.js';
 
 export function infoCommand(): Command {
   return new Command('info')
     .description(
-      'format, size, storage, provenance and norm statistics of a vector file, and where converted vectors live',
+      "a vector file's format, size, storage, provenance and norms, and where converted vectors live; or a model folder's kind, labels, settings, metrics and the vectors it needs",
     )
-    .argument('[path]', 'vector file (default: the bundled GloVe 6B 100d)')
+    .argument('[path]', 'vector file or model folder (default: the bundled GloVe 6B 100d)')
     .option('--encoding <name>', 'utf8 or latin1, for text formats', 'utf8')
     .option('--verify', 'check the checksum of every section of an .emb (the matrix too)')
     .option('--json', 'print one JSON document')
@@ -51,18 +22,22 @@ package's embeddings/ folder when writable, else in $XDG_CACHE_HOME/emb or ~/.ca
 Examples:
   emb info
   emb info vectors.emb --verify --json
-  emb info GoogleNews-vectors-negative300.bin`,
+  emb info GoogleNews-vectors-negative300.bin
+  emb info reviews.model`,
     )
     .action(
       async (
         path: string | undefined,
         opts: VectorOptions & { json?: boolean; verify?: boolean },
       ) => {
-        const emb = (await openVectors({ ...opts, vectors: path })).embeddings;
-        const file = path ?? defaultVectorsPath();
-        const format = sniffFormat(file);
-        const verified = opts.verify && format === 'emb' ? { verified: verifyEmb(file) } : {};
-        const d = { ...describe(emb, file, format), ...verified };
+        const { describeModel, describeVectors } = await import('../../api/info.js');
+        if (path && statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+          const m = describeModel(path);
+          return opts.json ? printJson(m) : printModel(m);
+        }
+        // The default vectors, converted with progress on first use (common.ts).
+        const vectors = await openVectors({ ...opts, vectors: path });
+        const d = describeVectors(vectors, { verify: opts.verify });
         if (opts.json) return printJson(d);
         const rows: [string, string][] = [
           ['file', d.path],
@@ -90,10 +65,12 @@ Examples:
           ['dimensions', String(d.dims)],
           ['source', `${d.provenance.source} (${d.provenance.sourceFormat})`],
           ...(d.provenance.tool
-            ? ([['written by', `${d.provenance.tool}, ${d.provenance.created}`]] as [
-                string,
-                string,
-              ][])
+            ? ([
+                [
+                  'written by',
+                  `${d.provenance.tool}${d.provenance.created ? `, ${d.provenance.created}` : ''}`,
+                ],
+              ] as [string, string][])
             : []),
           [
             'subwords',
@@ -111,4 +88,38 @@ Examples:
         for (const [k, v] of rows) console.log(`${k.padEnd(12)} ${v}`);
       },
     );
+}
+
+/** A model folder as `emb info` prints it. */
+function printModel(m: ModelInfo): void {
+  const metrics = m.metrics as { accuracy?: number; macroF1?: number; protocol?: string };
+  const changed = Object.entries(m.settings).filter(([k]) => k !== 'model');
+  const rows: [string, string][] = [
+    ['model', `${m.path} (${(m.bytes / 1e6).toFixed(1)} MB, ${Object.keys(m.files).length} files)`],
+    ['kind', `${m.kind}: ${m.summary}`],
+    ['reads', m.features],
+    ['labels', m.labels.join(', ')],
+    ['settings', changed.map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')],
+    ['tokenizer', m.tokenizer],
+    [
+      'metrics',
+      metrics.accuracy === undefined
+        ? 'none recorded'
+        : `accuracy ${pct(metrics.accuracy)}${metrics.macroF1 === undefined ? '' : `, macro-F1 ${metrics.macroF1.toFixed(4)}`}${metrics.protocol ? ` (${metrics.protocol})` : ''}`,
+    ],
+    [
+      'vectors',
+      m.vectors
+        ? `${m.vectors.path} (${m.vectors.words} words x ${m.vectors.dims} dims, fingerprint ${m.vectors.fingerprint})${existsSync(m.vectors.path) ? '' : '; not there now: pass --vectors to predict'}`
+        : 'none (a bag-of-words model)',
+    ],
+    ['trained', `${m.created} with emb ${m.embVersion}`],
+    [
+      'files',
+      Object.entries(m.files)
+        .map(([f, n]) => `${f} ${n}`)
+        .join(', '),
+    ],
+  ];
+  for (const [k, v] of rows) console.log(`${k.padEnd(12)} ${v}`);
 }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { EmbError } from '../../errors.js';
-import type { BackendName } from '../../models/tfjs/backends.js';
+import type { BackendName } from '../../api/backend.js';
 import {
   addVectorOptions,
   LineWriter,
@@ -10,7 +10,7 @@ import {
 } from '../common.js';
 import { addColumnOptions, addTrainingOptions, type ColumnFlags } from '../options.js';
 import { pathName } from '../parse.js';
-import { formatPrediction } from '../print.js';
+import { count as plural, formatPrediction } from '../print.js';
 
 interface PredictFlags extends VectorOptions, ColumnFlags {
   input?: string;
@@ -57,7 +57,9 @@ Examples:
       const { loadClassifier } = await import('../../api/classifier.js');
       const { openTexts, readLines } = await import('../../api/dataset.js');
       const vectors = opts.vectors ? await openVectors(opts) : undefined;
-      const classifier = await loadClassifier(dir, { vectors, backend: opts.backend });
+      const { setBackend } = await import('../../api/backend.js');
+      setBackend(opts.backend, { production: true });
+      const classifier = await loadClassifier(dir, { vectors });
       try {
         const { stdin } = process;
         const { text, id, delimiter, encoding } = opts;
@@ -75,7 +77,7 @@ Examples:
           const { writePredictions } = await import('../../api/predict.js');
           const options = { labels: classifier.labels, idColumn: file?.idColumn };
           const count = await writePredictions(opts.out, predictions, options);
-          return void notices.push(`wrote ${count} answers to ${opts.out}`);
+          return void notices.push(`wrote ${plural(count, 'answer')} to ${opts.out}`);
         }
         const out = new LineWriter(process.stdout, typing);
         const withText = file !== undefined || texts.length !== 1;

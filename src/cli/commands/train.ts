@@ -1,6 +1,6 @@
 import { basename, dirname, extname, join } from 'node:path';
 import { Command } from 'commander';
-import { usesVectors, type ModelName } from '../../models/registry.js';
+import { usesVectors, type ModelName } from '../../api/models.js';
 import {
   addVectorOptions,
   notices,
@@ -68,7 +68,9 @@ Examples:
       const [model] = modelOptionsFrom(command, [opts.model]);
       const { data, test } = await readDataAndTest(file, opts);
       const vectors = usesVectors(model.model) ? await openVectors(opts) : undefined;
-      const run = { ...model, seed: opts.seed, vectors, backend: opts.backend };
+      const { setBackend } = await import('../../api/backend.js');
+      setBackend(opts.backend, { production: true });
+      const run = { ...model, seed: opts.seed, vectors };
       const bar = progressBar(test || opts.holdout ? 'Evaluating' : 'Cross-validating');
       const evaluation = await crossValidate(data, {
         ...run,
@@ -87,7 +89,7 @@ Examples:
       await classifier.save(out, { metrics: evaluation }).finally(() => classifier.dispose());
       notices.push(...data.warnings, ...evaluation.warnings);
       // The final model's epochs, for the kinds that train by epochs.
-      const epochs = training && { epochs: training.epochs, epoch_seconds: training.epochSeconds };
+      const epochs = training && { epochs: training.epochs, epochSeconds: training.epochSeconds };
       if (opts.json) return printJson({ ...evaluation, ...epochs, out });
       console.log(formatTraining(file, data.labels, evaluation, out));
     },

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Embeddings } from '../../embeddings/embeddings.js';
-import { EmbError } from '../../errors.js';
+import { checkAborted, EmbError } from '../../errors.js';
 import { BagOfWords, type Csr, type Weighting } from '../../features/bow.js';
 import { SentenceEncoder } from '../../features/sentence.js';
 import {
@@ -19,13 +19,18 @@ import {
   defineKind,
   embeddingsOf,
   type Docs,
+  type Explanation,
   type Model,
+  type DecisionTerm,
   type SavedFiles,
 } from '../kind.js';
 import { loadBagOfWords, saveBagOfWords, savedCalibration } from '../linear-bow-model.js';
 import { decisionValues, outputsFor, trainOneVsRest, type LinearFit } from '../linear-svm.js';
+import { bySize, ngramTerms, side, strongestNgrams } from '../linear-terms.js';
 import { readEncoder, readFloats, writeFloats } from '../model-files.js';
+import { scorer, weigher, type Scorer } from '../metric.js';
 import { trainNbsvm } from '../nbsvm.js';
+import { Random } from '../../random.js';
 import {
   distinctList,
   INNER,
@@ -164,17 +169,22 @@ function fitCandidate(
   classes: number,
   o: HybridSettings,
   seed: number,
+  weigh: Weigh | undefined,
   starts?: readonly Float64Array[],
 ): LinearFit {
   const dims = f.encoder.dims;
   const sparse = f.sparse[c.sparse]!;
+  const classWeights = weigh?.(labels);
   if (c.sparse === 'tfidf') {
     const rows = hybridRows(sparse, f.dense, dims, c.gamma);
-    return trainOneVsRest(rows, labels, classes, o, seed, { starts });
+    return trainOneVsRest(rows, labels, classes, { ...o, classWeights }, seed, { starts });
   }
   const extend = (scaled: Csr) => hybridRows(scaled, f.dense, dims, c.gamma);
-  return trainNbsvm(sparse, labels, classes, { ...o, seed }, { starts, extend });
+  return trainNbsvm(sparse, labels, classes, { ...o, seed, classWeights }, { starts, extend });
 }
+
+/** The class weights of a set of training labels (metric.ts's weigher), when the model has some. */
+type Weigh = (labels: readonly number[]) => Float64Array;
 
 /**
  * An inner fold's training and held-out parts of blocks fitted on all the texts: the n-gram
@@ -218,8 +228,11 @@ function candidateScores(
   return decisionValues(x, weights, outputsFor(classes));
 }
 
-/** A candidate with its inner cross-validation accuracy (model.json records the search). */
-export type Searched = Candidate & { accuracy: number };
+/**
+ * A candidate with its inner cross-validation accuracy and score on the model's metric (the
+ * same number for accuracy); model.json records the search.
+ */
+export type Searched = Candidate & { accuracy: number; score: number };
 
 /**
  * Inner cross-validation of every candidate: the best one (ties to the earlier), the search's
@@ -231,16 +244,19 @@ export type Searched = Candidate & { accuracy: number };
 export function search(
   f: Blocks,
   labels: readonly number[],
-  classes: number,
+  classes: readonly string[],
   o: HybridSettings,
   seed: number,
   onFit?: () => void,
 ): { chosen: Candidate; searched: Searched[]; calibration: Calibration } {
+  const names = classes;
+  const k = names.length;
+  const weigh = weigher(o.classWeight, names);
   const tried = candidates(o, labels.length);
   const held = outOfFoldScores(
     labels,
-    classes,
-    innerFolds(labels, classes, o.innerFolds),
+    k,
+    innerFolds(labels, k, o.innerFolds),
     seed + 1,
     (train, test) => {
       const [fitted, heldOut] = foldBlocks(f, train, test, o);
@@ -250,39 +266,78 @@ export function search(
       const previous: Partial<Record<SparseBlock, Float64Array[]>> = {};
       return tried.map((c) => {
         const starts = c.gamma > 0 ? previous[c.sparse] : undefined;
-        const fit = fitCandidate(c, fitted, trainLabels, classes, o, seed, starts);
+        const fit = fitCandidate(c, fitted, trainLabels, k, o, seed, weigh, starts);
         if (c.gamma > 0) previous[c.sparse] = fit.duals;
         onFit?.();
-        return candidateScores(c, heldOut, fit.weights, classes);
+        return candidateScores(c, heldOut, fit.weights, k);
       });
     },
   );
   if (!held) return { chosen: tried[0], searched: [], calibration: UNFITTED };
-  const right = held.map((scores) => {
-    const predicted = predictedClasses(scores, labels.length, classes);
-    return labels.map((y, i) => predicted[i] === y);
-  });
+  const predicted = held.map((scores) => predictedClasses(scores, labels.length, k));
+  const right = predicted.map((p) => labels.map((y, i) => p[i] === y));
+  const score = scorer(o.metric, names);
   const searched = tried.map((c, i) => ({
     ...c,
     accuracy: right[i].filter(Boolean).length / labels.length,
+    score: score(labels, predicted[i]),
   }));
-  // The narrow candidates (the first block with each of gammas): the most accurate, ties to the
-  // earlier. A wide one replaces it only when clearly ahead on the same held-out texts: with
-  // six candidates the best inner accuracy is partly luck (on SST-2 the NB block with gamma 2
+  // The narrow candidates (the first block with each of gammas): the best on the metric, ties
+  // to the earlier. A wide one replaces it only when clearly ahead on the same held-out texts:
+  // with six candidates the best inner score is partly luck (on SST-2 the NB block with gamma 2
   // led by 14 of 6,920 texts and lost 0.4 points on the test set).
   const narrow = candidates(o, 0).length;
   let best = 0;
-  for (let i = 1; i < narrow; i++) if (searched[i].accuracy > searched[best].accuracy) best = i;
+  for (let i = 1; i < narrow; i++) if (searched[i].score > searched[best].score) best = i;
   let margin = SWITCH_MARGIN;
   for (let i = narrow; i < tried.length; i++) {
-    const z = pairedAdvantage(right[i], right[best]);
+    const z =
+      o.metric === 'accuracy'
+        ? pairedAdvantage(right[i], right[best])
+        : bootstrapAdvantage(labels, predicted[i], predicted[best], score, seed);
     if (z > margin) [best, margin] = [i, z];
   }
   return {
     chosen: tried[best],
     searched,
-    calibration: fitCalibration(held[best], labels, classes),
+    calibration: fitCalibration(held[best], labels, k),
   };
+}
+
+/**
+ * How many standard errors `a` is ahead of `b` on a metric over the same examples: the mean of
+ * the paired difference over bootstrap resamples of the examples, over its spread (McNemar's
+ * statistic, pairedAdvantage, is the same question for accuracy, answered exactly).
+ */
+export function bootstrapAdvantage(
+  truth: readonly number[],
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  score: Scorer,
+  seed: number,
+  resamples = 200,
+): number {
+  const rng = new Random(seed * 7919 + 17);
+  const n = truth.length;
+  const t = new Int32Array(n);
+  const pa = new Int32Array(n);
+  const pb = new Int32Array(n);
+  let sum = 0;
+  let sumSq = 0;
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < n; i++) {
+      const j = rng.int(n);
+      t[i] = truth[j];
+      pa[i] = a[j];
+      pb[i] = b[j];
+    }
+    const d = score(t, pa) - score(t, pb);
+    sum += d;
+    sumSq += d * d;
+  }
+  const mean = sum / resamples;
+  const sd = Math.sqrt(Math.max(0, sumSq / resamples - mean * mean));
+  return sd === 0 ? (mean > 0 ? Infinity : 0) : mean / sd;
 }
 
 /**
@@ -349,6 +404,31 @@ export class HybridModel implements Model {
   }
 
   dispose(): void {}
+
+  explain(doc: readonly string[], c: number): Explanation {
+    const k = this.classes.length;
+    const cols = this.bow.size;
+    const d = this.encoder.dims;
+    const stride = cols + d + 1;
+    const weighting = WEIGHTING[this.chosen.sparse];
+    const { terms, bias } = ngramTerms(this.bow, weighting, this.weights, stride, k, doc, c);
+    if (this.chosen.gamma === 0) return { terms: bySize(terms), bias };
+    // The dense block's weights, as a direction over the standardised sentence vector.
+    const { output, sign } = side(k, c);
+    const f = this.chosen.gamma / Math.sqrt(d);
+    const direction = Array.from(
+      { length: d },
+      (_, j) => sign * f * this.weights[output * stride + cols + j],
+    );
+    const { tokens, constant } = this.encoder.contributions(doc, direction);
+    const words = tokens.map((t) => ({ term: t.token, kind: 'vector' as const, weight: t.value }));
+    return { terms: bySize([...terms, ...words]), bias: bias + constant };
+  }
+
+  topFeatures(c: number, n: number): DecisionTerm[] {
+    const stride = this.bow.size + this.encoder.dims + 1;
+    return strongestNgrams(this.bow, this.weights, stride, this.classes.length, c, n);
+  }
 }
 
 /** Version 2 added the NB-weighted block, gamma 0 and the calibration. */
@@ -359,7 +439,7 @@ const FEATURES = 'features.json';
 export const hybrid = defineKind<HybridSettings>({
   name: 'hybrid',
   summary: 'TF-IDF n-grams and the mean word vector in one linear SVM, searched by inner CV',
-  family: 'hybrid',
+  family: 'combined',
   comparedByDefault: true,
   usesVectors: true,
   cost: 2,
@@ -382,10 +462,14 @@ export const hybrid = defineKind<HybridSettings>({
     const tried = candidates(o, docs.length); // what search() tries, for the progress total
     const fits = tried.length * innerFolds(labels, k, o.innerFolds) + 1;
     let done = 0;
-    const progress = () => ctx.onProgress?.({ stage: 'inner fits', done: ++done, total: fits });
+    const progress = () => {
+      checkAborted(ctx.signal);
+      ctx.onProgress?.({ stage: 'inner fits', done: ++done, total: fits });
+    };
     const f = fitBlocks(docs, emb, o, tried);
-    const { chosen, searched, calibration } = search(f, labels, k, o, ctx.seed, progress);
-    const { weights } = fitCandidate(chosen, f, labels, k, o, ctx.seed);
+    const { chosen, searched, calibration } = search(f, labels, classes, o, ctx.seed, progress);
+    const weigh = weigher(o.classWeight, classes);
+    const { weights } = fitCandidate(chosen, f, labels, k, o, ctx.seed, weigh);
     ctx.onProgress?.({ stage: 'inner fits', done: fits, total: fits });
     return new HybridModel(classes, f.bow, f.encoder, chosen, weights, calibration, searched);
   },

@@ -6,6 +6,7 @@
 import { SentenceEncoder } from '../../features/sentence.js';
 import { defineKind, embeddingsOf } from '../kind.js';
 import { lbfgs } from '../lbfgs.js';
+import { weigher } from '../metric.js';
 import { loadSentenceNetwork, network, oneHot, SentenceNetworkModel } from '../sentence-network.js';
 import { C_FLAG, positive, VECTORS, type VectorSettings } from '../setting.js';
 import { tensorflow } from '../tfjs/backend.js';
@@ -31,7 +32,7 @@ export const logreg = defineKind<LogregSettings>({
   features: (s) => `${s.features} vectors`,
 
   async train({ docs, labels, classes }, o, ctx) {
-    const tf = await tensorflow(ctx.backend);
+    const tf = await tensorflow();
     const { encoder, x } = SentenceEncoder.fit(o.features, docs, embeddingsOf('logreg', ctx), {
       clitics: o.clitics,
     });
@@ -41,6 +42,14 @@ export const logreg = defineKind<LogregSettings>({
     const X = tf.tensor2d(x, [n, d]);
     const Xt = tf.transpose(X);
     const Y = tf.tensor2d(oneHot(labels, k), [n, k]);
+    // Class weights weigh each text's loss (scikit-learn's class_weight): a column of weights.
+    const perClass = weigher(o.classWeight, classes)?.(labels);
+    const S =
+      perClass &&
+      tf.tensor2d(
+        Float32Array.from(labels, (y) => perClass[y]),
+        [n, 1],
+      );
     // scikit-learn minimises sum(loss) + ||w||^2 / (2C) (intercept not penalised). With two
     // classes it fits one weight vector w; softmax's two columns settle at +-w/2, so the same
     // penalty needs twice the weight on each column.
@@ -50,8 +59,9 @@ export const logreg = defineKind<LogregSettings>({
         const W = tf.tensor2d(Float32Array.from(theta.subarray(0, d * k)), [d, k]);
         const b = tf.tensor1d(Float32Array.from(theta.subarray(d * k)));
         const logp = tf.logSoftmax(tf.add(tf.matMul(X, W), b));
-        const diff = tf.sub(tf.exp(logp), Y);
-        return [tf.neg(tf.sum(tf.mul(Y, logp))), tf.matMul(Xt, diff), tf.sum(diff, 0)];
+        const Yw = S ? tf.mul(Y, S) : Y;
+        const diff = S ? tf.mul(tf.sub(tf.exp(logp), Y), S) : tf.sub(tf.exp(logp), Y);
+        return [tf.neg(tf.sum(tf.mul(Yw, logp))), tf.matMul(Xt, diff), tf.sum(diff, 0)];
       });
       const [l, w, bb] = [loss.dataSync()[0], gW.dataSync(), gb.dataSync()];
       tf.dispose([loss, gW, gb]);
@@ -71,7 +81,7 @@ export const logreg = defineKind<LogregSettings>({
         gradientTolerance: 1e-5,
       });
     } finally {
-      tf.dispose([X, Xt, Y]);
+      tf.dispose([X, Xt, Y, ...(S ? [S] : [])]);
     }
     const net = network(tf, d, k);
     const weights = [

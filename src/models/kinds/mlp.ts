@@ -9,6 +9,7 @@
  * explicit tf.transpose followed by a plain matMul.
  */
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import { checkAborted } from '../../errors.js';
 import { SentenceEncoder } from '../../features/sentence.js';
 import { Random } from '../../random.js';
 import { stratifiedHoldout } from '../../text/splits.js';
@@ -103,7 +104,7 @@ export const mlp = defineKind<MlpSettings>({
   features: (s) => `${s.features} vectors`,
 
   async train({ docs, labels, classes }, o, ctx) {
-    const tf = await tensorflow(ctx.backend);
+    const tf = await tensorflow();
     const rng = new Random(ctx.seed);
     const { encoder, x } = SentenceEncoder.fit(o.features, docs, embeddingsOf('mlp', ctx), {
       clitics: o.clitics,
@@ -224,6 +225,7 @@ export const mlp = defineKind<MlpSettings>({
         for (let start = 0; start < n; start += batchSize)
           step(order, start, Math.min(n, start + batchSize));
         epochs = epoch + 1;
+        checkAborted(ctx.signal);
         ctx.onProgress?.({ stage: 'epoch', done: epochs, total: o.maxEpochs });
         if (!Xval) continue;
         const score = validationAccuracy();

@@ -6,6 +6,7 @@
 import { defineKind } from '../kind.js';
 import { LinearBowModel, trainLinearBow } from '../linear-bow-model.js';
 import { trainNbsvm } from '../nbsvm.js';
+import { weigher } from '../metric.js';
 import {
   INNER,
   NB,
@@ -31,8 +32,10 @@ export const nbsvm = defineKind<NbsvmSettings>({
   settings: { ...NGRAMS, ...SOLVER, ...INNER, ...NB },
   features: (s) => `nb-weighted binary ${s.ngrams.join('-')}-grams`,
   async train(data, s, ctx) {
+    const weigh = weigher(s.classWeight, data.classes);
     return trainLinearBow('nbsvm', 'binary', data, s, ctx, (x, labels) => {
-      return trainNbsvm(x, labels, data.classes.length, { ...s, seed: ctx.seed }).weights;
+      const options = { ...s, seed: ctx.seed, classWeights: weigh?.(labels) };
+      return trainNbsvm(x, labels, data.classes.length, options).weights;
     });
   },
   async load(dir, saved, ctx) {

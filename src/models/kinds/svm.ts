@@ -6,6 +6,7 @@
 import { defineKind } from '../kind.js';
 import { LinearBowModel, trainLinearBow } from '../linear-bow-model.js';
 import { trainOneVsRest } from '../linear-svm.js';
+import { weigher } from '../metric.js';
 import {
   INNER,
   NGRAMS,
@@ -29,8 +30,10 @@ export const svm = defineKind<SvmSettings>({
   settings: { ...NGRAMS, ...SOLVER, ...INNER },
   features: (s) => `tfidf ${s.ngrams.join('-')}-grams`,
   async train(data, s, ctx) {
+    const weigh = weigher(s.classWeight, data.classes);
     return trainLinearBow('svm', 'tfidf', data, s, ctx, (x, labels) => {
-      return trainOneVsRest(x, labels, data.classes.length, s, ctx.seed).weights;
+      const options = { ...s, classWeights: weigh?.(labels) };
+      return trainOneVsRest(x, labels, data.classes.length, options, ctx.seed).weights;
     });
   },
   async load(dir, saved, ctx) {

@@ -4,21 +4,23 @@
  * installed everywhere, so it is not a dependency); else the wasm backend (SIMD); else the
  * plain JavaScript cpu backend.
  */
-import { EmbError } from '../../errors.js';
+import { EmbError, option } from '../../errors.js';
 
 export type Tf = typeof import('@tensorflow/tfjs-core') & typeof import('@tensorflow/tfjs-layers');
-import type { BackendName } from './backends.js';
+import { chosenBackend, loading, type BackendName } from './backends.js';
 
-export { BACKENDS, type BackendName } from './backends.js';
+export { BACKENDS, chosenBackend, setBackend, type BackendName } from './backends.js';
 
 let loaded: Promise<Tf> | undefined;
-let loadedWith: BackendName | undefined;
 
-/** TensorFlow.js with a backend chosen once per process (`auto` tries them in order). */
-export function tensorflow(backend: BackendName = 'auto'): Promise<Tf> {
-  if (loaded && (backend === 'auto' || backend === loadedWith)) return loaded;
-  loadedWith = backend;
-  loaded = load(backend);
+/** TensorFlow.js with the chosen backend (setBackend), loaded on first use. */
+export function tensorflow(): Promise<Tf> {
+  loaded ??= loading(
+    load(chosenBackend().name).catch((e) => {
+      loaded = undefined;
+      throw e;
+    }),
+  );
   return loaded;
 }
 
@@ -26,7 +28,7 @@ async function load(backend: BackendName): Promise<Tf> {
   const core = await import('@tensorflow/tfjs-core');
   const layers = await import('@tensorflow/tfjs-layers');
   const tf = { ...core, ...layers } as Tf;
-  core.env().set('PROD', true); // no NaN checks and debug logging on every op
+  if (chosenBackend().production) core.env().set('PROD', true);
   const tryBackend = async (name: Exclude<BackendName, 'auto'>): Promise<boolean> => {
     try {
       if (name === 'tensorflow') {
@@ -51,11 +53,10 @@ async function load(backend: BackendName): Promise<Tf> {
       return tf;
     }
   }
-  loaded = undefined;
   throw new EmbError(
     'E_INPUT',
     backend === 'tensorflow'
-      ? 'the tensorflow backend needs @tensorflow/tfjs-node; install it ("npm install @tensorflow/tfjs-node") or use --backend wasm'
+      ? `the tensorflow backend needs @tensorflow/tfjs-node; install it ("npm install @tensorflow/tfjs-node") or use ${option('backend', 'wasm')}`
       : `the TensorFlow.js ${backend} backend could not be started`,
   );
 }
