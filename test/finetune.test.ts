@@ -4,10 +4,10 @@
  * folder that keeps only the rows training changed and reads the others from the vectors,
  * class weights and the metric, progress per epoch, abort, and fastText subword rows.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,12 @@ function accuracy(probs: Float32Array, labels: number[], k: number): number {
   return labels.filter((y, i) => argmaxRow(probs, k, i) === y).length / labels.length;
 }
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'emb-finetune-'));
+const made: string[] = [];
+const tmp = () => {
+  made.push(mkdtempSync(join(tmpdir(), 'emb-finetune-')));
+  return made[made.length - 1];
+};
+after(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 for (const kind of KINDS)
   for (const mode of ['static', 'non-static'] as const) {
@@ -228,4 +233,18 @@ test('emb train --json reports the epochs and seconds per epoch; emb predict rea
       ['pos', 'neg'],
     );
   }
+  // Both are methods of emb compare, on the same subsets as the others.
+  const args = ['compare', 'reviews.csv', '--methods', 'logreg,cnn,dan', '--sizes', '30,all'];
+  const c = emb([...args, '--repeats', '2', '--max-epochs', '3', '--out', 'report'], { cwd: dir });
+  assert.equal(c.status, 0, c.stderr);
+  const report = JSON.parse(readFileSync(join(dir, 'report', 'report.json'), 'utf8'));
+  assert.deepEqual(
+    report.curves.map((curve: { method: string }) => curve.method),
+    ['logreg', 'cnn', 'dan'],
+  );
+  for (const curve of report.curves)
+    assert.ok(
+      curve.points.every((p: { mean: number }) => p.mean > 0.5),
+      curve.method,
+    );
 });
