@@ -2,9 +2,10 @@
  * Accuracy floors of the fine-tuned networks on public data, each next to the PyTorch 1.13
  * figure it checks: the same architectures, split, tokens and vectors (ANCHORS.md section 3,
  * test/support/finetune-task.ts), on stratified subsets small enough to train in seconds
- * (2,000 training texts, 1,000 test texts; 4 epochs for the CNN, 8 for the DAN), the mean of
+ * (2,000 training texts, 1,000 test texts, 760 for AG News, all its test part; 4 epochs for the
+ * CNN, 8 for the DAN, every epoch run and the best on the validation split kept), the mean of
  * seeds 0-2 on each side. The PyTorch figures are bench/finetune.ts's on the same subsets
- * (bench/README.md, section 13); the full-size comparison is there too.
+ * (bench/README.md, section 14); the full-size comparison is there too.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,13 +16,18 @@ import { finetuneTask, type FinetuneSet } from './support/finetune-task.js';
 
 /** PyTorch's mean test accuracy (%) over seeds 0-2 on the subsets, by set and model. */
 const PYTORCH: Record<FinetuneSet, Record<string, number>> = {
-  MR: { 'cnn-static': NaN, 'cnn-non-static': NaN, dan: NaN },
-  SUBJ: { 'cnn-static': NaN, 'cnn-non-static': NaN, dan: NaN },
-  'SST-2': { 'cnn-static': NaN, 'cnn-non-static': NaN, dan: NaN },
-  AG: { 'cnn-static': NaN, 'cnn-non-static': NaN, dan: NaN },
+  MR: { 'cnn-static': 73.17, 'cnn-non-static': 73.97, dan: 75.17 },
+  SUBJ: { 'cnn-static': 90.17, 'cnn-non-static': 90.4, dan: 91.23 },
+  'SST-2': { 'cnn-static': 78.93, 'cnn-non-static': 80.93, dan: 80.53 },
+  AG: { 'cnn-static': 88.68, 'cnn-non-static': 88.68, dan: 89.04 },
 };
-/** The issue's target is 0.5 points on the full sets; 1,000 test texts move 1 point by 10. */
-const TOLERANCE = 1;
+/**
+ * The issue's target, 0.5 points, is for the full sets (bench/README.md section 14). Here a
+ * seed moves accuracy by about 1.5 points (200 validation texts choose the epoch, 1,000 test
+ * texts score it), so two implementations of one network differ by about 1 point in the mean
+ * of three seeds by chance: the floor is PyTorch's mean minus 1.5.
+ */
+const TOLERANCE = 1.5;
 const SEEDS = [0, 1, 2];
 
 const { embeddings } = await openVectors();
@@ -36,7 +42,8 @@ for (const [set, byModel] of Object.entries(PYTORCH) as [FinetuneSet, Record<str
   const testDocs = task.test.map((i) => task.tokens[i]);
   for (const [model, reference] of Object.entries(byModel)) {
     const floor = reference - TOLERANCE;
-    test(`${model}, ${set} (2,000 / 1,000 texts): at least ${floor.toFixed(2)}% (PyTorch ${reference}%)`, async (t) => {
+    const sizes = `${task.train.length} / ${task.test.length} texts`;
+    test(`${model}, ${set} (${sizes}): at least ${floor.toFixed(2)}% (PyTorch ${reference}%)`, async (t) => {
       const name = model.slice(0, 3) as ModelName;
       const epochs = name === 'cnn' ? 4 : 8;
       const settings = modelSettings({
