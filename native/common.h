@@ -87,6 +87,9 @@ napi_value dense_forward(napi_env env, napi_callback_info info);
 napi_value dense_backward(napi_env env, napi_callback_info info);
 napi_value adam(napi_env env, napi_callback_info info);
 napi_value w2v_train(napi_env env, napi_callback_info info);
+napi_value smo_train(napi_env env, napi_callback_info info);
+napi_value kernel_sums(napi_env env, napi_callback_info info);
+napi_value sparse_product(napi_env env, napi_callback_info info);
 void crc32c_init(void);
 
 #endif

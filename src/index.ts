@@ -79,7 +79,13 @@ export {
   type WritePredictionsOptions,
 } from './api/predict.js';
 export type { TrainOptions, RunOptions } from './api/options.js';
-export { crossValidate, type Evaluation, type EvaluateOptions } from './api/evaluate.js';
+export {
+  crossValidate,
+  type Evaluation,
+  type EvaluateOptions,
+  type Duplicates,
+  type DuplicateRecord,
+} from './api/evaluate.js';
 export {
   compare,
   writeReport,

@@ -15,6 +15,9 @@ import {
   type ModelName,
   type ModelSettings,
 } from '../models/registry.js';
+import { duplicatesOf, type Duplicates } from '../text/duplicates.js';
+
+export type { Duplicates, DuplicateRecord } from '../text/duplicates.js';
 import { encodeDataset, type Dataset } from './dataset.js';
 import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './options.js';
 
@@ -56,6 +59,11 @@ export interface Evaluation {
   confusion: number[][];
   /** Share of tokens without a word vector (null for bag-of-words models). */
   oovRate: number | null;
+  /**
+   * Texts of the data with the same tokens as another, and those among them with different
+   * labels; the folds keep every copy of a text on one side.
+   */
+  duplicates: Duplicates;
   seed: number;
   /** Things worth telling the user (texts without any known word, ...). */
   warnings: string[];
@@ -119,6 +127,7 @@ export async function crossValidate(
     perClass: e.perClass,
     confusion: e.confusion,
     oovRate: oov,
+    duplicates: duplicatesOf(docs, set.labels, set.classes, set.lines),
     seed: run.seed,
     warnings,
   };

@@ -118,6 +118,8 @@ function flagParser(name: string, value: FlagValue): ((raw: string) => unknown) 
       };
     case 'numbers':
       return (raw) => items(raw).map(number);
+    case 'number-or-word':
+      return (raw) => (raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw);
     case 'words':
       return items;
     case 'weights':

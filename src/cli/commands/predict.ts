@@ -36,10 +36,11 @@ export function predictCommand(): Command {
     .addHelpText(
       'after',
       `
-A text without any word gets label null (JSON; "-" in text) and the reason; one without any
-known word is labelled from the model's fallback and marked "oov". Input of any size streams
+A text without any word gets label null (JSON; "-" in text) and the reason; one with nothing
+the model met in training (no n-gram of its vocabulary, no word with a vector) is marked
+"unseen" and answered with the classes' shares of the training data. Input of any size streams
 through in constant memory. --out writes id (or text), label, probability, one column per
-class and oov, and renames the file into place when complete.
+class and unseen, and renames the file into place when complete.
 
 Examples:
   emb predict reviews.model "a gorgeous, witty film"

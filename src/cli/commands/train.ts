@@ -19,7 +19,7 @@ import {
   type TrainingFlags,
 } from '../options.js';
 import { fraction, pathName, positiveInt } from '../parse.js';
-import { formatTraining } from '../print.js';
+import { formatDuplicates, formatTraining } from '../print.js';
 import { progressBar } from '../progress.js';
 
 interface TrainFlags extends VectorOptions, ColumnFlags, TrainingFlags {
@@ -87,7 +87,8 @@ Examples:
       }).finally(() => finalBar.stop());
       const training = classifier.training;
       await classifier.save(out, { metrics: evaluation }).finally(() => classifier.dispose());
-      notices.push(...data.warnings, ...evaluation.warnings);
+      const copies = formatDuplicates(file, evaluation.duplicates);
+      notices.push(...data.warnings, ...evaluation.warnings, ...(copies ? [copies] : []));
       // The final model's epochs, for the kinds that train by epochs.
       const epochs = training && { epochs: training.epochs, epochSeconds: training.epochSeconds };
       if (opts.json) return printJson({ ...evaluation, ...epochs, out });

@@ -21,7 +21,7 @@ import {
   type TrainingRecord,
 } from '../kind.js';
 import { readFloats, readJson, writeFloats } from '../model-files.js';
-import { logitScores } from '../sentence-network.js';
+import { logitScores } from '../network-training.js';
 import type { Network } from './layers.js';
 import { WordRows, type Origin, type RowsState } from './rows.js';
 import { MODES, type Mode } from './settings.js';

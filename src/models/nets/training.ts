@@ -21,7 +21,7 @@ import {
   type TrainingSet,
 } from '../kind.js';
 import { classWeights, scorer } from '../metric.js';
-import { logitScores } from '../sentence-network.js';
+import { logitScores } from '../network-training.js';
 import { adamConstants, kernels } from './kernels.js';
 import type { Batch, Network, RowGradients } from './layers.js';
 import { NetworkModel } from './model.js';
