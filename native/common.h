@@ -81,6 +81,8 @@ napi_value products(napi_env env, napi_callback_info info);
 napi_value analogy_topk(napi_env env, napi_callback_info info);
 napi_value parse_text(napi_env env, napi_callback_info info);
 napi_value crc32c(napi_env env, napi_callback_info info);
+napi_value svm_dcd(napi_env env, napi_callback_info info);
+napi_value sum_rows(napi_env env, napi_callback_info info);
 napi_value conv_forward(napi_env env, napi_callback_info info);
 napi_value conv_backward(napi_env env, napi_callback_info info);
 napi_value dense_forward(napi_env env, napi_callback_info info);

@@ -320,6 +320,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"analogyTopK", NULL, analogy_topk, NULL, NULL, NULL, napi_default, NULL},
       {"parseText", NULL, parse_text, NULL, NULL, NULL, napi_default, NULL},
       {"crc32c", NULL, crc32c, NULL, NULL, NULL, napi_default, NULL},
+      {"svmDcd", NULL, svm_dcd, NULL, NULL, NULL, napi_default, NULL},
+      {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_default, NULL},
       {"convForward", NULL, conv_forward, NULL, NULL, NULL, napi_default, NULL},
       {"convBackward", NULL, conv_backward, NULL, NULL, NULL, napi_default, NULL},
       {"denseForward", NULL, dense_forward, NULL, NULL, NULL, napi_default, NULL},

@@ -5,7 +5,7 @@
  * (2,000 training texts, 1,000 test texts, 760 for AG News, all its test part; 4 epochs for the
  * CNN, 8 for the DAN, every epoch run and the best on the validation split kept), the mean of
  * seeds 0-2 on each side. The PyTorch figures are bench/finetune.ts's on the same subsets
- * (bench/README.md, section 16); the full-size comparison is there too.
+ * (bench/README.md, section 17); the full-size comparison is there too.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,7 +22,7 @@ const PYTORCH: Record<FinetuneSet, Record<string, number>> = {
   AG: { 'cnn-static': 88.68, 'cnn-non-static': 88.68, dan: 89.04 },
 };
 /**
- * The issue's target, 0.5 points, is for the full sets (bench/README.md section 16). Here a
+ * The issue's target, 0.5 points, is for the full sets (bench/README.md section 17). Here a
  * seed moves accuracy by about 1.5 points (200 validation texts choose the epoch, 1,000 test
  * texts score it), so two implementations of one network differ by about 1 point in the mean
  * of three seeds by chance: the floor is PyTorch's mean minus 1.5.
