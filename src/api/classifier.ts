@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { EmbError } from '../errors.js';
-import { argmaxRow, type Model, type DecisionTerm } from '../models/kind.js';
+import { argmaxRow, type Model, type DecisionTerm, type TrainingRecord } from '../models/kind.js';
 import {
   checkVectors,
   readModelMeta,
@@ -133,6 +133,11 @@ export class Classifier {
 
   get settings(): ModelSettings {
     return this.#meta.settings;
+  }
+
+  /** How training went, for models that train by epochs (cnn, dan). */
+  get training(): TrainingRecord | undefined {
+    return this.model.training;
   }
 
   /** The classes, in the order of each prediction's probabilities. */

@@ -85,10 +85,13 @@ Examples:
         ...run,
         onProgress: (p) => finalBar.update(p.done, p.total),
       }).finally(() => finalBar.stop());
+      const training = classifier.training;
       await classifier.save(out, { metrics: evaluation }).finally(() => classifier.dispose());
       const copies = formatDuplicates(file, evaluation.duplicates);
       notices.push(...data.warnings, ...evaluation.warnings, ...(copies ? [copies] : []));
-      if (opts.json) return printJson({ ...evaluation, out });
+      // The final model's epochs, for the kinds that train by epochs.
+      const epochs = training && { epochs: training.epochs, epochSeconds: training.epochSeconds };
+      if (opts.json) return printJson({ ...evaluation, ...epochs, out });
       console.log(formatTraining(file, data.labels, evaluation, out));
     },
   );
