@@ -39,6 +39,9 @@ export const MARKERS = [
   'triangle-left',
   // A hexagon: vega's remaining shapes (wedge, arrow, stroke) are too thin to read as a point.
   'M0,-1L0.87,-0.5L0.87,0.5L0,1L-0.87,0.5L-0.87,-0.5Z',
+  // A pentagon and a four-pointed star, for the networks.
+  'M0,-1L0.95,-0.31L0.59,0.81L-0.59,0.81L-0.95,-0.31Z',
+  'M0,-1L0.3,-0.3L1,0L0.3,0.3L0,1L-0.3,0.3L-1,0L-0.3,-0.3Z',
 ];
 
 const indexOfKind = (name: string) => MODEL_NAMES.indexOf(name as ModelName);
