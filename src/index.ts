@@ -75,11 +75,17 @@ export {
 export {
   predictFile,
   writePredictions,
+  writeCrossValidated,
   type PredictFileOptions,
   type WritePredictionsOptions,
 } from './api/predict.js';
 export type { TrainOptions, RunOptions } from './api/options.js';
-export { crossValidate, type Evaluation, type EvaluateOptions } from './api/evaluate.js';
+export {
+  crossValidate,
+  type Evaluation,
+  type EvaluateOptions,
+  type CrossValidatedPrediction,
+} from './api/evaluate.js';
 export {
   compare,
   writeReport,
@@ -99,6 +105,7 @@ export {
   usesVectors,
   METRICS,
   defaultMetric,
+  metricLabel,
   type ModelName,
   type ModelOptions,
   type ModelSettings,
@@ -115,6 +122,7 @@ export {
   type Setting,
   type MetricName,
   type ClassWeight,
+  type Threshold,
 } from './api/models.js';
 export {
   pretrainVectors,

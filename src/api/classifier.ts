@@ -5,11 +5,13 @@
 import { existsSync } from 'node:fs';
 import { EmbError } from '../errors.js';
 import { tokenVectorTest } from '../features/sentence.js';
-import { argmaxRow, type Model, type DecisionTerm } from '../models/kind.js';
+import type { Model, DecisionTerm } from '../models/kind.js';
+import { decide } from '../models/threshold.js';
 import {
   checkVectors,
   readModelMeta,
   saveModelDir,
+  savedDecision,
   vectorsInfo,
   type ModelMeta,
 } from '../models/model-dir.js';
@@ -28,7 +30,10 @@ import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './optio
 import { openVectors, type Vectors } from './vectors.js';
 
 export interface Prediction {
-  /** The most probable class, or null when the text has nothing to classify (see `reason`). */
+  /**
+   * The most probable class (for a model with a decision threshold, the class its threshold
+   * gives), or null when the text has nothing to classify (see `reason`).
+   */
   label: string | null;
   /** The probability of `label`. */
   probability: number | null;
@@ -151,7 +156,7 @@ export class Classifier {
       reason: 'the text has no words',
     }));
     answerable.forEach((i, r) => {
-      const best = argmaxRow(probs, k, r);
+      const best = decide(probs, k, r, model.decision);
       const probabilities = Object.fromEntries(model.classes.map((c, j) => [c, probs[r * k + j]]));
       out[i] = { label: model.classes[best], probability: probs[r * k + best], probabilities };
       if (known) out[i].oov = !docs[i].some(known);
@@ -326,9 +331,12 @@ export async function loadClassifier(dir: string, options: LoadOptions = {}): Pr
         : await openVectors(given ?? (recorded && existsSync(recorded) ? recorded : undefined));
     checkVectors(meta, vectors.embeddings, vectors.path);
   }
-  const model = await loadModel(meta.settings, dir, meta.saved, {
-    classes: meta.labels,
-    embeddings: vectors?.embeddings,
-  });
+  const model = await loadModel(
+    meta.settings,
+    dir,
+    meta.saved,
+    { classes: meta.labels, embeddings: vectors?.embeddings },
+    savedDecision(meta),
+  );
   return new Classifier(model, meta.settings, tokenizer, vectors, meta);
 }

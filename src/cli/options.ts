@@ -110,6 +110,8 @@ function flagParser(name: string, value: FlagValue): ((raw: string) => unknown) 
   switch (value) {
     case 'number':
       return number;
+    case 'auto-or-number':
+      return (raw) => (raw.trim() === 'auto' ? 'auto' : number(raw));
     case 'range':
       return (raw) => {
         const parts = items(raw).map(number);

@@ -7,7 +7,8 @@ import { Worker } from 'node:worker_threads';
 import { workerUrl, workersAvailable } from '../worker-url.js';
 import { abortError, checkAborted, deserializeError, EmbError } from '../errors.js';
 import { chosenBackend } from '../models/tfjs/backend.js';
-import { argmaxRow, type Docs, type TrainContext } from '../models/kind.js';
+import type { Decision, Docs, TrainContext } from '../models/kind.js';
+import { checkThreshold, decide } from '../models/threshold.js';
 import { usesVectors, type ModelSettings } from '../models/registry.js';
 import { runFold } from './fold.js';
 import {
@@ -41,6 +42,23 @@ export interface Evaluation {
   confusion: number[][];
   /** How well the predicted probabilities match the outcomes, over every test prediction. */
   calibration: CalibrationMetrics;
+  /**
+   * Every test prediction, pooled over folds in fold order: the row (an index into the data,
+   * or into the test set for a test plan), its true and predicted class ids, and its class
+   * probabilities (`tested` x classes, row-major, in the same order).
+   */
+  rows: number[];
+  truth: number[];
+  predicted: number[];
+  probabilities: Float32Array;
+  /** Each fold's decision threshold (undefined for a model without one). */
+  decisions: (Decision | undefined)[];
+}
+
+/** One fold's answers: its test rows' probabilities and the decision its model chose. */
+interface FoldResult {
+  probabilities: Float32Array;
+  decision?: Decision;
 }
 
 /**
@@ -62,6 +80,7 @@ export async function evaluateFolds(
   onFold?: (done: number, total: number) => void,
   parallel?: Parallel,
 ): Promise<Evaluation> {
+  checkThreshold(settings.threshold, classes);
   let allDocs = docs;
   let allLabels = labels;
   let folds: Fold[];
@@ -88,12 +107,14 @@ export async function evaluateFolds(
     }
   });
   onFold?.(0, folds.length);
-  const probabilities =
+  const results =
     parallel && workersAvailable && parallel.workers > 1 && folds.length > 1
       ? await inWorkers(allDocs, allLabels, classes, settings, ctx, folds, parallel, onFold)
       : await inThisThread(allDocs, allLabels, classes, settings, ctx, folds, onFold);
   const truth: number[] = [];
   const predicted: number[] = [];
+  const rows: number[] = [];
+  const offset = 'test' in plan ? docs.length : 0;
   const pooled = new Float32Array(folds.reduce((a, f) => a + f.test.length, 0) * classes.length);
   const foldAccuracies: number[] = [];
   let correct = 0;
@@ -104,9 +125,11 @@ export async function evaluateFolds(
       fold.train.map((i) => allLabels[i]),
       classes.length,
     );
-    pooled.set(probabilities[f], truth.length * classes.length);
+    const { probabilities, decision } = results[f];
+    pooled.set(probabilities, truth.length * classes.length);
     fold.test.forEach((i, r) => {
-      const p = argmaxRow(probabilities[f], classes.length, r);
+      const p = decide(probabilities, classes.length, r, decision);
+      rows.push(i - offset);
       truth.push(allLabels[i]);
       predicted.push(p);
       if (p === allLabels[i]) right++;
@@ -129,6 +152,11 @@ export async function evaluateFolds(
     perClass: metrics.perClass,
     confusion: metrics.confusion,
     calibration: calibrationMetrics(pooled, truth, classes.length),
+    rows,
+    truth,
+    predicted,
+    probabilities: pooled,
+    decisions: results.map((r) => r.decision),
   };
 }
 
@@ -147,15 +175,15 @@ async function inThisThread(
   ctx: TrainContext,
   folds: Fold[],
   onFold?: (done: number, total: number) => void,
-): Promise<Float32Array[]> {
-  const out: Float32Array[] = [];
+): Promise<FoldResult[]> {
+  const out: FoldResult[] = [];
   for (const [f, fold] of folds.entries()) {
     checkAborted(ctx.signal);
-    const { probabilities } = await runFold({ docs, labels, classes }, fold, settings, {
+    const { probabilities, decision } = await runFold({ docs, labels, classes }, fold, settings, {
       ...ctx,
       seed: ctx.seed + f,
     });
-    out.push(probabilities);
+    out.push({ probabilities, decision });
     onFold?.(f + 1, folds.length);
   }
   return out;
@@ -171,7 +199,7 @@ function inWorkers(
   folds: Fold[],
   parallel: Parallel,
   onFold?: (done: number, total: number) => void,
-): Promise<Float32Array[]> {
+): Promise<FoldResult[]> {
   const workerData: FoldWorkerData = {
     settings,
     vectorsPath: usesVectors(settings.model) ? parallel.vectorsPath : undefined,
@@ -181,9 +209,9 @@ function inWorkers(
     seed: ctx.seed,
     backend: chosenBackend(),
   };
-  const out: Float32Array[] = new Array(folds.length);
+  const out: FoldResult[] = new Array(folds.length);
   const workers: Worker[] = [];
-  return new Promise<Float32Array[]>((resolve, reject) => {
+  return new Promise<FoldResult[]>((resolve, reject) => {
     let next = 0;
     let done = 0;
     let failed = false;
@@ -209,7 +237,7 @@ function inWorkers(
       w.on('message', (answer: FoldAnswer) => {
         if (failed) return;
         if ('error' in answer) return stop(deserializeError(answer.error));
-        out[answer.fold] = answer.probs;
+        out[answer.fold] = { probabilities: answer.probs, decision: answer.decision };
         done++; // not inside onFold?.(...): without a callback its arguments are never evaluated
         onFold?.(done, folds.length);
         if (done === folds.length) stop();

@@ -1,12 +1,13 @@
 /**
  * A worker thread that trains and tests folds for cross-validate.ts: it opens the vectors
  * itself (a memory-mapped .emb file costs milliseconds) and answers each fold with the test
- * rows' class probabilities.
+ * rows' class probabilities (one transferred buffer) and the fold model's decision threshold.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError, type SerializedError } from '../errors.js';
 import { readVectors } from '../formats/index.js';
 import { setBackend, type BackendName } from '../models/tfjs/backend.js';
+import type { Decision } from '../models/kind.js';
 import type { ModelSettings } from '../models/registry.js';
 import { runFold } from './fold.js';
 
@@ -29,7 +30,8 @@ export interface FoldJob {
 }
 
 export type FoldAnswer =
-  { fold: number; probs: Float32Array } | { fold: number; error: SerializedError };
+  | { fold: number; probs: Float32Array; decision?: Decision }
+  | { fold: number; error: SerializedError };
 
 const data = workerData as FoldWorkerData;
 setBackend(data.backend.name, { production: data.backend.production });
@@ -37,11 +39,13 @@ const embeddings = data.vectorsPath ? readVectors(data.vectorsPath).embeddings :
 
 parentPort!.on('message', async ({ fold, train, test }: FoldJob) => {
   try {
-    const { probabilities: probs } = await runFold(data, { train, test }, data.settings, {
+    const { probabilities: probs, decision } = await runFold(data, { train, test }, data.settings, {
       seed: data.seed + fold,
       embeddings,
     });
-    parentPort!.postMessage({ fold, probs } satisfies FoldAnswer, [probs.buffer as ArrayBuffer]);
+    parentPort!.postMessage({ fold, probs, decision } satisfies FoldAnswer, [
+      probs.buffer as ArrayBuffer,
+    ]);
   } catch (e) {
     parentPort!.postMessage({ fold, error: serializeError(e) } satisfies FoldAnswer);
   }
