@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crossValidate, EmbError, loadClassifier, train } from '../src/index.js';
@@ -14,6 +14,7 @@ import { scorer } from '../src/models/metric.js';
 import { bestThreshold } from '../src/models/threshold.js';
 import { stratifiedKFold } from '../src/text/splits.js';
 import { Random } from '../src/random.js';
+import { emb } from './support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emb-threshold-'));
 const isInput = (e: unknown) => e instanceof EmbError && e.code === 'E_INPUT';
@@ -42,7 +43,11 @@ function crafted(n: number, seed: number) {
 const data = crafted(1200, 1);
 const held = crafted(2000, 2);
 const classes = ['neg', 'pos'];
-const svm = { model: 'svm', ngrams: [1, 1], metric: 'macro-f1' } as const;
+const svm = {
+  model: 'svm' as const,
+  ngrams: [1, 1] as [number, number],
+  metric: 'macro-f1' as const,
+};
 const macroF1 = (labels: (string | null)[]) =>
   scorer('macro-f1', classes)(
     held.labels.map((l) => classes.indexOf(l)),
@@ -105,7 +110,7 @@ test('the best threshold: the top score, ties to the candidate nearest 0.5', () 
 });
 
 test("crossValidate: out-of-fold predictions, each fold deciding with its own 'auto' threshold, the same from workers", async () => {
-  const options = { ...svm, threshold: 'auto', folds: 3 } as const;
+  const options = { ...svm, threshold: 'auto' as const, folds: 3 };
   const e = await crossValidate(data, { ...options, workers: 1 });
   assert.equal(e.metric, 'macro-f1');
   assert.ok(Math.abs(e.metricValue - e.macroF1) < 1e-12);
@@ -131,4 +136,52 @@ test("crossValidate: out-of-fold predictions, each fold deciding with its own 'a
   const inWorkers = await crossValidate(data, { ...options, workers: 2 });
   assert.deepEqual(inWorkers.predictions, e.predictions);
   assert.deepEqual(inWorkers.thresholds, e.thresholds);
+});
+
+test('emb train: macro-F1 by default on imbalanced data, one warning for a class recalled under 20%, --predictions', () => {
+  const csv = join(dir, 'rare.csv');
+  writeFileSync(
+    csv,
+    ['text,label', ...data.texts.map((t, i) => `${t},${data.labels[i]}`)].join('\n'),
+  );
+  const oof = join(dir, 'oof.csv');
+  const args = ['train', csv, '--model', 'svm', '--ngrams', '1,1', '--folds', '3'];
+  const run = emb([...args, '--out', join(dir, 'rare.model'), '--predictions', oof]);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^judged by macro-F1: the smallest class has less than a quarter/);
+  assert.match(run.stdout, /svm on .*, 3-fold, judged by macro-F1:/);
+  const warnings = run.stderr.split('\n').filter((l) => /recalled under 20%/.test(l));
+  assert.equal(warnings.length, 1, run.stderr);
+  assert.match(
+    warnings[0],
+    /class "pos" \(\d+\.\d%\) recalled under 20% in 3-fold; --class-weight balanced or --threshold auto may help/,
+  );
+  const rows = readFileSync(oof, 'utf8').trimEnd().split('\n');
+  assert.equal(rows[0], 'text,label,predicted,pos,neg');
+  assert.equal(rows.length, data.texts.length + 1);
+  assert.equal(rows[1].split(',').slice(0, 2).join(','), `${data.texts[0]},${data.labels[0]}`);
+
+  const json = emb([...args, '--threshold', 'auto', '--out', join(dir, 'rare2.model'), '--json']);
+  assert.equal(json.status, 0, json.stderr);
+  const e = JSON.parse(json.stdout);
+  assert.equal(e.metric, 'macro-f1');
+  assert.equal(e.metricIsDefault, true);
+  assert.equal(e.predictions, undefined);
+  assert.equal(e.thresholds.perFold.length, 3);
+  assert.doesNotMatch(json.stderr, /recalled under 20%/);
+  const chosen = emb([
+    ...args,
+    '--metric',
+    'accuracy',
+    '--out',
+    join(dir, 'rare3.model'),
+    '--json',
+  ]);
+  assert.equal(JSON.parse(chosen.stdout).metricIsDefault, false);
+  assert.equal(JSON.parse(chosen.stdout).metric, 'accuracy');
+  const three = join(dir, 'three.csv');
+  writeFileSync(three, 'text,label\na b,x\nc d,y\ne f,z\na c,x\nd e,y\nf a,z\n');
+  const refused = emb(['train', three, '--model', 'svm', '--threshold', '0.3', '--folds', '2']);
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /--threshold: a decision threshold is for two classes/);
 });
