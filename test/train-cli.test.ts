@@ -204,6 +204,11 @@ test('bad data: missing column, one class, too few examples for the folds, not U
   fails(['train', 'one.csv'], /every text has the label "pos".*at least two classes/);
   write('few.csv', reviews(12, 3));
   fails(['train', 'few.csv'], /class "pos" has 6 examples, fewer than the 10 folds/);
+  write('single.csv', 'text,label\ngood film,pos\nfine film,pos\nbad film,neg\n');
+  fails(
+    ['train', 'single.csv'],
+    /class "neg" has only 1 example; cross-validation needs at least 2 of every class/,
+  );
   write(
     'latin1.csv',
     Buffer.concat([

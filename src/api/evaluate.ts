@@ -207,13 +207,14 @@ function planFor(
   const small = counts.findIndex((n) => n < folds);
   if (small >= 0) {
     const least = Math.min(...counts);
-    const fix =
-      least >= 2
-        ? `use ${option('folds', least)} or ${option('holdout')}`
-        : 'every class needs at least 2';
+    if (least < 2)
+      throw new EmbError(
+        'E_INPUT',
+        `${source}: class "${classes[counts.indexOf(least)]}" has only 1 example; cross-validation needs at least 2 of every class`,
+      );
     throw new EmbError(
       'E_INPUT',
-      `${source}: class "${classes[small]}" has ${counts[small]} examples, fewer than the ${folds} folds; ${fix}`,
+      `${source}: class "${classes[small]}" has ${counts[small]} examples, fewer than the ${folds} folds; use ${option('folds', least)} or ${option('holdout')}`,
     );
   }
   return { folds };

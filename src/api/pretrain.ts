@@ -10,9 +10,15 @@ import { pretrain, type PretrainProgress, type PretrainRecord } from '../pretrai
 import { pretrainSettings, type PretrainSettings } from '../pretrain/settings.js';
 import { openVectors, Vectors } from './vectors.js';
 
-export type { CorpusSource, CorpusLayout } from '../pretrain/corpus.js';
+export { CORPUS_LAYOUTS, type CorpusSource, type CorpusLayout } from '../pretrain/corpus.js';
 export type { PretrainProgress, PretrainRecord } from '../pretrain/pretrain.js';
-export type { PretrainSettings, PretrainMethod } from '../pretrain/settings.js';
+export {
+  DEFAULT_BUCKETS,
+  PRETRAIN_METHODS,
+  type PretrainSettings,
+  type PretrainMethod,
+} from '../pretrain/settings.js';
+export { TOKENIZER_KINDS } from '../text/tokenize.js';
 
 export interface PretrainOptions extends Partial<PretrainSettings>, CorpusOptions {
   /** The .emb file to write (replaced when complete); without it the vectors are returned. */

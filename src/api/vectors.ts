@@ -45,6 +45,7 @@ import {
 import { readPairSet } from '../query/pair-set.js';
 
 export { ANALOGY_METHODS, type AnalogyMethod } from '../embeddings/analogy-kernel.js';
+export { ENCODINGS, type Encoding } from '../formats/words.js';
 export { DEFAULT_RESTRICT, type SectionScore, type Tally } from '../query/evaluate.js';
 export type { AnalogyEvalOptions, AnalogyScore, EvalOptions, PairScore };
 
@@ -52,7 +53,7 @@ export type { BatchAnswer, Neighbour, QueryResult, Term };
 
 export interface OpenOptions {
   /** How words of a text vector file are encoded: utf8 (default; also utf-8) or latin1. */
-  encoding?: Encoding | 'utf-8';
+  encoding?: Encoding;
   /**
    * Progress of the long steps, in bytes: converting the bundled vectors the first time
    * (stage "convert the bundled vectors"), or reading a file that is not .emb ("read").
@@ -77,7 +78,7 @@ export async function openVectors(path?: string, options: OpenOptions = {}): Pro
       'the vectors path is empty; give a file or leave it out for the default',
     );
   checkAborted(options.signal);
-  const encoding = encodingOf(options.encoding);
+  const encoding = options.encoding;
   const file = path ?? defaultVectorsPath();
   if (path === undefined && !existsSync(file)) {
     const { prepareDefault } = await import('./convert.js');
@@ -113,11 +114,6 @@ export async function openVectors(path?: string, options: OpenOptions = {}): Pro
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** utf8 and utf-8 are one encoding, as everywhere in emb. */
-function encodingOf(encoding: OpenOptions['encoding']): Encoding | undefined {
-  return encoding === 'utf-8' ? 'utf8' : encoding;
 }
 
 export interface SimilarOptions {

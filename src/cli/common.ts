@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
-import type { Vectors } from '../api/vectors.js';
-import type { Encoding } from '../api/convert.js';
+import { ENCODINGS, type Encoding, type Vectors } from '../api/vectors.js';
 import { colors as pc, progressBar, type Progress } from './progress.js';
 
 export interface VectorOptions {
@@ -22,13 +21,16 @@ export function addVectorOptions(cmd: Command, readsData = false): Command {
       'vector file in any supported format (default: the bundled GloVe 6B 100d)',
     )
     .addOption(
-      new Option(
+      encodingOption(
         readsData ? '--vectors-encoding <name>' : '--encoding <name>',
         'how words in a text vector file are encoded',
-      )
-        .choices(['utf8', 'latin1'])
-        .default('utf8'),
+      ),
     );
+}
+
+/** The encoding of a vector file's words, the same choices for every command. */
+export function encodingOption(flag: string, description: string): Option {
+  return new Option(flag, description).choices([...ENCODINGS]).default('utf8');
 }
 
 export function warn(message: string): void {

@@ -1,6 +1,8 @@
 import { EmbError, option } from '../errors.js';
 
-export type Encoding = 'utf8' | 'latin1';
+/** How the words of a vector file are encoded; utf8 and utf-8 are one encoding, as everywhere in emb. */
+export const ENCODINGS = ['utf8', 'utf-8', 'latin1'] as const;
+export type Encoding = (typeof ENCODINGS)[number];
 
 /** A word as UTF-8 bytes: buf[start..end). */
 export interface WordBytes {

@@ -9,7 +9,7 @@ import {
   type StorageType,
   type WritableFormat,
 } from '../../api/convert.js';
-import { printJson, warn } from '../common.js';
+import { encodingOption, printJson, warn } from '../common.js';
 import { progressBar } from '../progress.js';
 
 const BY_EXTENSION: Record<string, WritableFormat> = {
@@ -35,11 +35,7 @@ export function convertCommand(): Command {
     .addOption(
       new Option('--from <format>', 'input format (default: detected)').choices([...FORMAT_NAMES]),
     )
-    .addOption(
-      new Option('--encoding <name>', 'how words in the input are encoded')
-        .choices(['utf8', 'latin1'])
-        .default('utf8'),
-    )
+    .addOption(encodingOption('--encoding <name>', 'how words in the input are encoded'))
     .option(
       '--quantize <storage>',
       'store the matrix compactly in the .emb: f16 (half the size) or int8 (a quarter, a scale per row)',

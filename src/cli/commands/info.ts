@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
 import type { ModelInfo } from '../../api/info.js';
-import { openVectors, printJson, type VectorOptions } from '../common.js';
+import { encodingOption, openVectors, printJson, type VectorOptions } from '../common.js';
 import { pct } from '../print.js';
 
 export function infoCommand(): Command {
@@ -10,7 +10,7 @@ export function infoCommand(): Command {
       "a vector file's format, size, storage, provenance and norms, and where converted vectors live; or a model folder's kind, labels, settings, metrics and the vectors it needs",
     )
     .argument('[path]', 'vector file or model folder (default: the bundled GloVe 6B 100d)')
-    .option('--encoding <name>', 'utf8 or latin1, for text formats', 'utf8')
+    .addOption(encodingOption('--encoding <name>', 'how words in a text vector file are encoded'))
     .option('--verify', 'check the checksum of every section of an .emb (the matrix too)')
     .option('--json', 'print one JSON document')
     .addHelpText(

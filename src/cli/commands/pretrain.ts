@@ -1,9 +1,17 @@
 import { Command, Option } from 'commander';
 import { EmbError } from '../../errors.js';
-import { CORPUS_LAYOUTS, type CorpusLayout } from '../../pretrain/corpus.js';
-import { DEFAULT_BUCKETS, PRETRAIN_METHODS, type PretrainMethod } from '../../pretrain/settings.js';
-import type { PretrainProgress } from '../../pretrain/pretrain.js';
-import { TOKENIZER_KINDS } from '../../text/tokenize.js';
+import {
+  CORPUS_LAYOUTS,
+  DEFAULT_BUCKETS,
+  PRETRAIN_METHODS,
+  TOKENIZER_KINDS,
+  pretrainRecord,
+  pretrainVectors,
+  type CorpusLayout,
+  type PretrainMethod,
+  type PretrainProgress,
+} from '../../api/pretrain.js';
+import { openVectors } from '../../api/vectors.js';
 import { notices, printJson } from '../common.js';
 import { addColumnOptions, type ColumnFlags } from '../options.js';
 import { fraction, pathName, positiveInt, positiveNumber, wholeNumber } from '../parse.js';
@@ -139,7 +147,6 @@ Examples:
     .action(async (files: string[], opts: PretrainFlags) => {
       if (opts.buckets !== undefined && !opts.subwords)
         throw new EmbError('E_INPUT', '--buckets is for --subwords, which was not given');
-      const { pretrainVectors, pretrainRecord } = await import('../../api/pretrain.js');
       const stdin = files.length === 0 || (files.length === 1 && files[0] === '-');
       if (!stdin && files.includes('-'))
         throw new EmbError('E_INPUT', 'read stdin ("-") alone, not with files');
@@ -176,7 +183,6 @@ Examples:
       } finally {
         show.stop();
       }
-      const { openVectors } = await import('../../api/vectors.js');
       const vectors = await openVectors(opts.out);
       const record = pretrainRecord(vectors)!;
       const seconds = (Date.now() - started) / 1000;
