@@ -59,7 +59,7 @@ export function trainCommand(): Command {
       "write the evaluation's out-of-fold predictions: text, label, predicted, each class's probability",
       pathName('--predictions'),
     )
-    .option('--json', 'print the evaluation as one JSON document (without the predictions)');
+    .option('--json', 'print the evaluation as one JSON document');
   addModelOptions(addColumnOptions(cmd), { model: true });
   addTrainingOptions(addSeedOption(cmd, 'folds, initialisation and shuffles'), true);
   cmd.addHelpText(
@@ -102,7 +102,7 @@ Examples:
         ...run,
         onProgress: (p) => finalBar.update(p.done, p.total),
       }).finally(() => finalBar.stop());
-      // The per-row predictions go to --predictions only: model.json and --json stay small.
+      // model.json keeps the figures, not a prediction per row (--predictions, --json have them).
       const summary: Omit<Evaluation, 'predictions'> = { ...evaluation };
       delete (summary as Partial<Evaluation>).predictions;
       await classifier.save(out, { metrics: summary }).finally(() => classifier.dispose());
@@ -111,7 +111,7 @@ Examples:
         await writeCrossValidated(opts.predictions, test ?? data, evaluation);
       }
       notices.push(...data.warnings, ...evaluation.warnings, ...lowRecall(evaluation, model));
-      if (opts.json) return printJson({ ...summary, metricIsDefault, out });
+      if (opts.json) return printJson({ ...evaluation, metricIsDefault, out });
       if (metricIsDefault && summary.metric !== 'accuracy')
         console.log(
           `judged by ${metricLabel(summary.metric)}: the smallest class has less than a quarter of the largest's examples, where accuracy rewards answering the largest (--metric accuracy to judge by accuracy)`,
