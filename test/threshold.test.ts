@@ -169,6 +169,8 @@ test('emb train: macro-F1 by default on imbalanced data, one warning for a class
   assert.equal(e.predictions.length, data.texts.length);
   assert.equal(e.thresholds.perFold.length, 3);
   assert.doesNotMatch(json.stderr, /recalled under 20%/);
+  const info = emb(['info', join(dir, 'rare2.model')]);
+  assert.match(info.stdout, /^decision +"pos" when its probability is at least 0\.\d{4}$/m);
   const chosen = emb([
     ...args,
     '--metric',
