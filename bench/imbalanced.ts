@@ -10,7 +10,7 @@
  *
  *   node --import tsx bench/imbalanced.ts [--kinds svm,nbsvm,logreg,hybrid,mlp] [--python P]
  *
- * The mlp (a network: minutes per fit) runs plain and balanced only, last.
+ * The mlp (a network: minutes per fit with a threshold) runs last.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -104,16 +104,19 @@ const tuned: Config[] = [
   { name: ', threshold auto', threshold: 'auto' },
   { name: ', balanced + threshold auto', classWeight: 'balanced', threshold: 'auto' },
 ];
+const network = (k: ModelName) => k === 'mlp';
+const pairs = (ks: ModelName[], cs: Config[]) =>
+  ks.flatMap((k) => cs.map((c) => [k, c] as [ModelName, Config]));
 const runs: [ModelName, Config][] = [
-  ...kinds
-    .filter((k) => k !== 'mlp')
-    .flatMap((k) => plain.map((c) => [k, c] as [ModelName, Config])),
-  ...kinds
-    .filter((k) => k !== 'mlp')
-    .flatMap((k) => tuned.map((c) => [k, c] as [ModelName, Config])),
-  ...kinds
-    .filter((k) => k === 'mlp')
-    .flatMap((k) => plain.map((c) => [k, c] as [ModelName, Config])),
+  ...pairs(
+    kinds.filter((k) => !network(k)),
+    plain,
+  ),
+  ...pairs(
+    kinds.filter((k) => !network(k)),
+    tuned,
+  ),
+  ...pairs(kinds.filter(network), [...plain, ...tuned]),
 ];
 const ours: Row[] = [];
 for (const [model, c] of runs) {
