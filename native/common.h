@@ -60,6 +60,9 @@ napi_value analogy_topk(napi_env env, napi_callback_info info);
 napi_value parse_text(napi_env env, napi_callback_info info);
 napi_value crc32c(napi_env env, napi_callback_info info);
 napi_value w2v_train(napi_env env, napi_callback_info info);
+napi_value smo_train(napi_env env, napi_callback_info info);
+napi_value kernel_sums(napi_env env, napi_callback_info info);
+napi_value sparse_product(napi_env env, napi_callback_info info);
 void crc32c_init(void);
 
 #endif

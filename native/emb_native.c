@@ -1,6 +1,7 @@
 // emb's optional native addon: memory mapping of .emb files, the float32 / float16 / int8
-// kernels queries spend their time in, the text-vector parser, CRC32C, the word2vec trainer, and
-// two safety nets (temporary files removed on SIGINT/SIGTERM even while JavaScript is busy, and a
+// kernels queries spend their time in, the text-vector parser, CRC32C, the word2vec trainer, the
+// kernel SVM solver (smo.c), the products of bow-mlp's sparse first layer (sparse.c), and two
+// safety nets (temporary files removed on SIGINT/SIGTERM even while JavaScript is busy, and a
 // bus error inside a kernel turned into an exception). Everything else stays in TypeScript.
 #include "common.h"
 
@@ -319,6 +320,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"parseText", NULL, parse_text, NULL, NULL, NULL, napi_default, NULL},
       {"crc32c", NULL, crc32c, NULL, NULL, NULL, napi_default, NULL},
       {"w2vTrain", NULL, w2v_train, NULL, NULL, NULL, napi_default, NULL},
+      {"smoTrain", NULL, smo_train, NULL, NULL, NULL, napi_default, NULL},
+      {"kernelSums", NULL, kernel_sums, NULL, NULL, NULL, napi_default, NULL},
+      {"sparseProduct", NULL, sparse_product, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok)
     return NULL;

@@ -110,8 +110,6 @@ function flagParser(name: string, value: FlagValue): ((raw: string) => unknown) 
   switch (value) {
     case 'number':
       return number;
-    case 'auto-or-number':
-      return (raw) => (raw.trim() === 'auto' ? 'auto' : number(raw));
     case 'range':
       return (raw) => {
         const parts = items(raw).map(number);
@@ -120,6 +118,8 @@ function flagParser(name: string, value: FlagValue): ((raw: string) => unknown) 
       };
     case 'numbers':
       return (raw) => items(raw).map(number);
+    case 'number-or-word':
+      return (raw) => (raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw);
     case 'words':
       return items;
     case 'weights':

@@ -29,11 +29,21 @@ export function readFloats(path: string): Float32Array {
   if (bytes.byteLength % 4 !== 0)
     throw new EmbError(
       'E_MODEL',
-      `${path}: expected float32 values, found ${bytes.byteLength} bytes`,
+      `${path}: expected 4-byte values, found ${bytes.byteLength} bytes`,
     );
   const out = new Float32Array(bytes.byteLength / 4);
   new Uint8Array(out.buffer).set(bytes);
   return out;
+}
+
+/** Writes int32 values (little-endian, as typed arrays hold them here). */
+export function writeInts(path: string, data: Int32Array): void {
+  writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+}
+
+export function readInts(path: string): Int32Array {
+  const floats = readFloats(path);
+  return new Int32Array(floats.buffer, floats.byteOffset, floats.length);
 }
 
 export function readJson(path: string): unknown {

@@ -15,17 +15,31 @@ import type {
 } from './kind.js';
 import type { TokenizerName } from '../text/tokenize.js';
 import { fail, type Check } from './setting.js';
-import { chooseDecision, withDecision } from './threshold.js';
+import { bowMlp, type BowMlpSettings } from './kinds/bow-mlp.js';
+import { chi2Svm, type Chi2SvmSettings } from './kinds/chi2-svm.js';
+import { hikSvm, type HikSvmSettings } from './kinds/hik-svm.js';
 import { hybrid, type HybridSettings } from './kinds/hybrid.js';
 import { logreg, type LogregSettings } from './kinds/logreg.js';
 import { mlp, type MlpSettings } from './kinds/mlp.js';
 import { nbsvm, type NbsvmSettings } from './kinds/nbsvm.js';
+import { rbfSvm, type RbfSvmSettings } from './kinds/rbf-svm.js';
 import { svm, type SvmSettings } from './kinds/svm.js';
+import { chooseDecision, withDecision } from './threshold.js';
 
-export type { HybridSettings, LogregSettings, MlpSettings, NbsvmSettings, SvmSettings };
+export type {
+  BowMlpSettings,
+  Chi2SvmSettings,
+  HikSvmSettings,
+  HybridSettings,
+  LogregSettings,
+  MlpSettings,
+  NbsvmSettings,
+  RbfSvmSettings,
+  SvmSettings,
+};
 
 /** Every kind, in the order --help, compare and the docs list them. */
-export const KINDS = [svm, nbsvm, logreg, mlp, hybrid] as const;
+export const KINDS = [svm, nbsvm, logreg, mlp, hybrid, rbfSvm, hikSvm, chi2Svm, bowMlp] as const;
 
 type Kind = (typeof KINDS)[number];
 type SettingsOfKind<K> = K extends ModelKind<infer S> ? S : never;

@@ -91,32 +91,33 @@ export class SentenceNetworkModel implements Model {
   }
 }
 
-/** Builds the layers model that carries the trained weights (for prediction and saving). */
+/**
+ * Builds the layers model that carries the trained weights (for prediction and saving): relu
+ * layers of the given units, each followed by dropout, then softmax; none for logreg.
+ */
 export function network(
   tf: Tf,
   dims: number,
   classes: number,
-  hidden?: { units: number; dropout: number },
+  hidden?: { units: readonly number[]; dropout: number },
 ): LayersModel {
-  const layers = hidden
-    ? [
-        tf.layers.dense({
-          units: hidden.units,
-          activation: 'relu',
-          inputShape: [dims],
-          kernelInitializer: 'zeros',
-        }),
-        tf.layers.dropout({ rate: hidden.dropout }),
-        tf.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: 'zeros' }),
-      ]
-    : [
-        tf.layers.dense({
-          units: classes,
-          activation: 'softmax',
-          inputShape: [dims],
-          kernelInitializer: 'zeros',
-        }),
-      ];
+  const layers = (hidden?.units ?? []).flatMap((units, l) => [
+    tf.layers.dense({
+      units,
+      activation: 'relu',
+      ...(l === 0 ? { inputShape: [dims] } : {}),
+      kernelInitializer: 'zeros',
+    }),
+    tf.layers.dropout({ rate: hidden!.dropout }),
+  ]);
+  layers.push(
+    tf.layers.dense({
+      units: classes,
+      activation: 'softmax',
+      ...(layers.length === 0 ? { inputShape: [dims] } : {}),
+      kernelInitializer: 'zeros',
+    }),
+  );
   return tf.sequential({ layers });
 }
 
@@ -137,15 +138,6 @@ export async function loadSentenceNetwork(
     outputs: ctx.classes.length,
   });
   return new SentenceNetworkModel(kind, ctx.classes, encoder, network, tf, saved);
-}
-
-/** Logits as calibration.ts takes scores: for two classes, one difference per row. */
-export function logitScores(logits: Float32Array, classes: number): Float32Array {
-  if (classes !== 2) return logits;
-  return Float32Array.from(
-    { length: logits.length / 2 },
-    (_, i) => logits[2 * i] - logits[2 * i + 1],
-  );
 }
 
 export function oneHot(labels: readonly number[], classes: number): Float32Array {

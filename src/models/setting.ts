@@ -6,6 +6,7 @@
  * declared once below, each with its checks and flags.
  */
 import { EmbError, setting } from '../errors.js';
+import { COUNT_NORMS, COUNT_TFS, type CountNorm, type CountTf } from '../features/counts.js';
 import { FEATURE_KINDS, type FeatureKind } from '../features/sentence.js';
 import {
   STEM_LANGUAGES,
@@ -32,12 +33,12 @@ import type { Threshold } from './threshold.js';
 export type Check = (value: unknown, name: string) => void;
 
 /**
- * How the command line reads a flag's text: a number, "auto" or a number, "MIN,MAX", a comma-separated list of
- * numbers or of words, one word, "balanced" or LABEL=W pairs, or nothing (a switch). The
- * setting's check then judges it.
+ * How the command line reads a flag's text: a number, "MIN,MAX", a comma-separated list of
+ * numbers or of words, one word, a number or else a word (-C 1, -C auto), "balanced" or
+ * LABEL=W pairs, or nothing (a switch). The setting's check then judges it.
  */
 export type FlagValue =
-  'number' | 'auto-or-number' | 'range' | 'numbers' | 'words' | 'word' | 'weights' | 'switch';
+  'number' | 'range' | 'numbers' | 'words' | 'word' | 'number-or-word' | 'weights' | 'switch';
 
 export interface Flag {
   /** The placeholder in --help ("n", "min,max"). */
@@ -196,7 +197,7 @@ export const BASE: Specs<BaseSettings> = {
     },
     flag: {
       arg: 'auto|p',
-      value: 'auto-or-number',
+      value: 'number-or-word',
       help: "two classes: answer the positive class (the rarer, or the metric's) from this probability; auto: the best for the metric by inner cross-validation",
     },
   },
@@ -259,17 +260,31 @@ export interface VectorSettings extends BaseSettings {
   clitics: boolean;
 }
 
+/**
+ * --features: one flag for what a model reads, sentence vectors for the kinds on word vectors
+ * and word counts for the kinds on counts; each kind's check takes only its own.
+ */
+export const FEATURES_FLAG: Flag = {
+  arg: 'kind',
+  value: 'word',
+  choices: [...FEATURE_KINDS, 'counts'],
+  help: 'sentence vectors (mean, TF-IDF-weighted mean, or SIF), or counts (the models on word counts)',
+};
+
 export const VECTORS: Specs<VectorSettings> = {
   ...BASE,
   features: {
     default: 'mean',
-    check: oneOf(FEATURE_KINDS),
-    flag: {
-      arg: 'kind',
-      value: 'word',
-      choices: FEATURE_KINDS,
-      help: 'sentence vectors: mean, TF-IDF-weighted mean, or SIF',
+    check: (v, name) => {
+      if (v === 'counts')
+        fail(
+          name,
+          `one of ${FEATURE_KINDS.join(', ')} (counts are for the models on word counts)`,
+          v,
+        );
+      oneOf(FEATURE_KINDS)(v, name);
     },
+    flag: FEATURES_FLAG,
   },
   // Clitic parts follow the vectors' tokenization: the reference protocol looks tokens up
   // whole, so the default is worked out from the tokenizer (resolveSettings).
@@ -288,8 +303,12 @@ export interface SvmSolverSettings {
 
 export const SVM_LOSSES = ['squared-hinge', 'hinge'] as const;
 
-/** -C: one flag for every kind with a C (the help says which). */
-export const C_FLAG: Flag = { arg: 'c', value: 'number', help: 'inverse regularisation strength' };
+/** -C: one flag for every kind with a C (the help says which; the kernel SVMs also take auto). */
+export const C_FLAG: Flag = {
+  arg: 'c',
+  value: 'number-or-word',
+  help: 'inverse regularisation strength (kernel SVMs: or auto, chosen by inner cross-validation)',
+};
 
 export const SOLVER: Specs<SvmSolverSettings> = {
   C: { default: 1, check: positive, flag: C_FLAG },
@@ -321,4 +340,154 @@ export interface NbSettings {
 export const NB: Specs<NbSettings> = {
   alpha: { default: 1, check: positive },
   beta: { default: 0.25, check: unitInterval },
+};
+
+/** Word counts (features/counts.ts), what the kernel SVMs and bow-mlp read. */
+export interface CountSettings extends BaseSettings {
+  /** What the model reads: word counts (--features is shared with the kinds on word vectors). */
+  features: 'counts';
+  /** Count the this many most frequent tokens of the training texts; default 5000. */
+  vocab: number;
+  /** Each count as itself, 1, 1 + ln(count) or its square root; each kind's default is its best. */
+  tf: CountTf;
+  /** Rows scaled to a sum of 1 (l1), to unit length (l2), or not; each kind's default is its best. */
+  norm: CountNorm;
+}
+
+export const COUNTS: Specs<CountSettings> = {
+  ...BASE,
+  features: { default: 'counts', check: oneOf(['counts']), flag: FEATURES_FLAG },
+  vocab: {
+    default: 5000,
+    check: wholeAtLeast(1),
+    flag: {
+      arg: 'n',
+      value: 'number',
+      help: 'count the n most frequent tokens of the training texts',
+    },
+  },
+  tf: {
+    default: 'raw',
+    check: oneOf(COUNT_TFS),
+    flag: {
+      arg: 'how',
+      value: 'word',
+      choices: COUNT_TFS,
+      help: 'each count as itself, 1, 1 + ln(count) or its square root',
+    },
+  },
+  norm: {
+    default: 'none',
+    check: oneOf(COUNT_NORMS),
+    flag: {
+      arg: 'how',
+      value: 'word',
+      choices: COUNT_NORMS,
+      help: 'scale each row of counts to a sum of 1 (l1), to unit length (l2), or not',
+    },
+  },
+};
+
+/** LIBSVM's solver for the kernel SVMs (models/smo.ts), and what it may be asked. */
+export interface KernelSvmSettings extends CountSettings, InnerSettings {
+  /** Inverse regularisation strength, or 'auto' (chosen by inner cross-validation); default 1. */
+  C: number | 'auto';
+  /** Stopping tolerance (LIBSVM's -e, scikit-learn's tol); default 1e-3. */
+  eps: number;
+  /** Set aside the variables stuck at a bound (LIBSVM's -h); default true. */
+  shrinking: boolean;
+  /** Megabytes of kernel rows the solver keeps, shared by its threads; default 200. */
+  cacheMb: number;
+  /**
+   * The most training texts accepted: the solver's work grows with their square, so larger
+   * sets are refused with an estimate of the time (raise it to train anyway); default 50000.
+   */
+  maxRows: number;
+}
+
+export const KERNEL_SVM: Specs<KernelSvmSettings> = {
+  ...COUNTS,
+  ...INNER,
+  C: {
+    default: 1,
+    check: (v, name) => {
+      if (v !== 'auto') positive(v, name);
+    },
+    flag: C_FLAG,
+  },
+  eps: { default: 1e-3, check: positive },
+  shrinking: { default: true, check: boolean },
+  cacheMb: {
+    default: 200,
+    check: positive,
+    flag: {
+      arg: 'mb',
+      value: 'number',
+      help: 'megabytes of kernel rows a kernel SVM keeps',
+    },
+  },
+  maxRows: {
+    default: 50000,
+    check: wholeAtLeast(1),
+    flag: {
+      arg: 'n',
+      value: 'number',
+      help: 'train a kernel SVM on at most n texts (its work grows with their square)',
+    },
+  },
+};
+
+/** The width of the RBF and chi-squared kernels. */
+export interface GammaSettings {
+  /**
+   * A positive number; 'scale' (default: scikit-learn's 1 / (columns * variance) for the RBF
+   * kernel, 1 / mean row sum for chi-squared); or 'auto' (chosen by inner cross-validation).
+   */
+  gamma: number | 'scale' | 'auto';
+}
+
+export const GAMMA: Specs<GammaSettings> = {
+  gamma: {
+    default: 'scale',
+    check: (v, name) => {
+      if (v !== 'scale' && v !== 'auto' && !(typeof v === 'number' && v > 0 && Number.isFinite(v)))
+        fail(name, "a positive number, 'scale' or 'auto'", v);
+    },
+    flag: {
+      arg: 'g',
+      value: 'number-or-word',
+      help: 'kernel width: a number, scale (from the variance of the counts) or auto (inner cross-validation)',
+    },
+  },
+};
+
+/** How the dense networks train (models/network-training.ts): mlp and bow-mlp. */
+export interface NetworkSettings {
+  /** Dropout rate of each hidden layer, 0..1; default 0.2. */
+  dropout: number;
+  /** Adam's learning rate; default 3e-3. */
+  learningRate: number;
+  /** Rows per step; default 512 (small sets still get about ten steps per epoch). */
+  batchSize: number;
+  /** Epochs at most; default 200. */
+  maxEpochs: number;
+  /** Epochs without progress on the validation split before stopping; default 3. */
+  patience: number;
+  /** Share of the training texts held out for early stopping; default 0.1. */
+  validationFraction: number;
+  /** L2 penalty on the weights (scikit-learn's alpha); default 1e-4. */
+  alpha: number;
+}
+
+export const NETWORK: Specs<NetworkSettings> = {
+  dropout: { default: 0.2, check: fraction(false) },
+  // scikit-learn uses batches of 200 at 1e-3 and a patience of 10. Fewer, larger steps at a
+  // higher rate, stopping after 3 epochs without progress (the best epoch's weights are
+  // kept), reach the same accuracy in less time (bench/README.md).
+  learningRate: { default: 3e-3, check: positive },
+  batchSize: { default: 512, check: wholeAtLeast(1) },
+  maxEpochs: { default: 200, check: wholeAtLeast(1) },
+  patience: { default: 3, check: wholeAtLeast(0) },
+  validationFraction: { default: 0.1, check: fraction(true) },
+  alpha: { default: 1e-4, check: nonNegative },
 };

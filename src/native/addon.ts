@@ -77,6 +77,55 @@ export interface NativeAddon {
     rng: Uint32Array,
     result: Float64Array,
   ): void;
+  /** Kernel SVM problems solved on worker threads (src/models/smo.ts has the JavaScript twin). */
+  smoTrain(
+    indptr: Int32Array,
+    indices: Int32Array,
+    values: Float32Array,
+    cols: number,
+    kind: number,
+    gamma: number,
+    rows: Int32Array,
+    starts: Int32Array,
+    y: Int8Array,
+    C: Float64Array,
+    eps: number,
+    shrinking: number,
+    cacheBytes: number,
+    alpha: Float64Array,
+    info: Float64Array,
+    done: Int32Array,
+    cancel: Int32Array,
+    threads: number,
+  ): Promise<void>;
+  kernelSums(
+    kind: number,
+    gamma: number,
+    cols: number,
+    aIndptr: Int32Array,
+    aIndices: Int32Array,
+    aValues: Float32Array,
+    bIndptr: Int32Array,
+    bIndices: Int32Array,
+    bValues: Float32Array,
+    coef: Float64Array,
+    outputs: number,
+    out: Float64Array,
+    threads: number,
+  ): void;
+  /** Sparse rows times a dense matrix, or (transpose) its transpose (network-training.ts). */
+  sparseProduct(
+    indptr: Int32Array,
+    indices: Int32Array,
+    values: Float32Array,
+    dims: number,
+    rows: Int32Array,
+    dense: Float32Array,
+    units: number,
+    out: Float32Array,
+    transpose: number,
+    threads: number,
+  ): void;
 }
 
 /**
