@@ -23,6 +23,7 @@ import { calibrationMetrics, type CalibrationMetrics } from '../src/experiments/
 import { argmaxRow } from '../src/models/kind.js';
 import { MODEL_NAMES, modelSettings } from '../src/models/registry.js';
 import type { LabelledSet as Dataset } from '../src/text/dataset.js';
+import { groupsOf } from '../src/text/duplicates.js';
 import { stratifiedKFold } from '../src/text/splits.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { loadAGNews, loadMR, loadSMS, loadSST2, loadSUBJ } from '../test/support/datasets.js';
@@ -76,9 +77,11 @@ function task(name: string): Task {
   };
   const data = loaders[name]();
   const fold = data.labels.map(() => -1);
-  // The folds evaluateFolds makes for { folds: 10 } with seed 0.
-  stratifiedKFold(data.labels, 10, 0).forEach((f, k) => f.test.forEach((i) => (fold[i] = k)));
   const docs = data.texts.map(tokenize);
+  // The folds evaluateFolds makes for { folds: 10 } with seed 0 (copies of a text in one fold).
+  stratifiedKFold(data.labels, 10, 0, groupsOf(docs)).forEach((f, k) =>
+    f.test.forEach((i) => (fold[i] = k)),
+  );
   return {
     texts: data.texts,
     labels: data.labels,

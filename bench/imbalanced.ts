@@ -21,7 +21,9 @@ import { crossValidate, openVectors, type ClassWeight, type ModelName } from '..
 import { encodeDataset } from '../src/api/dataset.js';
 import { scorer } from '../src/models/metric.js';
 import { Random } from '../src/random.js';
+import { groupsOf } from '../src/text/duplicates.js';
 import { stratifiedKFold } from '../src/text/splits.js';
+import { tokenizerFor } from '../src/text/tokenize.js';
 import { loadMR } from '../test/support/datasets.js';
 
 const arg = (name: string, fallback: string) => {
@@ -45,9 +47,13 @@ const data = { texts: rows.map((r) => r[0]), labels: rows.map((r) => r[1]) };
 const encoded = encodeDataset(data, 'bench');
 const truth = encoded.labels;
 const classes = encoded.classes;
-// The folds crossValidate makes for { folds: 5, seed: 0 }, given to the peer too.
+// The folds crossValidate makes for { folds: 5, seed: 0 } (copies of a text on one side),
+// given to the peer too.
+const groups = groupsOf(data.texts.map(tokenizerFor('ascii').tokenize));
 const testFold = new Array<number>(truth.length);
-stratifiedKFold(truth, FOLDS, 0).forEach((f, k) => f.test.forEach((i) => (testFold[i] = k)));
+stratifiedKFold(truth, FOLDS, 0, groups).forEach((f, k) =>
+  f.test.forEach((i) => (testFold[i] = k)),
+);
 
 interface Row {
   method: string;

@@ -85,6 +85,8 @@ export {
   type Evaluation,
   type EvaluateOptions,
   type CrossValidatedPrediction,
+  type Duplicates,
+  type DuplicateRecord,
 } from './api/evaluate.js';
 export {
   compare,

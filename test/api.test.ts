@@ -108,7 +108,7 @@ test('train, predict, save, load: the same predictions; other vectors are refuse
     ['pos', 'neg', null, p[3].label],
   );
   assert.equal(p[2].reason, 'the text has no words');
-  assert.equal(p[3].oov, true);
+  assert.equal(p[3].unseen, true);
   assert.ok(Math.abs(p[0].probabilities!.pos + p[0].probabilities!.neg - 1) < 1e-5);
   await clf.save(join(dir, 'reviews.model'));
   const again = await loadClassifier(join(dir, 'reviews.model'), { vectors });

@@ -166,7 +166,7 @@ test("commander's own usage errors are one 'emb:' line with exit code 2, like ev
   const cases: [string[], RegExp][] = [
     [
       ['similar', 'frog', '--encoding', '0'],
-      /^emb: option '--encoding <name>' argument '0' is invalid\. Allowed choices are utf8, latin1\.$/,
+      /^emb: option '--encoding <name>' argument '0' is invalid\. Allowed choices are utf8, utf-8, latin1\.$/,
     ],
     [['simlar', 'frog'], /^emb: unknown command 'simlar' \(Did you mean similar\?\)$/],
     [['similar', '--bogus', 'x'], /^emb: unknown option '--bogus'$/],

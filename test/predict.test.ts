@@ -82,7 +82,7 @@ const MIXED = [
   ['5', 'an awful ""boring"" mess'],
   ['6', 'two\nlines, great'],
 ];
-/** What each row of mixedCsv() gets: [id, an answer or null (no words), oov]. */
+/** What each row of mixedCsv() gets: [id, an answer or null (no words), unseen]. */
 const MIXED_ANSWERS = [
   ['1', 'label', false],
   ['2', null, null],
@@ -92,10 +92,10 @@ const MIXED_ANSWERS = [
   ['6', 'label', false],
   ['7', null, null],
 ];
-const shape = (a: { id?: string; label: string | null; oov?: boolean }) => [
+const shape = (a: { id?: string; label: string | null; unseen?: boolean }) => [
   a.id,
   a.label === null ? null : 'label',
-  a.oov ?? null,
+  a.unseen ?? null,
 ];
 /** The documents of --json output, one per line. */
 const jsonLines = (stdout: string) =>
@@ -119,7 +119,7 @@ describe('the library', () => {
     ];
     const answers = await collect(clf.predictStream(rows, { batchSize: 3 }));
     assert.deepEqual(
-      answers.map((a) => [a.id, a.text, a.label, a.oov ?? null]),
+      answers.map((a) => [a.id, a.text, a.label, a.unseen ?? null]),
       [
         ['a', 'great and wonderful', 'pos', false],
         [undefined, 'terrible, the worst', 'neg', false],
@@ -208,7 +208,7 @@ describe('the library', () => {
     const count = await writePredictions(out, clf.predictStream(texts), { labels: clf.labels });
     assert.equal(count, 3);
     const rows = parseCsv(readFileSync(out, 'utf8'), ',', out).map((r) => r.fields);
-    assert.deepEqual(rows[0], ['text', 'label', 'probability', 'pos', 'neg', 'oov']);
+    assert.deepEqual(rows[0], ['text', 'label', 'probability', 'pos', 'neg', 'unseen']);
     assert.deepEqual(
       rows.slice(1).map((r) => r[0]),
       texts,
@@ -220,7 +220,7 @@ describe('the library', () => {
     assert.equal(rows[3][1], 'neg');
     // A class named like a column gets p_ before its name.
     await writePredictions(out, [], { labels: ['label', 'x'], idColumn: 'id' });
-    assert.equal(readFileSync(out, 'utf8'), 'id,label,probability,p_label,x,oov\n');
+    assert.equal(readFileSync(out, 'utf8'), 'id,label,probability,p_label,x,unseen\n');
 
     // A failure part way leaves the old file as it was and no temporary file.
     async function* failing(): AsyncGenerator<RowPrediction> {
@@ -228,7 +228,7 @@ describe('the library', () => {
       throw new EmbError('E_FORMAT', 'in.csv: line 3: broken CSV');
     }
     await assert.rejects(writePredictions(out, failing(), { labels: clf.labels }), /line 3/);
-    assert.equal(readFileSync(out, 'utf8'), 'id,label,probability,p_label,x,oov\n');
+    assert.equal(readFileSync(out, 'utf8'), 'id,label,probability,p_label,x,unseen\n');
     assert.deepEqual(leftovers(), []);
   });
 
@@ -246,7 +246,7 @@ describe('the library', () => {
     const target = write('target.csv', 'old\n');
     symlinkSync(target, join(dir, 'link.csv'));
     await writePredictions(join(dir, 'link.csv'), [], { labels });
-    assert.equal(readFileSync(target, 'utf8'), 'text,label,probability,pos,neg,oov\n');
+    assert.equal(readFileSync(target, 'utf8'), 'text,label,probability,pos,neg,unseen\n');
     assert.deepEqual(leftovers(), []);
   });
 });
@@ -265,7 +265,7 @@ describe('emb predict', () => {
       'label',
       'probability',
       'probabilities',
-      'oov',
+      'unseen',
     ]);
     assert.deepEqual(docs[1], {
       id: '2',
@@ -281,11 +281,11 @@ describe('emb predict', () => {
     const lines = t.stdout.split('\n').slice(0, -1);
     assert.equal(lines.length, 7);
     assert.match(lines[1], /^2\t-\tthe text has no words\t$/);
-    assert.match(lines[2], /^3\t(pos|neg)\t0\.\d{4}\toov\tqqzzx zzqqy$/);
+    assert.match(lines[2], /^3\t(pos|neg)\t0\.\d{4}\tunseen\tqqzzx zzqqy$/);
     assert.match(lines[5], /^6\tpos\t[01]\.\d{4}\ttwo\\nlines, great$/);
   });
 
-  test('--out: id (or text), label, probability, one column per class, oov; replaced atomically', async () => {
+  test('--out: id (or text), label, probability, one column per class, unseen; replaced atomically', async () => {
     await model('logreg');
     write('mixed.csv', mixedCsv());
     write('answers.csv', 'an older file\n');
@@ -305,16 +305,20 @@ describe('emb predict', () => {
     const rows = parseCsv(readFileSync(join(dir, 'answers.csv'), 'utf8'), ',', 'a').map(
       (x) => x.fields,
     );
-    assert.deepEqual(rows[0], ['id', 'label', 'probability', 'pos', 'neg', 'oov']);
+    assert.deepEqual(rows[0], ['id', 'label', 'probability', 'pos', 'neg', 'unseen']);
     assert.deepEqual(
       rows.slice(1).map((x) => [x[0], x[1] === '' ? null : 'label', x[5] === '' ? null : x[5]]),
-      MIXED_ANSWERS.map(([id, label, oov]) => [id, label, oov === null ? null : String(oov)]),
+      MIXED_ANSWERS.map(([id, label, unseen]) => [
+        id,
+        label,
+        unseen === null ? null : String(unseen),
+      ]),
     );
     // Without --id the text is the first column, quoted as RFC 4180 wants.
     const s = emb(['predict', 'logreg.model', '--out', 'lines.csv'], 'say "hi", great\nawful\n');
     assert.equal(s.status, 0, s.stderr);
     const text = readFileSync(join(dir, 'lines.csv'), 'utf8');
-    assert.match(text, /^text,label,probability,pos,neg,oov\n"say ""hi"", great",pos,/);
+    assert.match(text, /^text,label,probability,pos,neg,unseen\n"say ""hi"", great",pos,/);
     assert.deepEqual(leftovers(), []);
   });
 
@@ -373,12 +377,24 @@ describe('emb predict', () => {
     // 30,000 rows (about 1 MB): the errors lie well past the first pieces read and answered.
     let body = 'id,text\n';
     for (let i = 0; i < 30000; i++) body += `${i},"a great, good film ${i}"\n`;
-    write('broken.csv', `${body}30000,"closed"and more\n30001,fine\n`);
-    fails(
-      ['predict', 'logreg.model', '--input', 'broken.csv', '--out', 'broken-out.csv'],
-      /broken\.csv: line 30002: broken CSV \(expected "," or the end of the line after a closing quote, found "a"\)/,
+    // Text after a closing quote joins the field, as Python's csv reads it, and is told once.
+    write('stray.csv', `${body}30000,"closed"and more\n30001,fine\n`);
+    const stray = emb([
+      'predict',
+      'logreg.model',
+      '--input',
+      'stray.csv',
+      '--out',
+      'stray-out.csv',
+    ]);
+    assert.equal(stray.status, 0, stray.stderr);
+    assert.match(
+      stray.stderr,
+      /stray\.csv: 1 field has text after a closing quote \(the first on line 30002\)/,
     );
-    assert.ok(!existsSync(join(dir, 'broken-out.csv')));
+    const answers = readFileSync(join(dir, 'stray-out.csv'), 'utf8').trimEnd().split('\n');
+    assert.equal(answers.length, 30003);
+    assert.match(answers[30001], /^closedand more,/); // the field read on, the quotes dropped
     write('unclosed.csv', `${body}30000,"never closed\n30001,fine\n`);
     fails(
       ['predict', 'logreg.model', '--input', 'unclosed.csv', '--out', 'unclosed-out.csv'],

@@ -254,12 +254,12 @@ test('a failed training leaves no model folder, half-written or otherwise', () =
   assert.deepEqual(leftovers(), []);
 });
 
-test('predict answers texts without a known word (oov), refuses other vectors, incomplete folders and other versions', () => {
+test('predict answers texts with nothing the model met (unseen), refuses other vectors, incomplete folders and other versions', () => {
   write('p.csv', reviews(30, 5));
   assert.equal(emb(['train', 'p.csv', '--model', 'logreg', '--folds', '2']).status, 0);
   const unknown = emb(['predict', 'p.model', 'qqzzx zzqqy']);
   assert.equal(unknown.status, 0, unknown.stderr);
-  assert.match(unknown.stdout, /^(pos|neg)\t0\.\d{4}\toov\n$/);
+  assert.match(unknown.stdout, /^(pos|neg)\t0\.\d{4}\tunseen\n$/);
   const mixed = emb(['predict', 'p.model', '--json'], 'qqzzx\ngreat\n');
   assert.equal(mixed.status, 0);
   const answers = mixed.stdout
@@ -267,7 +267,7 @@ test('predict answers texts without a known word (oov), refuses other vectors, i
     .split('\n')
     .map((l) => JSON.parse(l));
   assert.deepEqual(
-    answers.map((a) => [a.text, a.oov]),
+    answers.map((a) => [a.text, a.unseen]),
     [
       ['qqzzx', true],
       ['great', false],

@@ -4,7 +4,6 @@
  */
 import { existsSync } from 'node:fs';
 import { EmbError } from '../errors.js';
-import { tokenVectorTest } from '../features/sentence.js';
 import type { Model, DecisionTerm } from '../models/kind.js';
 import { decide } from '../models/threshold.js';
 import {
@@ -18,7 +17,6 @@ import {
 import {
   DEFAULT_MODEL,
   loadModel,
-  tokenLookup,
   trainModel,
   usesVectors,
   type ModelSettings,
@@ -40,10 +38,13 @@ export interface Prediction {
   /** Every class's probability. */
   probabilities: Record<string, number> | null;
   /**
-   * True when no word of the text has a vector: the model answered from its fallback (the
-   * average sentence vector, and the n-grams for hybrid), which is little more than a guess.
+   * True when the text has nothing the model met in training (bag-of-words models: no n-gram
+   * of its vocabulary; models on vectors: no word with a vector; hybrid: neither): `asdf`,
+   * `???`, another language. Such a text is answered with the classes' shares of the training
+   * texts (the prior), the only thing the model knows about it. Absent for kinds that cannot
+   * tell.
    */
-  oov?: boolean;
+  unseen?: boolean;
   /** Why `label` is null. */
   reason?: string;
 }
@@ -87,6 +88,11 @@ export interface ClassifierMeta {
   created: string;
   /** The vectors it reads (null for bag-of-words models). */
   vectors: { path: string; words: number; dims: number; fingerprint: string } | null;
+  /**
+   * Each class's share of the training texts, what unseen texts are answered with (null for
+   * a model saved before emb recorded it: its unseen texts get the model's own answer).
+   */
+  prior: Record<string, number> | null;
 }
 
 /** A trained model with the vectors and tokenizer it was trained with. */
@@ -102,6 +108,8 @@ export class Classifier {
     /** The vectors the model reads (none for bag-of-words models). */
     readonly vectors: Vectors | undefined,
     saved?: ModelMeta,
+    /** The classes' shares of the training texts (a loaded model has them in `saved`). */
+    prior?: Record<string, number>,
   ) {
     this.#model = model;
     this.#tokenizer = tokenizer;
@@ -113,6 +121,7 @@ export class Classifier {
       metrics: saved?.metrics ?? {},
       created: saved?.created ?? new Date().toISOString(),
       vectors: saved?.vectors ?? (vectors ? vectorsInfo(vectors.embeddings, vectors.path) : null),
+      prior: saved?.prior ?? prior ?? null,
     };
   }
 
@@ -137,7 +146,8 @@ export class Classifier {
 
   /**
    * One prediction per text, in order. A text with no token gets label null and a reason;
-   * a text with no known word still gets the model's answer, marked oov.
+   * a text with nothing the model met in training is marked unseen and answered with the
+   * prior (the classes' shares of the training texts); every other text gets the model's answer.
    */
   async predict(texts: readonly string[]): Promise<Prediction[]> {
     if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string'))
@@ -145,9 +155,10 @@ export class Classifier {
     const model = this.model;
     const docs = texts.map((t) => this.#tokenizer.tokenize(t));
     const answerable = docs.map((d, i) => (d.length > 0 ? i : -1)).filter((i) => i >= 0);
-    const probs = await model.predict(answerable.map((i) => docs[i]));
-    const emb = this.vectors?.embeddings;
-    const known = emb && tokenVectorTest(emb, tokenLookup(this.settings));
+    const asked = answerable.map((i) => docs[i]);
+    const probs = await model.predict(asked);
+    const seen = model.seen?.(asked);
+    const prior = this.#meta.prior;
     const k = model.classes.length;
     const out: Prediction[] = texts.map(() => ({
       label: null,
@@ -156,10 +167,13 @@ export class Classifier {
       reason: 'the text has no words',
     }));
     answerable.forEach((i, r) => {
-      const best = decide(probs, k, r, model.decision);
-      const probabilities = Object.fromEntries(model.classes.map((c, j) => [c, probs[r * k + j]]));
-      out[i] = { label: model.classes[best], probability: probs[r * k + best], probabilities };
-      if (known) out[i].oov = !docs[i].some(known);
+      const unseen = seen && !seen[r];
+      const row =
+        unseen && prior ? model.classes.map((c) => prior[c]) : probs.subarray(r * k, (r + 1) * k);
+      const best = decide(Float32Array.from(row), k, 0, model.decision);
+      const probabilities = Object.fromEntries(model.classes.map((c, j) => [c, row[j]]));
+      out[i] = { label: model.classes[best], probability: row[best], probabilities };
+      if (seen) out[i].unseen = !seen[r];
     });
     return out;
   }
@@ -260,6 +274,7 @@ export class Classifier {
       tokenizer: this.#tokenizer.name,
       vectors: this.#meta.vectors,
       metrics: { ...this.#meta.metrics, ...(options.metrics ?? {}) },
+      ...(this.#meta.prior ? { prior: this.#meta.prior } : {}),
     });
   }
 
@@ -300,7 +315,9 @@ export async function train(
     onProgress: run.onProgress,
     signal: run.signal,
   });
-  return new Classifier(model, run.settings, run.tokenizer, vectors);
+  const shares = set.classes.map((_, c) => set.labels.filter((y) => y === c).length / docs.length);
+  const prior = Object.fromEntries(set.classes.map((c, j) => [c, shares[j]]));
+  return new Classifier(model, run.settings, run.tokenizer, vectors, undefined, prior);
 }
 
 export interface LoadOptions {

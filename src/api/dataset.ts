@@ -26,6 +26,8 @@ export interface DatasetFile extends Dataset {
   labelColumn: string;
   /** The classes, in the order emb numbers them (first seen). */
   classes: string[];
+  /** The line on which each text's row starts (texts[i] is on line lines[i]). */
+  lines: number[];
   /** Line numbers of rows left out because their text was empty. */
   skippedEmpty: number[];
   /** Line numbers of rows left out because their label was empty or missing. */
@@ -62,6 +64,7 @@ export async function readDataset(
     textColumn: file.textColumn,
     labelColumn: file.labelColumn!,
     classes: file.classes,
+    lines: file.lines,
     skippedEmpty: file.skippedEmpty,
     skippedNoLabel: file.skippedNoLabel,
     warnings: [
@@ -80,6 +83,8 @@ export interface OpenTextsOptions extends Pick<
   id?: string;
   /** Read these bytes (stdin) instead of the file; `path` still names them in messages. */
   input?: AsyncIterable<Uint8Array>;
+  /** Called once the rows are read, when a field had text after its closing quote. */
+  onWarning?: (message: string) => void;
 }
 
 /** A file of texts to label, open: its columns, and its rows as they are read. */
@@ -109,6 +114,7 @@ export async function openTexts(path: string, options: OpenTextsOptions = {}): P
     quote: options.quote,
     encoding: options.encoding,
     input: options.input,
+    onWarning: options.onWarning,
   });
   async function* rows() {
     for await (const piece of file.rows) yield* piece;
@@ -183,6 +189,8 @@ export function encodeDataset(
     );
   }
   const fromFile = Array.isArray((data as Partial<DatasetFile>).warnings);
+  const { lines } = data as Partial<DatasetFile>;
+  if (Array.isArray(lines) && lines.length === texts.length) encoded.lines = [...lines];
   return { ...encoded, warnings: fromFile ? [] : labelWarnings(encoded, source) };
 }
 

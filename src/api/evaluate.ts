@@ -16,6 +16,9 @@ import {
   type ModelSettings,
 } from '../models/registry.js';
 import { scorer, type MetricName } from '../models/metric.js';
+import { duplicatesOf, type Duplicates } from '../text/duplicates.js';
+
+export type { Duplicates, DuplicateRecord } from '../text/duplicates.js';
 import { encodeDataset, type Dataset } from './dataset.js';
 import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './options.js';
 
@@ -75,6 +78,11 @@ export interface Evaluation {
   predictions: CrossValidatedPrediction[];
   /** Share of tokens without a word vector (null for bag-of-words models). */
   oovRate: number | null;
+  /**
+   * Texts of the data with the same tokens as another, and those among them with different
+   * labels; the folds keep every copy of a text on one side.
+   */
+  duplicates: Duplicates;
   seed: number;
   /** Things worth telling the user (texts without any known word, ...). */
   warnings: string[];
@@ -164,6 +172,7 @@ export async function crossValidate(
       : null,
     predictions,
     oovRate: oov,
+    duplicates: duplicatesOf(docs, set.labels, set.classes, set.lines),
     seed: run.seed,
     warnings,
   };

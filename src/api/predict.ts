@@ -39,7 +39,8 @@ export interface WritePredictionsOptions {
  * Writes predictions to a CSV file as they come and returns how many: a first column with
  * each one's id (named `idColumn`) or else its text, then `label`, `probability`, one column
  * per class with its probability (named by the class; `p_` before a name that is taken),
- * and `oov` (true when no word of the text had a vector). A text with no words has an
+ * and `unseen` (true when the text has nothing the model met in training, answered with the
+ * prior; empty for kinds that cannot tell). A text with no words has an
  * empty label and empty probabilities. Fields are quoted as RFC 4180 says, lines end with
  * LF. The file is written under a temporary name and renamed when complete; a failure
  * leaves no file. An existing file is replaced; a folder is refused.
@@ -50,16 +51,21 @@ export async function writePredictions(
   options: WritePredictionsOptions,
 ): Promise<number> {
   const first = options.idColumn ?? 'text';
-  const classColumns = probabilityColumns(options.labels, [first, 'label', 'probability', 'oov']);
+  const classColumns = probabilityColumns(options.labels, [
+    first,
+    'label',
+    'probability',
+    'unseen',
+  ]);
   // Lines reach the disk in large writes: one write per line costs more than predicting it.
-  let lines = csvLine([first, 'label', 'probability', ...classColumns, 'oov']);
+  let lines = csvLine([first, 'label', 'probability', ...classColumns, 'unseen']);
   let count = 0;
   await writeFileAtomicallyAsync(path, async (out) => {
     for await (const p of predictions) {
       const probabilities = options.labels.map((c) => p.probabilities?.[c] ?? '');
       const key = options.idColumn === undefined ? p.text : (p.id ?? '');
-      const oov = p.oov === undefined ? '' : p.oov;
-      lines += csvLine([key, p.label ?? '', p.probability ?? '', ...probabilities, oov]);
+      const unseen = p.unseen ?? '';
+      lines += csvLine([key, p.label ?? '', p.probability ?? '', ...probabilities, unseen]);
       count++;
       if (lines.length >= 1 << 16) {
         out.write(Buffer.from(lines));

@@ -1,6 +1,6 @@
 /** How the commands show results to people (--json prints the library's objects as they are). */
 import type { RowPrediction } from '../api/classifier.js';
-import type { Evaluation as FullEvaluation } from '../api/evaluate.js';
+import type { Duplicates, Evaluation as FullEvaluation } from '../api/evaluate.js';
 import { metricLabel } from '../api/models.js';
 
 /** An evaluation as the commands print it (the per-row predictions go to a file, if anywhere). */
@@ -23,6 +23,28 @@ export const pct = (x: number, digits = 2) => `${(x * 100).toFixed(digits)}%`;
 /** "1 text", "2,000 texts": a count that reads well. */
 export function count(n: number, noun: string, plural = `${noun}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
+}
+
+/**
+ * One line on the copies of a text in `file`, or none without any: how many, the first few
+ * groups by line ("lines 3, 17"), the groups with different labels, and where to see all.
+ */
+export function formatDuplicates(
+  file: string,
+  d: Duplicates | undefined,
+  all = '--json lists them all',
+): string | undefined {
+  if (!d || d.copies === 0) return undefined;
+  const where = (gs: Duplicates['groups']) =>
+    gs
+      .slice(0, 3)
+      .map((g) => (g.lines ? `lines ${g.lines.join(', ')}` : `rows ${g.rows.join(', ')}`))
+      .join('; ') + (gs.length > 3 ? '; ...' : '');
+  const conflicting = d.groups.filter((g) => g.conflicting);
+  const labels = conflicting.length
+    ? `; ${count(conflicting.length, 'group')} with different labels (${where(conflicting)})`
+    : '';
+  return `${file}: ${count(d.copies, 'text')} repeat${d.copies === 1 ? 's' : ''} another's tokens, in ${count(d.groups.length, 'group')} (${where(d.groups)}), kept on one side of every split${labels}; ${all}`;
 }
 
 /** A table with a header row; columns padded to their widest cell, numbers right-aligned. */
@@ -104,14 +126,14 @@ export function formatTraining(
 
 /**
  * One answer of `emb predict` on one line. JSON: the id (with --id), the text and the
- * library's prediction. Text: id, label (or "-"), probability (or the reason), "oov", text;
+ * library's prediction. Text: id, label (or "-"), probability (or the reason), "unseen", text;
  * tab-separated, with line breaks and tabs inside a cell escaped.
  */
 export function formatPrediction(p: RowPrediction, json: boolean, withText: boolean): string {
   // JSON leaves out keys whose value is undefined: the id without --id, and the line.
   if (json) return JSON.stringify({ id: p.id, ...p, line: undefined });
   const score = p.probability === null ? p.reason : p.probability.toFixed(4);
-  const cells = [p.id, p.label ?? '-', score, p.oov ? 'oov' : undefined];
+  const cells = [p.id, p.label ?? '-', score, p.unseen ? 'unseen' : undefined];
   if (withText) cells.push(p.text);
   return cells
     .filter((c) => c !== undefined)

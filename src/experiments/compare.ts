@@ -9,6 +9,7 @@ import { coverageReport } from '../features/coverage.js';
 import { tokenLookup } from '../models/registry.js';
 import type { OnProgress } from '../progress.js';
 import type { LabelledSet } from '../text/dataset.js';
+import { duplicatesOf, groupsOf } from '../text/duplicates.js';
 import { stratifiedHoldout } from '../text/splits.js';
 import { tokenizerFor } from '../text/tokenize.js';
 import { VERSION } from '../version.js';
@@ -52,7 +53,8 @@ export async function runComparison(plan: ComparisonPlan): Promise<CompareReport
     test = { docs: plan.test.texts.map((x) => tokenize(x)), labels: plan.test.labels };
     testName = plan.test.source;
   } else {
-    const split = stratifiedHoldout(data.labels, plan.testFraction, seed);
+    // Copies of a text on one side, so that none is tested after being trained on.
+    const split = stratifiedHoldout(data.labels, plan.testFraction, seed, groupsOf(docs));
     train = pick(split.train);
     test = pick(split.test);
     testName = `a stratified ${Math.round(plan.testFraction * 100)}% of ${basename(data.source)} (seed ${seed})`;
@@ -92,6 +94,7 @@ export async function runComparison(plan: ComparisonPlan): Promise<CompareReport
       classes: data.classes,
       trainCounts: perClass(train.labels),
       testCounts: perClass(test.labels),
+      duplicates: duplicatesOf(docs, data.labels, data.classes, data.lines),
     },
     settings: {
       sizes,

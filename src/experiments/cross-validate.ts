@@ -19,6 +19,7 @@ import {
   type CalibrationMetrics,
   type ClassMetrics,
 } from './metrics.js';
+import { groupsOf } from '../text/duplicates.js';
 import { stratifiedHoldout, stratifiedKFold, type Fold } from '../text/splits.js';
 import type { FoldAnswer, FoldWorkerData } from './fold-worker.js';
 
@@ -86,10 +87,11 @@ export async function evaluateFolds(
   let folds: Fold[];
   let protocol: string;
   if ('folds' in plan) {
-    folds = stratifiedKFold(labels, plan.folds, ctx.seed);
+    // Copies of a text stay in one fold: a copy in training would grade memory, not skill.
+    folds = stratifiedKFold(labels, plan.folds, ctx.seed, groupsOf(docs));
     protocol = `${plan.folds}-fold`;
   } else if ('holdout' in plan) {
-    folds = [stratifiedHoldout(labels, plan.holdout, ctx.seed)];
+    folds = [stratifiedHoldout(labels, plan.holdout, ctx.seed, groupsOf(docs))];
     protocol = `holdout ${plan.holdout}`;
   } else {
     // The test examples follow the training ones; one "fold" trains on all of the latter.

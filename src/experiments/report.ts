@@ -21,6 +21,7 @@ import { renderHtml } from './report-html.js';
 import { renderMarkdown } from './report-markdown.js';
 import { recommendationSentence, verdict, warnings } from './sentences.js';
 import type { ModelSettings } from '../models/registry.js';
+import type { Duplicates } from '../text/duplicates.js';
 
 /** Everything `emb compare` found, as report.json holds it (the recommendation first). */
 export interface CompareReport {
@@ -42,6 +43,8 @@ export interface CompareReport {
     /** Examples per class (in the order of `classes`) in the training part and the test set. */
     trainCounts: number[];
     testCounts: number[];
+    /** Copies of a text in the data (before the split, which keeps them on one side). */
+    duplicates?: Duplicates;
   };
   settings: {
     sizes: number[];

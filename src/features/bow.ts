@@ -166,6 +166,12 @@ export class BagOfWords {
     return this.features(gramIds(this.index, filtered, lo, hi, false), weighting);
   }
 
+  /** Whether each document has an n-gram of this vocabulary (after the filters). */
+  seen(docs: Docs): boolean[] {
+    const { indptr } = this.transform(docs, 'binary');
+    return docs.map((_, d) => indptr[d + 1] > indptr[d]);
+  }
+
   /** CSR rows from each document's n-gram ids. */
   private features({ ids, offsets }: GramIds, weighting: Weighting): Csr {
     const rows = offsets.length - 1;

@@ -39,6 +39,11 @@ export interface EncoderState {
   unseenWeight?: number;
   /** SIF: the removed component (unit length). */
   component?: number[];
+  /**
+   * The words of the training texts that have a vector, lower-cased: what the model met in
+   * training (absent in models saved before: every word with a vector counts).
+   */
+  known?: string[];
   mean: number[];
   std: number[];
 }
@@ -211,6 +216,7 @@ export class SentenceEncoder {
     if (kind === 'tfidf') Object.assign(state, idfWeights(docs));
     if (kind === 'sif') Object.assign(state, sifWeights(docs));
     const encoder = new SentenceEncoder(emb, state);
+    state.known = encoder.knownWords(docs);
     const { x, coverage } = encoder.weighted(docs);
     if (kind === 'sif') {
       state.component = firstComponent(x, docs.length, emb.dims);
@@ -229,6 +235,30 @@ export class SentenceEncoder {
 
   get dims(): number {
     return this.state.dims;
+  }
+
+  /**
+   * Whether each document has a word the training texts had, with a vector: a text of words
+   * the model never met (`asdf`, `lorem ipsum`, another language) is as far from what it
+   * learned as one without vectors, even when its words have vectors of their own.
+   */
+  seen(docs: Docs): boolean[] {
+    this.pool.bound();
+    const known = (this.#known ??= this.state.known && new Set(this.state.known));
+    return docs.map((doc) =>
+      doc.some((t) => (known ? known.has(t.toLowerCase()) : this.pool.rowsOfToken(t).length > 0)),
+    );
+  }
+
+  #known: Set<string> | undefined;
+
+  /** The distinct lower-cased tokens of `docs` that have a vector, sorted. */
+  private knownWords(docs: Docs): string[] {
+    this.pool.bound();
+    const words = new Set<string>();
+    for (const doc of docs)
+      for (const t of doc) if (this.pool.rowsOfToken(t).length > 0) words.add(t.toLowerCase());
+    return [...words].sort();
   }
 
   /** Standardised sentence vectors, n x dims row-major, and how many tokens had a vector. */

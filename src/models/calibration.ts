@@ -15,7 +15,7 @@
  * decision values, or logits).
  */
 
-import { stratifiedKFold } from '../text/splits.js';
+import { stratifiedKFold, type Groups } from '../text/splits.js';
 import { outputsFor } from './linear-svm.js';
 
 /** What a model saves of its calibration. */
@@ -150,7 +150,8 @@ export function innerFolds(labels: readonly number[], classes: number, requested
  * Scores of every example from models that did not train on it (stratified inner k-fold,
  * split with `seed`): `scoresOf(train, test)` fits on the rows `train` and returns, for each of
  * one or more candidates, the scores of the rows `test` (outputsFor(classes) values per row). Returns
- * one n-row score array per candidate, or undefined when k < 2.
+ * one n-row score array per candidate, or undefined when k < 2. `groups` (copies of a text,
+ * duplicates.ts) keeps every copy in one fold, so no held-out score comes from a fit that saw it.
  */
 export function outOfFoldScores(
   labels: readonly number[],
@@ -158,11 +159,12 @@ export function outOfFoldScores(
   k: number,
   seed: number,
   scoresOf: (train: number[], test: number[]) => ArrayLike<number>[],
+  groups?: Groups,
 ): Float64Array[] | undefined {
   if (k < 2) return undefined;
   const per = outputsFor(classes);
   let out: Float64Array[] | undefined;
-  for (const fold of stratifiedKFold(labels, k, seed)) {
+  for (const fold of stratifiedKFold(labels, k, seed, groups)) {
     const scores = scoresOf(fold.train, fold.test);
     out ??= scores.map(() => new Float64Array(labels.length * per));
     scores.forEach((s, c) =>

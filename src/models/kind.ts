@@ -87,6 +87,13 @@ export interface Model {
    */
   predict(docs: Docs): Float32Array | Promise<Float32Array>;
   /**
+   * Whether each text has anything the model met in training (an n-gram of its vocabulary, a
+   * word with a vector): a text with none is answered from what is left (the bias, the
+   * average sentence vector), the same for every such text and unrelated to it, so the
+   * classifier answers it with the training data's class prior instead.
+   */
+  seen?(docs: Docs): boolean[];
+  /**
    * Writes the model's files into `dir` (which exists); returns what load() needs back, with
    * its format tag and the names of the files written (model.json records their sizes).
    */

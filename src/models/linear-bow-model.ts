@@ -12,6 +12,7 @@ import {
   type Weighting,
 } from '../features/bow.js';
 import type { FilterOptions } from '../features/token-filter.js';
+import { groupsOf } from '../text/duplicates.js';
 import {
   fitCalibration,
   innerFolds,
@@ -24,6 +25,7 @@ import {
 import { foldView } from './fold-view.js';
 import {
   checkFormat,
+  type Docs,
   type Model,
   type SavedFiles,
   type SavedModel,
@@ -69,6 +71,10 @@ export class LinearBowModel implements Model {
     const k = this.classes.length;
     const decision = decisionValues(x, this.weights, outputsFor(k));
     return probabilities(decision, docs.length, k, this.calibration.scale);
+  }
+
+  seen(docs: Docs): boolean[] {
+    return this.bow.seen(docs);
   }
 
   async save(dir: string): Promise<SavedFiles> {
@@ -128,14 +134,21 @@ export function trainLinearBow(
   const folds = innerFolds(labels, k, s.innerFolds);
   const fits = Math.max(0, folds) + 1;
   let done = 0;
-  const held = outOfFoldScores(labels, k, folds, ctx.seed + 1, (train, test) => {
-    checkAborted(ctx.signal);
-    const view = foldView(x, train, test, s.minDf, weighting === 'tfidf');
-    const trainLabels = train.map((i) => labels[i]);
-    const scores = decisionValues(view.test, fit(view.train, trainLabels), outputsFor(k));
-    ctx.onProgress?.({ stage: 'inner folds', done: ++done, total: fits });
-    return [scores];
-  });
+  const held = outOfFoldScores(
+    labels,
+    k,
+    folds,
+    ctx.seed + 1,
+    (train, test) => {
+      checkAborted(ctx.signal);
+      const view = foldView(x, train, test, s.minDf, weighting === 'tfidf');
+      const trainLabels = train.map((i) => labels[i]);
+      const scores = decisionValues(view.test, fit(view.train, trainLabels), outputsFor(k));
+      ctx.onProgress?.({ stage: 'inner folds', done: ++done, total: fits });
+      return [scores];
+    },
+    groupsOf(docs),
+  );
   const weights = fit(x, labels);
   ctx.onProgress?.({ stage: 'inner folds', done: fits, total: fits });
   const calibration = held ? fitCalibration(held[0], labels, k) : UNFITTED;

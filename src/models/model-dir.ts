@@ -43,6 +43,11 @@ export interface ModelMeta {
   vectors: VectorsInfo | null;
   /** How the model did when it was trained (the evaluation of `emb train`). */
   metrics: Record<string, unknown>;
+  /**
+   * Each class's share of the training texts: the answer to a text with nothing the model met
+   * in training (Model.seen). Absent from models saved before it was recorded.
+   */
+  prior?: Record<string, number>;
   /** Every file the model wrote, with its size in bytes. */
   files: Record<string, number>;
   /** What Model.save returned: what the model needs to load itself. */
@@ -80,7 +85,7 @@ export function vectorsInfo(emb: Embeddings, path: string): VectorsInfo {
 export async function saveModelDir(
   dir: string,
   model: Model,
-  meta: Pick<ModelMeta, 'settings' | 'labels' | 'tokenizer' | 'vectors' | 'metrics'>,
+  meta: Pick<ModelMeta, 'settings' | 'labels' | 'tokenizer' | 'vectors' | 'metrics' | 'prior'>,
 ): Promise<void> {
   if (existsSync(dir) && !existsSync(join(dir, META_FILE))) {
     throw new EmbError(
@@ -207,6 +212,14 @@ function checkMeta(raw: unknown, path: string): ModelMeta {
       !(typeof decision.threshold === 'number' && decision.threshold > 0 && decision.threshold < 1))
   )
     bad('decision', 'absent, or { "positive": one of two labels, "threshold": between 0 and 1 }');
+  const prior = raw.prior;
+  if (
+    prior !== undefined &&
+    (!isObject(prior) ||
+      !(labels as string[]).every((l) => typeof prior[l] === 'number' && prior[l] >= 0) ||
+      Object.keys(prior).length !== (labels as string[]).length)
+  )
+    bad('prior', 'an object of every label and its share of the training texts');
   return { ...(raw as unknown as ModelMeta), settings };
 }
 

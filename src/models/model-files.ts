@@ -69,6 +69,8 @@ export function readEncoder(path: string): EncoderState {
     numbers(state.mean, state.dims) &&
     numbers(state.std, state.dims) &&
     (state.component === undefined || numbers(state.component, state.dims)) &&
+    (state.known === undefined ||
+      (Array.isArray(state.known) && state.known.every((w) => typeof w === 'string'))) &&
     (state.weights === undefined ||
       (typeof state.weights === 'object' &&
         Object.values(state.weights).every((w) => typeof w === 'number')));

@@ -15,9 +15,10 @@ import { checkAborted } from '../errors.js';
 import type { Csr } from '../features/bow.js';
 import { kernelThreads, native } from '../native/addon.js';
 import { Random } from '../random.js';
+import { groupsOf } from '../text/duplicates.js';
 import { stratifiedHoldout } from '../text/splits.js';
 import { fitCalibration, UNFITTED, type Calibration } from './calibration.js';
-import { argmaxRow, type TrainContext } from './kind.js';
+import { argmaxRow, type TrainContext, type TrainingSet } from './kind.js';
 import { classWeights, scorer } from './metric.js';
 import type { BaseSettings, NetworkSettings } from './setting.js';
 import type { Tf } from './tfjs/backend.js';
@@ -166,8 +167,7 @@ let variableCounter = 0;
 export function trainNetwork(
   tf: Tf,
   input: NetworkInput,
-  labels: readonly number[],
-  classes: readonly string[],
+  { docs, labels, classes }: TrainingSet,
   hidden: readonly number[],
   o: NetworkSettings & BaseSettings,
   ctx: TrainContext,
@@ -177,10 +177,11 @@ export function trainNetwork(
   const e = d + 1;
   const k = classes.length;
   const n = labels.length;
-  // The validation split for early stopping, stratified, as scikit-learn's.
+  // The validation split for early stopping, stratified, as scikit-learn's; copies of a text
+  // stay on one side.
   const split =
     n >= 20
-      ? stratifiedHoldout(labels, o.validationFraction, ctx.seed)
+      ? stratifiedHoldout(labels, o.validationFraction, ctx.seed, groupsOf(docs))
       : { train: labels.map((_, i) => i), test: [] };
   const trainRows = split.train;
   const valRows = split.test;

@@ -56,6 +56,10 @@ export class SentenceNetworkModel implements Model {
     return out;
   }
 
+  seen(docs: Docs): boolean[] {
+    return this.encoder.seen(docs);
+  }
+
   async save(dir: string): Promise<SavedFiles> {
     writeFileSync(join(dir, FEATURES_FILE), JSON.stringify(this.encoder.state));
     const files = [FEATURES_FILE, ...(await saveNetwork(this.tf, this.network, dir))];

@@ -6,6 +6,7 @@
  * only; the probabilities a model answers stay the calibrated ones.
  */
 import { checkAborted, EmbError, setting } from '../errors.js';
+import { groupsOf } from '../text/duplicates.js';
 import { stratifiedKFold } from '../text/splits.js';
 import {
   argmaxRow,
@@ -106,7 +107,8 @@ export function bestThreshold(
 /**
  * The decision of a model trained with `threshold`: a given number as it is; 'auto', the best
  * threshold for the metric on out-of-fold probabilities of the training data (stratified
- * folds seeded with ctx.seed, fold f's model seeded ctx.seed + f, as cross-validation does),
+ * folds seeded with ctx.seed that keep copies of a text on one side, fold f's model seeded
+ * ctx.seed + f, as cross-validation does),
  * from models that `fit` trains.
  */
 export async function chooseDecision(
@@ -128,7 +130,8 @@ export async function chooseDecision(
       `${setting('threshold')} 'auto' is chosen by inner cross-validation, which needs at least 2 examples of each class; "${data.classes[rare]}" has ${counts[rare]}`,
     );
   const outOfFold = new Float64Array(data.labels.length);
-  for (const [f, fold] of stratifiedKFold(data.labels, k, ctx.seed).entries()) {
+  const folds = stratifiedKFold(data.labels, k, ctx.seed, groupsOf(data.docs));
+  for (const [f, fold] of folds.entries()) {
     checkAborted(ctx.signal);
     const model = await fit(
       {

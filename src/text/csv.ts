@@ -258,7 +258,8 @@ export interface TextRows {
  */
 export async function readTextRows(
   path: string,
-  options: Omit<CsvOptions, 'label' | 'needLabel'> & CsvInput & { id?: string } = {},
+  options: Omit<CsvOptions, 'label' | 'needLabel'> &
+    CsvInput & { id?: string; onWarning?: (message: string) => void } = {},
 ): Promise<TextRows> {
   const table = await openCsv(path, options);
   const { header, delimiter } = table;
@@ -277,6 +278,8 @@ export async function readTextRows(
         return row;
       });
     }
+    // Told once the whole file is read, with the count of every such field.
+    for (const w of lenientWarning(table, path)) options.onWarning?.(w);
   }
   return { textColumn, idColumn, delimiter, encoding: table.encoding, rows: rows() };
 }

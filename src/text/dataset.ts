@@ -5,6 +5,8 @@ export interface LabelledSet {
   classes: string[];
   /** Where it came from, for messages and reports. */
   source: string;
+  /** The line of the file on which each text's row starts, when it was read from a file. */
+  lines?: number[];
 }
 
 /**

@@ -14,10 +14,24 @@ export interface Fold {
 }
 
 /**
- * Stratified k-fold cross-validation: each class is shuffled and dealt round-robin into the
- * folds, so every fold keeps the class proportions. Labels are class ids 0..C-1.
+ * Which examples must stay on one side of a split: for each example, the index of the first
+ * member of its group (its own index when it is the first), as duplicates.ts's groupsOf gives
+ * for copies of a text. Splits are dealt as without groups, then every other member follows
+ * its first member, so data without groups is split exactly as before.
  */
-export function stratifiedKFold(labels: readonly number[], k: number, seed: number): Fold[] {
+export type Groups = ArrayLike<number>;
+
+/**
+ * Stratified k-fold cross-validation: each class is shuffled and dealt round-robin into the
+ * folds, so every fold keeps the class proportions. Labels are class ids 0..C-1. With
+ * `groups`, a group's members are tested in the fold of its first member.
+ */
+export function stratifiedKFold(
+  labels: readonly number[],
+  k: number,
+  seed: number,
+  groups?: Groups,
+): Fold[] {
   if (!Number.isInteger(k) || k < 2)
     throw new EmbError('E_INPUT', `the number of folds must be at least 2, got ${k}`);
   const rng = new Random(seed);
@@ -35,6 +49,7 @@ export function stratifiedKFold(labels: readonly number[], k: number, seed: numb
     group.forEach((i, r) => (foldOf[i] = (offset + r) % k));
     offset = (offset + group.length) % k;
   }
+  if (groups) for (let i = 0; i < labels.length; i++) foldOf[i] = foldOf[groups[i]];
   const folds: Fold[] = Array.from({ length: k }, () => ({ train: [], test: [] }));
   for (let i = 0; i < labels.length; i++) {
     for (let f = 0; f < k; f++) (f === foldOf[i] ? folds[f].test : folds[f].train).push(i);
@@ -44,15 +59,19 @@ export function stratifiedKFold(labels: readonly number[], k: number, seed: numb
 
 /**
  * A stratified random subset of `size` indices from `pool` (class shares kept, rounding
- * resolved by largest remainder, at least one example per class when size allows).
+ * resolved by largest remainder, at least one example per class when size allows). With
+ * `groups`, the members of a group in the pool are in the subset when their first member in
+ * the pool is (so the size moves by the copies that follow).
  */
 export function stratifiedSample(
   labels: readonly number[],
   pool: readonly number[],
   size: number,
   rng: Random,
+  together?: Groups,
 ): number[] {
   if (size >= pool.length) return [...pool];
+  if (together) return withGroups(pool, stratifiedSample(labels, pool, size, rng), together);
   const groups = byClass(pool.map((i) => labels[i])).map((g) => g.map((j) => pool[j]));
   const exact = groups.map((g) => (g.length * size) / pool.length);
   const take = exact.map((x, c) => Math.min(groups[c].length, Math.max(1, Math.floor(x))));
@@ -70,11 +89,23 @@ export function stratifiedSample(
   return out.sort((a, b) => a - b);
 }
 
-/** A stratified split of all examples into train and test parts, test a fraction in (0, 1). */
+/** The members of `pool` whose group's first member in the pool is in `chosen`, in order. */
+function withGroups(pool: readonly number[], chosen: readonly number[], groups: Groups): number[] {
+  const firstInPool = new Map<number, number>();
+  for (const i of pool) if (!firstInPool.has(groups[i])) firstInPool.set(groups[i], i);
+  const picked = new Set(chosen);
+  return pool.filter((i) => picked.has(firstInPool.get(groups[i])!)).sort((a, b) => a - b);
+}
+
+/**
+ * A stratified split of all examples into train and test parts, test a fraction in (0, 1);
+ * with `groups`, every group on the side of its first member.
+ */
 export function stratifiedHoldout(
   labels: readonly number[],
   testFraction: number,
   seed: number,
+  groups?: Groups,
 ): Fold {
   if (!(testFraction > 0 && testFraction < 1))
     throw new EmbError('E_INPUT', `the test fraction must be between 0 and 1, got ${testFraction}`);
@@ -84,6 +115,7 @@ export function stratifiedHoldout(
     all,
     Math.round(labels.length * testFraction),
     new Random(seed),
+    groups,
   );
   const inTest = new Set(test);
   return { train: all.filter((i) => !inTest.has(i)), test };

@@ -17,6 +17,7 @@ import {
   type ColumnFlags,
 } from '../options.js';
 import { fraction, list, oneOf, pathName, positiveInt, trainingSize } from '../parse.js';
+import { formatDuplicates } from '../print.js';
 import { progressBar } from '../progress.js';
 
 /** Flags left out take the library's defaults (DEFAULT_SIZES, DEFAULT_METHODS, ...). */
@@ -65,7 +66,7 @@ export function compareCommand(): Command {
 Examples:
   emb compare reviews.csv
   emb compare reviews.csv --sizes 50,200,1000,all --out reviews-report --force
-  emb compare sst-train.csv --test sst-test.csv --methods svm,logreg,hybrid`,
+  emb compare sst-train.csv --test sst-test.csv --methods svm,logreg,hybrid --out sst-report`,
     );
   addModelOptions(addColumnOptions(cmd), { model: false });
   addSeedOption(cmd, 'the test split, the subsets and training');
@@ -86,7 +87,8 @@ Examples:
         command: ['emb', ...process.argv.slice(2)].join(' '),
       }).finally(() => bar.stop());
       await writeReport(report, opts.out, opts);
-      notices.push(...report.warnings, ...data.warnings);
+      const copies = formatDuplicates(file, report.data.duplicates, 'report.json lists them all');
+      notices.push(...report.warnings, ...data.warnings, ...(copies ? [copies] : []));
       if (opts.json) printJson(report);
       else {
         console.log(`${report.recommendation.sentence}\n${report.verdict}`);

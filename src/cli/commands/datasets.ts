@@ -11,7 +11,7 @@ export function datasetsCommand(): Command {
       `
 Examples:
   emb datasets list
-  emb datasets export spam-assassin corpora/spam.csv && emb train corpora/spam.csv --model nbsvm`,
+  emb datasets export spam-assassin corpora/spam.csv`,
     );
   cmd
     .command('list')
@@ -33,7 +33,10 @@ Examples:
     )
     .argument('<output>', 'the CSV file to write')
     .option('--json', 'print a JSON summary')
-    .addHelpText('after', '\nExample:\n  emb datasets export spam-assassin corpora/spam.csv')
+    .addHelpText(
+      'after',
+      '\nExample:\n  emb datasets export spam-assassin corpora/spam.csv   # then: emb train corpora/spam.csv',
+    )
     .action(async (name: string, output: string, opts: { json?: boolean }) => {
       const done = await exportCorpus(name, output);
       if (opts.json) printJson(done);

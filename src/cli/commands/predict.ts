@@ -36,10 +36,11 @@ export function predictCommand(): Command {
     .addHelpText(
       'after',
       `
-A text without any word gets label null (JSON; "-" in text) and the reason; one without any
-known word is labelled from the model's fallback and marked "oov". Input of any size streams
+A text without any word gets label null (JSON; "-" in text) and the reason; one with nothing
+the model met in training (no n-gram of its vocabulary, no word with a vector) is marked
+"unseen" and answered with the classes' shares of the training data. Input of any size streams
 through in constant memory. --out writes id (or text), label, probability, one column per
-class and oov, and renames the file into place when complete.
+class and unseen, and renames the file into place when complete.
 
 Examples:
   emb predict reviews.model "a gorgeous, witty film"
@@ -62,10 +63,19 @@ Examples:
       const classifier = await loadClassifier(dir, { vectors });
       try {
         const { stdin } = process;
-        const { text, id, delimiter, encoding } = opts;
+        const { text, id, delimiter, quote, encoding } = opts;
         const input = opts.input === '-' ? stdin : undefined;
+        const onWarning = (message: string) => notices.push(message); // shown at the end
         const file = opts.input
-          ? await openTexts(input ? 'stdin' : opts.input, { text, id, delimiter, encoding, input })
+          ? await openTexts(input ? 'stdin' : opts.input, {
+              text,
+              id,
+              delimiter,
+              quote,
+              encoding,
+              input,
+              onWarning,
+            })
           : undefined;
         // Someone typing at a terminal gets each line's answer as it is entered.
         const typing = !file && texts.length === 0 && stdin.isTTY;

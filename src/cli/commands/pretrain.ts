@@ -142,7 +142,7 @@ Examples:
   emb pretrain corpus.txt --subwords 3,6 --out domain.emb
   emb pretrain tickets.csv --text body --init bundled --out adapted.emb
   cat notes/*.txt | emb pretrain --min-count 2 --out notes.emb
-  emb train labelled.csv --vectors adapted.emb`,
+  emb train reviews.csv --vectors adapted.emb`,
     )
     .action(async (files: string[], opts: PretrainFlags) => {
       if (opts.buckets !== undefined && !opts.subwords)

@@ -20,7 +20,7 @@ import {
   type TrainingFlags,
 } from '../options.js';
 import { fraction, pathName, positiveInt } from '../parse.js';
-import { formatTraining } from '../print.js';
+import { formatDuplicates, formatTraining } from '../print.js';
 import { progressBar } from '../progress.js';
 
 interface TrainFlags extends VectorOptions, ColumnFlags, TrainingFlags {
@@ -110,7 +110,13 @@ Examples:
         const { writeCrossValidated } = await import('../../api/predict.js');
         await writeCrossValidated(opts.predictions, test ?? data, evaluation);
       }
-      notices.push(...data.warnings, ...evaluation.warnings, ...lowRecall(evaluation, model));
+      const copies = formatDuplicates(file, evaluation.duplicates);
+      notices.push(
+        ...data.warnings,
+        ...evaluation.warnings,
+        ...(copies ? [copies] : []),
+        ...lowRecall(evaluation, model),
+      );
       if (opts.json) return printJson({ ...evaluation, metricIsDefault, out });
       if (metricIsDefault && summary.metric !== 'accuracy')
         console.log(

@@ -142,11 +142,12 @@ export const bowMlp = defineKind<BowMlpSettings>({
   },
   features: describeCounts,
 
-  async train({ docs, labels, classes }, s, ctx) {
+  async train(data, s, ctx) {
+    const { docs, classes } = data;
     const tf = await tensorflow();
     const counts = Counts.fit(docs, s);
     const x = counts.transform(docs);
-    const fit = trainNetwork(tf, sparseInput(x), labels, classes, s.hidden, s, ctx);
+    const fit = trainNetwork(tf, sparseInput(x), data, s.hidden, s, ctx);
     const widths = [...s.hidden, classes.length];
     const d = x.cols;
     try {

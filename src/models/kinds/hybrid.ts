@@ -4,6 +4,7 @@ import type { Embeddings } from '../../embeddings/embeddings.js';
 import { checkAborted, EmbError } from '../../errors.js';
 import { BagOfWords, type Csr, type Weighting } from '../../features/bow.js';
 import { SentenceEncoder } from '../../features/sentence.js';
+import { groupsOf } from '../../text/duplicates.js';
 import {
   fitCalibration,
   innerFolds,
@@ -143,6 +144,8 @@ export interface Blocks {
   encoder: SentenceEncoder;
   sparse: Partial<Record<SparseBlock, Csr>>;
   dense: Float32Array;
+  /** Copies of a text (duplicates.ts), kept on one side of the inner folds. */
+  groups: Int32Array;
 }
 
 export function fitBlocks(
@@ -155,7 +158,7 @@ export function fitBlocks(
   const { encoder, x: dense } = SentenceEncoder.fit(o.features, docs, emb, { clitics: o.clitics });
   const sparse: Blocks['sparse'] = { tfidf };
   if (needed.some((c) => c.sparse === 'nb')) sparse.nb = binaryOf(tfidf);
-  return { bow, encoder, sparse, dense };
+  return { bow, encoder, sparse, dense, groups: groupsOf(docs) };
 }
 
 /**
@@ -272,6 +275,7 @@ export function search(
         return candidateScores(c, heldOut, fit.weights, k);
       });
     },
+    f.groups,
   );
   if (!held) return { chosen: tried[0], searched: [], calibration: UNFITTED };
   const predicted = held.map((scores) => predictedClasses(scores, labels.length, k));
@@ -386,6 +390,14 @@ export class HybridModel implements Model {
     );
     const decision = decisionValues(x, this.weights, outputsFor(k));
     return probabilities(decision, docs.length, k, this.calibration.scale);
+  }
+
+  /** An n-gram of the vocabulary, or a word with a vector when the vector block counts (gamma > 0). */
+  seen(docs: Docs): boolean[] {
+    const ngrams = this.bow.seen(docs);
+    if (this.chosen.gamma === 0) return ngrams;
+    const words = this.encoder.seen(docs);
+    return ngrams.map((s, i) => s || words[i]);
   }
 
   async save(dir: string): Promise<SavedFiles> {

@@ -34,7 +34,8 @@ export const mlp = defineKind<MlpSettings>({
   settings: { ...VECTORS, hidden: { default: 256, check: wholeAtLeast(1) }, ...NETWORK },
   features: (s) => `${s.features} vectors`,
 
-  async train({ docs, labels, classes }, o, ctx) {
+  async train(data, o, ctx) {
+    const { docs, classes } = data;
     const tf = await tensorflow();
     const { encoder, x } = SentenceEncoder.fit(o.features, docs, embeddingsOf('mlp', ctx), {
       clitics: o.clitics,
@@ -42,7 +43,7 @@ export const mlp = defineKind<MlpSettings>({
     const d = encoder.dims;
     const h = o.hidden;
     const k = classes.length;
-    const fit = trainNetwork(tf, denseInput(x, d), labels, classes, [h], o, ctx);
+    const fit = trainNetwork(tf, denseInput(x, d), data, [h], o, ctx);
     const [W1, W2, b2] = fit.weights;
     try {
       const net = network(tf, d, k, { units: [h], dropout: o.dropout });
