@@ -59,6 +59,8 @@ napi_value products(napi_env env, napi_callback_info info);
 napi_value analogy_topk(napi_env env, napi_callback_info info);
 napi_value parse_text(napi_env env, napi_callback_info info);
 napi_value crc32c(napi_env env, napi_callback_info info);
+napi_value svm_dcd(napi_env env, napi_callback_info info);
+napi_value sum_rows(napi_env env, napi_callback_info info);
 napi_value w2v_train(napi_env env, napi_callback_info info);
 napi_value smo_train(napi_env env, napi_callback_info info);
 napi_value kernel_sums(napi_env env, napi_callback_info info);

@@ -319,6 +319,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"analogyTopK", NULL, analogy_topk, NULL, NULL, NULL, napi_default, NULL},
       {"parseText", NULL, parse_text, NULL, NULL, NULL, napi_default, NULL},
       {"crc32c", NULL, crc32c, NULL, NULL, NULL, napi_default, NULL},
+      {"svmDcd", NULL, svm_dcd, NULL, NULL, NULL, napi_default, NULL},
+      {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_default, NULL},
       {"w2vTrain", NULL, w2v_train, NULL, NULL, NULL, napi_default, NULL},
       {"smoTrain", NULL, smo_train, NULL, NULL, NULL, napi_default, NULL},
       {"kernelSums", NULL, kernel_sums, NULL, NULL, NULL, napi_default, NULL},

@@ -10,7 +10,8 @@ import { stratifiedKFold } from '../src/text/splits.js';
 import { BagOfWords, type Csr } from '../src/features/bow.js';
 import { nbsvm } from '../src/models/kinds/nbsvm.js';
 import { svm } from '../src/models/kinds/svm.js';
-import { decisionValues, trainBinarySvm } from '../src/models/linear-svm.js';
+import { native } from '../src/native/addon.js';
+import { decisionValues, solveDual, trainBinarySvm, type Rows } from '../src/models/linear-svm.js';
 import { logCountRatio } from '../src/models/nbsvm.js';
 import { argmaxRow, type Model, type ModelKind } from '../src/models/kind.js';
 import type { LinearBowModel } from '../src/models/linear-bow-model.js';
@@ -141,6 +142,83 @@ describe('bag-of-words features', () => {
     assert.deepEqual(row(x, bigrams.terms, 0), { 'good film': 1, 'good plot': 1 });
   });
 
+  test('a fit gives the columns, idf and rows of a fresh index, whatever other fits this thread made', () => {
+    const { tokenize } = tokenizerFor('unicode');
+    const sms = loadSMS().texts.map((t) => tokenize(t));
+    const part = sms.slice(0, 400);
+    const options = { ngrams: [1, 3], minDf: 2 } as const;
+    const fit = () => BagOfWords.fitTransform([...part], options, 'tfidf');
+    // A reference that shares nothing with them: the same documents as fresh arrays, fitted
+    // before and after the shared index learns thousands of other texts' n-grams.
+    const first = fit();
+    BagOfWords.fitTransform(sms.slice(2000, 5000), options, 'tfidf');
+    const copies = part.map((d) => [...d]);
+    const later = BagOfWords.fitTransform(copies, options, 'tfidf');
+    for (const other of [fit(), later]) {
+      assert.deepEqual(other.bow.terms, first.bow.terms);
+      assert.deepEqual(other.bow.idf, first.bow.idf);
+      assert.deepEqual(other.x, first.x);
+    }
+    const unseen = sms.slice(5000, 5100);
+    assert.deepEqual(later.bow.transform(unseen, 'tfidf'), first.bow.transform(unseen, 'tfidf'));
+  });
+
+  test('property: a vocabulary saved as bytes and read back has the same terms and makes the same rows', () => {
+    const word = fc.constantFrom('a', 'b', 'c', "it's", '!', 'é', '東京', 'x1');
+    const doc = fc.array(word, { maxLength: 10 });
+    fc.assert(
+      fc.property(
+        fc.array(doc, { minLength: 1, maxLength: 8 }),
+        fc.array(doc, { maxLength: 4 }),
+        fc.constantFrom<[number, number]>([1, 1], [1, 2], [2, 3], [1, 3]),
+        fc.integer({ min: 1, max: 2 }),
+        fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }),
+        (train, other, ngrams, minDf, maxTerms) => {
+          const options = { ngrams, minDf, maxTerms };
+          let bow: BagOfWords;
+          try {
+            bow = BagOfWords.fit(train, options);
+          } catch (e) {
+            return e instanceof EmbError; // no n-gram in minDf texts
+          }
+          const back = BagOfWords.fromBytes(bow.toBytes(), bow.idf, options, 'vocabulary.bin');
+          assert.deepEqual(back.terms, bow.terms);
+          const docs = [...train, ...other];
+          for (const w of ['tfidf', 'binary'] as const)
+            assert.deepEqual(back.transform(docs, w), bow.transform(docs, w));
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a damaged vocabulary.bin is one E_MODEL error naming the file', () => {
+    const bow = BagOfWords.fit(
+      [
+        ['a', 'b', 'a'],
+        ['b', 'c'],
+      ],
+      { ngrams: [1, 2], minDf: 1 },
+    );
+    const bytes = bow.toBytes();
+    const options = { ngrams: [1, 2], minDf: 1 } as const;
+    for (const broken of [
+      bytes.subarray(0, bytes.length - 1),
+      bytes.subarray(0, 10),
+      Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]),
+    ])
+      assert.throws(
+        () => BagOfWords.fromBytes(broken, bow.idf, options, 'm/vocabulary.bin'),
+        (e: unknown) =>
+          e instanceof EmbError && e.code === 'E_MODEL' && /^m\/vocabulary\.bin: /.test(e.message),
+      );
+    assert.throws(
+      () => BagOfWords.fromBytes(bytes, new Float32Array(bow.size + 1), options, 'v'),
+      /v: expected 7 terms, found fewer/,
+    );
+  });
+
   test('property: features equal a plain string-counting reference', () => {
     const word = fc.constantFrom('a', 'b', 'c', "it's", '!', 'é');
     const doc = fc.array(word, { maxLength: 12 });
@@ -259,6 +337,60 @@ describe('linear SVM (dual coordinate descent)', () => {
       });
       const f = decisionValues(points, Float32Array.from(fit.w), 1);
       labels.forEach((yi, i) => assert.ok(yi * f[i] > 0.99, `row ${i}: y f = ${yi * f[i]}`));
+    }
+  });
+
+  test("the native solver gives the JavaScript one's bits, with a dense block, warm starts, both losses and class weights", () => {
+    // Without the addon (EMB_NO_NATIVE=1) there is nothing to compare; CI requires it.
+    if (!native) return assert.equal(process.env.EMB_NO_NATIVE, '1');
+    const rng = new Random(11);
+    const n = 400;
+    const rows = Array.from({ length: n }, () =>
+      Array.from({ length: 30 }, () => (rng.next() < 0.2 ? rng.next() * 2 - 0.5 : 0)),
+    );
+    const y = Int8Array.from(rows, (r) => (r[0] + r[3] - r[7] + 0.2 * rng.next() > 0.1 ? 1 : -1));
+    const dense = Float32Array.from({ length: n * 4 }, () => rng.next() - 0.5);
+    const shapes: Rows[] = [
+      { sparse: csr(rows), dims: 0, cols: 30 },
+      { sparse: csr(rows), dims: 4, cols: 34 },
+      { sparse: csr(rows), dense, dims: 4, cols: 34 },
+    ];
+    for (const rowsOf of shapes) {
+      for (const loss of ['squared-hinge', 'hinge'] as const) {
+        // Equal C, then the +1 rows weighted 2.5 (a class weight, weightedC): they must differ.
+        const fitted: Float64Array[] = [];
+        for (const [Cp, Cn] of [
+          [0.7, 0.7],
+          [1.75, 0.7],
+        ]) {
+          const o = { C: 0.7, Cp, Cn, loss, seed: 3 };
+          const first = trainBinarySvm(rowsOf, y, o);
+          fitted.push(first.w);
+          for (const start of [undefined, first.alpha.map((a) => a * 0.5)]) {
+            const fit = trainBinarySvm(rowsOf, y, { ...o, start });
+            const l2 = loss === 'squared-hinge';
+            const params = Float64Array.from([
+              l2 ? 0.5 / Cp : 0,
+              l2 ? 0.5 / Cn : 0,
+              l2 ? Infinity : Cp,
+              l2 ? Infinity : Cn,
+              0.1,
+              1,
+              1000,
+              1,
+            ]);
+            const alpha = new Float64Array(n);
+            if (start) alpha.set(start);
+            const w = new Float64Array(rowsOf.cols + 1);
+            const passes = solveDual(rowsOf, y, params, 3, alpha, w);
+            const what = `${loss} ${rowsOf.dense ? 'dense' : 'sparse'} Cp ${Cp}`;
+            assert.equal(fit.iterations, Math.abs(passes));
+            assert.deepEqual(fit.w, w, `${what}: same weights`);
+            assert.deepEqual(fit.alpha, alpha);
+          }
+        }
+        assert.notDeepEqual(fitted[0], fitted[1]);
+      }
     }
   });
 

@@ -295,3 +295,44 @@ test('a fastText .bin whose buckets are mapped (large models) converts to the sa
     'buckets',
   );
 });
+
+test('a compact copy of float32 vectors records their fingerprint; a model trained with them accepts it, with a note', async () => {
+  const { fingerprint } = await import('../src/embeddings/embeddings.js');
+  const { train, loadClassifier, openVectors } = await import('../src/index.js');
+  const f32 = join(dir, 'f32.emb');
+  const copies = { f16: join(dir, 'copy-f16.emb'), int8: join(dir, 'copy-int8.emb') };
+  for (const [q, path] of Object.entries(copies))
+    convertVectors(f32, path, { to: 'emb', quantize: q as 'f16' | 'int8' });
+  const want = fingerprint(files.f32);
+  for (const path of Object.values(copies))
+    assert.equal(readEmb(path).provenance.quantizedFrom, want);
+  // From a foreign format or to float32 nothing is recorded (a float32 copy is its own).
+  assert.equal(files.int8.provenance.quantizedFrom, undefined);
+  convertVectors(copies.int8, join(dir, 'back.emb'), { to: 'emb' });
+  assert.equal(readEmb(join(dir, 'back.emb')).provenance.quantizedFrom, undefined);
+
+  const texts = Array.from({ length: 60 }, (_, i) => `${sample[i % 30]} ${sample[(i * 7) % 30]}`);
+  const labels = texts.map((_, i) => (i % 30 < 15 ? 'a' : 'b'));
+  const clf = await train(
+    { texts, labels },
+    { model: 'logreg', seed: 0, vectors: await openVectors(f32) },
+  );
+  const model = join(dir, 'copy.model');
+  await clf.save(model);
+  const before = await clf.predict(texts);
+  for (const [q, path] of Object.entries(copies)) {
+    const notes: string[] = [];
+    const again = await loadClassifier(model, { vectors: path, onWarning: (m) => notes.push(m) });
+    assert.equal(notes.length, 1);
+    assert.match(
+      notes[0],
+      new RegExp(`is the ${q} copy of the vectors this model was trained with`),
+    );
+    const after = await again.predict(texts);
+    after.forEach((p, i) => assert.ok(Math.abs(p.probability! - before[i].probability!) < 0.05));
+  }
+  await assert.rejects(
+    loadClassifier(model, { vectors: `${FIXTURES}ft_tiny.vec` }),
+    /are not the vectors this model was trained with/,
+  );
+});

@@ -9,12 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareDefault } from '../src/api/convert.js';
 import { readVectors } from '../src/formats/index.js';
-import { candidates, hybridRows, hybrid, pairedAdvantage } from '../src/models/kinds/hybrid.js';
+import {
+  candidates,
+  hybridRows,
+  hybrid,
+  pairedAdvantage,
+  type HybridModel,
+} from '../src/models/kinds/hybrid.js';
 import { nbsvm } from '../src/models/kinds/nbsvm.js';
 import { svm } from '../src/models/kinds/svm.js';
 import { argmaxRow, type ModelKind } from '../src/models/kind.js';
 import { modelSettings, trainModel, type HybridSettings } from '../src/models/registry.js';
 import type { Csr } from '../src/features/bow.js';
+import { decisionValues } from '../src/models/linear-svm.js';
 import { stratifiedHoldout } from '../src/text/splits.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { loadAGNews, loadSST2 } from './support/datasets.js';
@@ -39,10 +46,14 @@ test('hybridRows: the sparse row, then the dense block scaled by gamma / sqrt(di
   };
   const x = hybridRows(sparse, Float32Array.from([1, -1, 2, 0]), 2, 2);
   assert.equal(x.cols, 5);
-  assert.deepEqual(Array.from(x.indptr), [0, 3, 7]);
-  assert.deepEqual(Array.from(x.indices), [2, 3, 4, 0, 1, 3, 4]);
+  assert.equal(x.sparse, sparse);
   const f = 2 / Math.SQRT2;
-  assert.deepEqual(Array.from(x.values), [1, f, -f, 0.6, 0.8, 2 * f, 0].map(Math.fround));
+  assert.deepEqual(Array.from(x.dense!), [f, -f, 2 * f, 0].map(Math.fround));
+  // Row 1 is (0.6, 0.8, 0 | 2f, 0): its decision value under weights 1..5 and bias 10.
+  const weights = Float32Array.from([1, 2, 3, 4, 5, 10]);
+  const expected = 10 + 0.6 * 1 + Math.fround(0.8) * 2 + Math.fround(2 * f) * 4;
+  assert.ok(Math.abs(decisionValues(x, weights, 1)[1] - expected) < 1e-6);
+  assert.equal(hybridRows(sparse, Float32Array.from([1, -1, 2, 0]), 2, 0).dense, undefined);
 });
 
 test('the hybrid learns SST-2 from 600 examples better than chance by far, and a saved model predicts the same', async () => {
@@ -152,4 +163,51 @@ test('a fixed gamma skips the search; bad settings and missing vectors are refus
     }),
     /at least 2 classes/,
   );
+});
+
+test('prune keeps the n-grams of the support vectors: with the NB block a decision drops exactly the weights of the n-grams left out', async () => {
+  const data = { docs, labels, classes: train.classes };
+  const ctx = { seed: 2, embeddings: emb };
+  const o = { gamma: 1, sparse: ['nb'] };
+  const full = (await hybrid.train(data, settings(o), ctx)) as HybridModel;
+  const pruned = (await hybrid.train(data, settings({ ...o, prune: true }), ctx)) as HybridModel;
+  const kept = new Map(pruned.bow.terms.map((t, j) => [t, j]));
+  assert.ok(kept.size < full.bow.size, `${kept.size} of ${full.bow.size} n-grams kept`);
+  const stride = full.bow.size + emb.dims + 1;
+  const keptStride = kept.size + emb.dims + 1;
+  full.bow.terms.forEach((t, j) => {
+    const at = kept.get(t);
+    if (at !== undefined) assert.equal(pruned.weights[at], full.weights[j]);
+  });
+  assert.deepEqual(
+    pruned.weights.subarray(kept.size),
+    full.weights.subarray(full.bow.size, stride),
+  );
+  assert.equal(pruned.weights.length, keptStride);
+  const decide = (m: HybridModel, d: (readonly string[])[]) =>
+    decisionValues(
+      hybridRows(m.bow.transform(d, 'binary'), m.encoder.encode(d).x, emb.dims, 1),
+      m.weights,
+      1,
+    );
+  const probe = testDocs.slice(0, 300);
+  const a = decide(full, probe);
+  const b = decide(pruned, probe);
+  const x = full.bow.transform(probe, 'binary');
+  const terms = full.bow.terms;
+  for (let i = 0; i < probe.length; i++) {
+    let dropped = 0;
+    for (let k = x.indptr[i]; k < x.indptr[i + 1]; k++)
+      if (!kept.has(terms[x.indices[k]])) dropped += full.weights[x.indices[k]];
+    assert.ok(
+      Math.abs(a[i] - (b[i] + dropped)) < 1e-5,
+      `text ${i}: ${a[i]} vs ${b[i]} + ${dropped}`,
+    );
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'emb-hybrid-pruned-'));
+  const back = await hybrid.load(dir, await pruned.save(dir), {
+    classes: train.classes,
+    embeddings: emb,
+  });
+  assert.deepEqual(await back.predict(probe), await pruned.predict(probe));
 });

@@ -346,18 +346,21 @@ describe('the command', () => {
     assert.equal(sim.stdout.trim().split('\n').length, 3);
   });
 
-  test('progress on stderr as plain lines when it is not a terminal', () => {
+  test('progress on stderr as plain lines when it is not a terminal, none with --quiet', () => {
     const out = join(dir, 'progress.emb');
-    const r = emb(['pretrain', '--out', out, '--threads', '1', '--epochs', '2', '--dims', '8'], {
-      input: mr.join('\n'),
-      env: { EMB_QUIET: '' },
-    });
+    const args = ['pretrain', '--out', out, '--threads', '1', '--epochs', '2', '--dims', '8'];
+    // EMB_PROGRESS_INTERVAL=0: a line at every report instead of every 10 s.
+    const env = { EMB_QUIET: '', EMB_PROGRESS_INTERVAL: '0' };
+    const r = emb(args, { input: mr.join('\n'), env });
     assert.equal(r.status, 0, r.stderr);
     assert.match(
       r.stderr,
-      /^emb: training \d+%, epoch 1, \d+k words\/s, loss \d\.\d{4}, \d+ s left$/m,
+      /^emb: Training: epoch 2, \d+k words\/s, loss \d\.\d{4} \(\d+\/\d+\), \d+:\d\d elapsed, about \d+:\d\d left$/m,
     );
     assert.match(r.stderr, /wrote .*progress\.emb: \d+ words x 8 dims from \d+ tokens/);
+    const quiet = emb([...args, '--quiet'], { input: mr.join('\n'), env });
+    assert.equal(quiet.status, 0, quiet.stderr);
+    assert.doesNotMatch(quiet.stderr, /Training|Reading/);
   });
 });
 
@@ -370,14 +373,14 @@ test('Ctrl-C while training leaves neither the output nor the scratch file', asy
     process.execPath,
     [bin, 'pretrain', '--out', out, '--epochs', '50', '--threads', '1'],
     {
-      env: { ...process.env, EMB_QUIET: '' },
+      env: { ...process.env, EMB_QUIET: '', EMB_PROGRESS_INTERVAL: '0' },
     },
   );
   child.stdin.end(mr.join('\n'));
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     stderr += String(d);
-    if (stderr.includes('emb: training')) child.kill('SIGINT');
+    if (stderr.includes('emb: Training')) child.kill('SIGINT');
   });
   const code = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(c ?? sig)));
   assert.equal(code, 130, stderr);

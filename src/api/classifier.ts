@@ -23,6 +23,7 @@ import {
 } from '../models/registry.js';
 import type { TextRow } from '../text/csv.js';
 import { FUNCTION_TOKENIZER, tokenizerFor, type Tokenizer } from '../text/tokenize.js';
+import { tokenizeTexts } from '../text/tokens.js';
 import { encodeDataset, type Dataset } from './dataset.js';
 import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './options.js';
 import { openVectors, type Vectors } from './vectors.js';
@@ -308,7 +309,8 @@ export async function train(
   const set = encodeDataset(data, 'train');
   for (const w of set.warnings) run.onWarning?.(w);
   const vectors = await vectorsFor(run.settings, run.vectors, run.signal);
-  const docs = set.texts.map((t) => run.tokenizer.tokenize(t));
+  // The caller's own array: training after cross-validating the same data tokenizes once.
+  const docs = tokenizeTexts(data.texts, run.tokenizer.tokenize);
   const model = await trainModel({ docs, labels: set.labels, classes: set.classes }, run.settings, {
     seed: run.seed,
     embeddings: vectors?.embeddings,
@@ -326,6 +328,8 @@ export interface LoadOptions {
    * else the bundled GloVe. Vectors other than those the model was trained with are refused.
    */
   vectors?: Vectors | string;
+  /** Told what is worth knowing, e.g. that the vectors are the compact copy of the model's. */
+  onWarning?: (message: string) => void;
 }
 
 /** Loads a model folder that Classifier.save (or `emb train`) wrote. */
@@ -346,7 +350,8 @@ export async function loadClassifier(dir: string, options: LoadOptions = {}): Pr
       typeof given === 'object'
         ? given
         : await openVectors(given ?? (recorded && existsSync(recorded) ? recorded : undefined));
-    checkVectors(meta, vectors.embeddings, vectors.path);
+    const note = checkVectors(meta, vectors.embeddings, vectors.path);
+    if (note) options.onWarning?.(note);
   }
   const model = await loadModel(
     meta.settings,

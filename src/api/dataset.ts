@@ -3,6 +3,7 @@
  * a CSV or TSV file with readDataset, or built in code; checked once where they enter emb.
  */
 import { EmbError } from '../errors.js';
+import type { OnProgress } from '../progress.js';
 
 export { delimiterOption, type Delimiter } from '../text/csv.js';
 import { readLabelled, readTextRows, type CsvOptions, type TextRow } from '../text/csv.js';
@@ -83,6 +84,8 @@ export interface OpenTextsOptions extends Pick<
   id?: string;
   /** Read these bytes (stdin) instead of the file; `path` still names them in messages. */
   input?: AsyncIterable<Uint8Array>;
+  /** How much of the file has been read, in bytes (stage "reading"); not for `input`. */
+  onProgress?: OnProgress;
   /** Called once the rows are read, when a field had text after its closing quote. */
   onWarning?: (message: string) => void;
 }
@@ -114,6 +117,9 @@ export async function openTexts(path: string, options: OpenTextsOptions = {}): P
     quote: options.quote,
     encoding: options.encoding,
     input: options.input,
+    onRead:
+      options.onProgress &&
+      ((done, total) => options.onProgress!({ stage: 'reading', done, total })),
     onWarning: options.onWarning,
   });
   async function* rows() {

@@ -16,6 +16,7 @@ import {
   type ModelSettings,
 } from '../models/registry.js';
 import { scorer, type MetricName } from '../models/metric.js';
+import { tokenizeTexts } from '../text/tokens.js';
 import { duplicatesOf, type Duplicates } from '../text/duplicates.js';
 
 export type { Duplicates, DuplicateRecord } from '../text/duplicates.js';
@@ -105,7 +106,8 @@ export async function crossValidate(
   const { run, extra } = parseOptions(options, ['folds', 'holdout', 'test', 'workers']);
   const set = encodeDataset(data, 'data');
   const { tokenize } = run.tokenizer;
-  const docs = set.texts.map((t) => tokenize(t));
+  // The caller's own array: training after cross-validating the same data tokenizes once.
+  const docs = tokenizeTexts(data.texts, tokenize);
   const counts = set.classes.map((_, c) => set.labels.filter((y) => y === c).length);
   const plan = planFor(extra, set.classes, counts, set.source, tokenize);
   const vectors = await vectorsFor(run.settings, run.vectors, run.signal);

@@ -1,6 +1,7 @@
 import { fstatSync } from 'node:fs';
 import { EmbError } from '../errors.js';
-import { Vocabulary } from './vocabulary.js';
+import { native, nativeError } from '../native/addon.js';
+import { fnv1a, Vocabulary } from './vocabulary.js';
 import type { Subwords } from './subwords.js';
 import { findRow, findVector, type Lookup, type WordVector } from './lookup.js';
 import { decodeRow, type MatrixStorage } from './kernels.js';
@@ -23,6 +24,11 @@ export interface Provenance {
   /** The program that wrote the .emb file, with its version. */
   tool?: string;
   created?: string;
+  /**
+   * For a compact (f16, int8) file made from float32 vectors: their fingerprint, so that a
+   * model trained with them accepts this copy.
+   */
+  quantizedFrom?: string;
 }
 
 /**
@@ -114,6 +120,26 @@ export class Embeddings {
       );
   }
 
+  /**
+   * Gives back the mapped pages of rows [from, to) (read again from the file if touched): a
+   * pass over the matrix, or a training run that copied the rows it needs, need not keep the
+   * whole file resident in every thread that mapped it. Nothing for vectors held in memory.
+   */
+  releaseRows(from = 0, to = this.rows): void {
+    if (!native || !this.mapping || to <= from) return;
+    const data = this.storage.data;
+    const rowBytes = this.dims * data.BYTES_PER_ELEMENT;
+    try {
+      native.release(
+        data.buffer as ArrayBuffer,
+        data.byteOffset + from * rowBytes,
+        (to - from) * rowBytes,
+      );
+    } catch (e) {
+      throw nativeError(e, this.mapping.file);
+    }
+  }
+
   /** 1 / norm per row (0 for a zero row): the scale that turns dot products into cosines. */
   get scale(): Float32Array {
     if (!this.inverseNorms) {
@@ -173,4 +199,22 @@ export function rowNorms(
     out[i] = Math.sqrt(s);
   }
   return out;
+}
+
+/**
+ * A cheap identity for a set of vectors: sizes plus a hash of 64 evenly spaced rows and their
+ * words. Reading them costs microseconds, and any re-training or truncation changes it.
+ */
+export function fingerprint(emb: Embeddings): string {
+  let h = 0x811c9dc5;
+  const mix = (bytes: Uint8Array) => (h = fnv1a(bytes) ^ Math.imul(h, 0x01000193));
+  const encoder = new TextEncoder();
+  const samples = Math.min(64, emb.rows);
+  for (let s = 0; s < samples; s++) {
+    const r = Math.floor((s * emb.rows) / samples);
+    const v = emb.row(r);
+    mix(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    mix(encoder.encode(emb.word(r)));
+  }
+  return `${emb.rows}x${emb.dims}-${(h >>> 0).toString(16).padStart(8, '0')}`;
 }

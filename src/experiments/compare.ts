@@ -12,6 +12,7 @@ import type { LabelledSet } from '../text/dataset.js';
 import { duplicatesOf, groupsOf } from '../text/duplicates.js';
 import { stratifiedHoldout } from '../text/splits.js';
 import { tokenizerFor } from '../text/tokenize.js';
+import { tokenizeTexts } from '../text/tokens.js';
 import { VERSION } from '../version.js';
 import {
   feasibleSizes,
@@ -40,7 +41,7 @@ export async function runComparison(plan: ComparisonPlan): Promise<CompareReport
   const { data, methods, seed, repeats } = plan;
   // One set of tokens for every method, so that they learn from the very same texts.
   const { tokenize } = tokenizerFor(methods[0].settings.tokenizer);
-  const docs = data.texts.map((t) => tokenize(t));
+  const docs = tokenizeTexts(data.texts, tokenize);
   const pick = (idx: number[]): LabelledTokens => ({
     docs: idx.map((i) => docs[i]),
     labels: idx.map((i) => data.labels[i]),

@@ -21,6 +21,7 @@ import {
 } from './metrics.js';
 import { groupsOf } from '../text/duplicates.js';
 import { stratifiedHoldout, stratifiedKFold, type Fold } from '../text/splits.js';
+import { packDocs } from '../text/tokens.js';
 import type { FoldAnswer, FoldWorkerData } from './fold-worker.js';
 
 export type Plan =
@@ -111,7 +112,7 @@ export async function evaluateFolds(
   onFold?.(0, folds.length);
   const results =
     parallel && workersAvailable && parallel.workers > 1 && folds.length > 1
-      ? await inWorkers(allDocs, allLabels, classes, settings, ctx, folds, parallel, onFold)
+      ? await inThreads(allDocs, allLabels, classes, settings, ctx, folds, parallel, onFold)
       : await inThisThread(allDocs, allLabels, classes, settings, ctx, folds, onFold);
   const truth: number[] = [];
   const predicted: number[] = [];
@@ -191,8 +192,13 @@ async function inThisThread(
   return out;
 }
 
-/** Deals the folds to worker threads, one at a time each, as they finish. */
-function inWorkers(
+/**
+ * Runs the folds in this thread and in `parallel.workers - 1` worker threads. This thread
+ * holds the documents already, and a thread training on the SpamAssassin corpus holds about
+ * half a gigabyte (its tokens, n-grams and rows), so it works instead of waiting. It answers
+ * messages only between its own folds, so each worker is kept two folds ahead.
+ */
+async function inThreads(
   docs: Docs,
   labels: readonly number[],
   classes: readonly string[],
@@ -205,7 +211,7 @@ function inWorkers(
   const workerData: FoldWorkerData = {
     settings,
     vectorsPath: usesVectors(settings.model) ? parallel.vectorsPath : undefined,
-    docs: docs.map((d) => [...d]),
+    docs: packDocs(docs),
     labels: [...labels],
     classes: [...classes],
     seed: ctx.seed,
@@ -213,40 +219,74 @@ function inWorkers(
   };
   const out: FoldResult[] = new Array(folds.length);
   const workers: Worker[] = [];
-  return new Promise<FoldResult[]>((resolve, reject) => {
-    let next = 0;
-    let done = 0;
-    let failed = false;
-    const stop = (e?: Error) => {
-      for (const w of workers) void w.terminate();
-      ctx.signal?.removeEventListener('abort', aborted);
-      if (e) {
-        failed = true;
-        reject(e);
-      } else resolve(out);
-    };
-    const aborted = () => !failed && stop(abortError(ctx.signal!));
-    ctx.signal?.addEventListener('abort', aborted);
-    const give = (w: Worker) => {
-      if (next < folds.length) {
+  let next = 0;
+  let done = 0;
+  let failure: Error | undefined;
+  let finished: () => void = () => {};
+  const allDone = new Promise<void>((resolve) => (finished = resolve));
+  const settle = (f: number, result: FoldResult) => {
+    out[f] = result;
+    done++; // not inside onFold?.(...): without a callback its arguments are never evaluated
+    onFold?.(done, folds.length);
+    if (done === folds.length) finished();
+  };
+  const fail = (e: Error) => {
+    failure ??= e;
+    finished();
+  };
+  const aborted = () => fail(abortError(ctx.signal!));
+  ctx.signal?.addEventListener('abort', aborted);
+  // Folds a worker has been given and not answered: at most two, so it never waits for this
+  // thread to finish a fold before it can start its next one.
+  const queued = new Map<Worker, number>();
+  const topUp = () => {
+    for (const w of workers)
+      while ((queued.get(w) ?? 0) < 2 && next < folds.length && !failure) {
         const f = next++;
+        queued.set(w, (queued.get(w) ?? 0) + 1);
         w.postMessage({ fold: f, train: folds[f].train, test: folds[f].test });
       }
-    };
-    for (let k = 0; k < Math.min(parallel.workers, folds.length); k++) {
+  };
+  try {
+    for (let k = 0; k < Math.min(parallel.workers - 1, folds.length - 1); k++) {
       const w = new Worker(workerUrl('fold-worker', import.meta.url), { workerData });
       workers.push(w);
       w.on('message', (answer: FoldAnswer) => {
-        if (failed) return;
-        if ('error' in answer) return stop(deserializeError(answer.error));
-        out[answer.fold] = { probabilities: answer.probs, decision: answer.decision };
-        done++; // not inside onFold?.(...): without a callback its arguments are never evaluated
-        onFold?.(done, folds.length);
-        if (done === folds.length) stop();
-        else give(w);
+        if (failure) return;
+        if ('error' in answer) return fail(deserializeError(answer.error));
+        queued.set(w, queued.get(w)! - 1);
+        settle(answer.fold, { probabilities: answer.probs, decision: answer.decision });
+        topUp();
       });
-      w.on('error', (e) => !failed && stop(e));
-      give(w);
+      w.on('error', fail);
+      w.on('exit', (code) => {
+        if (done < folds.length) fail(new Error(`a fold worker stopped (exit code ${code})`));
+      });
+      // One fold each first, so that this thread gets one too when there are only two.
+      const f = next++;
+      queued.set(w, 1);
+      w.postMessage({ fold: f, train: folds[f].train, test: folds[f].test });
     }
-  });
+    while (next < folds.length && !failure) {
+      checkAborted(ctx.signal);
+      const f = next++;
+      topUp();
+      const { probabilities, decision } = await runFold(
+        { docs, labels, classes },
+        folds[f],
+        settings,
+        { ...ctx, seed: ctx.seed + f },
+      );
+      settle(f, { probabilities, decision });
+      // Let the workers' answers in, so that each gets its next fold.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } catch (e) {
+    fail(e as Error);
+  }
+  await allDone;
+  ctx.signal?.removeEventListener('abort', aborted);
+  await Promise.all(workers.map((w) => w.terminate()));
+  if (failure) throw failure;
+  return out;
 }

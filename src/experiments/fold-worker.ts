@@ -9,13 +9,15 @@ import { readVectors } from '../formats/index.js';
 import { setBackend, type BackendName } from '../models/tfjs/backend.js';
 import type { Decision } from '../models/kind.js';
 import type { ModelSettings } from '../models/registry.js';
+import { unpackDocs, type PackedDocs } from '../text/tokens.js';
 import { runFold } from './fold.js';
 
 /** What a fold worker is started with: the settings, already validated, cross as they are. */
 export interface FoldWorkerData {
   settings: ModelSettings;
   vectorsPath?: string;
-  docs: string[][];
+  /** Packed: a structured clone of the tokens as strings copied every one of them. */
+  docs: PackedDocs;
   labels: number[];
   classes: string[];
   seed: number;
@@ -34,19 +36,31 @@ export type FoldAnswer =
   | { fold: number; error: SerializedError };
 
 const data = workerData as FoldWorkerData;
+const docs = unpackDocs(data.docs);
 setBackend(data.backend.name, { production: data.backend.production });
 const embeddings = data.vectorsPath ? readVectors(data.vectorsPath).embeddings : undefined;
 
-parentPort!.on('message', async ({ fold, train, test }: FoldJob) => {
+// Folds are trained one after the other, in the order they came (two may be waiting).
+let queue = Promise.resolve();
+parentPort!.on('message', (job: FoldJob) => {
+  queue = queue.then(() => answer(job));
+});
+
+async function answer({ fold, train, test }: FoldJob): Promise<void> {
   try {
-    const { probabilities: probs, decision } = await runFold(data, { train, test }, data.settings, {
-      seed: data.seed + fold,
-      embeddings,
-    });
+    const { probabilities: probs, decision } = await runFold(
+      { ...data, docs },
+      { train, test },
+      data.settings,
+      {
+        seed: data.seed + fold,
+        embeddings,
+      },
+    );
     parentPort!.postMessage({ fold, probs, decision } satisfies FoldAnswer, [
       probs.buffer as ArrayBuffer,
     ]);
   } catch (e) {
     parentPort!.postMessage({ fold, error: serializeError(e) } satisfies FoldAnswer);
   }
-});
+}

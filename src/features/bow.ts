@@ -1,5 +1,6 @@
 import { EmbError } from '../errors.js';
 import { gramCount, NgramIndex } from './ngram-index.js';
+import { encodeTrie, NgramTrie } from './ngram-trie.js';
 import {
   filterOptions,
   tokenFilter,
@@ -36,6 +37,11 @@ export interface BowOptions {
   /** Keep terms that occur in at least this many training documents. */
   minDf: number;
   /**
+   * Keep at most this many terms: those in the most training documents (of equals, the first
+   * seen), as scikit-learn's max_features keeps the most frequent. None: every term.
+   */
+  maxTerms?: number;
+  /**
    * Stem every token with `natural`'s Porter stemmer for this language before making
    * n-grams. Off by default: on the public sets it moves svm/nbsvm accuracy by -0.3 to +0.7
    * points (bench/README.md).
@@ -55,7 +61,7 @@ export class BagOfWords {
   private filter?: TokenFilter | null;
 
   private constructor(
-    private readonly index: NgramIndex,
+    private readonly index: NgramIndex | NgramTrie,
     /** The column of each n-gram id, -1 for n-grams that are no feature (rare, or a prefix). */
     private readonly column: Int32Array,
     /** The n-gram id of each column. */
@@ -68,25 +74,57 @@ export class BagOfWords {
     readonly options: BowOptions,
   ) {}
 
-  /**
-   * A vocabulary saved as its terms (n-grams, tokens joined by one space) and idf values.
-   * Tokens must not contain spaces (the tokenizer never makes such).
-   */
-  static fromTerms(terms: readonly string[], idf: Float32Array, options: BowOptions): BagOfWords {
-    if (idf.length !== terms.length) {
+  /** The vocabulary as bytes (a model's vocabulary.bin: ngram-trie.ts). */
+  toBytes(): Uint8Array {
+    const index = this.index;
+    const tokenOf = new Map<number, number>();
+    const words: string[] = [];
+    const paths = Array.from(this.gramOf, (id) =>
+      index.tokensOf(id).map((t) => {
+        let k = tokenOf.get(t);
+        if (k === undefined) tokenOf.set(t, (k = words.push(index.word(t)) - 1));
+        return k;
+      }),
+    );
+    return encodeTrie({ words, paths });
+  }
+
+  /** A vocabulary from toBytes' bytes and its idf values; `source` names them in errors. */
+  static fromBytes(
+    bytes: Uint8Array,
+    idf: Float32Array,
+    options: BowOptions,
+    source: string,
+  ): BagOfWords {
+    const bad = (what: string): never => {
       throw new EmbError(
         'E_MODEL',
-        `expected one idf value per term (${terms.length}), found ${idf.length}`,
+        `${source}: ${what}; the model folder is damaged, train it again`,
       );
-    }
-    const index = new NgramIndex();
-    const gramOf = Int32Array.from(terms, (t) => index.intern(t.split(' ')));
-    const column = new Int32Array(index.size).fill(-1);
+    };
+    const trie = NgramTrie.decode(bytes, bad);
+    const terms = idf.length;
+    const gramOf = new Int32Array(terms).fill(-1);
+    trie.column.forEach((j, v) => {
+      if (j < 0) return;
+      if (j >= terms || gramOf[j] >= 0) bad(`expected each of ${terms} columns once`);
+      gramOf[j] = v;
+    });
+    if (gramOf.includes(-1)) bad(`expected ${terms} terms, found fewer`);
+    return new BagOfWords(trie, trie.column, gramOf, idf, options);
+  }
+
+  /**
+   * The vocabulary of the columns `keep` (increasing), renumbered in that order: rows it makes
+   * are those of this vocabulary restricted to them (l2 rows normalised over what is left).
+   */
+  select(keep: Int32Array): BagOfWords {
+    const column = new Int32Array(this.column.length).fill(-1);
+    const gramOf = Int32Array.from(keep, (j) => this.gramOf[j]);
     gramOf.forEach((id, j) => (column[id] = j));
-    if (new Set(terms).size !== terms.length)
-      throw new EmbError('E_MODEL', 'expected distinct terms, found duplicates');
-    const bow = new BagOfWords(index, column, gramOf, idf, options);
-    bow.termList = [...terms];
+    const idf = Float32Array.from(keep, (j) => this.idf[j]);
+    const bow = new BagOfWords(this.index, column, gramOf, idf, this.options);
+    bow.filter = this.filter;
     return bow;
   }
 
@@ -104,57 +142,63 @@ export class BagOfWords {
     return BagOfWords.fitTransform(docs, options, 'binary').bow;
   }
 
-  /** Fits on training documents and returns their features, finding each n-gram once. */
+  /**
+   * Fits on training documents and returns their features. The documents' n-gram ids come from
+   * this thread's shared index (SharedGrams), found once per document however many fits see it.
+   */
   static fitTransform(
     docs: Docs,
     options: BowOptions,
     weighting: Weighting,
   ): { bow: BagOfWords; x: Csr } {
-    const filter = tokenFilter(options);
-    docs = filter?.apply(docs) ?? docs;
-    const [lo, hi] = options.ngrams;
-    let tokens = 0;
-    for (const d of docs) tokens += d.length;
-    // About half the longer n-grams of a corpus are distinct.
-    const index = new NgramIndex((tokens * (hi - 1)) / 2);
-    const grams = gramIds(index, docs, lo, hi, true);
-    const { ids, offsets } = grams;
-    const df = new Int32Array(index.size);
+    const shared = SharedGrams.for(options);
+    const grams = docs.map((d) => shared.of(d));
+    const { index } = shared;
+    const size = index.size;
+    const df = new Int32Array(size);
     // lastDoc[id] = 1 + the last document that counted n-gram id, so each document counts once.
-    const lastDoc = new Int32Array(index.size);
-    for (let d = 0; d < docs.length; d++) {
-      for (let k = offsets[d]; k < offsets[d + 1]; k++) {
+    const lastDoc = new Int32Array(size);
+    // Columns are numbered in order of first appearance, as a fresh index numbers its ids.
+    const seen = new Int32Array(size);
+    let distinct = 0;
+    for (let d = 0; d < grams.length; d++) {
+      const ids = grams[d];
+      for (let k = 0; k < ids.length; k++) {
         const id = ids[k];
-        if (lastDoc[id] !== d + 1) {
-          lastDoc[id] = d + 1;
-          df[id]++;
-        }
+        if (lastDoc[id] === d + 1) continue;
+        if (lastDoc[id] === 0) seen[distinct++] = id;
+        lastDoc[id] = d + 1;
+        df[id]++;
       }
     }
+    const least = leastDf(df, seen, distinct, options.minDf, options.maxTerms);
     let kept = 0;
-    for (let id = 0; id < index.size; id++) if (df[id] > 0 && df[id] >= options.minDf) kept++;
+    for (let s = 0; s < distinct; s++) if (df[seen[s]] >= least.df) kept++;
+    kept -= least.dropTies;
     if (kept === 0) {
       throw new EmbError(
         'E_INPUT',
         `expected at least one n-gram in >= ${options.minDf} training documents, found none in ${docs.length} documents`,
       );
     }
-    const column = new Int32Array(index.size).fill(-1);
+    const column = new Int32Array(size).fill(-1);
     const gramOf = new Int32Array(kept);
     const idf = new Float32Array(kept);
     const n = docs.length;
-    for (let id = 0, j = 0; id < index.size; id++) {
-      if (df[id] === 0 || df[id] < options.minDf) continue;
+    for (let s = 0, j = 0, ties = least.keepTies; s < distinct; s++) {
+      const id = seen[s];
+      if (df[id] < least.df || (df[id] === least.df && least.dropTies > 0 && ties-- <= 0)) continue;
       column[id] = j;
       gramOf[j] = id;
       idf[j++] = Math.log((1 + n) / (1 + df[id])) + 1;
     }
     const bow = new BagOfWords(index, column, gramOf, idf, {
-      ngrams: [lo, hi],
+      ngrams: [...options.ngrams],
       minDf: options.minDf,
+      ...(options.maxTerms !== undefined ? { maxTerms: options.maxTerms } : {}),
       ...filterOptions({ ...options }),
     });
-    bow.filter = filter ?? null;
+    bow.filter = shared.filter;
     return { bow, x: bow.features(grams, weighting) };
   }
 
@@ -163,7 +207,9 @@ export class BagOfWords {
     const [lo, hi] = this.options.ngrams;
     this.filter ??= tokenFilter(this.options) ?? null;
     const filtered = this.filter?.apply(docs) ?? docs;
-    return this.features(gramIds(this.index, filtered, lo, hi, false), weighting);
+    const { ids, offsets } = gramIds(this.index, filtered, lo, hi, false);
+    const grams = filtered.map((_, d) => ids.subarray(offsets[d], offsets[d + 1]));
+    return this.features(grams, weighting);
   }
 
   /** Whether each document has an n-gram of this vocabulary (after the filters). */
@@ -173,27 +219,39 @@ export class BagOfWords {
   }
 
   /** CSR rows from each document's n-gram ids. */
-  private features({ ids, offsets }: GramIds, weighting: Weighting): Csr {
-    const rows = offsets.length - 1;
+  private features(grams: readonly Int32Array[], weighting: Weighting): Csr {
+    const rows = grams.length;
     const indptr = new Int32Array(rows + 1);
-    const indices = new Int32Array(ids.length);
-    const values = new Float32Array(ids.length);
+    // The output grows as it fills: n-gram ids with repeats are several times the entries.
+    let indices = new Int32Array(1024);
+    let values = new Float32Array(1024);
+    let longest = 0;
+    for (const ids of grams) longest = Math.max(longest, ids.length);
+    const row = new Int32Array(longest);
     const counts = new Float64Array(this.size);
     const { column, idf } = this;
     let nnz = 0;
     for (let d = 0; d < rows; d++) {
-      const start = nnz;
-      for (let k = offsets[d]; k < offsets[d + 1]; k++) {
+      const ids = grams[d];
+      let distinct = 0;
+      for (let k = 0; k < ids.length; k++) {
         const j = ids[k] < column.length ? column[ids[k]] : -1;
-        if (j >= 0 && counts[j]++ === 0) indices[nnz++] = j;
+        if (j >= 0 && counts[j]++ === 0) row[distinct++] = j;
       }
-      const row = indices.subarray(start, nnz).sort();
+      if (nnz + distinct > indices.length) {
+        const size = Math.max(2 * indices.length, nnz + distinct);
+        indices = grown(indices, new Int32Array(size));
+        values = grown(values, new Float32Array(size));
+      }
+      const sorted = row.subarray(0, distinct).sort();
+      const start = nnz;
       let norm = 0;
-      for (let k = 0; k < row.length; k++) {
-        const j = row[k];
+      for (let k = 0; k < distinct; k++) {
+        const j = sorted[k];
         const v = weighting === 'binary' ? 1 : (1 + Math.log(counts[j])) * idf[j];
         counts[j] = 0;
-        values[start + k] = v;
+        indices[nnz] = j;
+        values[nnz++] = v;
         norm += v * v;
       }
       if (weighting === 'tfidf' && norm > 0) {
@@ -212,13 +270,51 @@ export class BagOfWords {
   }
 }
 
+function grown<T extends Int32Array | Float32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/**
+ * The smallest document frequency a kept term has: minDf, or higher when more than maxTerms
+ * terms reach it. Of the terms at that frequency the first `keepTies` seen are kept and the
+ * other `dropTies` are not.
+ */
+function leastDf(
+  df: Int32Array,
+  seen: Int32Array,
+  distinct: number,
+  minDf: number,
+  maxTerms = Infinity,
+): { df: number; keepTies: number; dropTies: number } {
+  let top = 0;
+  for (let s = 0; s < distinct; s++) top = Math.max(top, df[seen[s]]);
+  const atDf = new Int32Array(top + 2);
+  for (let s = 0; s < distinct; s++) atDf[df[seen[s]]]++;
+  let above = 0; // terms with a frequency above d
+  for (let d = top; d >= minDf; d--) {
+    if (above + atDf[d] > maxTerms) {
+      const keepTies = maxTerms - above;
+      return { df: d, keepTies, dropTies: atDf[d] - keepTies };
+    }
+    above += atDf[d];
+  }
+  return { df: minDf, keepTies: 0, dropTies: 0 };
+}
+
 /** The n-gram ids of every document, concatenated: document d's are ids[offsets[d] ..]. */
 interface GramIds {
   ids: Int32Array;
   offsets: Int32Array;
 }
 
-function gramIds(index: NgramIndex, docs: Docs, lo: number, hi: number, add: boolean): GramIds {
+function gramIds(
+  index: NgramIndex | NgramTrie,
+  docs: Docs,
+  lo: number,
+  hi: number,
+  add: boolean,
+): GramIds {
   let cap = 0;
   for (const d of docs) cap += gramCount(d, lo, hi);
   const ids = new Int32Array(cap);
@@ -228,3 +324,53 @@ function gramIds(index: NgramIndex, docs: Docs, lo: number, hi: number, add: boo
   }
   return { ids, offsets };
 }
+
+/**
+ * The n-gram ids of documents under one index shared by every fit in this thread with the
+ * same n-gram lengths and token filter, kept per document: cross-validation fits vocabularies
+ * on overlapping parts of the same documents (ten folds, each with its inner folds), and
+ * finding a long text's n-grams in the index cost more than the rest of a fit. A fit numbers
+ * its columns by first appearance in its own documents, so it gets the very columns, idf and
+ * rows a fresh index would give (and a vocabulary transforms new texts the same way: n-grams
+ * the index learnt from other fits' documents have no column in it).
+ */
+class SharedGrams {
+  readonly index = new NgramIndex();
+  readonly filter: TokenFilter | null;
+  private readonly byDoc = new WeakMap<readonly string[], Int32Array>();
+
+  private constructor(private readonly options: BowOptions) {
+    this.filter = tokenFilter(options) ?? null;
+  }
+
+  /** This thread's shared index for these options; a fresh one once it holds too many n-grams. */
+  static for(options: BowOptions): SharedGrams {
+    const { ngrams, stem, stopwords } = options;
+    const key = `${ngrams[0]}-${ngrams[1]} ${stem ?? ''} ${stopwords ?? ''}`;
+    let shared = sharedGrams.get(key);
+    if (!shared || shared.index.size > SHARED_GRAMS) {
+      sharedGrams.set(key, (shared = new SharedGrams(options)));
+    }
+    return shared;
+  }
+
+  /** The ids of the document's n-grams, by length then position (as NgramIndex.grams gives). */
+  of(doc: readonly string[]): Int32Array {
+    let ids = this.byDoc.get(doc);
+    if (!ids) {
+      const tokens = this.filter ? this.filter.apply([doc])[0] : doc;
+      const [lo, hi] = this.options.ngrams;
+      const out = new Int32Array(gramCount(tokens, lo, hi));
+      ids = out.subarray(0, this.index.grams(tokens, lo, hi, true, out, 0));
+      this.byDoc.set(doc, ids);
+    }
+    return ids;
+  }
+}
+
+/**
+ * N-grams a shared index may hold before the next fit starts a fresh one (about 40 bytes each):
+ * a thread that fits vocabulary after vocabulary on new texts must not grow without end.
+ */
+const SHARED_GRAMS = 1 << 22;
+const sharedGrams = new Map<string, SharedGrams>();

@@ -75,6 +75,18 @@ export class NgramIndex {
     return p < 0 ? this.words[id] : this.text(p) + ' ' + this.words[this.last[id]];
   }
 
+  /** The ids of the single tokens of n-gram `id`, first to last. */
+  tokensOf(id: number): number[] {
+    const out: number[] = [];
+    for (let g = id; g >= 0; g = this.prefix[g]) out.push(this.prefix[g] < 0 ? g : this.last[g]);
+    return out.reverse();
+  }
+
+  /** The token of a single-token id. */
+  word(id: number): string {
+    return this.words[id];
+  }
+
   /** The id of an n-gram given as its tokens, adding it (and its prefixes) when new. */
   intern(tokens: readonly string[]): number {
     const out = new Int32Array(1);

@@ -4,10 +4,12 @@
  * training sentence vectors removed). Every statistic (idf, word frequencies, component,
  * standardisation) is fitted on the training texts only and saved with the model.
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { createRequire } from 'node:module';
+import type * as MlMatrix from 'ml-matrix';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { findTokenVectors } from '../embeddings/lookup.js';
 import { EmbError } from '../errors.js';
+import { native } from '../native/addon.js';
 import type { Docs } from '../text/tokenize.js';
 
 export type FeatureKind = 'mean' | 'tfidf' | 'sif';
@@ -81,6 +83,7 @@ interface DocRows {
 const POOL_TOKENS = 1 << 18;
 const POOL_BYTES = 1 << 27;
 const NO_ROWS = new Int32Array(0);
+const NO_WEIGHTS = new Float64Array(0);
 
 /**
  * Word vectors copied out of the mapped matrix into one growing array, and each document's
@@ -91,6 +94,8 @@ const NO_ROWS = new Int32Array(0);
 class VectorPool {
   data: Float32Array;
   private size = 0;
+  /** Rows copied since the last releaseCopied. */
+  private copied = 0;
   private readonly index = new Map<string, Int32Array>();
   /** Pool row of each vocabulary row copied (a word reached as a token and as a part). */
   private readonly byRow = new Map<number, number>();
@@ -166,7 +171,18 @@ class VectorPool {
     this.size = 0;
   }
 
+  /**
+   * After a batch of texts: the rows copied are the pool's now, so the mapped file's pages they
+   * came from are given back (the file was counted whole in every thread's memory).
+   */
+  releaseCopied(): void {
+    if (this.copied === 0) return;
+    this.copied = 0;
+    this.emb.releaseRows();
+  }
+
   private add(v: Float32Array): number {
+    this.copied++;
     const d = this.emb.dims;
     if ((this.size + 1) * d > this.data.length) {
       const grown = new Float32Array(this.data.length * 2);
@@ -363,16 +379,26 @@ export class SentenceEncoder {
         x.set(known.mean, base);
         found = known.found;
       } else {
-        const { rows, tokenOf, found: tokensFound } = this.pool.rowsOf(doc, remember);
+        // A plain mean is kept itself, so its rows need not be (9.3M tokens: 74 MB of them).
+        const keepRows = remember && kind !== 'mean';
+        const { rows, tokenOf, found: tokensFound } = this.pool.rowsOf(doc, keepRows);
         const data = this.pool.data;
         found = tokensFound;
-        let total = 0;
-        for (let k = 0; k < rows.length; k++) {
-          const w = weights ? (weights[doc[tokenOf[k]]] ?? unseenWeight) : 1;
-          const at = rows[k] * d;
-          for (let j = 0; j < d; j++) x[base + j] += w * data[at + j];
-          total += w;
+        let total = rows.length;
+        let rowWeights: Float64Array | undefined;
+        if (weights) {
+          rowWeights = Float64Array.from(tokenOf, (t) => weights[doc[t]] ?? unseenWeight);
+          total = 0;
+          for (let k = 0; k < rowWeights.length; k++) total += rowWeights[k];
         }
+        // Native: a long text's 1,500 rows took a millisecond in this loop (sentence.c).
+        if (native) native.sumRows(data, d, rows, rowWeights ?? NO_WEIGHTS, x, base);
+        else
+          for (let k = 0; k < rows.length; k++) {
+            const w = rowWeights ? rowWeights[k] : 1;
+            const at = rows[k] * d;
+            for (let j = 0; j < d; j++) x[base + j] += w * data[at + j];
+          }
         // SIF averages over all words of the sentence (the paper's 1/|s|, a token's clitic
         // parts counting as words); the others are proper weighted means over the vectors.
         const by = kind === 'sif' ? rows.length : total;
@@ -384,6 +410,7 @@ export class SentenceEncoder {
       coverage.missing += doc.length - found;
       if (found === 0) coverage.empty.push(i);
     }
+    this.pool.releaseCopied();
     return { x, coverage };
   }
 }
@@ -401,11 +428,12 @@ export function vectorCoverage(
   const pool = VectorPool.for(emb, lookup);
   const coverage: Coverage = { tokens: 0, missing: 0, empty: [] };
   docs.forEach((doc, i) => {
-    const { found } = pool.rowsOf(doc);
+    const found = pool.means.get(doc)?.found ?? pool.rowsOf(doc, false).found;
     coverage.tokens += doc.length;
     coverage.missing += doc.length - found;
     if (found === 0) coverage.empty.push(i);
   });
+  pool.releaseCopied();
   return coverage;
 }
 
@@ -475,6 +503,10 @@ function firstComponent(x: Float32Array, n: number, d: number): number[] {
       for (let b = a; b < d; b++) gram[a * d + b] += ra * row[b];
     }
   }
+  // Loaded here, for SIF's fit alone: parsing ml-matrix took a fifth of `emb predict`'s start.
+  const { EigenvalueDecomposition, Matrix } = createRequire(import.meta.url)(
+    'ml-matrix',
+  ) as typeof MlMatrix;
   const m = new Matrix(d, d);
   for (let a = 0; a < d; a++)
     for (let b = a; b < d; b++) m.set(a, b, gram[a * d + b]).set(b, a, gram[a * d + b]);

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, readSync } from 'node:fs';
 import { EmbError, option } from '../errors.js';
 import { Embeddings, rowNorms, type Provenance } from '../embeddings/embeddings.js';
 import { Vocabulary } from '../embeddings/vocabulary.js';
-import { native, nativeError } from '../native/addon.js';
+import { native } from '../native/addon.js';
 import type { SubwordSettings } from '../embeddings/subwords.js';
 import { fastTextSubwords } from '../embeddings/fasttext-ngrams.js';
 import {
@@ -223,7 +223,12 @@ export class EmbWriter {
       rows: this.rows,
       dims: this.dims,
       storage: this.storage,
-      provenance: { ...rest, tool: `emb ${VERSION}`, ...(created === null ? {} : { created }) },
+      provenance: {
+        ...rest,
+        tool: `emb ${VERSION}`,
+        ...(created === null ? {} : { created }),
+        quantizedFrom: this.storage === 'f32' ? undefined : provenance.quantizedFrom,
+      },
       ...(subwords ? { subwords: { scheme: 'fasttext' as const, ...subwords.settings } } : {}),
     };
     const entries: Entry[] = [];
@@ -525,7 +530,7 @@ function checkMetadata(json: unknown, bad: (what: string) => never): EmbMetadata
     typeof provenance.sourceFormat !== 'string'
   )
     bad('metadata "provenance" must be an object with "source" and "sourceFormat" strings');
-  for (const k of ['tool', 'created'])
+  for (const k of ['tool', 'created', 'quantizedFrom'])
     if (provenance[k] !== undefined && typeof provenance[k] !== 'string')
       bad(`metadata "provenance.${k}" must be a string`);
   if (subwords !== undefined) {
@@ -598,20 +603,4 @@ function mapOrRead(path: string, size: number): { buffer: ArrayBuffer; fd?: numb
     closeSync(fd);
   }
   return { buffer };
-}
-
-/** Gives back the mapped pages of rows [from, to) of a mapped matrix after a pass over them. */
-export function releaseRows(emb: Embeddings, from: number, to: number): void {
-  if (!native || !emb.mapping) return;
-  const data = emb.storage.data;
-  const rowBytes = emb.dims * data.BYTES_PER_ELEMENT;
-  try {
-    native.release(
-      data.buffer as ArrayBuffer,
-      data.byteOffset + from * rowBytes,
-      (to - from) * rowBytes,
-    );
-  } catch (e) {
-    throw nativeError(e, emb.mapping.file);
-  }
 }

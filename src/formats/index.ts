@@ -1,9 +1,9 @@
 import { EmbError, option } from '../errors.js';
-import type { Embeddings } from '../embeddings/embeddings.js';
+import { fingerprint, type Embeddings } from '../embeddings/embeddings.js';
 import { decodeRow, type StorageType } from '../embeddings/kernels.js';
 import { writeFileAtomically, type AtomicFile } from '../atomic.js';
 import type { RowSink, SinkFactory, SubwordChunks } from './builder.js';
-import { EmbWriter, readEmb, releaseRows, verifyEmb } from './emb.js';
+import { EmbWriter, readEmb, verifyEmb } from './emb.js';
 import { sniffFormat, type FormatName, type ReadOptions } from './format.js';
 import { readText, TextSink } from './text.js';
 import { readWinkJson } from './wink-json.js';
@@ -86,7 +86,11 @@ const SINKS: Record<
  * mapped pages of each block once written, so exporting a mapped file of any size keeps
  * little of it resident.
  */
-function pump(emb: Embeddings, make: SinkFactory): void {
+function pump(
+  emb: Embeddings,
+  make: SinkFactory,
+  onProgress?: (done: number, total: number) => void,
+): void {
   const subwords = emb.subwords;
   const sink = make(emb.dims, { maxRows: emb.rows, subwords: !!subwords });
   const block = Math.max(1, Math.floor((4 << 20) / (emb.dims * 4)));
@@ -101,7 +105,9 @@ function pump(emb: Embeddings, make: SinkFactory): void {
       rows = buf;
     }
     sink.append(rows, n, first, emb.vocab);
-    releaseRows(emb, first, first + n);
+    emb.releaseRows(first, first + n);
+    const rowBytes = emb.dims * emb.storage.data.BYTES_PER_ELEMENT;
+    onProgress?.((first + n) * rowBytes, emb.rows * rowBytes);
   }
   let chunks: SubwordChunks | undefined;
   if (subwords) {
@@ -111,7 +117,11 @@ function pump(emb: Embeddings, make: SinkFactory): void {
       chunks: [new Uint8Array(b.buffer, b.byteOffset, b.byteLength)],
     };
   }
-  sink.finish(emb.vocab, emb.provenance, chunks);
+  // A compact copy records which float32 vectors it was made from (a compact source, the
+  // float32 vectors it was made from); a float32 copy has their fingerprint itself.
+  const quantizedFrom =
+    emb.provenance.quantizedFrom ?? (emb.storage.type === 'f32' ? fingerprint(emb) : undefined);
+  sink.finish(emb.vocab, { ...emb.provenance, quantizedFrom }, chunks);
 }
 
 /** Writes vectors to `path` through a temporary file renamed into place. */
@@ -169,7 +179,8 @@ export function convertVectorsSync(
         },
       };
     };
-    if (from === 'emb') pump(readEmb(input), sink);
+    // An .emb source reports the matrix's bytes written (its reader reports nothing).
+    if (from === 'emb') pump(readEmb(input), sink, options.onProgress);
     else {
       // A reader that cannot stream (the wink JSON's rows come in any order) returns the
       // vectors it read instead of handing them to the sink.

@@ -1,4 +1,5 @@
 import { EmbError } from '../errors.js';
+import { native } from '../native/addon.js';
 import { Random } from '../random.js';
 import type { Csr } from '../features/bow.js';
 
@@ -45,49 +46,115 @@ export interface SvmFit {
   converged: boolean;
 }
 
-/** A binary SVM: y[i] is +1 or -1 for row i of x. */
-export function trainBinarySvm(x: Csr, y: Int8Array, options: SvmOptions): SvmFit {
-  const { indptr, indices, values, rows: l, cols } = x;
-  const eps = options.eps ?? 0.1;
-  const maxIter = options.maxIter ?? 1000;
-  const shrinking = options.shrinking ?? true;
-  const B = options.bias ?? 1;
+/**
+ * What a linear model reads: sparse rows over columns [0, sparse.cols), then, when `dense` is
+ * given (rows x dims, row-major), `dims` dense columns after them; `cols` counts every column
+ * (the hybrid's n-grams alone keep their dense columns, empty). The dense block is read in
+ * place: copying it into every sparse row cost a copy of the whole matrix per fit.
+ */
+export interface Rows {
+  sparse: Csr;
+  dense?: Float32Array;
+  dims: number;
+  cols: number;
+}
+
+/** Sparse rows as Rows (or Rows as they are). */
+export function asRows(x: Csr | Rows): Rows {
+  return 'sparse' in x ? x : { sparse: x, dims: 0, cols: x.cols };
+}
+
+/**
+ * A binary SVM: y[i] is +1 or -1 for row i of x. Native (native/linear.c) when the addon is
+ * there, else solveDual below: the same steps, the same bits.
+ */
+export function trainBinarySvm(x: Csr | Rows, y: Int8Array, options: SvmOptions): SvmFit {
+  const rows = asRows(x);
+  const l = rows.sparse.rows;
   // The dual of the L2 loss adds 1/(2C) to the diagonal and has no upper bound on alpha; each
   // row has its class's C (LIBLINEAR's diag[y + 1] and upper_bound[y + 1]).
   const Cp = options.Cp ?? options.C;
   const Cn = options.Cn ?? options.C;
   const l2 = options.loss === 'squared-hinge';
-  const diagP = l2 ? 0.5 / Cp : 0;
-  const diagN = l2 ? 0.5 / Cn : 0;
-  const upperP = l2 ? Infinity : Cp;
-  const upperN = l2 ? Infinity : Cn;
-  const diagOf = (yi: number) => (yi > 0 ? diagP : diagN);
-  const upperOf = (yi: number) => (yi > 0 ? upperP : upperN);
-
-  const w = new Float64Array(cols + 1);
+  const params = Float64Array.from([
+    l2 ? 0.5 / Cp : 0,
+    l2 ? 0.5 / Cn : 0,
+    l2 ? Infinity : Cp,
+    l2 ? Infinity : Cn,
+    options.eps ?? 0.1,
+    options.bias ?? 1,
+    options.maxIter ?? 1000,
+    (options.shrinking ?? true) ? 1 : 0,
+  ]);
   const alpha = new Float64Array(l);
-  if (options.start) {
-    for (let i = 0; i < l; i++) {
-      const a = (alpha[i] = Math.min(Math.max(options.start[i], 0), upperOf(y[i])));
-      if (a === 0) continue;
-      for (let k = indptr[i]; k < indptr[i + 1]; k++) w[indices[k]] += a * y[i] * values[k];
-      w[cols] += a * y[i] * B;
-    }
+  if (options.start) alpha.set(options.start.subarray(0, l));
+  const w = new Float64Array(rows.cols + 1);
+  const { sparse, dense, dims } = rows;
+  const passes = native
+    ? native.svmDcd(
+        sparse.indptr,
+        sparse.indices,
+        sparse.values,
+        dense ?? NO_DENSE,
+        dims,
+        sparse.cols,
+        rows.cols,
+        y,
+        params,
+        options.seed >>> 0,
+        alpha,
+        w,
+      )
+    : solveDual(rows, y, params, options.seed, alpha, w);
+  return { w, alpha, iterations: Math.abs(passes), converged: passes > 0 };
+}
+
+const NO_DENSE = new Float32Array(0);
+
+/**
+ * Dual coordinate descent from `alpha` (clamped to the bounds), writing the weights into w
+ * (zeros); params as trainBinarySvm makes them. Returns the passes, negated when maxIter ran
+ * out first. Exported for the test that holds the native solver to it.
+ */
+export function solveDual(
+  rows: Rows,
+  y: Int8Array,
+  params: Float64Array,
+  seed: number,
+  alpha: Float64Array,
+  w: Float64Array,
+): number {
+  const [diagP, diagN, upperP, upperN, eps, B, maxIter, shrink] = params;
+  const shrinking = shrink !== 0;
+  const { indptr, indices, values, rows: l } = rows.sparse;
+  const { cols } = rows;
+  const dense = rows.dense;
+  const dims = dense ? rows.dims : 0;
+  const at = rows.sparse.cols;
+  // The row's entries in order: the sparse ones, then the dense block; the bias last.
+  const add = (i: number, by: number) => {
+    for (let k = indptr[i]; k < indptr[i + 1]; k++) w[indices[k]] += by * values[k];
+    for (let j = 0, d = i * dims; j < dims; j++) w[at + j] += by * dense![d + j];
+    w[cols] += by * B;
+  };
+  for (let i = 0; i < l; i++) {
+    const a = (alpha[i] = Math.min(Math.max(alpha[i], 0), y[i] > 0 ? upperP : upperN));
+    if (a !== 0) add(i, a * y[i]);
   }
   const qd = new Float64Array(l);
   const order = new Int32Array(l);
   for (let i = 0; i < l; i++) {
     let sq = B * B;
     for (let k = indptr[i]; k < indptr[i + 1]; k++) sq += values[k] * values[k];
-    qd[i] = sq + diagOf(y[i]);
+    for (let j = 0, d = i * dims; j < dims; j++) sq += dense![d + j] * dense![d + j];
+    qd[i] = sq + (y[i] > 0 ? diagP : diagN);
     order[i] = i;
   }
-  const rng = new Random(options.seed);
+  const rng = new Random(seed);
   let active = l;
   let pgMaxOld = Infinity;
   let pgMinOld = -Infinity;
   let iter = 0;
-  let converged = false;
   while (iter < maxIter) {
     let pgMax = -Infinity;
     let pgMin = Infinity;
@@ -101,10 +168,9 @@ export function trainBinarySvm(x: Csr, y: Int8Array, options: SvmOptions): SvmFi
     for (let s = 0; s < active; s++) {
       const i = order[s];
       const yi = y[i];
-      const start = indptr[i];
-      const end = indptr[i + 1];
       let dot = w[cols] * B;
-      for (let k = start; k < end; k++) dot += w[indices[k]] * values[k];
+      for (let k = indptr[i]; k < indptr[i + 1]; k++) dot += w[indices[k]] * values[k];
+      for (let j = 0, d = i * dims; j < dims; j++) dot += w[at + j] * dense![d + j];
       const diag = yi > 0 ? diagP : diagN;
       const upper = yi > 0 ? upperP : upperN;
       const g = yi * dot - 1 + alpha[i] * diag;
@@ -136,17 +202,12 @@ export function trainBinarySvm(x: Csr, y: Int8Array, options: SvmOptions): SvmFi
       if (Math.abs(pg) > 1e-12) {
         const old = alpha[i];
         alpha[i] = Math.min(Math.max(old - g / qd[i], 0), upper);
-        const d = (alpha[i] - old) * yi;
-        for (let k = start; k < end; k++) w[indices[k]] += d * values[k];
-        w[cols] += d * B;
+        add(i, (alpha[i] - old) * yi);
       }
     }
     iter++;
     if (pgMax - pgMin <= eps) {
-      if (active === l) {
-        converged = true;
-        break;
-      }
+      if (active === l) return iter;
       // Converged on the shrunk problem: check once more on all coordinates.
       active = l;
       pgMaxOld = Infinity;
@@ -156,7 +217,7 @@ export function trainBinarySvm(x: Csr, y: Int8Array, options: SvmOptions): SvmFi
     pgMaxOld = pgMax <= 0 ? Infinity : pgMax;
     pgMinOld = pgMin >= 0 ? -Infinity : pgMin;
   }
-  return { w, alpha, iterations: iter, converged };
+  return -iter;
 }
 
 /**
@@ -164,25 +225,29 @@ export function trainBinarySvm(x: Csr, y: Int8Array, options: SvmOptions): SvmFi
  * column of each row multiplying the bias feature B.
  */
 export function decisionValues(
-  x: Csr,
+  x: Csr | Rows,
   weights: Float32Array,
   outputs: number,
   bias = 1,
 ): Float64Array {
-  const stride = x.cols + 1;
+  const { sparse, dense, cols } = asRows(x);
+  const dims = dense ? asRows(x).dims : 0;
+  const stride = cols + 1;
   if (weights.length !== outputs * stride) {
     throw new EmbError(
       'E_MODEL',
       `expected ${outputs} x ${stride} weights, found ${weights.length}`,
     );
   }
-  const out = new Float64Array(x.rows * outputs);
-  for (let i = 0; i < x.rows; i++) {
+  const { indptr, indices, values, rows } = sparse;
+  const at = sparse.cols;
+  const out = new Float64Array(rows * outputs);
+  for (let i = 0; i < rows; i++) {
     for (let c = 0; c < outputs; c++) {
       const base = c * stride;
-      let s = weights[base + x.cols] * bias;
-      for (let k = x.indptr[i]; k < x.indptr[i + 1]; k++)
-        s += weights[base + x.indices[k]] * x.values[k];
+      let s = weights[base + cols] * bias;
+      for (let k = indptr[i]; k < indptr[i + 1]; k++) s += weights[base + indices[k]] * values[k];
+      for (let j = 0, d = i * dims; j < dims; j++) s += weights[base + at + j] * dense![d + j];
       out[i * outputs + c] = s;
     }
   }
@@ -217,7 +282,7 @@ export interface FitExtras {
  * last column of each row the bias; output c is seeded seed + c.
  */
 export function trainOneVsRest(
-  x: Csr,
+  x: Csr | Rows,
   labels: readonly number[],
   classes: number,
   options: Pick<SvmOptions, 'C' | 'loss' | 'eps'> & { classWeights?: ArrayLike<number> },
@@ -225,7 +290,7 @@ export function trainOneVsRest(
   extras: FitExtras = {},
 ): LinearFit {
   const outputs = outputsFor(classes);
-  const stride = x.cols + 1;
+  const stride = asRows(x).cols + 1;
   const weights = new Float32Array(outputs * stride);
   const duals: Float64Array[] = [];
   for (let c = 0; c < outputs; c++) {

@@ -8,8 +8,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFolderAtomically } from '../atomic.js';
-import type { Embeddings } from '../embeddings/embeddings.js';
-import { fnv1a } from '../embeddings/vocabulary.js';
+import { fingerprint, type Embeddings } from '../embeddings/embeddings.js';
 import { EmbError, option } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { Decision, Model, SavedModel } from './kind.js';
@@ -57,24 +56,6 @@ export interface ModelMeta {
    * when its probability reaches `threshold`; absent, the more probable class.
    */
   decision?: { positive: string; threshold: number };
-}
-
-/**
- * A cheap identity for a set of vectors: sizes plus a hash of 64 evenly spaced rows and their
- * words. Reading them costs microseconds, and any re-training or truncation changes it.
- */
-export function fingerprint(emb: Embeddings): string {
-  let h = 0x811c9dc5;
-  const mix = (bytes: Uint8Array) => (h = fnv1a(bytes) ^ Math.imul(h, 0x01000193));
-  const encoder = new TextEncoder();
-  const samples = Math.min(64, emb.rows);
-  for (let s = 0; s < samples; s++) {
-    const r = Math.floor((s * emb.rows) / samples);
-    const v = emb.row(r);
-    mix(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
-    mix(encoder.encode(emb.word(r)));
-  }
-  return `${emb.rows}x${emb.dims}-${(h >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 export function vectorsInfo(emb: Embeddings, path: string): VectorsInfo {
@@ -242,11 +223,17 @@ export function savedDecision(meta: ModelMeta): Decision | undefined {
   return d && { positive: meta.labels.indexOf(d.positive), threshold: d.threshold };
 }
 
-/** Refuses vectors other than those the model was trained with. */
-export function checkVectors(meta: ModelMeta, emb: Embeddings, path: string): void {
+/**
+ * Refuses vectors other than those the model was trained with. A compact copy of them
+ * (`emb convert --quantize`, which records the fingerprint of the float32 vectors it was made
+ * from) is accepted, with a note that says so: its answers can differ slightly.
+ */
+export function checkVectors(meta: ModelMeta, emb: Embeddings, path: string): string | undefined {
   const want = meta.vectors;
   if (!want) return;
   const got = fingerprint(emb);
+  if (got !== want.fingerprint && emb.provenance.quantizedFrom === want.fingerprint)
+    return `${path} is the ${emb.storage.type} copy of the vectors this model was trained with (${want.path}); its answers can differ slightly from theirs`;
   if (got !== want.fingerprint) {
     throw new EmbError(
       'E_MODEL',

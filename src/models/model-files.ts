@@ -13,6 +13,11 @@ export function writeFloats(path: string, data: Float32Array): void {
   writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 }
 
+/** A model file's bytes. */
+export function readBytes(path: string): Uint8Array {
+  return read(path);
+}
+
 function read(path: string): Buffer {
   try {
     return readFileSync(path);

@@ -6,6 +6,7 @@ import {
   weightedC,
   type FitExtras,
   type LinearFit,
+  type Rows,
   type SvmOptions,
 } from './linear-svm.js';
 
@@ -56,17 +57,17 @@ export function trainNbsvm(
   labels: readonly number[],
   classes: number,
   options: NbsvmOptions,
-  extras: FitExtras & { extend?: (scaled: Csr) => Csr } = {},
+  extras: FitExtras & { extend?: (scaled: Csr) => Rows; scaled?: NbScaled } = {},
 ): LinearFit {
   const outputs = outputsFor(classes);
-  const scaled = new Float32Array(x.values.length);
+  const { ratios, values } = extras.scaled ?? nbScale(x, labels, classes, options.alpha);
   const duals: Float64Array[] = [];
   let weights: Float32Array | undefined;
   for (let c = 0; c < outputs; c++) {
     const y = oneVsRestTargets(labels, classes, c);
-    const r = logCountRatio(x, y, options.alpha);
-    for (let k = 0; k < scaled.length; k++) scaled[k] = x.values[k] * r[x.indices[k]];
-    const rows = extras.extend?.({ ...x, values: scaled }) ?? { ...x, values: scaled };
+    const r = ratios[c];
+    const scaled = { ...x, values: values[c] };
+    const rows = extras.extend?.(scaled) ?? scaled;
     const seed = options.seed + c;
     const { w, alpha } = trainBinarySvm(rows, y, {
       ...options,
@@ -91,4 +92,31 @@ export function trainNbsvm(
     extras.onProgress?.(c + 1, outputs);
   }
   return { weights: weights!, duals };
+}
+
+/** Each output's log-count ratio and the binary features scaled by it. */
+export interface NbScaled {
+  ratios: Float64Array[];
+  values: Float32Array[];
+}
+
+/**
+ * The scaling of trainNbsvm, for fits that share it: the hybrid fits several candidates on the
+ * same rows and labels.
+ */
+export function nbScale(
+  x: Csr,
+  labels: readonly number[],
+  classes: number,
+  alpha: number,
+): NbScaled {
+  const out: NbScaled = { ratios: [], values: [] };
+  for (let c = 0; c < outputsFor(classes); c++) {
+    const r = logCountRatio(x, oneVsRestTargets(labels, classes, c), alpha);
+    const scaled = new Float32Array(x.values.length);
+    for (let k = 0; k < scaled.length; k++) scaled[k] = x.values[k] * r[x.indices[k]];
+    out.ratios.push(r);
+    out.values.push(scaled);
+  }
+  return out;
 }

@@ -63,6 +63,30 @@ export interface NativeAddon {
     result: Float64Array,
   ): void;
   crc32c(bytes: Uint8Array, crc: number): number;
+  /** The linear SVM's dual coordinate descent (native/linear.c; models/linear-svm.ts). */
+  svmDcd(
+    indptr: Int32Array,
+    indices: Int32Array,
+    values: Float32Array,
+    dense: Float32Array,
+    dims: number,
+    denseAt: number,
+    cols: number,
+    y: Int8Array,
+    params: Float64Array,
+    seed: number,
+    alpha: Float64Array,
+    w: Float64Array,
+  ): number;
+  /** Adds pool rows (times weights, or 1) into out[outAt ..]: native/sentence.c. */
+  sumRows(
+    pool: Float32Array,
+    dims: number,
+    rows: Int32Array,
+    weights: Float64Array,
+    out: Float32Array,
+    outAt: number,
+  ): void;
   /** Trains word vectors on a chunk of word ids; native/word2vec.c says what each array holds. */
   w2vTrain(
     syn0: Float32Array,

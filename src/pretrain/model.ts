@@ -8,7 +8,6 @@ import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { ngramBuckets } from '../embeddings/fasttext-ngrams.js';
 import type { SubwordSettings } from '../embeddings/subwords.js';
-import { releaseRows } from '../formats/emb.js';
 import { Random } from '../random.js';
 import { KEEP_ALL, sigmoidTables, type KernelModel } from './kernel.js';
 import type { WordCounter } from './count.js';
@@ -161,7 +160,7 @@ export function buildModel(
   for (let i = 0; i < syn0.length; i++) syn0[i] = (random.next() * 2 - 1) / dims;
   for (let r = 0; r < plan.pretrained; r++) syn0.set(init!.row(r), r * dims);
   // Copied: a mapped file's pages need not stay resident beside the copy.
-  if (init) releaseRows(init, 0, init.rows);
+  init?.releaseRows();
   return {
     dims,
     window: settings.window,

@@ -6,6 +6,7 @@
  * empty text or no label are skipped and counted, never fatal.
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { EmbError, option, warning } from '../errors.js';
 import { CsvParser, printable, type CsvRow } from './csv-parse.js';
@@ -94,6 +95,8 @@ export interface LabelledFile extends LabelledSet {
 export interface CsvInput {
   /** Read these bytes instead of the file; `path` still names them in messages. */
   input?: AsyncIterable<Uint8Array>;
+  /** Bytes of the file read so far, of its size (not called for `input`). */
+  onRead?: (done: number, total: number) => void;
 }
 
 /**
@@ -120,9 +123,18 @@ export interface CsvTable {
 const CHUNK = 1 << 16;
 
 /** A file's bytes, chunk by chunk; a file that cannot be read is an E_IO error naming it. */
-export async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+export async function* fileChunks(
+  path: string,
+  onRead?: (done: number, total: number) => void,
+): AsyncGenerator<Uint8Array> {
   try {
-    yield* createReadStream(path, { highWaterMark: CHUNK });
+    if (!onRead) return yield* createReadStream(path, { highWaterMark: CHUNK });
+    const total = (await stat(path)).size;
+    let done = 0;
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+      yield chunk as Uint8Array;
+      onRead((done += (chunk as Uint8Array).length), total);
+    }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (e instanceof EmbError || code === undefined) throw e;
@@ -137,7 +149,7 @@ export async function openCsv(
 ): Promise<CsvTable> {
   let encoding = 'utf-8';
   const texts = decodeStream(
-    options.input ?? fileChunks(path),
+    options.input ?? fileChunks(path, options.onRead),
     path,
     options.encoding,
     (e) => (encoding = e),

@@ -18,7 +18,7 @@ import {
 } from '../options.js';
 import { fraction, list, oneOf, pathName, positiveInt, trainingSize } from '../parse.js';
 import { formatDuplicates } from '../print.js';
-import { progressBar } from '../progress.js';
+import { addQuietOption, progressBar } from '../progress.js';
 
 /** Flags left out take the library's defaults (DEFAULT_SIZES, DEFAULT_METHODS, ...). */
 type CompareFlags = VectorOptions &
@@ -70,7 +70,7 @@ Examples:
     );
   addModelOptions(addColumnOptions(cmd), { model: false });
   addSeedOption(cmd, 'the test split, the subsets and training');
-  return addVectorOptions(cmd, true).action(
+  return addQuietOption(addVectorOptions(cmd, true)).action(
     async (file: string, opts: CompareFlags, command: Command) => {
       const { compare, writeReport } = await import('../../api/compare.js');
       const methods = modelOptionsFrom(command, opts.methods ?? DEFAULT_METHODS);

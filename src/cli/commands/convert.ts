@@ -10,7 +10,7 @@ import {
   type WritableFormat,
 } from '../../api/convert.js';
 import { encodingOption, printJson, warn } from '../common.js';
-import { progressBar } from '../progress.js';
+import { addQuietOption, progressBar } from '../progress.js';
 
 const BY_EXTENSION: Record<string, WritableFormat> = {
   '.emb': 'emb',
@@ -20,7 +20,7 @@ const BY_EXTENSION: Record<string, WritableFormat> = {
 };
 
 export function convertCommand(): Command {
-  return new Command('convert')
+  return addQuietOption(new Command('convert'))
     .description(
       'convert vectors between formats; to .emb once, then every command opens them in milliseconds',
     )

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_RESTRICT, type Tally, type Vectors } from '../../api/vectors.js';
 import { addVectorOptions, fmt, positiveInt, warn, type VectorOptions } from '../common.js';
+import { addQuietOption } from '../progress.js';
 
 export interface EvalFlags extends VectorOptions {
   restrict: number;
@@ -12,7 +13,7 @@ export interface EvalFlags extends VectorOptions {
 
 /** The options both evaluations share. */
 export function evalOptions(cmd: Command): Command {
-  return addVectorOptions(cmd)
+  return addQuietOption(addVectorOptions(cmd))
     .option(
       '--restrict <n>',
       'only the N most frequent words count, as vocabulary and as answers',

@@ -11,6 +11,7 @@ import {
 import { addColumnOptions, addTrainingOptions, type ColumnFlags } from '../options.js';
 import { pathName } from '../parse.js';
 import { count as plural, formatPrediction } from '../print.js';
+import { addQuietOption, progressBar } from '../progress.js';
 
 interface PredictFlags extends VectorOptions, ColumnFlags {
   input?: string;
@@ -48,7 +49,7 @@ Examples:
   cat texts.txt | emb predict reviews.model --json`,
     );
   addTrainingOptions(addColumnOptions(cmd, false), false);
-  return addVectorOptions(cmd, true).action(
+  return addQuietOption(addVectorOptions(cmd, true)).action(
     async (dir: string, texts: string[], opts: PredictFlags) => {
       for (const flag of ['text', 'id', 'delimiter'] as const)
         if (opts[flag] !== undefined && !opts.input)
@@ -60,21 +61,23 @@ Examples:
       const vectors = opts.vectors ? await openVectors(opts) : undefined;
       const { setBackend } = await import('../../api/backend.js');
       setBackend(opts.backend, { production: true });
-      const classifier = await loadClassifier(dir, { vectors });
+      const classifier = await loadClassifier(dir, {
+        vectors,
+        onWarning: (message) => notices.push(message),
+      });
+      const { stdin } = process;
+      const input = opts.input === '-' ? stdin : undefined;
+      // A file's bytes read tell how far labelling is (stdin has no size).
+      const bar =
+        opts.input && !input ? progressBar(`Labelling ${opts.input}`, 'bytes') : undefined;
       try {
-        const { stdin } = process;
         const { text, id, delimiter, quote, encoding } = opts;
-        const input = opts.input === '-' ? stdin : undefined;
         const onWarning = (message: string) => notices.push(message); // shown at the end
+        const onProgress =
+          bar && ((p: { done: number; total: number }) => bar.update(p.done, p.total));
         const file = opts.input
           ? await openTexts(input ? 'stdin' : opts.input, {
-              text,
-              id,
-              delimiter,
-              quote,
-              encoding,
-              input,
-              onWarning,
+              ...{ text, id, delimiter, quote, encoding, input, onWarning, onProgress },
             })
           : undefined;
         // Someone typing at a terminal gets each line's answer as it is entered.
@@ -95,6 +98,7 @@ Examples:
           await out.write(formatPrediction(p, !!opts.json, withText));
         await out.end();
       } finally {
+        bar?.stop();
         classifier.dispose();
       }
     },

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { progressBar } from '../progress.js';
+import { addQuietOption, progressBar } from '../progress.js';
 import { printJson } from '../common.js';
 
 export function prepareCommand(): Command {
-  return new Command('prepare')
+  return addQuietOption(new Command('prepare'))
     .description(
       'convert the bundled GloVe 6B 100d vectors to the native format (done on first use otherwise); $EMB_HOME chooses the folder',
     )

@@ -15,7 +15,7 @@ import { openVectors } from '../../api/vectors.js';
 import { notices, printJson } from '../common.js';
 import { addColumnOptions, type ColumnFlags } from '../options.js';
 import { fraction, pathName, positiveInt, positiveNumber, wholeNumber } from '../parse.js';
-import { progressBar } from '../progress.js';
+import { addQuietOption, progressBar, type Progress } from '../progress.js';
 
 interface PretrainFlags extends ColumnFlags {
   out: string;
@@ -128,7 +128,7 @@ export function pretrainCommand(): Command {
     )
     .option('--json', 'print a JSON summary on stdout');
   addColumnOptions(cmd, false);
-  return cmd
+  return addQuietOption(cmd)
     .addHelpText(
       'after',
       `
@@ -217,40 +217,33 @@ function sampleOption(value: string): number {
 }
 
 /**
- * Training progress on stderr: a bar on a terminal, else a plain line every 10 seconds (and
- * at each epoch's start), both with words per second, the running loss and the time left.
+ * Training progress on stderr (progress.ts: a bar on a terminal, else a plain line at most
+ * every 10 seconds, nothing with --quiet), with words per second and the running loss. The
+ * training step's clock starts at its first report, so its estimate leaves out the reading.
  */
 function reporter(): { update: (p: PretrainProgress) => void; stop: () => void } {
-  const quiet = !!process.env.EMB_QUIET;
-  const tty = !!process.stderr.isTTY;
   const reading = progressBar('Reading the corpus', 'bytes');
-  const training = progressBar('Training');
+  let training: Progress | undefined;
   let start = 0;
   let startWords = 0;
-  let lastLine = 0;
-  let lastEpoch = 0;
   return {
     update(p) {
       if (p.stage === 'reading') return reading.update(p.done, p.total || undefined);
       if (p.stage !== 'training') return;
       reading.stop();
       const now = Date.now();
-      if (start === 0) {
+      if (!training) {
+        training = progressBar('Training');
         start = now;
         startWords = p.done;
       }
       const rate = (p.done - startWords) / Math.max(1e-3, (now - start) / 1000);
-      const left = rate > 0 ? (p.total - p.done) / rate : 0;
-      const note = `epoch ${p.epoch}, ${Math.round(rate / 1000)}k words/s, loss ${p.loss?.toFixed(4) ?? '-'}, ${Math.round(left)} s left`;
-      if (tty) return training.update(p.done, p.total, note);
-      if (quiet || (now - lastLine < 10_000 && p.epoch === lastEpoch)) return;
-      lastLine = now;
-      lastEpoch = p.epoch ?? 0;
-      process.stderr.write(`emb: training ${Math.round((100 * p.done) / p.total)}%, ${note}\n`);
+      const note = `epoch ${p.epoch}, ${Math.round(rate / 1000)}k words/s, loss ${p.loss?.toFixed(4) ?? '-'}`;
+      training.update(p.done, p.total, note);
     },
     stop() {
       reading.stop();
-      training.stop();
+      training?.stop();
     },
   };
 }

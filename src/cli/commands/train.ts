@@ -21,7 +21,7 @@ import {
 } from '../options.js';
 import { fraction, pathName, positiveInt } from '../parse.js';
 import { formatDuplicates, formatTraining } from '../print.js';
-import { progressBar } from '../progress.js';
+import { addQuietOption, progressBar } from '../progress.js';
 
 interface TrainFlags extends VectorOptions, ColumnFlags, TrainingFlags {
   model: ModelName;
@@ -72,7 +72,7 @@ Examples:
   emb train spam.csv --model svm --class-weight balanced --threshold auto --predictions oof.csv
   emb train reviews.csv --model svm --ngrams 1,3 -C 0.5 --out reviews-svm.model`,
   );
-  return addVectorOptions(cmd, true).action(
+  return addQuietOption(addVectorOptions(cmd, true)).action(
     async (file: string, opts: TrainFlags, command: Command) => {
       const { crossValidate } = await import('../../api/evaluate.js');
       const { train } = await import('../../api/classifier.js');
