@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { EmbError } from '../errors.js';
-import type { Model, DecisionTerm } from '../models/kind.js';
+import type { Model, DecisionTerm, TrainingRecord } from '../models/kind.js';
 import { decide } from '../models/threshold.js';
 import {
   checkVectors,
@@ -138,6 +138,11 @@ export class Classifier {
 
   get settings(): ModelSettings {
     return this.#meta.settings;
+  }
+
+  /** How training went, for models that train by epochs (cnn, dan). */
+  get training(): TrainingRecord | undefined {
+    return this.model.training;
   }
 
   /** The classes, in the order of each prediction's probabilities. */

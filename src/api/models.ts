@@ -19,8 +19,10 @@ export {
   type LogregSettings,
   type MlpSettings,
   type HybridSettings,
+  type CnnSettings,
+  type DanSettings,
 } from '../models/registry.js';
-export type { ModelKind, Family } from '../models/kind.js';
+export type { ModelKind, Family, TrainingRecord } from '../models/kind.js';
 export type { Flag, FlagValue, Setting } from '../models/setting.js';
 export {
   METRICS,

@@ -112,6 +112,8 @@ export interface Model {
   explain?(doc: readonly string[], c: number): Promise<Explanation> | Explanation;
   /** Kinds with features of their own (n-grams): the largest weights toward class `c`. */
   topFeatures?(c: number, n: number): DecisionTerm[];
+  /** How training went, for kinds that train by epochs (`emb train --json` prints it). */
+  readonly training?: TrainingRecord;
 }
 
 /** One term of a linear decision: an n-gram, or a word through its vector. */
@@ -127,6 +129,18 @@ export interface Explanation {
   terms: DecisionTerm[];
   /** What the text's terms do not account for: the bias, and the vector block's centring. */
   bias: number;
+}
+
+/** What a kind that trains by epochs reports of its training. */
+export interface TrainingRecord {
+  /** Epochs run (fewer than the most allowed when early stopping ended them). */
+  epochs: number;
+  /** The epoch whose weights were kept (the best on the validation split). */
+  bestEpoch: number;
+  /** Mean seconds per epoch. */
+  epochSeconds: number;
+  /** The kept epoch's score on the validation split by the kind's metric (null: none). */
+  validationScore: number | null;
 }
 
 /**

@@ -15,6 +15,8 @@ import type {
 } from './kind.js';
 import type { TokenizerName } from '../text/tokenize.js';
 import { fail, type Check } from './setting.js';
+import { cnn, type CnnSettings } from './kinds/cnn.js';
+import { dan, type DanSettings } from './kinds/dan.js';
 import { bowMlp, type BowMlpSettings } from './kinds/bow-mlp.js';
 import { chi2Svm, type Chi2SvmSettings } from './kinds/chi2-svm.js';
 import { hikSvm, type HikSvmSettings } from './kinds/hik-svm.js';
@@ -27,6 +29,8 @@ import { svm, type SvmSettings } from './kinds/svm.js';
 import { chooseDecision, withDecision } from './threshold.js';
 
 export type {
+  CnnSettings,
+  DanSettings,
   BowMlpSettings,
   Chi2SvmSettings,
   HikSvmSettings,
@@ -39,7 +43,19 @@ export type {
 };
 
 /** Every kind, in the order --help, compare and the docs list them. */
-export const KINDS = [svm, nbsvm, logreg, mlp, hybrid, rbfSvm, hikSvm, chi2Svm, bowMlp] as const;
+export const KINDS = [
+  svm,
+  nbsvm,
+  logreg,
+  mlp,
+  hybrid,
+  rbfSvm,
+  hikSvm,
+  chi2Svm,
+  bowMlp,
+  cnn,
+  dan,
+] as const;
 
 type Kind = (typeof KINDS)[number];
 type SettingsOfKind<K> = K extends ModelKind<infer S> ? S : never;

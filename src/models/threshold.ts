@@ -155,12 +155,14 @@ export async function chooseDecision(
 
 /** The model with its decision: the same probabilities, the decision it was trained with. */
 export function withDecision(model: Model, decision: Decision): Model {
-  const { explain, topFeatures } = model;
+  const { explain, topFeatures, seen } = model;
   return {
     kind: model.kind,
     classes: model.classes,
     decision,
+    training: model.training,
     predict: (docs) => model.predict(docs),
+    seen: seen && ((docs) => seen.call(model, docs)),
     save: (dir) => model.save(dir),
     dispose: () => model.dispose(),
     explain: explain && ((doc, c) => explain.call(model, doc, c)),

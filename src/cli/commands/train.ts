@@ -105,6 +105,7 @@ Examples:
       // model.json keeps the figures, not a prediction per row (--predictions, --json have them).
       const summary: Omit<Evaluation, 'predictions'> = { ...evaluation };
       delete (summary as Partial<Evaluation>).predictions;
+      const training = classifier.training;
       await classifier.save(out, { metrics: summary }).finally(() => classifier.dispose());
       if (opts.predictions) {
         const { writeCrossValidated } = await import('../../api/predict.js');
@@ -117,7 +118,9 @@ Examples:
         ...(copies ? [copies] : []),
         ...lowRecall(evaluation, model),
       );
-      if (opts.json) return printJson({ ...evaluation, metricIsDefault, out });
+      // The final model's epochs, for the kinds that train by epochs.
+      const epochs = training && { epochs: training.epochs, epochSeconds: training.epochSeconds };
+      if (opts.json) return printJson({ ...evaluation, metricIsDefault, ...epochs, out });
       if (metricIsDefault && summary.metric !== 'accuracy')
         console.log(
           `judged by ${metricLabel(summary.metric)}: the smallest class has less than a quarter of the largest's examples, where accuracy rewards answering the largest (--metric accuracy to judge by accuracy)`,
