@@ -1,6 +1,6 @@
 import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
-import { argmaxRow } from '../models/kind.js';
+import { decide } from '../models/threshold.js';
 import type { ModelSettings } from '../models/registry.js';
 import { runFold } from './fold.js';
 import { evaluate, mean, std } from './metrics.js';
@@ -148,13 +148,15 @@ export async function learningCurves(
       );
       for (const [k, m] of methods.entries()) {
         context.onRun?.(done, total, `${m.name} n=${size}, run ${r + 1} of ${runsAt(size)}`);
-        const { probabilities: scores, seconds } = await runFold(
-          both,
-          { train: subset, test: testRows },
-          m.settings,
-          { seed: settings.seed + r, embeddings: context.embeddings },
-        );
-        const predicted = test.labels.map((_, i) => argmaxRow(scores, classes.length, i));
+        const {
+          probabilities: scores,
+          decision,
+          seconds,
+        } = await runFold(both, { train: subset, test: testRows }, m.settings, {
+          seed: settings.seed + r,
+          embeddings: context.embeddings,
+        });
+        const predicted = test.labels.map((_, i) => decide(scores, classes.length, i, decision));
         runs[k].add(predicted, test.labels, classes, seconds);
         done += runWork(size, test.docs.length);
       }
