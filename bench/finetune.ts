@@ -63,10 +63,13 @@ const emb = readVectors((await prepareDefault()).path).embeddings;
 /** Writes what the peer reads: tokens, labels, the split, each seed's validation part, vectors. */
 function writeTask(task: FinetuneTask): string {
   const trainLabels = task.train.map((i) => task.data.labels[i]);
+  const trainDocs = task.train.map((i) => task.tokens[i]);
   const validation: Record<number, number[]> = {};
   // Seeds 0-9 and those asked: runs with other seeds may read the same file meanwhile.
   for (const seed of new Set([...Array(10).keys(), ...seeds]))
-    validation[seed] = validationSplit(trainLabels, 0.1, seed).validation.map((j) => task.train[j]);
+    validation[seed] = validationSplit(trainDocs, trainLabels, 0.1, seed).validation.map(
+      (j) => task.train[j],
+    );
   const words = [...new Set(task.tokens.flat())].filter((t) => findVector(emb, t));
   const rows = new Float32Array(words.length * emb.dims);
   words.forEach((w, i) => rows.set(findVector(emb, w)!.vector, i * emb.dims));

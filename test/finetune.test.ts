@@ -152,7 +152,7 @@ test('two classes, class weights and the metric: early stopping scores the valid
       embeddings: vectors,
     });
     // The validation split the network held out, scored as training scored it.
-    const { validation } = validationSplit(labels, 0.1, 2);
+    const { validation } = validationSplit(docs, labels, 0.1, 2);
     const probs = (await model.predict(validation.map((i) => docs[i]))) as Float32Array;
     const truth = validation.map((i) => labels[i]);
     const predicted = truth.map((_, i) => argmaxRow(probs, 2, i));

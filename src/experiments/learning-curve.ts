@@ -1,7 +1,7 @@
 import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
-import { argmaxRow } from '../models/kind.js';
 import type { MetricName } from '../models/metric.js';
+import { decide } from '../models/threshold.js';
 import type { ModelSettings } from '../models/registry.js';
 import { runFold } from './fold.js';
 import { confusionOf, confusionScorer, evaluate, mean, std } from './metrics.js';
@@ -161,13 +161,15 @@ export async function learningCurves(
       always.push({ predicted: test.labels.map(() => answer), seconds: 0 });
       for (const [k, m] of methods.entries()) {
         context.onRun?.(done, total, `${m.name} n=${size}, run ${r + 1} of ${runsAt(size)}`);
-        const { probabilities: scores, seconds } = await runFold(
-          both,
-          { train: subset, test: testRows },
-          m.settings,
-          { seed: settings.seed + r, embeddings: context.embeddings },
-        );
-        const predicted = test.labels.map((_, i) => argmaxRow(scores, classes.length, i));
+        const {
+          probabilities: scores,
+          decision,
+          seconds,
+        } = await runFold(both, { train: subset, test: testRows }, m.settings, {
+          seed: settings.seed + r,
+          embeddings: context.embeddings,
+        });
+        const predicted = test.labels.map((_, i) => decide(scores, classes.length, i, decision));
         runs[k].push({ predicted, seconds });
         if (size === largest && r === 0) final[k] = scores;
         done += runWork(size, test.docs.length);

@@ -98,6 +98,11 @@ export interface Model {
    * its format tag and the names of the files written (model.json records their sizes).
    */
   save(dir: string): Promise<SavedFiles>;
+  /**
+   * Two-class models trained with a threshold (threshold.ts): the class answered when its
+   * probability reaches `threshold`. Absent: the more probable class is answered.
+   */
+  readonly decision?: Decision;
   /** Releases resources (TensorFlow.js tensors, native memory). */
   dispose(): void;
   /**
@@ -150,6 +155,12 @@ export interface SavedModel {
 /** What Model.save returns: the saved record and the files written beside it. */
 export interface SavedFiles extends SavedModel {
   files: string[];
+}
+
+/** A two-class decision: the positive class's id and the probability it needs. */
+export interface Decision {
+  positive: number;
+  threshold: number;
 }
 
 /** The index of the largest value in row i of an n x C matrix. */

@@ -5,6 +5,7 @@
  */
 import { checkAborted, EmbError, setting as named } from '../errors.js';
 import type {
+  Decision,
   Model,
   ModelKind,
   SavedModel,
@@ -25,6 +26,7 @@ import { mlp, type MlpSettings } from './kinds/mlp.js';
 import { nbsvm, type NbsvmSettings } from './kinds/nbsvm.js';
 import { rbfSvm, type RbfSvmSettings } from './kinds/rbf-svm.js';
 import { svm, type SvmSettings } from './kinds/svm.js';
+import { chooseDecision, withDecision } from './threshold.js';
 
 export type {
   CnnSettings,
@@ -171,17 +173,22 @@ export async function trainModel(
   checkTrainingSet(data);
   checkAborted(ctx.signal);
   const kind = kindNamed(settings.model) as ModelKind<ModelSettings>;
-  return kind.train(data, settings, ctx);
+  if (settings.threshold === undefined) return kind.train(data, settings, ctx);
+  const fit = (part: TrainingSet, c: TrainContext) => kind.train(part, settings, c);
+  const decision = await chooseDecision(data, settings.threshold, settings.metric, ctx, fit);
+  return withDecision(await fit(data, ctx), decision);
 }
 
 /** Reopens a saved model of the kind that checked settings name. */
-export function loadModel(
+export async function loadModel(
   settings: ModelSettings,
   dir: string,
   saved: SavedModel,
   ctx: LoadContext,
+  decision?: Decision,
 ): Promise<Model> {
-  return (kindNamed(settings.model) as ModelKind<ModelSettings>).load(dir, saved, ctx);
+  const model = await (kindNamed(settings.model) as ModelKind<ModelSettings>).load(dir, saved, ctx);
+  return decision ? withDecision(model, decision) : model;
 }
 
 /** What a model reads, in words, for reports and model.json ("tfidf 1-2-grams"). */

@@ -11,7 +11,9 @@
  */
 import { checkAborted } from '../../errors.js';
 import { Random } from '../../random.js';
+import { groupsOf } from '../../text/duplicates.js';
 import { stratifiedHoldout } from '../../text/splits.js';
+import type { Docs } from '../../text/tokenize.js';
 import { fitCalibration, UNFITTED, type Calibration } from '../calibration.js';
 import {
   argmaxRow,
@@ -38,16 +40,18 @@ export type MakeNetwork<S> = (
 ) => Network;
 
 /**
- * The validation split a network holds out of `labels` (the same one bench/finetune.ts gives
- * the PyTorch peer): stratified, of the share asked, with the run's seed; none below 20 texts.
+ * The validation split a network holds out of its texts (the same one bench/finetune.ts gives
+ * the PyTorch peer): stratified, of the share asked, with the run's seed, copies of a text on
+ * one side; none below 20 texts.
  */
 export function validationSplit(
+  docs: Docs,
   labels: readonly number[],
   fraction: number,
   seed: number,
 ): { fitted: number[]; validation: number[] } {
   if (labels.length < 20) return { fitted: labels.map((_, i) => i), validation: [] };
-  const { train, test } = stratifiedHoldout(labels, fraction, seed);
+  const { train, test } = stratifiedHoldout(labels, fraction, seed, groupsOf(docs));
   return { fitted: train, validation: test };
 }
 
@@ -137,7 +141,7 @@ export async function trainNetwork<S extends NetworkSettings>(
   const emb = embeddingsOf(kind, ctx);
   const k = classes.length;
   const rng = new Random(ctx.seed);
-  const { fitted, validation } = validationSplit(labels, s.validationFraction, ctx.seed);
+  const { fitted, validation } = validationSplit(docs, labels, s.validationFraction, ctx.seed);
   const rows = WordRows.build(
     fitted.map((i) => docs[i]),
     emb,
