@@ -27,6 +27,7 @@ import { groupsOf } from '../src/text/duplicates.js';
 import { stratifiedKFold } from '../src/text/splits.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { loadAGNews, loadMR, loadSMS, loadSST2, loadSUBJ } from '../test/support/datasets.js';
+import { meanVectors } from '../test/support/mean-vectors.js';
 
 const arg = (name: string, fallback: string) => {
   const at = process.argv.indexOf(name);
@@ -93,23 +94,6 @@ function task(name: string): Task {
   };
 }
 
-/** Each text's plain mean word vector (emb's mean features before standardising). */
-function meanVectors(docs: string[][]): Float32Array {
-  const d = emb.dims;
-  const x = new Float32Array(docs.length * d);
-  docs.forEach((doc, i) => {
-    let found = 0;
-    for (const t of doc) {
-      const v = emb.vector(t)?.vector;
-      if (!v) continue;
-      found++;
-      for (let j = 0; j < d; j++) x[i * d + j] += v[j];
-    }
-    if (found) for (let j = 0; j < d; j++) x[i * d + j] /= found;
-  });
-  return x;
-}
-
 interface Row {
   method: string;
   tool: 'emb' | 'scikit-learn';
@@ -130,7 +114,7 @@ function peerRows(name: string, t: Task): Row[] | string {
       dims: emb.dims,
     }),
   );
-  const vectors = meanVectors(t.docs);
+  const vectors = meanVectors(emb, t.docs);
   writeFileSync(`${base}.f32`, new Uint8Array(vectors.buffer));
   const script = fileURLToPath(new URL('peers/calibration_sklearn.py', import.meta.url));
   const run = spawnSync(python, [script, `${base}.json`, `${base}.f32`], {

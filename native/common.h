@@ -8,8 +8,30 @@
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define MAX_THREADS 8
+
+// The dot product every kernel computes (scan.c, nets.c; src/embeddings/kernels.ts's dot8
+// reproduces it): eight float32 lanes, lane l summing the products of the values j = l (mod 8)
+// in order, then the lanes added as ((l0+l4) + (l2+l6)) + ((l1+l5) + (l3+l7)).
+typedef float v8f __attribute__((vector_size(32)));
+typedef float v8f_u __attribute__((vector_size(32), aligned(4)));
+
+static inline float lanes_sum(const float t[8]) {
+  float s0 = t[0] + t[4], s1 = t[1] + t[5], s2 = t[2] + t[6], s3 = t[3] + t[7];
+  return (s0 + s2) + (s1 + s3);
+}
+
+static inline float dot8(const float *a, const float *b, size_t dims) {
+  v8f acc = {0};
+  size_t c = 0;
+  for (; c + 8 <= dims; c += 8) acc += *(const v8f_u *)(a + c) * *(const v8f_u *)(b + c);
+  float t[8];
+  memcpy(t, &acc, sizeof t);
+  for (size_t l = 0; c + l < dims; l++) t[l] += a[c + l] * b[c + l];
+  return lanes_sum(t);
+}
 
 // The hot loops are compiled three times (AVX-512, AVX2, plain x86-64) and the best one the CPU
 // running them supports is picked when the addon loads, so a node_modules copied to an older
@@ -61,6 +83,11 @@ napi_value parse_text(napi_env env, napi_callback_info info);
 napi_value crc32c(napi_env env, napi_callback_info info);
 napi_value svm_dcd(napi_env env, napi_callback_info info);
 napi_value sum_rows(napi_env env, napi_callback_info info);
+napi_value conv_forward(napi_env env, napi_callback_info info);
+napi_value conv_backward(napi_env env, napi_callback_info info);
+napi_value dense_forward(napi_env env, napi_callback_info info);
+napi_value dense_backward(napi_env env, napi_callback_info info);
+napi_value adam(napi_env env, napi_callback_info info);
 napi_value w2v_train(napi_env env, napi_callback_info info);
 napi_value smo_train(napi_env env, napi_callback_info info);
 napi_value kernel_sums(napi_env env, napi_callback_info info);

@@ -1,8 +1,9 @@
 // emb's optional native addon: memory mapping of .emb files, the float32 / float16 / int8
 // kernels queries spend their time in, the text-vector parser, CRC32C, the word2vec trainer, the
-// kernel SVM solver (smo.c), the products of bow-mlp's sparse first layer (sparse.c), and two
-// safety nets (temporary files removed on SIGINT/SIGTERM even while JavaScript is busy, and a
-// bus error inside a kernel turned into an exception). Everything else stays in TypeScript.
+// kernel SVM solver (smo.c), the products of bow-mlp's sparse first layer (sparse.c), the
+// fine-tuned networks' arithmetic (nets.c), and two safety nets (temporary files removed on
+// SIGINT/SIGTERM even while JavaScript is busy, and a bus error inside a kernel turned into an
+// exception). Everything else stays in TypeScript.
 #include "common.h"
 
 #include <errno.h>
@@ -321,6 +322,11 @@ static napi_value init(napi_env env, napi_value exports) {
       {"crc32c", NULL, crc32c, NULL, NULL, NULL, napi_default, NULL},
       {"svmDcd", NULL, svm_dcd, NULL, NULL, NULL, napi_default, NULL},
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_default, NULL},
+      {"convForward", NULL, conv_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"convBackward", NULL, conv_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"denseForward", NULL, dense_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"denseBackward", NULL, dense_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
       {"w2vTrain", NULL, w2v_train, NULL, NULL, NULL, napi_default, NULL},
       {"smoTrain", NULL, smo_train, NULL, NULL, NULL, napi_default, NULL},
       {"kernelSums", NULL, kernel_sums, NULL, NULL, NULL, napi_default, NULL},

@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef float v8f __attribute__((vector_size(32)));
-typedef float v8f_u __attribute__((vector_size(32), aligned(4)));
 typedef uint32_t v8u __attribute__((vector_size(32)));
 typedef uint16_t v8h_u __attribute__((vector_size(16), aligned(2)));
 typedef int8_t v8b_u __attribute__((vector_size(8), aligned(1)));
@@ -33,21 +31,6 @@ typedef struct {
   const float *scales;  // int8: per-row scale
   size_t dims;
 } store_t;
-
-static inline float lanes_sum(const float t[8]) {
-  float s0 = t[0] + t[4], s1 = t[1] + t[5], s2 = t[2] + t[6], s3 = t[3] + t[7];
-  return (s0 + s2) + (s1 + s3);
-}
-
-static inline float dot8(const float *a, const float *b, size_t dims) {
-  v8f acc = {0};
-  size_t c = 0;
-  for (; c + 8 <= dims; c += 8) acc += *(const v8f_u *)(a + c) * *(const v8f_u *)(b + c);
-  float t[8];
-  memcpy(t, &acc, sizeof t);
-  for (size_t l = 0; c + l < dims; l++) t[l] += a[c + l] * b[c + l];
-  return lanes_sum(t);
-}
 
 // Four queries against one row: each result equal to dot8 of that pair.
 static inline void dot8x4(const float *a, const float *q, size_t dims, float out[4]) {

@@ -75,6 +75,7 @@ export {
 export {
   predictFile,
   writePredictions,
+  writeCrossValidated,
   type PredictFileOptions,
   type WritePredictionsOptions,
 } from './api/predict.js';
@@ -83,6 +84,7 @@ export {
   crossValidate,
   type Evaluation,
   type EvaluateOptions,
+  type CrossValidatedPrediction,
   type Duplicates,
   type DuplicateRecord,
 } from './api/evaluate.js';
@@ -105,6 +107,7 @@ export {
   usesVectors,
   METRICS,
   defaultMetric,
+  metricLabel,
   type ModelName,
   type ModelOptions,
   type ModelSettings,
@@ -114,6 +117,9 @@ export {
   type LogregSettings,
   type MlpSettings,
   type HybridSettings,
+  type CnnSettings,
+  type DanSettings,
+  type TrainingRecord,
   type ModelKind,
   type Family,
   type Flag,
@@ -121,6 +127,7 @@ export {
   type Setting,
   type MetricName,
   type ClassWeight,
+  type Threshold,
 } from './api/models.js';
 export {
   pretrainVectors,

@@ -174,7 +174,8 @@ test('the API and the CLI give identical results for the same data, settings and
       },
     );
     assert.equal(r.status, 0, r.stderr);
-    const { out: written, ...cli } = JSON.parse(r.stdout);
+    const { out: written, metricIsDefault, ...cli } = JSON.parse(r.stdout);
+    assert.equal(metricIsDefault, true); // 80 balanced reviews: accuracy, the default
     assert.equal(written, out);
     assert.deepEqual(cli, JSON.parse(JSON.stringify(api)), model);
     const clf = await train(data, { model, seed: 3, vectors });

@@ -22,7 +22,10 @@ import { MAJORITY_COLOUR, kindColour } from '../src/experiments/report-chart.js'
 import { checkChart } from './support/browser.js';
 import { emb } from './support/cli.js';
 import { compare as compareApi } from '../src/api/compare.js';
-import { loadMR, loadSST2, toCsv } from './support/datasets.js';
+import { loadMR, loadSST2, toCsv, withMinority } from './support/datasets.js';
+import { decodeLabels } from '../src/experiments/stats.js';
+import { scorer } from '../src/models/metric.js';
+import { EmbError } from '../src/errors.js';
 
 await prepareDefault();
 const dir = mkdtempSync(join(tmpdir(), 'emb-compare-'));
@@ -95,7 +98,7 @@ test('MR learning curves: transfer leads at small sizes, the baseline overtakes 
   // 5c); transfer helps significantly up to n = 5,000.
   const rec = report.recommendation;
   assert.equal(rec.size, 8530);
-  assert.equal(rec.mostAccurate, 'hybrid');
+  assert.equal(rec.best, 'hybrid');
   assert.equal(rec.test, 'mcnemar');
   assert.ok(rec.ci95[0] < rec.accuracy && rec.accuracy < rec.ci95[1]);
   assert.ok(rec.pValue! >= 0.05, `p = ${rec.pValue}`);
@@ -119,9 +122,11 @@ test('MR learning curves: transfer leads at small sizes, the baseline overtakes 
       assert.ok(p.ci95[0] < p.mean && p.mean < p.ci95[1]);
       assert.ok(p.ci95[1] - p.ci95[0] > 0.03 && p.ci95[1] - p.ci95[0] < 0.045);
       assert.deepEqual(
-        p.correct.map((b) => Buffer.from(b, 'base64').length),
+        p.predicted.map((b) => Buffer.from(b, 'base64').length),
         p.accuracies.map(() => Math.ceil(2132 / 8)),
       );
+      // Judged by accuracy: the scores are the accuracies.
+      assert.deepEqual([p.scores, p.scoreCi95], [p.accuracies, p.ci95]);
     }
   const json = readFileSync(join(dir, 'mr-report', 'report.json'), 'utf8');
   assert.ok(json.length < 150_000, `report.json is ${json.length} bytes`);
@@ -202,9 +207,10 @@ test('bad input: an existing folder, sizes beyond the data, unknown test labels,
   assert.match(r.stderr, /size 5000 is larger than the 24 training examples; dropped/);
   // Six test texts: the report and the command say how little that can tell.
   assert.match(r.stderr, /The test set has only 6 texts \(fewer than 200\)/);
+  // Six texts cannot show svm better than always answering one class: nothing is deployed.
   assert.match(
     r.stdout,
-    /^Deploy svm: \d+\.\d% \(95% CI [^)]*\)\. It is the only method compared\. .*With 6 test texts, treat this as a rough guess\.\n/,
+    /^No method beats answering 'b' for every text \(50\.0%\): the best, svm \(\d+\.\d%\), .* More training examples and a larger test set might help\. With 6 test texts, treat this as a rough guess\.\n/,
   );
   const tiny = JSON.parse(readFileSync(join(dir, 'tiny', 'report.json'), 'utf8')) as CompareReport;
   assert.deepEqual(tiny.settings.sizes, [10, 24]);
@@ -258,4 +264,131 @@ test("progress is counted in training examples (plus each run's share for the te
   assert.equal(calls[4][2], 'svm n=400, run 1 of 2');
   assert.equal(calls[5][2], 'nbsvm n=400, run 1 of 2');
   assert.equal(calls[8][2], 'done');
+});
+
+test("imbalanced data (MR, 100 positive texts of 2,000): judged by macro-F1 by default and told so, every method choosing by it; each run's answers kept, so that any metric can be recomputed; what the model gets wrong", () => {
+  writeFileSync(join(dir, 'mr5.csv'), toCsv(withMinority(loadMR(), 'pos', 0.05, 16, 2000)));
+  const args = ['mr5.csv', '--sizes', '200,all', '--repeats', '2', '--methods', 'svm,logreg'];
+  let r = emb(['compare', ...args, '--out', 'mr5', '--force'], { cwd: dir });
+  assert.equal(r.status, 0, r.stderr);
+  const why =
+    "the smallest class, pos, has 80 training examples, less than a quarter of neg's 1,520";
+  assert.match(
+    r.stderr,
+    new RegExp(`^emb: judged by macro-F1: ${why} \\(--metric chooses another\\)$`, 'm'),
+  );
+  const report = JSON.parse(readFileSync(join(dir, 'mr5', 'report.json'), 'utf8')) as CompareReport;
+  assert.equal(report.formatVersion, 3);
+  assert.deepEqual(report.settings.metric, { name: 'macro-f1', given: false, why });
+  assert.deepEqual(
+    report.settings.methods.map((m) => [m.name, m.family, m.settings.metric]),
+    [
+      ['svm', 'bag-of-words', 'macro-f1'],
+      ['logreg', 'vectors', 'macro-f1'],
+    ],
+  );
+  // Every run's answers are in report.json: its figures can be recomputed, any metric too.
+  const { classes, testSize } = report.data;
+  const truth = decodeLabels(report.data.testLabels, testSize, classes.length, 'testLabels');
+  assert.deepEqual(report.data.testCounts, [20, 380]);
+  for (const c of [...report.curves, report.majority])
+    for (const p of c.points)
+      p.predicted.forEach((encoded, k) => {
+        const answers = decodeLabels(encoded, testSize, classes.length, 'predicted');
+        const of = (m: 'accuracy' | 'macro-f1') => scorer(m, classes)(truth, answers);
+        assert.ok(Math.abs(of('macro-f1') - p.scores[k]) < 1e-12);
+        assert.ok(Math.abs(of('accuracy') - p.accuracies[k]) < 1e-12);
+        assert.ok(scorer('recall:pos', classes)(truth, answers) >= 0);
+      });
+  // Always answering neg: macro-F1 48.7 (F1 97.4 for neg, 0 for pos), accuracy 95.0%.
+  assert.ok(report.majority.points.every((p) => p.score.toFixed(3) === '0.487' && p.mean === 0.95));
+  const rec = report.recommendation;
+  assert.equal(rec.metric, 'macro-f1');
+  // As measured: svm answers neg for every text (macro-F1 48.7, the majority's), logreg finds
+  // some of pos and is deployed.
+  assert.equal(rec.method, 'logreg');
+  assert.match(
+    rec.sentence,
+    /^Deploy logreg: macro-F1 \d+\.\d \(95% CI [^;]+; accuracy \d+\.\d%\)\. It is significantly better than svm \(macro-F1 48\.7; /,
+  );
+  const shown = rec.method ?? rec.best;
+  assert.equal(report.confusion.method, shown);
+  assert.equal(
+    report.confusion.matrix.flat().reduce((a, b) => a + b, 0),
+    testSize,
+  );
+  // The mistakes are the shown run's: wrong, up to ten per true class, most confident first.
+  const wrong = report.confusion.matrix.map((row, k) => row.reduce((a, b) => a + b, 0) - row[k]);
+  classes.forEach((label, k) => {
+    const mine = report.errors.filter((e) => e.label === label);
+    assert.equal(mine.length, Math.min(10, wrong[k]), label);
+    assert.ok(
+      mine.every(
+        (e, i) => e.predicted !== label && (i === 0 || e.probability <= mine[i - 1].probability),
+      ),
+    );
+    assert.ok(mine.every((e) => e.probability >= 0.5 && e.text.length > 0));
+  });
+  assert.deepEqual(
+    report.perClass.map((m) => [m.method, m.classes.map((x) => x.support)]),
+    [
+      ['svm', [20, 380]],
+      ['logreg', [20, 380]],
+    ],
+  );
+  const md = readFileSync(join(dir, 'mr5', 'report.md'), 'utf8');
+  assert.match(md, /## Macro-F1 by training size/);
+  assert.match(md, new RegExp(`## What ${shown} gets wrong`));
+  assert.match(md, new RegExp(`- metric: macro-F1 \\(the default here: ${why}\\)`));
+
+  // Judged by accuracy when asked: no note, and on these texts nothing beats answering neg.
+  r = emb(['compare', ...args, '--metric', 'accuracy', '--out', 'mr5-accuracy', '--force'], {
+    cwd: dir,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /judged by/);
+  const byAccuracy = JSON.parse(
+    readFileSync(join(dir, 'mr5-accuracy', 'report.json'), 'utf8'),
+  ) as CompareReport;
+  assert.deepEqual(byAccuracy.settings.metric, { name: 'accuracy', given: true, why: null });
+  assert.ok(byAccuracy.settings.methods.every((m) => m.settings.metric === 'accuracy'));
+  // The issue's case: by accuracy nothing beats answering neg, and the report says what might help.
+  assert.equal(byAccuracy.recommendation.method, null);
+  assert.match(
+    byAccuracy.recommendation.sentence,
+    /^No method beats answering 'neg' for every text \(95\.0%\): the best, \w+ \(9\d\.\d%\), .*\. Accuracy rewards answering 'neg': judge by macro-F1 \(--metric macro-f1\)\. Class weights \(--class-weight balanced\) or more examples of pos might help\.$/,
+  );
+
+  r = emb(['compare', ...args, '--metric', 'f1:nope', '--out', 'x'], { cwd: dir });
+  assert.equal(r.status, 2);
+  assert.match(
+    r.stderr,
+    /^emb: metric "f1:nope": no class "nope"; the classes are "pos", "neg"\n$/,
+  );
+  assert.equal(existsSync(join(dir, 'x')), false);
+  r = emb(['compare', ...args, '--metric', 'f2', '--out', 'x'], { cwd: dir });
+  assert.equal(r.status, 2);
+  assert.match(
+    r.stderr,
+    /--metric: expected one of accuracy, macro-f1, balanced-accuracy, f1:LABEL, recall:LABEL, got "f2"/,
+  );
+});
+
+test('compare judges every method by one metric: a method that names another is refused before any work', async () => {
+  const data = { texts: ['good', 'bad', 'fine', 'awful'], labels: ['p', 'n', 'p', 'n'] };
+  await assert.rejects(
+    compareApi(data, { metric: 'macro-f1', methods: [{ model: 'svm', metric: 'accuracy' }] }),
+    (e: unknown) =>
+      e instanceof EmbError &&
+      e.message ===
+        'methods[0].metric: compare judges every method by one metric; give "accuracy" as metric instead',
+  );
+  await assert.rejects(
+    compareApi(data, { metric: 'recall:x' as never, methods: ['svm'] }),
+    /metric "recall:x": no class "x"; the classes are "p", "n"/,
+  );
+  await assert.rejects(
+    compareApi(data, { metric: 'f2' as never, methods: ['svm'] }),
+    /^EmbError: metric: expected one of accuracy, macro-f1/,
+  );
 });

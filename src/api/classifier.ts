@@ -4,11 +4,13 @@
  */
 import { existsSync } from 'node:fs';
 import { EmbError } from '../errors.js';
-import { argmaxRow, type Model, type DecisionTerm } from '../models/kind.js';
+import type { Model, DecisionTerm, TrainingRecord } from '../models/kind.js';
+import { decide } from '../models/threshold.js';
 import {
   checkVectors,
   readModelMeta,
   saveModelDir,
+  savedDecision,
   vectorsInfo,
   type ModelMeta,
 } from '../models/model-dir.js';
@@ -27,7 +29,10 @@ import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './optio
 import { openVectors, type Vectors } from './vectors.js';
 
 export interface Prediction {
-  /** The most probable class, or null when the text has nothing to classify (see `reason`). */
+  /**
+   * The most probable class (for a model with a decision threshold, the class its threshold
+   * gives), or null when the text has nothing to classify (see `reason`).
+   */
   label: string | null;
   /** The probability of `label`. */
   probability: number | null;
@@ -135,6 +140,11 @@ export class Classifier {
     return this.#meta.settings;
   }
 
+  /** How training went, for models that train by epochs (cnn, dan). */
+  get training(): TrainingRecord | undefined {
+    return this.model.training;
+  }
+
   /** The classes, in the order of each prediction's probabilities. */
   get labels(): readonly string[] {
     return this.model.classes;
@@ -166,7 +176,7 @@ export class Classifier {
       const unseen = seen && !seen[r];
       const row =
         unseen && prior ? model.classes.map((c) => prior[c]) : probs.subarray(r * k, (r + 1) * k);
-      const best = argmaxRow(Float32Array.from(row), k, 0);
+      const best = decide(Float32Array.from(row), k, 0, model.decision);
       const probabilities = Object.fromEntries(model.classes.map((c, j) => [c, row[j]]));
       out[i] = { label: model.classes[best], probability: row[best], probabilities };
       if (seen) out[i].unseen = !seen[r];
@@ -348,9 +358,12 @@ export async function loadClassifier(dir: string, options: LoadOptions = {}): Pr
     const note = checkVectors(meta, vectors.embeddings, vectors.path);
     if (note) options.onWarning?.(note);
   }
-  const model = await loadModel(meta.settings, dir, meta.saved, {
-    classes: meta.labels,
-    embeddings: vectors?.embeddings,
-  });
+  const model = await loadModel(
+    meta.settings,
+    dir,
+    meta.saved,
+    { classes: meta.labels, embeddings: vectors?.embeddings },
+    savedDecision(meta),
+  );
   return new Classifier(model, meta.settings, tokenizer, vectors, meta);
 }

@@ -2,10 +2,11 @@
  * Baseline against transfer on the same data (experiments/compare.ts), as `emb compare`
  * runs it: the options checked here, once, and the vectors opened when a method needs them.
  */
-import { EmbError } from '../errors.js';
+import { EmbError, option } from '../errors.js';
 import type { CurveMethod } from '../experiments/learning-curve.js';
 import { runComparison } from '../experiments/compare.js';
 import { writeReportFiles, type CompareReport } from '../experiments/report.js';
+import { isMetricName, metricLabel, METRICS, scorer, type MetricName } from '../models/metric.js';
 import {
   DEFAULT_METHODS,
   MODEL_NAMES,
@@ -20,7 +21,7 @@ import { checkWhole } from './options.js';
 import { openVectors, Vectors } from './vectors.js';
 
 export type { CompareReport as Comparison } from '../experiments/report.js';
-export { DEFAULT_METHODS };
+export { DEFAULT_METHODS, metricLabel };
 
 export const DEFAULT_SIZES: (number | 'all')[] = [50, 100, 200, 500, 1000, 2000, 5000, 'all'];
 
@@ -31,6 +32,14 @@ export interface CompareOptions {
   repeats?: number;
   /** Methods by name, or with settings ({ model: 'svm', C: 0.5 }); default DEFAULT_METHODS. */
   methods?: (ModelName | ModelOptions)[];
+  /**
+   * What the recommendation, the paired tests, the tables and the chart judge by, and what
+   * every method's inner choices (C, gamma, epochs) maximise: accuracy, macro-f1,
+   * balanced-accuracy, f1:LABEL or recall:LABEL. Default: macro-f1 when the smallest class
+   * of the training part has less than a quarter of the largest's examples, else accuracy
+   * (report.settings.metric says which, and why).
+   */
+  metric?: MetricName;
   /** Seed for the test split, the subsets and training; default 0. */
   seed?: number;
   /** A separate test set; default a stratified share of the data (testFraction). */
@@ -50,7 +59,19 @@ export interface CompareOptions {
 export async function compare(data: Dataset, options: CompareOptions = {}): Promise<CompareReport> {
   const seed = checkWhole('seed', options.seed ?? 0, 0);
   const repeats = checkWhole('repeats', options.repeats ?? 5, 1);
-  const methods: CurveMethod[] = (options.methods ?? DEFAULT_METHODS).map((m) => {
+  const metric = options.metric;
+  if (metric !== undefined && !isMetricName(metric))
+    throw new EmbError(
+      'E_INPUT',
+      `metric: expected one of ${METRICS.join(', ')}, got ${JSON.stringify(metric)}`,
+    );
+  const methods: CurveMethod[] = (options.methods ?? DEFAULT_METHODS).map((m, i) => {
+    // Every method is judged, and makes its inner choices, by the comparison's one metric.
+    if (typeof m === 'object' && m.metric !== undefined && m.metric !== metric)
+      throw new EmbError(
+        'E_INPUT',
+        `methods[${i}].metric: compare judges every method by one metric; give ${JSON.stringify(m.metric)} as ${option('metric')} instead`,
+      );
     const settings = modelSettings(typeof m === 'string' ? { model: m } : m);
     return { name: typeof m === 'string' ? m : settings.model, settings };
   });
@@ -71,6 +92,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
       `testFraction: expected a fraction between 0 and 1, got ${JSON.stringify(testFraction)}`,
     );
   const set = encodeDataset(data, 'data');
+  if (metric) scorer(metric, set.classes); // f1:LABEL names a class of the data
   let test;
   if (options.test) {
     const t = encodeDataset(options.test, 'test', { needClasses: 1 });
@@ -91,6 +113,7 @@ export async function compare(data: Dataset, options: CompareOptions = {}): Prom
     data: set,
     test,
     testFraction,
+    metric,
     methods,
     sizes,
     repeats,

@@ -15,6 +15,7 @@ import {
   type ModelName,
   type ModelSettings,
 } from '../models/registry.js';
+import { scorer, type MetricName } from '../models/metric.js';
 import { tokenizeTexts } from '../text/tokens.js';
 import { duplicatesOf, type Duplicates } from '../text/duplicates.js';
 
@@ -58,6 +59,24 @@ export interface Evaluation {
   perClass: ClassMetrics[];
   /** confusion[true][predicted], in the order of `classes`. */
   confusion: number[][];
+  /** What the model's inner choices maximised (settings.metric), and its value here. */
+  metric: MetricName;
+  /**
+   * The metric over every test prediction (pooled over folds): accuracy, macro-F1, balanced
+   * accuracy or one class's F1 or recall.
+   */
+  metricValue: number;
+  /**
+   * The decision threshold each fold's model chose (the `threshold` setting), on the
+   * probability of `positive`; null without one.
+   */
+  thresholds: { positive: string; perFold: number[] } | null;
+  /**
+   * Every test prediction (out-of-fold for cross-validation), by `index` into the data (into
+   * `test` for a test set): its true label, the predicted one, that label's probability and
+   * every class's.
+   */
+  predictions: CrossValidatedPrediction[];
   /** Share of tokens without a word vector (null for bag-of-words models). */
   oovRate: number | null;
   /**
@@ -68,6 +87,16 @@ export interface Evaluation {
   seed: number;
   /** Things worth telling the user (texts without any known word, ...). */
   warnings: string[];
+}
+
+/** One test prediction of crossValidate. */
+export interface CrossValidatedPrediction {
+  index: number;
+  label: string;
+  predicted: string;
+  /** The probability of `predicted`. */
+  probability: number;
+  probabilities: Record<string, number>;
 }
 
 export async function crossValidate(
@@ -112,6 +141,16 @@ export async function crossValidate(
     // Workers open the vectors themselves: only worth it for a memory-mapped file.
     !vectors || vectors.shareable ? { workers, vectorsPath: vectors?.path } : undefined,
   );
+  const k = set.classes.length;
+  const predictions = e.rows.map((index, r) => ({
+    index,
+    label: set.classes[e.truth[r]],
+    predicted: set.classes[e.predicted[r]],
+    probability: e.probabilities[r * k + e.predicted[r]],
+    probabilities: Object.fromEntries(set.classes.map((c, j) => [c, e.probabilities[r * k + j]])),
+  }));
+  predictions.sort((a, b) => a.index - b.index);
+  const decided = e.decisions.filter((d) => d !== undefined);
   return {
     model: run.settings.model,
     settings: run.settings,
@@ -128,6 +167,12 @@ export async function crossValidate(
     macroF1: e.macroF1,
     perClass: e.perClass,
     confusion: e.confusion,
+    metric: run.settings.metric,
+    metricValue: scorer(run.settings.metric, set.classes)(e.truth, e.predicted),
+    thresholds: decided.length
+      ? { positive: set.classes[decided[0].positive], perFold: decided.map((d) => d.threshold) }
+      : null,
+    predictions,
     oovRate: oov,
     duplicates: duplicatesOf(docs, set.labels, set.classes, set.lines),
     seed: run.seed,

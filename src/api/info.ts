@@ -74,6 +74,8 @@ export interface ModelInfo {
   embVersion: string;
   /** What the model was evaluated to when it was trained (`emb train`'s evaluation). */
   metrics: Record<string, unknown>;
+  /** A two-class model's decision threshold: the class answered from that probability. */
+  decision: { positive: string; threshold: number } | null;
   /** The vectors it needs (null: none). */
   vectors: { path: string; words: number; dims: number; fingerprint: string } | null;
   /** Its files and their sizes in bytes, model.json included. */
@@ -96,6 +98,7 @@ export function describeModel(dir: string): ModelInfo {
     created: meta.created,
     embVersion: meta.embVersion,
     metrics: meta.metrics,
+    decision: meta.decision ?? null,
     vectors: meta.vectors,
     files,
     bytes: Object.values(files).reduce((a, b) => a + b, 0),

@@ -19,7 +19,16 @@ export {
   type LogregSettings,
   type MlpSettings,
   type HybridSettings,
+  type CnnSettings,
+  type DanSettings,
 } from '../models/registry.js';
-export type { ModelKind, Family } from '../models/kind.js';
+export type { ModelKind, Family, TrainingRecord } from '../models/kind.js';
 export type { Flag, FlagValue, Setting } from '../models/setting.js';
-export { METRICS, defaultMetric, type MetricName, type ClassWeight } from '../models/metric.js';
+export {
+  METRICS,
+  defaultMetric,
+  metricLabel,
+  type MetricName,
+  type ClassWeight,
+} from '../models/metric.js';
+export type { Threshold } from '../models/threshold.js';

@@ -1,11 +1,14 @@
 /**
  * Labelling many texts: every row of a file predicted as it is read (predictFile), and the
- * answers written as CSV (writePredictions), both in constant memory.
+ * answers written as CSV (writePredictions), both in constant memory; cross-validation's
+ * out-of-fold answers written beside their texts (writeCrossValidated).
  */
 import { writeFileAtomicallyAsync } from '../atomic.js';
+import { EmbError } from '../errors.js';
 import { csvLine } from '../text/csv-line.js';
 import type { Classifier, RowPrediction } from './classifier.js';
-import { openTexts, type OpenTextsOptions } from './dataset.js';
+import { openTexts, type Dataset, type OpenTextsOptions } from './dataset.js';
+import type { Evaluation } from './evaluate.js';
 
 export interface PredictFileOptions extends OpenTextsOptions {
   /** Texts predicted at once (default 1,000). */
@@ -48,8 +51,12 @@ export async function writePredictions(
   options: WritePredictionsOptions,
 ): Promise<number> {
   const first = options.idColumn ?? 'text';
-  const taken = new Set([first, 'label', 'probability', 'unseen']);
-  const classColumns = options.labels.map((c) => (taken.has(c) ? `p_${c}` : c));
+  const classColumns = probabilityColumns(options.labels, [
+    first,
+    'label',
+    'probability',
+    'unseen',
+  ]);
   // Lines reach the disk in large writes: one write per line costs more than predicting it.
   let lines = csvLine([first, 'label', 'probability', ...classColumns, 'unseen']);
   let count = 0;
@@ -68,4 +75,41 @@ export async function writePredictions(
     out.write(Buffer.from(lines));
   });
   return count;
+}
+
+/** One column per class, named by the class, with `p_` before a name another column has. */
+function probabilityColumns(labels: readonly string[], others: readonly string[]): string[] {
+  return labels.map((c) => (others.includes(c) ? `p_${c}` : c));
+}
+
+/**
+ * Writes crossValidate's out-of-fold predictions as CSV, one row per text of `data` in its
+ * order: the text, its label, the predicted label and one column per class with its
+ * probability (named as writePredictions names them). Written under a temporary name and
+ * renamed when complete, so a failure leaves no file.
+ */
+export async function writeCrossValidated(
+  path: string,
+  data: Dataset,
+  evaluation: Pick<Evaluation, 'classes' | 'predictions'>,
+): Promise<void> {
+  const { classes, predictions } = evaluation;
+  if (predictions.length !== data.texts.length)
+    throw new EmbError(
+      'E_INPUT',
+      `writeCrossValidated: ${predictions.length} predictions for ${data.texts.length} texts; give the data that was cross-validated`,
+    );
+  const header = ['text', 'label', 'predicted'];
+  await writeFileAtomicallyAsync(path, async (out) => {
+    let lines = csvLine([...header, ...probabilityColumns(classes, header)]);
+    for (const p of predictions) {
+      const row = [data.texts[p.index], p.label, p.predicted];
+      lines += csvLine([...row, ...classes.map((c) => p.probabilities[c])]);
+      if (lines.length >= 1 << 16) {
+        out.write(Buffer.from(lines));
+        lines = '';
+      }
+    }
+    out.write(Buffer.from(lines));
+  });
 }

@@ -1,6 +1,10 @@
 /** How the commands show results to people (--json prints the library's objects as they are). */
 import type { RowPrediction } from '../api/classifier.js';
-import type { Duplicates, Evaluation } from '../api/evaluate.js';
+import type { Duplicates, Evaluation as FullEvaluation } from '../api/evaluate.js';
+import { metricLabel } from '../api/models.js';
+
+/** An evaluation as the commands print it (the per-row predictions go to a file, if anywhere). */
+type Evaluation = Omit<FullEvaluation, 'predictions'>;
 
 /**
  * One line a terminal shows as it is: control characters from a bad file (CR, ESC, NUL, ...)
@@ -71,9 +75,22 @@ export function formatEvaluation(e: Evaluation): string {
     ['true \\ predicted', ...e.classes],
     ...e.confusion.map((row, i) => [e.classes[i], ...row]),
   ];
+  // The metric the model was judged by beside accuracy (macro-F1 is always shown).
+  const metric =
+    e.metric === 'accuracy' || e.metric === 'macro-f1'
+      ? ''
+      : `   ${metricLabel(e.metric)} ${e.metricValue.toFixed(4)}`;
+  const judged = e.metric === 'accuracy' ? '' : `, judged by ${metricLabel(e.metric)}`;
+  const t = e.thresholds;
+  const threshold = t
+    ? [
+        `  threshold on P(${t.positive}): ${t.perFold.length === 1 ? t.perFold[0].toFixed(3) : `${Math.min(...t.perFold).toFixed(3)}-${Math.max(...t.perFold).toFixed(3)} over folds`}`,
+      ]
+    : [];
   return [
-    `${e.model} on ${e.features}, ${e.protocol}:`,
-    `  accuracy ${pct(e.accuracy)}${spread} (95% CI ${pct(lo, 1)}-${pct(hi, 1)})   macro-F1 ${e.macroF1.toFixed(4)}   majority class ${pct(e.majorityAccuracy)}`,
+    `${e.model} on ${e.features}, ${e.protocol}${judged}:`,
+    `  accuracy ${pct(e.accuracy)}${spread} (95% CI ${pct(lo, 1)}-${pct(hi, 1)})   macro-F1 ${e.macroF1.toFixed(4)}${metric}   majority class ${pct(e.majorityAccuracy)}`,
+    ...threshold,
     table([
       ['class', 'precision', 'recall', 'f1', 'support'],
       ...e.perClass.map((m) => [

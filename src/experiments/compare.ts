@@ -6,7 +6,8 @@ import { basename } from 'node:path';
 import type { Embeddings } from '../embeddings/embeddings.js';
 import { EmbError } from '../errors.js';
 import { coverageReport } from '../features/coverage.js';
-import { tokenLookup } from '../models/registry.js';
+import { defaultMetric, type MetricName } from '../models/metric.js';
+import { kindNamed, tokenLookup } from '../models/registry.js';
 import type { OnProgress } from '../progress.js';
 import type { LabelledSet } from '../text/dataset.js';
 import { duplicatesOf, groupsOf } from '../text/duplicates.js';
@@ -20,7 +21,14 @@ import {
   type CurveMethod,
   type LabelledTokens,
 } from './learning-curve.js';
-import { completeReport, REPORT_FORMAT_VERSION, type CompareReport } from './report.js';
+import {
+  completeReport,
+  REPORT_FORMAT_VERSION,
+  type CompareReport,
+  type ComparisonMetric,
+} from './report.js';
+import { count } from './sentences.js';
+import { encodeLabels } from './stats.js';
 
 /** A comparison to run: checked settings, labelled sets with class ids, open vectors. */
 export interface ComparisonPlan {
@@ -28,6 +36,8 @@ export interface ComparisonPlan {
   /** A separate test set, its labels already ids into data.classes; else testFraction. */
   test?: LabelledSet;
   testFraction: number;
+  /** What to judge by (checked against data.classes); default defaultMetric of the training labels. */
+  metric?: MetricName;
   methods: CurveMethod[];
   sizes: (number | 'all')[];
   repeats: number;
@@ -38,9 +48,9 @@ export interface ComparisonPlan {
 }
 
 export async function runComparison(plan: ComparisonPlan): Promise<CompareReport> {
-  const { data, methods, seed, repeats } = plan;
+  const { data, seed, repeats } = plan;
   // One set of tokens for every method, so that they learn from the very same texts.
-  const { tokenize } = tokenizerFor(methods[0].settings.tokenizer);
+  const { tokenize } = tokenizerFor(plan.methods[0].settings.tokenizer);
   const docs = tokenizeTexts(data.texts, tokenize);
   const pick = (idx: number[]): LabelledTokens => ({
     docs: idx.map((i) => docs[i]),
@@ -48,18 +58,27 @@ export async function runComparison(plan: ComparisonPlan): Promise<CompareReport
   });
   let train: LabelledTokens;
   let test: LabelledTokens;
+  let testTexts: readonly string[];
   let testName: string;
   if (plan.test) {
     train = { docs, labels: data.labels };
     test = { docs: plan.test.texts.map((x) => tokenize(x)), labels: plan.test.labels };
+    testTexts = plan.test.texts;
     testName = plan.test.source;
   } else {
     // Copies of a text on one side, so that none is tested after being trained on.
     const split = stratifiedHoldout(data.labels, plan.testFraction, seed, groupsOf(docs));
     train = pick(split.train);
     test = pick(split.test);
+    testTexts = split.test.map((i) => data.texts[i]);
     testName = `a stratified ${Math.round(plan.testFraction * 100)}% of ${basename(data.source)} (seed ${seed})`;
   }
+  const metric = comparisonMetric(plan.metric, train.labels, data.classes);
+  // Every method's inner choices (C, gamma, epochs) are made on the metric it is judged by.
+  const methods = plan.methods.map((m) => ({
+    ...m,
+    settings: { ...m.settings, metric: metric.name },
+  }));
   const { sizes, dropped } = feasibleSizes(plan.sizes, train.docs.length);
   if (sizes.length === 0)
     throw new EmbError(
@@ -67,12 +86,12 @@ export async function runComparison(plan: ComparisonPlan): Promise<CompareReport
       `no training size fits the ${train.docs.length} training examples (asked for ${plan.sizes.join(', ')})`,
     );
   const embeddings = plan.vectors?.embeddings;
-  const { curves, majority } = await learningCurves(
+  const { curves, majority, final } = await learningCurves(
     train,
     test,
     data.classes,
     methods,
-    { sizes, repeats, seed },
+    { sizes, repeats, seed, metric: metric.name },
     {
       embeddings,
       onRun: (done, total, detail) => plan.onProgress?.({ stage: 'training', done, total, detail }),
@@ -95,14 +114,20 @@ export async function runComparison(plan: ComparisonPlan): Promise<CompareReport
       classes: data.classes,
       trainCounts: perClass(train.labels),
       testCounts: perClass(test.labels),
+      testLabels: encodeLabels(test.labels, data.classes.length),
       duplicates: duplicatesOf(docs, data.labels, data.classes, data.lines),
     },
     settings: {
+      metric,
       sizes,
       dropped,
       repeats,
       seed,
-      methods: methods.map((m) => ({ name: m.name, settings: m.settings })),
+      methods: methods.map((m) => ({
+        name: m.name,
+        family: kindNamed(m.settings.model).family,
+        settings: m.settings,
+      })),
       vectors: plan.vectors
         ? { path: plan.vectors.path, words: embeddings!.rows, dims: embeddings!.dims }
         : null,
@@ -111,9 +136,36 @@ export async function runComparison(plan: ComparisonPlan): Promise<CompareReport
     oovRate: coverage?.rate ?? null,
     majority,
     curves,
+    final: { texts: testTexts, probabilities: final },
   });
   if (coverage?.warning) report.warnings.unshift(coverage.warning);
   return report;
+}
+
+/**
+ * The metric given, or the default for these training labels (defaultMetric) with the counts
+ * that chose it.
+ */
+function comparisonMetric(
+  given: MetricName | undefined,
+  labels: readonly number[],
+  classes: readonly string[],
+): ComparisonMetric {
+  if (given) return { name: given, given: true, why: null };
+  const name = defaultMetric(labels, classes.length);
+  const counts = classes.map((_, k) => labels.filter((y) => y === k).length);
+  const present = counts.map((n, k) => [n, k] as const).filter(([n]) => n > 0);
+  const [small, sk] = present.reduce((a, b) => (b[0] < a[0] ? b : a));
+  const [large, lk] = present.reduce((a, b) => (b[0] > a[0] ? b : a));
+  const smallest = `the smallest class, ${classes[sk]}, has ${count(small)} training examples`;
+  return {
+    name,
+    given: false,
+    why:
+      name === 'accuracy'
+        ? `${smallest}, at least a quarter of the largest's (${classes[lk]}, ${count(large)})`
+        : `${smallest}, less than a quarter of ${classes[lk]}'s ${count(large)}`,
+  };
 }
 
 /** How the methods on vectors look tokens up (they share the tokenizer, so its default). */

@@ -7,7 +7,8 @@ import { Worker } from 'node:worker_threads';
 import { workerUrl, workersAvailable } from '../worker-url.js';
 import { abortError, checkAborted, deserializeError, EmbError } from '../errors.js';
 import { chosenBackend } from '../models/tfjs/backend.js';
-import { argmaxRow, type Docs, type TrainContext } from '../models/kind.js';
+import type { Decision, Docs, TrainContext } from '../models/kind.js';
+import { checkThreshold, decide } from '../models/threshold.js';
 import { usesVectors, type ModelSettings } from '../models/registry.js';
 import { runFold } from './fold.js';
 import {
@@ -43,6 +44,23 @@ export interface Evaluation {
   confusion: number[][];
   /** How well the predicted probabilities match the outcomes, over every test prediction. */
   calibration: CalibrationMetrics;
+  /**
+   * Every test prediction, pooled over folds in fold order: the row (an index into the data,
+   * or into the test set for a test plan), its true and predicted class ids, and its class
+   * probabilities (`tested` x classes, row-major, in the same order).
+   */
+  rows: number[];
+  truth: number[];
+  predicted: number[];
+  probabilities: Float32Array;
+  /** Each fold's decision threshold (undefined for a model without one). */
+  decisions: (Decision | undefined)[];
+}
+
+/** One fold's answers: its test rows' probabilities and the decision its model chose. */
+interface FoldResult {
+  probabilities: Float32Array;
+  decision?: Decision;
 }
 
 /**
@@ -64,6 +82,7 @@ export async function evaluateFolds(
   onFold?: (done: number, total: number) => void,
   parallel?: Parallel,
 ): Promise<Evaluation> {
+  checkThreshold(settings.threshold, classes);
   let allDocs = docs;
   let allLabels = labels;
   let folds: Fold[];
@@ -91,12 +110,14 @@ export async function evaluateFolds(
     }
   });
   onFold?.(0, folds.length);
-  const probabilities =
+  const results =
     parallel && workersAvailable && parallel.workers > 1 && folds.length > 1
       ? await inThreads(allDocs, allLabels, classes, settings, ctx, folds, parallel, onFold)
       : await inThisThread(allDocs, allLabels, classes, settings, ctx, folds, onFold);
   const truth: number[] = [];
   const predicted: number[] = [];
+  const rows: number[] = [];
+  const offset = 'test' in plan ? docs.length : 0;
   const pooled = new Float32Array(folds.reduce((a, f) => a + f.test.length, 0) * classes.length);
   const foldAccuracies: number[] = [];
   let correct = 0;
@@ -107,9 +128,11 @@ export async function evaluateFolds(
       fold.train.map((i) => allLabels[i]),
       classes.length,
     );
-    pooled.set(probabilities[f], truth.length * classes.length);
+    const { probabilities, decision } = results[f];
+    pooled.set(probabilities, truth.length * classes.length);
     fold.test.forEach((i, r) => {
-      const p = argmaxRow(probabilities[f], classes.length, r);
+      const p = decide(probabilities, classes.length, r, decision);
+      rows.push(i - offset);
       truth.push(allLabels[i]);
       predicted.push(p);
       if (p === allLabels[i]) right++;
@@ -132,6 +155,11 @@ export async function evaluateFolds(
     perClass: metrics.perClass,
     confusion: metrics.confusion,
     calibration: calibrationMetrics(pooled, truth, classes.length),
+    rows,
+    truth,
+    predicted,
+    probabilities: pooled,
+    decisions: results.map((r) => r.decision),
   };
 }
 
@@ -150,15 +178,15 @@ async function inThisThread(
   ctx: TrainContext,
   folds: Fold[],
   onFold?: (done: number, total: number) => void,
-): Promise<Float32Array[]> {
-  const out: Float32Array[] = [];
+): Promise<FoldResult[]> {
+  const out: FoldResult[] = [];
   for (const [f, fold] of folds.entries()) {
     checkAborted(ctx.signal);
-    const { probabilities } = await runFold({ docs, labels, classes }, fold, settings, {
+    const { probabilities, decision } = await runFold({ docs, labels, classes }, fold, settings, {
       ...ctx,
       seed: ctx.seed + f,
     });
-    out.push(probabilities);
+    out.push({ probabilities, decision });
     onFold?.(f + 1, folds.length);
   }
   return out;
@@ -179,7 +207,7 @@ async function inThreads(
   folds: Fold[],
   parallel: Parallel,
   onFold?: (done: number, total: number) => void,
-): Promise<Float32Array[]> {
+): Promise<FoldResult[]> {
   const workerData: FoldWorkerData = {
     settings,
     vectorsPath: usesVectors(settings.model) ? parallel.vectorsPath : undefined,
@@ -189,15 +217,15 @@ async function inThreads(
     seed: ctx.seed,
     backend: chosenBackend(),
   };
-  const out: Float32Array[] = new Array(folds.length);
+  const out: FoldResult[] = new Array(folds.length);
   const workers: Worker[] = [];
   let next = 0;
   let done = 0;
   let failure: Error | undefined;
   let finished: () => void = () => {};
   const allDone = new Promise<void>((resolve) => (finished = resolve));
-  const settle = (f: number, probs: Float32Array) => {
-    out[f] = probs;
+  const settle = (f: number, result: FoldResult) => {
+    out[f] = result;
     done++; // not inside onFold?.(...): without a callback its arguments are never evaluated
     onFold?.(done, folds.length);
     if (done === folds.length) finished();
@@ -227,7 +255,7 @@ async function inThreads(
         if (failure) return;
         if ('error' in answer) return fail(deserializeError(answer.error));
         queued.set(w, queued.get(w)! - 1);
-        settle(answer.fold, answer.probs);
+        settle(answer.fold, { probabilities: answer.probs, decision: answer.decision });
         topUp();
       });
       w.on('error', fail);
@@ -243,11 +271,13 @@ async function inThreads(
       checkAborted(ctx.signal);
       const f = next++;
       topUp();
-      const { probabilities } = await runFold({ docs, labels, classes }, folds[f], settings, {
-        ...ctx,
-        seed: ctx.seed + f,
-      });
-      settle(f, probabilities);
+      const { probabilities, decision } = await runFold(
+        { docs, labels, classes },
+        folds[f],
+        settings,
+        { ...ctx, seed: ctx.seed + f },
+      );
+      settle(f, { probabilities, decision });
       // Let the workers' answers in, so that each gets its next fold.
       await new Promise((resolve) => setImmediate(resolve));
     }

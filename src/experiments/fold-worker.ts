@@ -1,12 +1,13 @@
 /**
  * A worker thread that trains and tests folds for cross-validate.ts: it opens the vectors
  * itself (a memory-mapped .emb file costs milliseconds) and answers each fold with the test
- * rows' class probabilities.
+ * rows' class probabilities (one transferred buffer) and the fold model's decision threshold.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError, type SerializedError } from '../errors.js';
 import { readVectors } from '../formats/index.js';
 import { setBackend, type BackendName } from '../models/tfjs/backend.js';
+import type { Decision } from '../models/kind.js';
 import type { ModelSettings } from '../models/registry.js';
 import { unpackDocs, type PackedDocs } from '../text/tokens.js';
 import { runFold } from './fold.js';
@@ -31,7 +32,8 @@ export interface FoldJob {
 }
 
 export type FoldAnswer =
-  { fold: number; probs: Float32Array } | { fold: number; error: SerializedError };
+  | { fold: number; probs: Float32Array; decision?: Decision }
+  | { fold: number; error: SerializedError };
 
 const data = workerData as FoldWorkerData;
 const docs = unpackDocs(data.docs);
@@ -46,7 +48,7 @@ parentPort!.on('message', (job: FoldJob) => {
 
 async function answer({ fold, train, test }: FoldJob): Promise<void> {
   try {
-    const { probabilities: probs } = await runFold(
+    const { probabilities: probs, decision } = await runFold(
       { ...data, docs },
       { train, test },
       data.settings,
@@ -55,7 +57,9 @@ async function answer({ fold, train, test }: FoldJob): Promise<void> {
         embeddings,
       },
     );
-    parentPort!.postMessage({ fold, probs } satisfies FoldAnswer, [probs.buffer as ArrayBuffer]);
+    parentPort!.postMessage({ fold, probs, decision } satisfies FoldAnswer, [
+      probs.buffer as ArrayBuffer,
+    ]);
   } catch (e) {
     parentPort!.postMessage({ fold, error: serializeError(e) } satisfies FoldAnswer);
   }

@@ -1,4 +1,4 @@
-import type { Docs, TrainContext } from '../models/kind.js';
+import type { Decision, Docs, TrainContext } from '../models/kind.js';
 import { trainModel, type ModelSettings } from '../models/registry.js';
 
 /** A training part and a test part, as indices into the same documents. */
@@ -10,14 +10,16 @@ export interface FoldRows {
 /**
  * One fold, wherever it runs (this thread, a worker, a learning curve's run): trains on the
  * rows `train`, predicts the rows `test` and frees the model whatever happens. Returns the
- * test rows' class probabilities and the seconds training took.
+ * test rows' class probabilities, the decision threshold the model chose (when its settings
+ * ask for one: threshold.ts's decide turns probabilities into labels with it) and the seconds
+ * training took.
  */
 export async function runFold(
   data: { docs: Docs; labels: readonly number[]; classes: readonly string[] },
   rows: FoldRows,
   settings: ModelSettings,
   ctx: TrainContext,
-): Promise<{ probabilities: Float32Array; seconds: number }> {
+): Promise<{ probabilities: Float32Array; decision?: Decision; seconds: number }> {
   const started = performance.now();
   const model = await trainModel(
     {
@@ -30,7 +32,8 @@ export async function runFold(
   );
   const seconds = (performance.now() - started) / 1000;
   try {
-    return { probabilities: await model.predict(rows.test.map((i) => data.docs[i])), seconds };
+    const probabilities = await model.predict(rows.test.map((i) => data.docs[i]));
+    return { probabilities, decision: model.decision, seconds };
   } finally {
     model.dispose();
   }

@@ -1,18 +1,19 @@
 import { EmbError } from '../errors.js';
 import type { Embeddings } from '../embeddings/embeddings.js';
-import { argmaxRow } from '../models/kind.js';
+import type { MetricName } from '../models/metric.js';
+import { decide } from '../models/threshold.js';
 import type { ModelSettings } from '../models/registry.js';
 import { runFold } from './fold.js';
-import { evaluate, mean, std } from './metrics.js';
+import { confusionOf, confusionScorer, evaluate, mean, std } from './metrics.js';
 import { Random } from '../random.js';
-import { encodeCorrect, wilson } from './stats.js';
+import { encodeLabels, scoreInterval, wilson } from './stats.js';
 import { stratifiedSample } from '../text/splits.js';
 
 /**
- * Learning curves: accuracy on one fixed test set against the number of training examples,
- * several stratified random subsets per size, every method trained on the very same subsets.
- * This is the comparison emb exists for: where pretrained vectors help, and where the
- * bag-of-words baseline catches up.
+ * Learning curves: accuracy and the comparison's metric on one fixed test set against the
+ * number of training examples, several stratified random subsets per size, every method
+ * trained on the very same subsets. This is the comparison emb exists for: where pretrained
+ * vectors help, and where the bag-of-words baseline catches up.
  */
 export interface CurveMethod {
   /** Name in reports, e.g. "svm" or "logreg". */
@@ -37,14 +38,23 @@ export interface CurvePoint {
   /** Macro-F1 of each run, and their mean. */
   macroF1s: number[];
   macroF1: number;
+  /**
+   * The comparison's metric (the report's settings.metric) of each run, their mean and
+   * standard deviation, and the 95% interval of the mean over the test texts (for accuracy
+   * the Wilson interval; else a bootstrap of the texts). What the findings judge by.
+   */
+  scores: number[];
+  score: number;
+  scoreStd: number;
+  scoreCi95: [number, number];
   /** Training time of each run, seconds. */
   seconds: number[];
   /**
-   * Which test texts each run answered right, so methods can be compared text by text: a
-   * bitset in base64, bit i (byte i >> 3, least significant bit first) for test text i.
-   * About 360 characters per run for 2,000 test texts.
+   * What each run answered for every test text, so that methods can be compared text by text
+   * on any metric: class ids packed by encodeLabels (one bit a text for two classes, in base64:
+   * about 360 characters per run for 2,000 test texts).
    */
-  correct: string[];
+  predicted: string[];
 }
 
 export interface Curve {
@@ -56,6 +66,8 @@ export interface CurveSettings {
   sizes: number[];
   repeats: number;
   seed: number;
+  /** What the curves' scores measure. */
+  metric: MetricName;
 }
 
 /** The sizes that fit the training pool (the pool size itself standing for "all"). */
@@ -92,6 +104,11 @@ export interface Curves {
   curves: Curve[];
   /** Always answering the most frequent class of each training subset. */
   majority: Curve;
+  /**
+   * Each method's class probabilities for the test texts (n x C) from its first run at the
+   * largest size, for what the recommended model gets wrong.
+   */
+  final: Float32Array[];
 }
 
 /**
@@ -133,37 +150,38 @@ export async function learningCurves(
     classes,
   };
   const testRows = test.docs.map((_, i) => train.docs.length + i);
+  const final: Float32Array[] = [];
+  const largest = settings.sizes[settings.sizes.length - 1];
   for (const size of settings.sizes) {
-    const runs = methods.map(() => new Runs());
-    const always = new Runs();
+    const runs: RunAnswers[][] = methods.map(() => []);
+    const always: RunAnswers[] = [];
     for (let r = 0; r < runsAt(size); r++) {
       const subset = subsetFor(train.labels, size, r, settings.seed);
-      const labels = subset.map((i) => train.labels[i]);
-      const answer = mostFrequent(labels);
-      always.add(
-        test.labels.map(() => answer),
-        test.labels,
-        classes,
-        0,
-      );
+      const answer = mostFrequent(subset.map((i) => train.labels[i]));
+      always.push({ predicted: test.labels.map(() => answer), seconds: 0 });
       for (const [k, m] of methods.entries()) {
         context.onRun?.(done, total, `${m.name} n=${size}, run ${r + 1} of ${runsAt(size)}`);
-        const { probabilities: scores, seconds } = await runFold(
-          both,
-          { train: subset, test: testRows },
-          m.settings,
-          { seed: settings.seed + r, embeddings: context.embeddings },
-        );
-        const predicted = test.labels.map((_, i) => argmaxRow(scores, classes.length, i));
-        runs[k].add(predicted, test.labels, classes, seconds);
+        const {
+          probabilities: scores,
+          decision,
+          seconds,
+        } = await runFold(both, { train: subset, test: testRows }, m.settings, {
+          seed: settings.seed + r,
+          embeddings: context.embeddings,
+        });
+        const predicted = test.labels.map((_, i) => decide(scores, classes.length, i, decision));
+        runs[k].push({ predicted, seconds });
+        if (size === largest && r === 0) final[k] = scores;
         done += runWork(size, test.docs.length);
       }
     }
-    runs.forEach((p, k) => curves[k].points.push(p.point(size)));
-    majority.points.push(always.point(size));
+    const point = (answers: RunAnswers[]) =>
+      curvePoint(size, answers, test.labels, classes, settings.metric, settings.seed);
+    runs.forEach((p, k) => curves[k].points.push(point(p)));
+    majority.points.push(point(always));
   }
   context.onRun?.(done, total, 'done');
-  return { curves, majority };
+  return { curves, majority, final };
 }
 
 /** The most frequent class id (the smallest id among equals, so the same subset gives the same answer). */
@@ -176,53 +194,56 @@ export function mostFrequent(labels: readonly number[]): number {
   return best;
 }
 
+/** What one run answered (a class id per test text) and how long it trained. */
+export interface RunAnswers {
+  predicted: ArrayLike<number>;
+  seconds: number;
+}
+
 /** The runs of one method at one size, gathered into a curve point. */
-class Runs {
-  private readonly accuracies: number[] = [];
-  private readonly f1s: number[] = [];
-  private readonly seconds: number[] = [];
-  private readonly correct: string[] = [];
-  private n = 0;
-
-  add(
-    predicted: readonly number[],
-    truth: readonly number[],
-    classes: readonly string[],
-    seconds: number,
-  ) {
-    const m = evaluate(truth, predicted, classes);
-    this.accuracies.push(m.accuracy);
-    this.f1s.push(m.macroF1);
-    this.seconds.push(seconds);
-    this.correct.push(encodeCorrect(truth.map((y, i) => y === predicted[i])));
-    this.n = truth.length;
-  }
-
-  point(size: number): CurvePoint {
-    const m = mean(this.accuracies);
-    return {
-      size,
-      accuracies: this.accuracies,
-      mean: m,
-      std: std(this.accuracies),
-      ci95: wilson(m * this.n, this.n),
-      macroF1s: this.f1s,
-      macroF1: mean(this.f1s),
-      seconds: this.seconds,
-      correct: this.correct,
-    };
-  }
+export function curvePoint(
+  size: number,
+  runs: readonly RunAnswers[],
+  truth: readonly number[],
+  classes: readonly string[],
+  metric: MetricName,
+  seed: number,
+): CurvePoint {
+  const k = classes.length;
+  const score = confusionScorer(metric, classes);
+  const answers = runs.map((r) => Int32Array.from(r.predicted));
+  const per = answers.map((p) => evaluate(truth, Array.from(p), classes));
+  const accuracies = per.map((m) => m.accuracy);
+  const scores = answers.map((p) => score(confusionOf(truth, p, k)));
+  const m = mean(accuracies);
+  const n = truth.length;
+  const ci95 = wilson(m * n, n);
+  return {
+    size,
+    accuracies,
+    mean: m,
+    std: std(accuracies),
+    ci95,
+    macroF1s: per.map((x) => x.macroF1),
+    macroF1: mean(per.map((x) => x.macroF1)),
+    scores,
+    score: mean(scores),
+    scoreStd: std(scores),
+    scoreCi95: metric === 'accuracy' ? ci95 : scoreInterval(answers, truth, k, score, seed),
+    seconds: runs.map((r) => r.seconds),
+    predicted: answers.map((p) => encodeLabels(p, k)),
+  };
 }
 
 /**
- * The smallest size from which `challenger` stays ahead of `incumbent` at every larger size,
- * or undefined when it never does.
+ * The smallest size from which `challenger` stays ahead of `incumbent` at every larger size
+ * (by mean score), or undefined when it never does.
  */
 export function overtakes(challenger: Curve, incumbent: Curve): number | undefined {
   const sizes = challenger.points.map((p) => p.size);
   let from: number | undefined;
   for (let i = sizes.length - 1; i >= 0; i--) {
-    if (challenger.points[i].mean > incumbent.points[i].mean) from = sizes[i];
+    if (challenger.points[i].score > incumbent.points[i].score) from = sizes[i];
     else break;
   }
   return from;
@@ -233,7 +254,7 @@ export function bestOf(name: string, curves: readonly Curve[]): Curve {
   return {
     method: name,
     points: curves[0].points.map((_, i) =>
-      curves.map((c) => c.points[i]).reduce((a, b) => (b.mean > a.mean ? b : a)),
+      curves.map((c) => c.points[i]).reduce((a, b) => (b.score > a.score ? b : a)),
     ),
   };
 }

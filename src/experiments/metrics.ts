@@ -1,4 +1,7 @@
 /** Classification metrics over class ids 0..C-1. */
+import { scorer, type MetricName } from '../models/metric.js';
+import type { ConfusionScore } from './stats.js';
+
 export interface ClassMetrics {
   label: string;
   precision: number;
@@ -42,6 +45,70 @@ export function evaluate(
     perClass,
     confusion,
   };
+}
+
+/**
+ * The metric as a score of a confusion matrix (k x k, flat, row = true class), for the
+ * bootstrap, which scores thousands of reweighted matrices: the same figure as the models'
+ * scorer(metric, classes) on the answers themselves (tested), whose check of a LABEL it uses.
+ */
+export function confusionScorer(metric: MetricName, classes: readonly string[]): ConfusionScore {
+  scorer(metric, classes);
+  const k = classes.length;
+  const per = /^(f1|recall):(.+)$/s.exec(metric);
+  const actual = (m: Float64Array, c: number) => {
+    let t = 0;
+    for (let j = 0; j < k; j++) t += m[c * k + j];
+    return t;
+  };
+  const said = (m: Float64Array, c: number) => {
+    let t = 0;
+    for (let i = 0; i < k; i++) t += m[i * k + c];
+    return t;
+  };
+  const recall = (m: Float64Array, c: number, n = actual(m, c)) => (n ? m[c * k + c] / n : 0);
+  const f1 = (m: Float64Array, c: number, n = actual(m, c)) => {
+    const d = n + said(m, c);
+    return d ? (2 * m[c * k + c]) / d : 0;
+  };
+  if (metric === 'accuracy')
+    return (m) => {
+      let right = 0;
+      let total = 0;
+      for (let i = 0; i < k; i++) {
+        right += m[i * k + i];
+        total += actual(m, i);
+      }
+      return total ? right / total : 0;
+    };
+  if (per) {
+    const c = classes.indexOf(per[2]);
+    return per[1] === 'f1' ? (m) => f1(m, c) : (m) => recall(m, c);
+  }
+  const of = metric === 'macro-f1' ? f1 : recall;
+  // Classes absent from the truth do not count, as in scorer.
+  return (m) => {
+    let total = 0;
+    let present = 0;
+    for (let c = 0; c < k; c++) {
+      const n = actual(m, c);
+      if (n === 0) continue;
+      present++;
+      total += of(m, c, n);
+    }
+    return present ? total / present : 0;
+  };
+}
+
+/** The confusion matrix of answers (k x k, flat, row = true class), as confusionScorer reads it. */
+export function confusionOf(
+  truth: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  k: number,
+): Float64Array {
+  const m = new Float64Array(k * k);
+  for (let i = 0; i < truth.length; i++) m[truth[i] * k + predicted[i]]++;
+  return m;
 }
 
 export function mean(xs: readonly number[]): number {

@@ -1,6 +1,7 @@
 /**
- * Uncertainty of accuracies measured on a finite test set: how sure a figure is, not just
- * what it is, and whether one method's lead over another on the same texts is more than noise.
+ * Uncertainty of scores measured on a finite test set (accuracy, or any metric of the answers):
+ * how sure a figure is, not just what it is, and whether one method's lead over another on the
+ * same texts is more than noise.
  */
 import { EmbError } from '../errors.js';
 import { Random } from '../random.js';
@@ -50,52 +51,92 @@ export type Correct = Uint8Array;
 
 export const isRight = (bits: Correct, i: number): boolean => ((bits[i >> 3] >> (i & 7)) & 1) === 1;
 
-/** Which texts were answered right, as report.json stores it (CurvePoint.correct). */
-export function encodeCorrect(right: readonly boolean[]): string {
-  const bits = new Uint8Array(Math.ceil(right.length / 8));
-  right.forEach((ok, i) => {
-    if (ok) bits[i >> 3] |= 1 << (i & 7);
-  });
-  return Buffer.from(bits).toString('base64');
+/** The texts a run answered right (its answers against the truth), as a bitset. */
+export function correctBits(predicted: ArrayLike<number>, truth: ArrayLike<number>): Correct {
+  const bits = new Uint8Array(Math.ceil(truth.length / 8));
+  for (let i = 0; i < truth.length; i++)
+    if (predicted[i] === truth[i]) bits[i >> 3] |= 1 << (i & 7);
+  return bits;
+}
+
+/** Class ids, one per test text. */
+export type Labels = Int32Array;
+
+/** Bits per class id in report.json: 1, 2, 4, 8, 16 or 32, so that no id straddles a byte. */
+export function labelBits(classes: number): number {
+  let bits = 1;
+  while (bits < 32 && 2 ** bits < classes) bits *= 2;
+  return bits;
 }
 
 /**
- * The bitset of one run back from report.json; `place` names it in the error when it does not
- * fit a test set of `n` texts (a report edited by hand, or from another test set).
+ * Class ids as report.json stores them (a run's answers, the test set's labels): packed at
+ * labelBits(classes) bits each, text i first in byte (i * bits) >> 3, least significant bits
+ * first, in base64. Two classes take one bit a text: about 360 characters for 2,000 texts.
  */
-export function decodeCorrect(encoded: string, n: number, place: string): Correct {
-  const bits = /^[A-Za-z0-9+/]*={0,2}$/.test(encoded)
+export function encodeLabels(ids: ArrayLike<number>, classes: number): string {
+  const bits = labelBits(classes);
+  const bytes = new Uint8Array(Math.ceil((ids.length * bits) / 8));
+  for (let i = 0; i < ids.length; i++) {
+    const at = i * bits;
+    for (let b = 0; b < bits; b += 8) {
+      const chunk = bits >= 8 ? (ids[i] >>> b) & 0xff : ids[i];
+      bytes[(at + b) >> 3] |= chunk << (at & 7);
+    }
+  }
+  return Buffer.from(bytes).toString('base64');
+}
+
+/**
+ * The class ids of `n` texts back from report.json; `place` names them in the error when
+ * they do not fit (a report edited by hand, or from another test set).
+ */
+export function decodeLabels(encoded: string, n: number, classes: number, place: string): Labels {
+  const bits = labelBits(classes);
+  const size = Math.ceil((n * bits) / 8);
+  const bytes = /^[A-Za-z0-9+/]*={0,2}$/.test(encoded)
     ? new Uint8Array(Buffer.from(encoded, 'base64'))
     : undefined;
-  const extra =
-    bits && bits.length === Math.ceil(n / 8) && n % 8 ? bits[bits.length - 1] >> (n % 8) : 0;
-  if (!bits || bits.length !== Math.ceil(n / 8) || extra !== 0)
+  const ids = new Int32Array(n);
+  let ok = bytes !== undefined && bytes.length === size;
+  for (let i = 0; ok && i < n; i++) {
+    const at = i * bits;
+    let id = 0;
+    if (bits >= 8) for (let b = 0; b < bits; b += 8) id += bytes![(at + b) >> 3] * 2 ** b;
+    else id = (bytes![at >> 3] >> (at & 7)) & ((1 << bits) - 1);
+    ids[i] = id;
+    ok = id < classes;
+  }
+  // Bits past the last text mean the answers belong to a larger test set.
+  const used = (n * bits) % 8;
+  if (ok && used && bytes![size - 1] >> used !== 0) ok = false;
+  if (!ok)
     throw new EmbError(
       'E_INPUT',
-      `${place}: expected a base64 bitset of ${n} test texts (${Math.ceil(n / 8)} bytes), got ${JSON.stringify(encoded.length > 24 ? `${encoded.slice(0, 24)}...` : encoded)}`,
+      `${place}: expected base64 class ids of ${n} test texts, ${bits} bit${bits > 1 ? 's' : ''} each for ${classes} classes (${size} bytes), got ${JSON.stringify(encoded.length > 24 ? `${encoded.slice(0, 24)}...` : encoded)}`,
     );
-  return bits;
+  return ids;
 }
 
 /** How one method compares with another trained on the same subsets and tested on the same texts. */
 export interface Paired {
-  /** Mean accuracy of the first minus the second, over the runs (a proportion). */
+  /** Mean score of the first minus the second over the runs (accuracy, or the metric; a proportion). */
   difference: number;
   /** 95% interval of the difference (paired bootstrap). */
   ci95: [number, number];
   pValue: number;
-  /** Runs (training subsets) in which the first was more accurate than the second. */
+  /** Runs (training subsets) in which the first scored higher than the second. */
   wins: number;
   runs: number;
-  /** "mcnemar" with one run, "bootstrap" with several. */
+  /** "mcnemar" for accuracy with one run, else "bootstrap". */
   test: 'mcnemar' | 'bootstrap';
 }
 
 const RESAMPLES = 2000;
 
 /**
- * A paired comparison of two methods, run r of each trained on the same subset and every run
- * tested on the same `n` texts. With one run, the p-value is McNemar's exact test. With
+ * A paired comparison of two methods' accuracy, run r of each trained on the same subset and
+ * every run tested on the same `n` texts. With one run, the p-value is McNemar's exact test. With
  * several, both sources of noise count (which subset was drawn, which texts were tested), so
  * the bootstrap resamples the runs and the texts together; its two-sided p-value is the
  * share of resampled differences on the far side of zero, doubled. Texts are reweighted
@@ -167,15 +208,20 @@ export function pairedTest(
     for (const g of textGroup) counts[patterns[g][0] > 0 ? 0 : 1]++;
     p = mcnemarExact(counts[0], counts[1]);
   } else {
-    let below = 0;
-    let above = 0;
-    for (const d of draws) {
-      if (d <= 0) below++;
-      if (d >= 0) above++;
-    }
-    p = Math.min(1, (2 * (Math.min(below, above) + 1)) / (RESAMPLES + 1));
+    p = twoSided(draws);
   }
   return { difference, ci95, pValue: p, wins, runs, test: runs === 1 ? 'mcnemar' : 'bootstrap' };
+}
+
+/** Twice the share of resampled differences on the far side of zero (at most 1). */
+function twoSided(draws: Float64Array): number {
+  let below = 0;
+  let above = 0;
+  for (const d of draws) {
+    if (d <= 0) below++;
+    if (d >= 0) above++;
+  }
+  return Math.min(1, (2 * (Math.min(below, above) + 1)) / (draws.length + 1));
 }
 
 /**
@@ -255,4 +301,134 @@ function quantile(sorted: Float64Array, q: number): number {
   const lo = Math.floor(at);
   const hi = Math.min(sorted.length - 1, lo + 1);
   return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** A score of a confusion matrix (k x k, flat, row = true class, column = answer); 0..1. */
+export type ConfusionScore = (confusion: Float64Array) => number;
+
+/**
+ * The test texts grouped by their class and by what each of several labellings (runs)
+ * answered: texts of a group move any score alike, so a resample needs only each group's
+ * total weight (for two classes and ten labellings at most 2^11 groups, usually far fewer).
+ */
+class Groups {
+  /** Texts in each group. */
+  readonly size: number[] = [];
+  readonly truth: number[] = [];
+  /** Group g's answer in labelling l: answers[g * labellings + l]. */
+  readonly answers: number[] = [];
+
+  constructor(
+    truth: ArrayLike<number>,
+    readonly labellings: readonly ArrayLike<number>[],
+    readonly classes: number,
+  ) {
+    const index = new Map<string, number>();
+    const key = new Array<number>(labellings.length + 1);
+    for (let i = 0; i < truth.length; i++) {
+      key[0] = truth[i];
+      for (let l = 0; l < labellings.length; l++) key[l + 1] = labellings[l][i];
+      const k = key.join(',');
+      let g = index.get(k);
+      if (g === undefined) {
+        g = this.size.length;
+        index.set(k, g);
+        this.size.push(0);
+        this.truth.push(truth[i]);
+        for (let l = 0; l < labellings.length; l++) this.answers.push(labellings[l][i]);
+      }
+      this.size[g]++;
+    }
+  }
+
+  /** Labelling l's confusion matrix with group g weighted weights[g], into `out`. */
+  confusion(l: number, weights: ArrayLike<number>, out: Float64Array): Float64Array {
+    out.fill(0);
+    const n = this.labellings.length;
+    for (let g = 0; g < this.size.length; g++)
+      if (weights[g] !== 0)
+        out[this.truth[g] * this.classes + this.answers[g * n + l]] += weights[g];
+    return out;
+  }
+}
+
+/** Poisson(1) weights for each text, summed by group: each group's total is Poisson(its size). */
+function resampleGroups(groups: Groups, rng: Random, into: Float64Array): Float64Array {
+  for (let g = 0; g < groups.size.length; g++) into[g] = poisson(groups.size[g], rng);
+  return into;
+}
+
+/**
+ * Like pairedTest, for any score of the answers (macro-F1, a class's recall...): run r of
+ * `a` and of `b` were trained on the same subset, and every run answered the same texts,
+ * whose classes are `truth`. The difference is the mean over runs of score(a) - score(b);
+ * the bootstrap resamples the runs and the texts together (Poisson weights, as pairedTest),
+ * recomputing each score from the resampled confusion matrices, and p is twice the share of
+ * resampled differences on the far side of zero. Seeded: the same inputs give the same figures.
+ */
+export function pairedScoreTest(
+  a: readonly Labels[],
+  b: readonly Labels[],
+  truth: ArrayLike<number>,
+  classes: number,
+  score: ConfusionScore,
+  seed: number,
+): Paired {
+  const runs = a.length;
+  const groups = new Groups(truth, [...a, ...b], classes);
+  const matrix = new Float64Array(classes * classes);
+  const diff = (r: number, weights: ArrayLike<number>) =>
+    score(groups.confusion(r, weights, matrix)) -
+    score(groups.confusion(runs + r, weights, matrix));
+  const observed = Array.from({ length: runs }, (_, r) => diff(r, groups.size));
+  const difference = observed.reduce((t, x) => t + x, 0) / runs;
+  const wins = observed.filter((x) => x > 0).length;
+
+  const rng = new Random(seed ^ 0x5eed);
+  const weights = new Float64Array(groups.size.length);
+  const draws = new Float64Array(RESAMPLES);
+  const repeatCounts = new Float64Array(runs);
+  for (let t = 0; t < RESAMPLES; t++) {
+    resampleGroups(groups, rng, weights);
+    repeatCounts.fill(runs === 1 ? 1 : 0);
+    if (runs > 1) for (let r = 0; r < runs; r++) repeatCounts[rng.int(runs)]++;
+    let total = 0;
+    for (let r = 0; r < runs; r++) if (repeatCounts[r]) total += repeatCounts[r] * diff(r, weights);
+    draws[t] = total / runs;
+  }
+  draws.sort();
+  return {
+    difference,
+    ci95: [quantile(draws, 0.025), quantile(draws, 0.975)],
+    pValue: twoSided(draws),
+    wins,
+    runs,
+    test: 'bootstrap',
+  };
+}
+
+/**
+ * The 95% interval of the mean score of several runs on the same texts, over the test texts
+ * (percentile bootstrap, Poisson weights): what the Wilson interval is for accuracy.
+ */
+export function scoreInterval(
+  runs: readonly Labels[],
+  truth: ArrayLike<number>,
+  classes: number,
+  score: ConfusionScore,
+  seed: number,
+): [number, number] {
+  const groups = new Groups(truth, runs, classes);
+  const matrix = new Float64Array(classes * classes);
+  const rng = new Random(seed ^ 0x5eed);
+  const weights = new Float64Array(groups.size.length);
+  const draws = new Float64Array(RESAMPLES);
+  for (let t = 0; t < RESAMPLES; t++) {
+    resampleGroups(groups, rng, weights);
+    let total = 0;
+    for (let r = 0; r < runs.length; r++) total += score(groups.confusion(r, weights, matrix));
+    draws[t] = total / runs.length;
+  }
+  draws.sort();
+  return [quantile(draws, 0.025), quantile(draws, 0.975)];
 }

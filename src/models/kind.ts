@@ -98,6 +98,11 @@ export interface Model {
    * its format tag and the names of the files written (model.json records their sizes).
    */
   save(dir: string): Promise<SavedFiles>;
+  /**
+   * Two-class models trained with a threshold (threshold.ts): the class answered when its
+   * probability reaches `threshold`. Absent: the more probable class is answered.
+   */
+  readonly decision?: Decision;
   /** Releases resources (TensorFlow.js tensors, native memory). */
   dispose(): void;
   /**
@@ -107,6 +112,8 @@ export interface Model {
   explain?(doc: readonly string[], c: number): Promise<Explanation> | Explanation;
   /** Kinds with features of their own (n-grams): the largest weights toward class `c`. */
   topFeatures?(c: number, n: number): DecisionTerm[];
+  /** How training went, for kinds that train by epochs (`emb train --json` prints it). */
+  readonly training?: TrainingRecord;
 }
 
 /** One term of a linear decision: an n-gram, or a word through its vector. */
@@ -124,6 +131,18 @@ export interface Explanation {
   bias: number;
 }
 
+/** What a kind that trains by epochs reports of its training. */
+export interface TrainingRecord {
+  /** Epochs run (fewer than the most allowed when early stopping ended them). */
+  epochs: number;
+  /** The epoch whose weights were kept (the best on the validation split). */
+  bestEpoch: number;
+  /** Mean seconds per epoch. */
+  epochSeconds: number;
+  /** The kept epoch's score on the validation split by the kind's metric (null: none). */
+  validationScore: number | null;
+}
+
 /**
  * What a model records in model.json to load itself: its layout's tag (load refuses another),
  * and each kind's own fields beside it, checked by its load.
@@ -136,6 +155,12 @@ export interface SavedModel {
 /** What Model.save returns: the saved record and the files written beside it. */
 export interface SavedFiles extends SavedModel {
   files: string[];
+}
+
+/** A two-class decision: the positive class's id and the probability it needs. */
+export interface Decision {
+  positive: number;
+  threshold: number;
 }
 
 /** The index of the largest value in row i of an n x C matrix. */

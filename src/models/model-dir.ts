@@ -11,7 +11,7 @@ import { writeFolderAtomically } from '../atomic.js';
 import { fingerprint, type Embeddings } from '../embeddings/embeddings.js';
 import { EmbError, option } from '../errors.js';
 import { VERSION } from '../version.js';
-import type { Model, SavedModel } from './kind.js';
+import type { Decision, Model, SavedModel } from './kind.js';
 import { modelSettings, type ModelSettings } from './registry.js';
 
 export const META_FILE = 'model.json';
@@ -51,6 +51,11 @@ export interface ModelMeta {
   files: Record<string, number>;
   /** What Model.save returned: what the model needs to load itself. */
   saved: SavedModel;
+  /**
+   * A two-class model's decision threshold (the `threshold` setting): the class answered
+   * when its probability reaches `threshold`; absent, the more probable class.
+   */
+  decision?: { positive: string; threshold: number };
 }
 
 export function vectorsInfo(emb: Embeddings, path: string): VectorsInfo {
@@ -83,6 +88,12 @@ export async function saveModelDir(
         ...meta,
         files,
         saved,
+        ...(model.decision && {
+          decision: {
+            positive: model.classes[model.decision.positive],
+            threshold: model.decision.threshold,
+          },
+        }),
       };
       writeFileSync(join(tmp, META_FILE), JSON.stringify(full, null, 2) + '\n');
     },
@@ -173,6 +184,15 @@ function checkMeta(raw: unknown, path: string): ModelMeta {
     bad('files', 'an object of plain file names and their sizes in bytes');
   if (!isObject(raw.saved)) bad('saved', 'an object');
   if (!isObject(raw.metrics)) bad('metrics', 'an object');
+  const decision = raw.decision;
+  if (
+    decision !== undefined &&
+    (!isObject(decision) ||
+      (labels as string[]).length !== 2 ||
+      !(labels as string[]).includes(decision.positive as string) ||
+      !(typeof decision.threshold === 'number' && decision.threshold > 0 && decision.threshold < 1))
+  )
+    bad('decision', 'absent, or { "positive": one of two labels, "threshold": between 0 and 1 }');
   const prior = raw.prior;
   if (
     prior !== undefined &&
@@ -195,6 +215,12 @@ function isWhole(x: unknown): x is number {
 /** A file inside the folder: no path separators, no "..", nothing hidden. */
 function isPlainFileName(name: string): boolean {
   return /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) && !name.includes('..');
+}
+
+/** The decision model.json records, as loadModel takes it (class ids). */
+export function savedDecision(meta: ModelMeta): Decision | undefined {
+  const d = meta.decision;
+  return d && { positive: meta.labels.indexOf(d.positive), threshold: d.threshold };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { checkAborted, EmbError, setting as named } from '../errors.js';
 import type {
+  Decision,
   Model,
   ModelKind,
   SavedModel,
@@ -14,6 +15,8 @@ import type {
 } from './kind.js';
 import type { TokenizerName } from '../text/tokenize.js';
 import { fail, type Check } from './setting.js';
+import { cnn, type CnnSettings } from './kinds/cnn.js';
+import { dan, type DanSettings } from './kinds/dan.js';
 import { bowMlp, type BowMlpSettings } from './kinds/bow-mlp.js';
 import { chi2Svm, type Chi2SvmSettings } from './kinds/chi2-svm.js';
 import { hikSvm, type HikSvmSettings } from './kinds/hik-svm.js';
@@ -23,8 +26,11 @@ import { mlp, type MlpSettings } from './kinds/mlp.js';
 import { nbsvm, type NbsvmSettings } from './kinds/nbsvm.js';
 import { rbfSvm, type RbfSvmSettings } from './kinds/rbf-svm.js';
 import { svm, type SvmSettings } from './kinds/svm.js';
+import { chooseDecision, withDecision } from './threshold.js';
 
 export type {
+  CnnSettings,
+  DanSettings,
   BowMlpSettings,
   Chi2SvmSettings,
   HikSvmSettings,
@@ -37,7 +43,19 @@ export type {
 };
 
 /** Every kind, in the order --help, compare and the docs list them. */
-export const KINDS = [svm, nbsvm, logreg, mlp, hybrid, rbfSvm, hikSvm, chi2Svm, bowMlp] as const;
+export const KINDS = [
+  svm,
+  nbsvm,
+  logreg,
+  mlp,
+  hybrid,
+  rbfSvm,
+  hikSvm,
+  chi2Svm,
+  bowMlp,
+  cnn,
+  dan,
+] as const;
 
 type Kind = (typeof KINDS)[number];
 type SettingsOfKind<K> = K extends ModelKind<infer S> ? S : never;
@@ -155,17 +173,22 @@ export async function trainModel(
   checkTrainingSet(data);
   checkAborted(ctx.signal);
   const kind = kindNamed(settings.model) as ModelKind<ModelSettings>;
-  return kind.train(data, settings, ctx);
+  if (settings.threshold === undefined) return kind.train(data, settings, ctx);
+  const fit = (part: TrainingSet, c: TrainContext) => kind.train(part, settings, c);
+  const decision = await chooseDecision(data, settings.threshold, settings.metric, ctx, fit);
+  return withDecision(await fit(data, ctx), decision);
 }
 
 /** Reopens a saved model of the kind that checked settings name. */
-export function loadModel(
+export async function loadModel(
   settings: ModelSettings,
   dir: string,
   saved: SavedModel,
   ctx: LoadContext,
+  decision?: Decision,
 ): Promise<Model> {
-  return (kindNamed(settings.model) as ModelKind<ModelSettings>).load(dir, saved, ctx);
+  const model = await (kindNamed(settings.model) as ModelKind<ModelSettings>).load(dir, saved, ctx);
+  return decision ? withDecision(model, decision) : model;
 }
 
 /** What a model reads, in words, for reports and model.json ("tfidf 1-2-grams"). */

@@ -27,6 +27,7 @@ import {
   type ClassWeight,
   type MetricName,
 } from './metric.js';
+import type { Threshold } from './threshold.js';
 
 /** Throws an E_INPUT error naming the setting when `value` is not what it takes. */
 export type Check = (value: unknown, name: string) => void;
@@ -142,6 +143,13 @@ export interface BaseSettings {
   metric: MetricName;
   /** The weight of each class in the loss; default none (every class 1). */
   classWeight?: ClassWeight;
+  /**
+   * Two classes only: the probability of the positive class (the one a per-class metric
+   * names, else the rarer) at which the model answers it; 'auto' chooses it for the metric
+   * by inner cross-validation. Default none: the more probable class. The probabilities
+   * stay as they are; only the decision moves.
+   */
+  threshold?: Threshold;
 }
 
 export const BASE: Specs<BaseSettings> = {
@@ -179,6 +187,18 @@ export const BASE: Specs<BaseSettings> = {
       arg: 'balanced|LABEL=W,...',
       value: 'weights',
       help: 'weigh the classes in the loss: balanced (n / (k * n_class)), or a weight per label',
+    },
+  },
+  threshold: {
+    default: undefined,
+    check: (v, name) => {
+      if (v !== 'auto' && !(typeof v === 'number' && v > 0 && v < 1))
+        fail(name, "'auto' or a probability between 0 and 1", v);
+    },
+    flag: {
+      arg: 'auto|p',
+      value: 'number-or-word',
+      help: "two classes: answer the positive class (the rarer, or the metric's) from this probability; auto: the best for the metric by inner cross-validation",
     },
   },
 };

@@ -63,6 +63,68 @@ export interface NativeAddon {
     result: Float64Array,
   ): void;
   crc32c(bytes: Uint8Array, crc: number): number;
+  /** The fine-tuned networks' arithmetic (native/nets.c; src/models/nets/kernels.ts). */
+  convForward(
+    table: Float32Array,
+    dims: number,
+    ids: Int32Array,
+    offsets: Int32Array,
+    weights: Float32Array,
+    bias: Float32Array,
+    widths: Int32Array,
+    maps: number,
+    maxLen: number,
+    pooled: Float32Array,
+    arg: Int32Array,
+    threads: number,
+  ): void;
+  convBackward(
+    table: Float32Array,
+    dims: number,
+    ids: Int32Array,
+    offsets: Int32Array,
+    weights: Float32Array,
+    widths: Int32Array,
+    maps: number,
+    dPooled: Float32Array,
+    arg: Int32Array,
+    dWeights: Float32Array,
+    dBias: Float32Array,
+    dInputs: Float32Array,
+    threads: number,
+  ): void;
+  denseForward(
+    x: Float32Array,
+    rows: number,
+    inputs: number,
+    weights: Float32Array,
+    bias: Float32Array,
+    outputs: number,
+    relu: number,
+    out: Float32Array,
+    threads: number,
+  ): void;
+  denseBackward(
+    x: Float32Array,
+    rows: number,
+    inputs: number,
+    weights: Float32Array,
+    dOut: Float32Array,
+    outputs: number,
+    dWeights: Float32Array,
+    dBias: Float32Array,
+    dX: Float32Array,
+    threads: number,
+  ): void;
+  adam(
+    param: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    grad: Float32Array,
+    constants: Float32Array,
+    rows: Int32Array,
+    dims: number,
+  ): void;
   /** The linear SVM's dual coordinate descent (native/linear.c; models/linear-svm.ts). */
   svmDcd(
     indptr: Int32Array,

@@ -21,6 +21,12 @@ export interface Box {
 }
 
 export interface ChartView {
+  /** The window's width, the page's (wider when it scrolls sideways), the chart's. */
+  page: { width: number; scrollWidth: number; chartWidth: number };
+  /** Each point's marker: its fill and the path of its shape (translated to its place). */
+  markers: { colour: string; shape: string }[];
+  /** Each line: its stroke and dash pattern. */
+  lines: { colour: string; dash: string }[];
   /** The plot area, spanned by the x and y axis lines. */
   plot: Box;
   /** Every data mark (lines, points, error bars) with its kind, e.g. "mark-line". */
@@ -39,8 +45,12 @@ export interface ChartView {
  * (esbuild's __name) that do not exist in the page.
  */
 const MEASURE = `(() => {
-  const svg = document.querySelector('figure svg');
-  if (!svg) throw new Error('no chart in the page');
+  // The page holds the chart drawn for wide and narrow windows and shows the one that fits.
+  const shown = [...document.querySelectorAll('figure svg')].filter(
+    (s) => s.getBoundingClientRect().width > 0,
+  );
+  if (shown.length !== 1) throw new Error(shown.length + ' charts shown in the page');
+  const svg = shown[0];
   function box(e) {
     const r = e.getBoundingClientRect();
     return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
@@ -69,11 +79,25 @@ const MEASURE = `(() => {
   const xLabels = [...(xAxis ? xAxis.querySelectorAll('.role-axis-label text') : [])]
     .sort((a, b) => a.getBoundingClientRect().left - b.getBoundingClientRect().left)
     .map((t) => t.textContent || '');
-  return { plot, marks, xLabels, axes: axes.length };
+  // Each point's marker (its path) and each line's dash pattern, by colour.
+  const markers = [...svg.querySelectorAll('.role-mark.mark-symbol path')].map((p) => ({
+    colour: p.getAttribute('fill') || '',
+    shape: p.getAttribute('d') || '',
+  }));
+  const lines = [...svg.querySelectorAll('.role-mark.mark-line path')].map((p) => ({
+    colour: p.getAttribute('stroke') || '',
+    dash: p.getAttribute('stroke-dasharray') || '',
+  }));
+  const page = {
+    width: window.innerWidth,
+    scrollWidth: document.documentElement.scrollWidth,
+    chartWidth: svg.getBoundingClientRect().width,
+  };
+  return { plot, marks, xLabels, axes: axes.length, markers, lines, page };
 })()`;
 
-/** Opens `html` in Chromium and measures its chart. */
-export async function viewChart(html: string): Promise<ChartView> {
+/** Opens `html` in Chromium in a window `width` CSS pixels wide and measures its chart. */
+export async function viewChart(html: string, width = 1200): Promise<ChartView> {
   if (!existsSync(CHROMIUM))
     throw new Error(
       `the browser test needs Chromium at ${CHROMIUM}: apt-get install -y chromium (or set EMB_CHROMIUM)`,
@@ -83,7 +107,7 @@ export async function viewChart(html: string): Promise<ChartView> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: 1200, height: 900 },
+    viewport: { width, height: 900 },
     // Without the background-networking flags Chromium tries to reach its update and sync
     // hosts, which this machine's closed network refuses, many times over.
     args: [
@@ -103,21 +127,13 @@ export async function viewChart(html: string): Promise<ChartView> {
       if (r.url() !== url) requests.push(r.url());
     });
     await page.goto(url);
-    const geometry = (await page.evaluate(MEASURE)) as {
-      plot: Box;
-      marks: { kind: string; box: Box }[];
-      xLabels: string[];
+    const geometry = (await page.evaluate(MEASURE)) as Omit<ChartView, 'image' | 'requests'> & {
       axes: number;
     };
-    if (geometry.axes !== 2) throw new Error(`expected 2 axis lines, found ${geometry.axes}`);
-    const image = PNG.sync.read(await page.locator('figure svg').screenshot());
-    return {
-      plot: geometry.plot,
-      marks: geometry.marks,
-      xLabels: geometry.xLabels,
-      image,
-      requests,
-    };
+    const { axes, ...view } = geometry;
+    if (axes !== 2) throw new Error(`expected 2 axis lines, found ${axes}`);
+    const image = PNG.sync.read(await page.locator('figure svg:visible').screenshot());
+    return { ...view, image, requests };
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
@@ -149,22 +165,33 @@ export function inkShare(image: PNG): number {
 }
 
 /**
- * The checks a person would make of a report's chart: it is drawn (not blank), every method's
- * colour shows, every mark lies within the axes, the x axis is labelled with the sizes and
- * fitted to them (no wide empty margin), and the page loads nothing from elsewhere.
+ * The checks a person would make of a report's chart, in a window `width` pixels wide (default
+ * a desktop's): the page fits it without scrolling sideways, the chart is drawn (not blank),
+ * every method's colour shows, every mark lies within the axes, the x axis is labelled with
+ * the sizes and fitted to them (no wide empty margin), and the page loads nothing from elsewhere.
  */
 export async function checkChart(
   html: string,
-  expected: { colours: Record<string, string>; sizes: string[] },
+  expected: { colours: Record<string, string>; sizes: string[]; width?: number },
 ): Promise<ChartView> {
-  const view = await viewChart(html);
+  const view = await viewChart(html, expected.width);
   assert.deepEqual(view.requests, [], 'the page loads nothing from the network');
+  // The page fits the window: nothing to scroll sideways to, the chart included.
+  assert.ok(
+    view.page.scrollWidth <= view.page.width && view.page.chartWidth <= view.page.width,
+    JSON.stringify(view.page),
+  );
   const ink = inkShare(view.image);
   assert.ok(ink > 0.03 && ink < 0.6, `share of drawn pixels ${ink.toFixed(3)}`);
   for (const [name, colour] of Object.entries(expected.colours))
     assert.ok(pixelsOf(view.image, colour) > 40, `${name} (${colour}) is not visible in the chart`);
   const { plot } = view;
-  assert.ok(plot.right - plot.left > 300 && plot.bottom - plot.top > 200, JSON.stringify(plot));
+  // Not shrunk to a thumbnail: 300 x 200 pixels, or most of a phone's width.
+  const least = Math.min(300, 0.6 * view.page.width);
+  assert.ok(
+    plot.right - plot.left > least && plot.bottom - plot.top > (2 * least) / 3,
+    JSON.stringify(plot),
+  );
   // A point's symbol and an error bar's tick reach a few pixels past their centre.
   const slack = 5;
   const data = view.marks.filter((m) => m.box.right > m.box.left || m.box.bottom > m.box.top);

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Plan } from '../../src/experiments/cross-validate.js';
 import type { Dataset as ApiDataset } from '../../src/api/dataset.js';
 import { fromLabelled, type LabelledSet as Dataset } from '../../src/text/dataset.js';
+import { Random } from '../../src/random.js';
 
 export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
 export const DATA = `${SHARED}data/`;
@@ -129,4 +130,34 @@ export function loadAGNews(): Dataset {
     labels.push(names[Number(fields[0]) - 1]);
   }
   return fromLabelled(texts, labels, 'AG News');
+}
+
+/**
+ * A set made imbalanced: the texts of the other classes (all, or a seeded random `size` of
+ * them) and a seeded random sample of `label`'s, so many that they are `share` of the result
+ * (rounded), in the order of `data`.
+ */
+export function withMinority(
+  data: Dataset,
+  label: string,
+  share: number,
+  seed: number,
+  size?: number,
+): Dataset {
+  const k = data.classes.indexOf(label);
+  if (k < 0) throw new Error(`${data.source} has no class ${label}`);
+  const rng = new Random(seed);
+  let others = data.labels.flatMap((y, i) => (y === k ? [] : [i]));
+  const minority = data.labels.flatMap((y, i) => (y === k ? [i] : []));
+  if (size !== undefined) others = rng.shuffle(others).slice(0, Math.round(size * (1 - share)));
+  const want = Math.round((others.length * share) / (1 - share));
+  if (want > minority.length)
+    throw new Error(`${data.source} has only ${minority.length} ${label}`);
+  const keep = new Set([...others, ...rng.shuffle(minority).slice(0, want)]);
+  const rows = data.labels.flatMap((_, i) => (keep.has(i) ? [i] : []));
+  return fromLabelled(
+    rows.map((i) => data.texts[i]),
+    rows.map((i) => data.classes[data.labels[i]]),
+    `${data.source} with ${Math.round(share * 100)}% ${label}`,
+  );
 }

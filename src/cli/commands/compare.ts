@@ -1,5 +1,12 @@
 import { Command } from 'commander';
-import { DEFAULT_METHODS, MODEL_NAMES, usesVectors, type ModelName } from '../../api/models.js';
+import {
+  DEFAULT_METHODS,
+  MODEL_NAMES,
+  usesVectors,
+  type MetricName,
+  type ModelName,
+  type ModelOptions,
+} from '../../api/models.js';
 import type { CompareOptions } from '../../api/compare.js';
 import {
   addVectorOptions,
@@ -25,6 +32,7 @@ type CompareFlags = VectorOptions &
   ColumnFlags &
   Pick<CompareOptions, 'sizes' | 'repeats' | 'seed' | 'testFraction'> & {
     methods?: ModelName[];
+    metric?: MetricName;
     out: string;
     force?: boolean;
     test?: string;
@@ -66,14 +74,19 @@ export function compareCommand(): Command {
 Examples:
   emb compare reviews.csv
   emb compare reviews.csv --sizes 50,200,1000,all --out reviews-report --force
-  emb compare sst-train.csv --test sst-test.csv --methods svm,logreg,hybrid --out sst-report`,
+  emb compare sst-train.csv --test sst-test.csv --methods svm,logreg,hybrid --out sst-report
+  emb compare reviews.csv --metric macro-f1 --class-weight balanced --out weighted-report`,
     );
   addModelOptions(addColumnOptions(cmd), { model: false });
   addSeedOption(cmd, 'the test split, the subsets and training');
   return addQuietOption(addVectorOptions(cmd, true)).action(
     async (file: string, opts: CompareFlags, command: Command) => {
-      const { compare, writeReport } = await import('../../api/compare.js');
-      const methods = modelOptionsFrom(command, opts.methods ?? DEFAULT_METHODS);
+      const { compare, metricLabel, writeReport } = await import('../../api/compare.js');
+      // --metric is the comparison's (every method is judged, and chooses, by it), not a method's.
+      const metric = command.getOptionValueSource('metric') === 'cli' ? opts.metric : undefined;
+      const methods = modelOptionsFrom(command, opts.methods ?? DEFAULT_METHODS).map(
+        ({ metric: _, ...m }) => m as ModelOptions,
+      );
       const { data, test } = await readDataAndTest(file, opts);
       const vectors = methods.some((m) => usesVectors(m.model))
         ? await openVectors(opts)
@@ -82,11 +95,14 @@ Examples:
       const bar = progressBar('Training', 'items');
       const { sizes, repeats, seed, testFraction } = opts;
       const report = await compare(data, {
-        ...{ sizes, repeats, methods, seed, testFraction, test, vectors },
+        ...{ sizes, repeats, methods, metric, seed, testFraction, test, vectors },
         onProgress: (p) => bar.update(p.done, p.total, p.detail),
         command: ['emb', ...process.argv.slice(2)].join(' '),
       }).finally(() => bar.stop());
       await writeReport(report, opts.out, opts);
+      const m = report.settings.metric;
+      if (!m.given && m.name !== 'accuracy')
+        notices.push(`judged by ${metricLabel(m.name)}: ${m.why} (--metric chooses another)`);
       const copies = formatDuplicates(file, report.data.duplicates, 'report.json lists them all');
       notices.push(...report.warnings, ...data.warnings, ...(copies ? [copies] : []));
       if (opts.json) printJson(report);

@@ -107,6 +107,14 @@ function printModel(m: ModelInfo): void {
         ? 'none recorded'
         : `accuracy ${pct(metrics.accuracy)}${metrics.macroF1 === undefined ? '' : `, macro-F1 ${metrics.macroF1.toFixed(4)}`}${metrics.protocol ? ` (${metrics.protocol})` : ''}`,
     ],
+    ...(m.decision
+      ? ([
+          [
+            'decision',
+            `"${m.decision.positive}" when its probability is at least ${m.decision.threshold.toFixed(4)}`,
+          ],
+        ] as [string, string][])
+      : []),
     [
       'vectors',
       m.vectors
