@@ -21,6 +21,10 @@ export {
   type HybridSettings,
   type CnnSettings,
   type DanSettings,
+  type RbfSvmSettings,
+  type HikSvmSettings,
+  type Chi2SvmSettings,
+  type BowMlpSettings,
 } from '../models/registry.js';
 export type { ModelKind, Family, TrainingRecord } from '../models/kind.js';
 export type { Flag, FlagValue, Setting } from '../models/setting.js';
