@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, truncateSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -15,6 +15,7 @@ import { decisionValues, solveDual, trainBinarySvm, type Rows } from '../src/mod
 import { logCountRatio } from '../src/models/nbsvm.js';
 import { argmaxRow, type Model, type ModelKind } from '../src/models/kind.js';
 import type { LinearBowModel } from '../src/models/linear-bow-model.js';
+import { writeFloats } from '../src/models/model-files.js';
 import {
   modelSettings,
   trainModel,
@@ -181,10 +182,26 @@ describe('bag-of-words features', () => {
           } catch (e) {
             return e instanceof EmbError; // no n-gram in minDf texts
           }
-          const bytes = bow.toBytes();
           const docs = [...train, ...other];
-          // Version 2 and the version 1 layout that models saved before it still use.
-          for (const saved of [bytes, asVersion1(bytes)]) {
+          // Version 3 renumbers the columns into the trie's order: they load as select(keep),
+          // whose rows are this vocabulary's with their columns renumbered.
+          const { bytes, keep } = bow.toBytes();
+          assert.deepEqual(
+            [...keep].sort((a, b) => a - b),
+            [...bow.terms.keys()],
+          );
+          const inOrder = bow.select(keep);
+          const loaded = BagOfWords.fromBytes(bytes, inOrder.idf, options, 'vocabulary.bin');
+          assert.deepEqual(loaded.terms, inOrder.terms);
+          for (const w of ['tfidf', 'binary'] as const) {
+            const [x, y] = [loaded.transform(docs, w), bow.transform(docs, w)];
+            assert.deepEqual(x, inOrder.transform(docs, w));
+            for (let i = 0; i < docs.length; i++)
+              assertClose(row(x, loaded.terms, i), row(y, bow.terms, i), 1e-7);
+          }
+          // Version 2 and the version 1 layout that models saved before them still use.
+          const v2 = bow.toBytes(2).bytes;
+          for (const saved of [v2, asVersion1(v2)]) {
             const back = BagOfWords.fromBytes(saved, bow.idf, options, 'vocabulary.bin');
             assert.deepEqual(back.terms, bow.terms);
             for (const w of ['tfidf', 'binary'] as const)
@@ -218,8 +235,11 @@ describe('bag-of-words features', () => {
       ],
       { ngrams: [1, 2], minDf: 1 },
     );
-    const bytes = bow.toBytes();
+    const { bytes } = bow.toBytes();
+    const v2 = bow.toBytes(2).bytes;
     const options = { ngrams: [1, 2], minDf: 1 } as const;
+    const newer = Uint8Array.from(bytes);
+    new DataView(newer.buffer).setUint32(4, 4, true);
     const unsorted = Uint8Array.from(bytes);
     unsorted.set(new TextEncoder().encode('b\na'), 16); // the tokens a, b, c swapped
     const wrongCount = Uint8Array.from(bytes);
@@ -228,15 +248,21 @@ describe('bag-of-words features', () => {
       bytes.subarray(0, bytes.length - 1),
       bytes.subarray(0, 10),
       Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]),
-      asVersion1(bytes).subarray(0, bytes.length - 5),
+      asVersion1(v2).subarray(0, v2.length - 5),
       unsorted,
       wrongCount,
+      newer,
     ])
       assert.throws(
         () => BagOfWords.fromBytes(broken, bow.idf, options, 'm/vocabulary.bin'),
         (e: unknown) =>
           e instanceof EmbError && e.code === 'E_MODEL' && /^m\/vocabulary\.bin: /.test(e.message),
       );
+    // What an older emb says of a newer file, as this one says of version 4.
+    assert.throws(
+      () => BagOfWords.fromBytes(newer, bow.idf, options, 'v'),
+      /v: expected vocabulary version 1 to 3, found 4/,
+    );
     assert.throws(
       () => BagOfWords.fromBytes(bytes, new Float32Array(bow.size + 1), options, 'v'),
       /v: expected 7 terms, found fewer/,
@@ -509,8 +535,18 @@ describe('svm and nbsvm trainers', () => {
         const probe = [...toyDocs, tokenize('an unseen , great but dull film'), []];
         assert.deepEqual(await loaded.predict(probe), await model.predict(probe));
         assert.equal(loaded.kind, trainer.name);
+        // The layout emb wrote before (emb-linear-bow-3): not gzipped, columns as trained.
+        const m = model as LinearBowModel;
+        const old = mkdtempSync(join(tmpdir(), 'emb-baseline-'));
+        writeFileSync(join(old, 'vocabulary.bin'), m.bow.toBytes(2).bytes);
+        writeFloats(join(old, 'weights.f32'), m.weights);
+        writeFloats(join(old, 'idf.f32'), m.bow.idf);
+        const before = { ...saved, format: 'emb-linear-bow-3' };
+        const reread = await trainer.load(old, before, { classes: toyClasses });
+        rmSync(old, { recursive: true, force: true });
+        assert.deepEqual(await reread.predict(probe), await model.predict(probe));
         // A damaged weights file is reported, not misread.
-        truncateSync(join(dir, 'weights.f32'), 8);
+        truncateSync(join(dir, 'weights.f32.gz'), 8);
         await assert.rejects(
           trainer.load(dir, saved, { classes: toyClasses }),
           (e: unknown) => e instanceof EmbError && e.code === 'E_MODEL',

@@ -1,6 +1,6 @@
 import { EmbError } from '../errors.js';
 import { gramCount, NgramIndex } from './ngram-index.js';
-import { encodeTrie, NgramTrie } from './ngram-trie.js';
+import { encodeTrie, NgramTrie, type TermPaths } from './ngram-trie.js';
 import {
   filterOptions,
   tokenFilter,
@@ -74,8 +74,17 @@ export class BagOfWords {
     readonly options: BowOptions,
   ) {}
 
-  /** The vocabulary as bytes (a model's vocabulary.bin: ngram-trie.ts). */
-  toBytes(): Uint8Array {
+  /**
+   * The vocabulary as bytes (a model's vocabulary.bin: ngram-trie.ts), whose column j is this
+   * vocabulary's column keep[j] (select(keep) is the vocabulary they load as, and weights are
+   * saved through the same keep). Version 2 is the layout emb wrote before, for tests.
+   */
+  toBytes(version: 2 | 3 = 3): { bytes: Uint8Array; keep: Int32Array } {
+    return encodeTrie(this.termPaths(), version);
+  }
+
+  /** Each column's n-gram as indices into its own list of tokens. */
+  private termPaths(): TermPaths {
     const index = this.index;
     const tokenOf = new Map<number, number>();
     const words: string[] = [];
@@ -86,7 +95,7 @@ export class BagOfWords {
         return k;
       }),
     );
-    return encodeTrie({ words, paths });
+    return { words, paths };
   }
 
   /** A vocabulary from toBytes' bytes and its idf values; `source` names them in errors. */
@@ -117,7 +126,7 @@ export class BagOfWords {
   }
 
   /**
-   * The vocabulary of the columns `keep` (increasing), renumbered in that order: rows it makes
+   * The vocabulary of the columns `keep` (distinct), renumbered in that order: rows it makes
    * are those of this vocabulary restricted to them (l2 rows normalised over what is left).
    */
   select(keep: Int32Array): BagOfWords {

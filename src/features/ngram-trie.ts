@@ -6,13 +6,16 @@
  * SpamAssassin model's 975,209 took a second as JSON strings, then half a second hashed into
  * an NgramIndex.
  *
- * The bytes, little-endian: "EMBV", version 2; the number of tokens, the byte length of their
+ * The bytes, little-endian: "EMBV", version 3; the number of tokens, the byte length of their
  * UTF-8 text and that text (tokens joined by "\n", which no token holds, in increasing UTF-16
  * order); the number of levels L (the longest n-gram) and of nodes; then, as unsigned LEB128
- * numbers, level by level, each node in order: (levels after the first) its last token minus
- * the previous sibling's (the first sibling: minus 0), its column + 1 (0: the node is only a
- * prefix of longer n-grams), and (levels before the last) how many children it has.
+ * numbers, level by level, each node in order: its first number times 2, plus 1 if it is a
+ * term (else it is only a prefix of longer n-grams), then the rest. Its numbers are (levels
+ * after the first) its last token minus the previous sibling's (the first sibling: minus 0) and
+ * (levels before the last) how many children it has; a token of a unigram vocabulary has none
+ * and writes 0. The columns are the terms in node order.
  *
+ * Version 2 (still read) wrote column + 1 after the token (0: no term), in any column order.
  * Version 1 (still read) had neither the node count nor sorted tokens. Start-up of `emb
  * predict` is mostly this decoding (issue 20): with the count the arrays are allocated once,
  * and sorted tokens are found by binary search, so a few lookups need no Map of them all.
@@ -26,7 +29,68 @@ export interface TermPaths {
 
 const MAGIC = Uint8Array.from([0x45, 0x4d, 0x42, 0x56]); // "EMBV"
 
-export function encodeTrie(vocabulary: TermPaths): Uint8Array {
+/**
+ * The trie's bytes and the order of its columns. Version 3 numbers the columns in the order it
+ * stores their nodes, so it needs no column numbers (issue 20: they were random against the
+ * node order, most of the file, and did not compress): saved column j is
+ * `vocabulary` column keep[j]. Version 2, as emb wrote before (for tests of the files it
+ * saved), keeps the columns as they are.
+ */
+export function encodeTrie(
+  vocabulary: TermPaths,
+  version: 2 | 3 = 3,
+): { bytes: Uint8Array; keep: Int32Array } {
+  const { words, levels, byLevel } = trieNodes(vocabulary);
+  const out = new ByteWriter();
+  out.bytes(MAGIC);
+  out.u32(version);
+  const text = new TextEncoder().encode(words.join('\n'));
+  out.u32(words.length);
+  out.u32(text.length);
+  out.bytes(text);
+  out.u32(levels);
+  out.u32(byLevel.reduce((sum, nodes) => sum + nodes.length, 0));
+  const keep: number[] = [];
+  for (let n = 1; n <= levels; n++) {
+    const nodes = byLevel[n - 1];
+    const next = byLevel[n];
+    let child = 0;
+    for (let k = 0; k < nodes.length; k++) {
+      const { path, column } = nodes[k];
+      let delta = 0;
+      if (n > 1) {
+        const sibling = k > 0 && samePrefix(nodes[k - 1].path, path, n - 1);
+        delta = path[n - 1] - (sibling ? nodes[k - 1].path[n - 1] : 0);
+      }
+      let children = 0;
+      if (n < levels) {
+        const start = child;
+        while (child < next.length && samePrefix(next[child].path, path, n)) child++;
+        children = child - start;
+      }
+      if (version === 2) {
+        if (n > 1) out.varint(delta);
+        out.varint(column + 1);
+        if (n < levels) out.varint(children);
+        continue;
+      }
+      if (column >= 0) keep.push(column);
+      out.varint(2 * (n > 1 ? delta : children) + (column >= 0 ? 1 : 0));
+      if (n > 1 && n < levels) out.varint(children);
+    }
+  }
+  return {
+    bytes: out.done(),
+    keep: version === 2 ? Int32Array.from(vocabulary.paths.keys()) : Int32Array.from(keep),
+  };
+}
+
+/** The trie's nodes level by level, in the order it stores them, each with its column or -1. */
+function trieNodes(vocabulary: TermPaths): {
+  words: readonly string[];
+  levels: number;
+  byLevel: { path: readonly number[]; column: number }[][];
+} {
   const { words, paths } = sortTokens(vocabulary);
   const levels = paths.reduce((m, p) => Math.max(m, p.length), 1);
   // The n-grams sorted by their tokens (a prefix before its extensions): the distinct
@@ -46,34 +110,7 @@ export function encodeTrie(vocabulary: TermPaths): Uint8Array {
       if (p.length === n) nodes[nodes.length - 1].column = j;
     }
   }
-  const out = new ByteWriter();
-  out.bytes(MAGIC);
-  out.u32(2);
-  const text = new TextEncoder().encode(words.join('\n'));
-  out.u32(words.length);
-  out.u32(text.length);
-  out.bytes(text);
-  out.u32(levels);
-  out.u32(byLevel.reduce((sum, nodes) => sum + nodes.length, 0));
-  for (let n = 1; n <= levels; n++) {
-    const nodes = byLevel[n - 1];
-    const next = byLevel[n];
-    let child = 0;
-    for (let k = 0; k < nodes.length; k++) {
-      const { path, column } = nodes[k];
-      if (n > 1) {
-        const sibling = k > 0 && samePrefix(nodes[k - 1].path, path, n - 1);
-        out.varint(path[n - 1] - (sibling ? nodes[k - 1].path[n - 1] : 0));
-      }
-      out.varint(column + 1);
-      if (n < levels) {
-        const start = child;
-        while (child < next.length && samePrefix(next[child].path, path, n)) child++;
-        out.varint(child - start);
-      }
-    }
-  }
-  return out.done();
+  return { words, levels, byLevel };
 }
 
 /** The same n-grams over the tokens renumbered in increasing order (`<` on strings). */
@@ -123,12 +160,15 @@ export class NgramTrie {
     if (!MAGIC.every((b, i) => bytes[i] === b)) bad('not an emb vocabulary');
     r.at = 4;
     const version = r.u32();
-    if (version !== 1 && version !== 2) bad(`expected vocabulary version 1 or 2, found ${version}`);
+    if (version < 1 || version > 3) bad(`expected vocabulary version 1 to 3, found ${version}`);
     const tokens = r.u32();
     const text = new TextDecoder('utf-8', { fatal: true }).decode(r.bytes(r.u32()));
     const words = tokens === 0 ? [] : text.split('\n');
     if (words.length !== tokens) bad(`expected ${tokens} tokens, found ${words.length}`);
-    const sorted = version === 2;
+    const sorted = version >= 2;
+    // Version 3 numbers the columns in node order, so a node says only whether it is a term.
+    const compact = version === 3;
+    let terms = 0;
     if (sorted) {
       for (let t = 1; t < tokens; t++)
         if (!(words[t - 1] < words[t])) bad('expected distinct tokens in increasing order');
@@ -153,19 +193,28 @@ export class NgramTrie {
         level++;
         levelEnd = total;
       }
+      // Version 3: the node's first number (its token's delta, or at level 1 its child count)
+      // times 2, plus 1 for a term.
+      let head = 0;
+      let term = false;
+      if (compact) {
+        const h = r.varint();
+        term = h % 2 === 1;
+        head = (h - (term ? 1 : 0)) / 2;
+      }
       if (level === 1) {
         last[v] = v;
         parent[v] = -1;
       } else {
         const sibling = v > first[parent[v]];
-        last[v] = r.varint() + (sibling ? last[v - 1] : 0);
+        last[v] = (compact ? head : r.varint()) + (sibling ? last[v - 1] : 0);
         if (last[v] >= tokens || (sibling && last[v] <= last[v - 1]))
           bad(`n-gram ${v}: expected increasing tokens below ${tokens}`);
       }
-      column[v] = r.varint() - 1;
+      column[v] = compact ? (term ? terms++ : -1) : r.varint() - 1;
       first[v] = total;
       if (level === levels) continue;
-      const count = r.varint();
+      const count = compact && level === 1 ? head : r.varint();
       if (total + count > nodes) bad(`expected ${nodes} n-grams, found more`);
       parent.fill(v, total, total + count);
       total += count;

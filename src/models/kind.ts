@@ -177,11 +177,20 @@ export function embeddingsOf(kind: string, ctx: { embeddings?: Embeddings }): Em
   return ctx.embeddings;
 }
 
-/** Refuses a saved model whose layout is not the one this kind writes. */
-export function checkFormat(dir: string, saved: SavedModel, format: string): void {
-  if (saved.format !== format)
+/**
+ * Refuses a saved model whose layout is neither the one this kind writes nor an older one it
+ * still reads; returns which it is.
+ */
+export function checkFormat(
+  dir: string,
+  saved: SavedModel,
+  format: string,
+  ...older: string[]
+): string {
+  if (saved.format !== format && !older.includes(saved.format as string))
     throw new EmbError(
       'E_MODEL',
-      `${dir}: expected a model saved as '${format}', found '${String(saved.format)}'`,
+      `${dir}: expected a model saved as '${[format, ...older].join("' or '")}', found '${String(saved.format)}'`,
     );
+  return saved.format as string;
 }

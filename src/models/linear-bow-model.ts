@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAborted, EmbError } from '../errors.js';
 import {
@@ -36,14 +35,13 @@ import {
 } from './kind.js';
 import { decisionValues, outputsFor } from './linear-svm.js';
 import { bySize, ngramTerms, strongestNgrams } from './linear-terms.js';
-import { readBytes, readFloats, writeFloats } from './model-files.js';
+import { readBytes, readFloats, writeBytes, writeFloats } from './model-files.js';
 import type { InnerSettings, NgramSettings } from './setting.js';
 
 /**
  * A trained bag-of-words linear classifier (TF-IDF SVM or NBSVM, whose ratio is folded into its
  * weights): vocabulary + outputs x (terms + 1) float32 weights, the last column the bias, and
- * the calibration that turns decision values into probabilities. Saved as vocabulary.bin
- * (terms in column order), weights.f32 and, for TF-IDF, idf.f32 (little-endian float32); the
+ * the calibration that turns decision values into probabilities. Saved by saveBagOfWords; the
  * calibration goes into model.json. Everything is float32 in memory too, so a reloaded model
  * predicts bit for bit what the trained one did.
  */
@@ -78,13 +76,12 @@ export class LinearBowModel implements Model {
   }
 
   async save(dir: string): Promise<SavedFiles> {
-    writeFloats(join(dir, WEIGHTS), this.weights);
-    const bow = saveBagOfWords(dir, this.bow, this.weighting);
+    const outputs = outputsFor(this.classes.length);
+    const bow = saveBagOfWords(dir, this.bow, this.weighting, this.weights, outputs);
     return {
       format: LINEAR_BOW_FORMAT,
       ...bow,
-      files: [WEIGHTS, ...bow.files],
-      outputs: outputsFor(this.classes.length),
+      outputs,
       calibration: this.calibration,
     };
   }
@@ -108,9 +105,8 @@ export class LinearBowModel implements Model {
     saved: SavedModel,
     classes: readonly string[],
   ): LinearBowModel {
-    checkFormat(dir, saved, LINEAR_BOW_FORMAT);
-    const { bow, weighting } = loadBagOfWords(dir, saved);
-    const weights = readFloats(join(dir, WEIGHTS));
+    const format = checkFormat(dir, saved, LINEAR_BOW_FORMAT, 'emb-linear-bow-3');
+    const { bow, weighting, weights } = loadBagOfWords(dir, saved, format === LINEAR_BOW_FORMAT);
     return new LinearBowModel(kind, classes, bow, weighting, weights, savedCalibration(dir, saved));
   }
 }
@@ -158,38 +154,81 @@ export function trainLinearBow(
 /**
  * The layout svm and nbsvm save; version 2 added the calibration, version 3 the binary
  * vocabulary (vocabulary.bin: the SpamAssassin model's vocabulary.json was 16 MB and took a
- * second to read back).
+ * second to read back), version 4 the gzipped files of saveBagOfWords.
  */
-export const LINEAR_BOW_FORMAT = 'emb-linear-bow-3';
-const VOCABULARY = 'vocabulary.bin';
-const WEIGHTS = 'weights.f32';
-const IDF = 'idf.f32';
+export const LINEAR_BOW_FORMAT = 'emb-linear-bow-4';
 
 /**
- * Writes a fitted vocabulary as vocabulary.bin (BagOfWords.toBytes) and, for TF-IDF, idf.f32;
- * returns the settings that loadBagOfWords needs back.
+ * The files of a vocabulary and its weights, gzipped (model-files.ts) since emb-linear-bow-4
+ * and emb-hybrid-4, which also save vocabulary.bin version 3: together they cut the default
+ * SpamAssassin model to about a third (issue 20, bench/README.md section 16).
+ */
+function bagFiles(gzipped: boolean): { vocabulary: string; weights: string; idf: string } {
+  const z = gzipped ? '.gz' : '';
+  return { vocabulary: `vocabulary.bin${z}`, weights: `weights.f32${z}`, idf: `idf.f32${z}` };
+}
+
+/**
+ * Writes a fitted vocabulary (BagOfWords.toBytes), for TF-IDF its idf, and the weights of a
+ * linear model over it (outputs rows, each the vocabulary's columns first), the columns in the
+ * order the vocabulary saves them; returns the settings that loadBagOfWords needs back.
  */
 export function saveBagOfWords(
   dir: string,
   bow: BagOfWords,
   weighting: Weighting,
+  weights: Float32Array,
+  outputs: number,
 ): { files: string[]; [field: string]: unknown } {
-  writeFileSync(join(dir, VOCABULARY), bow.toBytes());
-  if (weighting === 'tfidf') writeFloats(join(dir, IDF), bow.idf);
+  const { bytes, keep } = bow.toBytes();
+  const names = bagFiles(true);
+  writeBytes(join(dir, names.vocabulary), bytes);
+  writeFloats(join(dir, names.weights), keepColumns(weights, outputs, bow.size, keep));
+  if (weighting === 'tfidf')
+    writeFloats(
+      join(dir, names.idf),
+      Float32Array.from(keep, (j) => bow.idf[j]),
+    );
   return {
     weighting,
     ngrams: [...bow.options.ngrams],
     minDf: bow.options.minDf,
     ...filterOptions(bow.options),
     terms: bow.size,
-    files: weighting === 'tfidf' ? [VOCABULARY, IDF] : [VOCABULARY],
+    files: [names.vocabulary, names.weights, ...(weighting === 'tfidf' ? [names.idf] : [])],
   };
 }
 
+/**
+ * Weights of `outputs` rows whose first `cols` columns are n-grams, with only the n-gram
+ * columns `keep`, in that order (BagOfWords.select(keep)), the other columns after them as
+ * before.
+ */
+export function keepColumns(
+  weights: Float32Array,
+  outputs: number,
+  cols: number,
+  keep: Int32Array,
+): Float32Array {
+  const stride = weights.length / outputs;
+  const kept = stride - cols + keep.length;
+  const out = new Float32Array(outputs * kept);
+  for (let o = 0; o < outputs; o++) {
+    const from = weights.subarray(o * stride, (o + 1) * stride);
+    const to = out.subarray(o * kept, (o + 1) * kept);
+    keep.forEach((j, n) => (to[n] = from[j]));
+    to.set(from.subarray(cols), keep.length);
+  }
+  return out;
+}
+
+/** What saveBagOfWords wrote; `gzipped` for the formats that gzip it (bagFiles). */
 export function loadBagOfWords(
   dir: string,
   saved: Record<string, unknown>,
-): { bow: BagOfWords; weighting: Weighting } {
+  gzipped: boolean,
+): { bow: BagOfWords; weighting: Weighting; weights: Float32Array } {
+  const names = bagFiles(gzipped);
   const weighting = saved.weighting;
   if (weighting !== 'tfidf' && weighting !== 'binary') {
     throw new EmbError(
@@ -203,7 +242,8 @@ export function loadBagOfWords(
       'E_MODEL',
       `${dir}: expected "terms" (a whole number >= 1) in the saved model, found ${JSON.stringify(terms)}`,
     );
-  const idf = weighting === 'tfidf' ? readFloats(join(dir, IDF)) : new Float32Array(terms).fill(1);
+  const idf =
+    weighting === 'tfidf' ? readFloats(join(dir, names.idf)) : new Float32Array(terms).fill(1);
   // The saved record is read as model.json's settings are: a damaged one is E_MODEL.
   const { ngrams, minDf, stem, stopwords } = saved;
   const whole = (x: unknown): x is number => Number.isInteger(x) && (x as number) >= 1;
@@ -221,7 +261,7 @@ export function loadBagOfWords(
       'E_MODEL',
       `${dir}: expected the n-gram settings (ngrams [min, max], minDf, stem, stopwords) in the saved model, found ${JSON.stringify({ ngrams, minDf, stem, stopwords })}`,
     );
-  const path = join(dir, VOCABULARY);
+  const path = join(dir, names.vocabulary);
   const bow = BagOfWords.fromBytes(
     readBytes(path),
     idf,
@@ -234,7 +274,7 @@ export function loadBagOfWords(
   );
   if (bow.size !== terms)
     throw new EmbError('E_MODEL', `${path}: expected ${terms} terms, found ${bow.size}`);
-  return { bow, weighting };
+  return { bow, weighting, weights: readFloats(join(dir, names.weights)) };
 }
 
 /** The calibration a linear model saved, checked. */

@@ -2,15 +2,22 @@
  * Reading and writing the files inside a model folder, for every kind: float32 arrays
  * (little-endian, as the weights are kept in memory, so a reloaded model predicts bit for bit
  * what the trained one did) and JSON documents, each read through one helper that names the
- * file and what was expected.
+ * file and what was expected. A name ending in .gz is gzipped: large arrays that repeat a lot
+ * (the weights of the many n-grams seen in a single text) shrink several times, gunzip takes
+ * milliseconds and checks a CRC (bench/README.md section 16).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { FEATURE_KINDS, type EncoderState } from '../features/sentence.js';
 import { EmbError } from '../errors.js';
 
 /** Writes float32 values (into a model's temporary folder, which is put in place whole). */
 export function writeFloats(path: string, data: Float32Array): void {
-  writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  writeBytes(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+}
+
+export function writeBytes(path: string, bytes: Uint8Array): void {
+  writeFileSync(path, gzipped(path) ? gzipSync(bytes) : bytes);
 }
 
 /** A model file's bytes. */
@@ -18,13 +25,25 @@ export function readBytes(path: string): Uint8Array {
   return read(path);
 }
 
+const gzipped = (path: string) => path.endsWith('.gz');
+
 function read(path: string): Buffer {
+  let bytes: Buffer;
   try {
-    return readFileSync(path);
+    bytes = readFileSync(path);
   } catch (e) {
     throw new EmbError(
       'E_IO',
       `${path}: cannot read the model file (${(e as NodeJS.ErrnoException).code})`,
+    );
+  }
+  if (!gzipped(path)) return bytes;
+  try {
+    return gunzipSync(bytes);
+  } catch (e) {
+    throw new EmbError(
+      'E_MODEL',
+      `${path}: expected gzip data, ${(e as Error).message}; the model folder is damaged, train it again`,
     );
   }
 }
@@ -43,7 +62,7 @@ export function readFloats(path: string): Float32Array {
 
 /** Writes int32 values (little-endian, as typed arrays hold them here). */
 export function writeInts(path: string, data: Int32Array): void {
-  writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  writeBytes(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 }
 
 export function readInts(path: string): Int32Array {

@@ -25,7 +25,12 @@ import {
   type DecisionTerm,
   type SavedFiles,
 } from '../kind.js';
-import { loadBagOfWords, saveBagOfWords, savedCalibration } from '../linear-bow-model.js';
+import {
+  keepColumns,
+  loadBagOfWords,
+  saveBagOfWords,
+  savedCalibration,
+} from '../linear-bow-model.js';
 import {
   decisionValues,
   outputsFor,
@@ -34,7 +39,7 @@ import {
   type Rows,
 } from '../linear-svm.js';
 import { bySize, ngramTerms, side, strongestNgrams } from '../linear-terms.js';
-import { readEncoder, readFloats, writeFloats } from '../model-files.js';
+import { readEncoder } from '../model-files.js';
 import { scorer, weigher, type Scorer } from '../metric.js';
 import { nbScale, trainNbsvm, type NbScaled } from '../nbsvm.js';
 import { Random } from '../../random.js';
@@ -418,9 +423,9 @@ export class HybridModel implements Model {
   }
 
   async save(dir: string): Promise<SavedFiles> {
-    writeFloats(join(dir, WEIGHTS), this.weights);
     writeFileSync(join(dir, FEATURES), JSON.stringify(this.encoder.state));
-    const bow = saveBagOfWords(dir, this.bow, WEIGHTING[this.chosen.sparse]);
+    const outputs = outputsFor(this.classes.length);
+    const bow = saveBagOfWords(dir, this.bow, WEIGHTING[this.chosen.sparse], this.weights, outputs);
     return {
       format: FORMAT,
       sparse: this.chosen.sparse,
@@ -428,7 +433,7 @@ export class HybridModel implements Model {
       calibration: this.calibration,
       searched: this.searched,
       ...bow,
-      files: [WEIGHTS, FEATURES, ...bow.files],
+      files: [FEATURES, ...bow.files],
     };
   }
 
@@ -475,25 +480,15 @@ function pruned(
     for (let i = 0; i < x.rows; i++)
       if (alpha[i] > 0) for (let k = x.indptr[i]; k < x.indptr[i + 1]; k++) used[x.indices[k]] = 1;
   const keep = Int32Array.from(used.keys()).filter((j) => used[j]);
-  const stride = x.cols + f.encoder.dims + 1;
-  const kept = keep.length + f.encoder.dims + 1;
-  const outputs = fit.weights.length / stride;
-  const weights = new Float32Array(outputs * kept);
-  for (let o = 0; o < outputs; o++) {
-    const from = fit.weights.subarray(o * stride, (o + 1) * stride);
-    const to = weights.subarray(o * kept, (o + 1) * kept);
-    keep.forEach((j, n) => (to[n] = from[j]));
-    to.set(from.subarray(x.cols), keep.length);
-  }
-  return { bow: f.bow.select(keep), weights };
+  const outputs = fit.duals.length;
+  return { bow: f.bow.select(keep), weights: keepColumns(fit.weights, outputs, x.cols, keep) };
 }
 
 /**
  * Version 2 added the NB-weighted block, gamma 0 and the calibration; version 3 the binary
- * vocabulary (linear-bow-model.ts).
+ * vocabulary, version 4 its gzipped files (linear-bow-model.ts).
  */
-const FORMAT = 'emb-hybrid-3';
-const WEIGHTS = 'weights.f32';
+const FORMAT = 'emb-hybrid-4';
 const FEATURES = 'features.json';
 
 export const hybrid = defineKind<HybridSettings>({
@@ -547,7 +542,7 @@ export const hybrid = defineKind<HybridSettings>({
   },
 
   async load(dir, saved, ctx) {
-    checkFormat(dir, saved, FORMAT);
+    const format = checkFormat(dir, saved, FORMAT, 'emb-hybrid-3');
     const { classes } = ctx;
     const sparse = saved.sparse as SparseBlock;
     const gamma = saved.gamma as number;
@@ -556,12 +551,11 @@ export const hybrid = defineKind<HybridSettings>({
         'E_MODEL',
         `${dir}: expected "sparse" (${SPARSE_BLOCKS.join(' or ')}) and "gamma" >= 0 in the saved model, found ${JSON.stringify(saved.sparse)} and ${JSON.stringify(saved.gamma)}`,
       );
-    const { bow } = loadBagOfWords(dir, saved);
+    const { bow, weights } = loadBagOfWords(dir, saved, format === FORMAT);
     const encoder = SentenceEncoder.restore(
       readEncoder(join(dir, FEATURES)),
       embeddingsOf('hybrid', ctx),
     );
-    const weights = readFloats(join(dir, WEIGHTS));
     const expected = outputsFor(classes.length) * (bow.size + encoder.dims + 1);
     if (weights.length !== expected)
       throw new EmbError(
