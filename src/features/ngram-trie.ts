@@ -144,7 +144,7 @@ export class NgramTrie {
   private cur = new Int32Array(64);
 
   private constructor(
-    private readonly words: string[],
+    private readonly words: JoinedTokens,
     /** Whether `words` increase, so that binary search finds a token. */
     private readonly sorted: boolean,
     /** The column of each node, -1 for a prefix only. */
@@ -163,16 +163,15 @@ export class NgramTrie {
     if (version < 1 || version > 3) bad(`expected vocabulary version 1 to 3, found ${version}`);
     const tokens = r.u32();
     const text = new TextDecoder('utf-8', { fatal: true }).decode(r.bytes(r.u32()));
-    const words = tokens === 0 ? [] : text.split('\n');
-    if (words.length !== tokens) bad(`expected ${tokens} tokens, found ${words.length}`);
+    const words = new JoinedTokens(text, tokens, bad);
     const sorted = version >= 2;
     // Version 3 numbers the columns in node order, so a node says only whether it is a term.
     const compact = version === 3;
     let terms = 0;
     if (sorted) {
-      for (let t = 1; t < tokens; t++)
-        if (!(words[t - 1] < words[t])) bad('expected distinct tokens in increasing order');
-    } else if (new Set(words).size !== tokens) bad('expected distinct tokens, found duplicates');
+      if (!words.increasing()) bad('expected distinct tokens in increasing order');
+    } else if (new Set(words.all()).size !== tokens)
+      bad('expected distinct tokens, found duplicates');
     const levels = r.u32();
     if (levels < 1 || levels > 64) bad(`expected 1 to 64 levels, found ${levels}`);
     // Version 1 has no node count, but every node takes at least one byte.
@@ -274,15 +273,16 @@ export class NgramTrie {
     const words = this.words;
     if (!this.tokenIds && (!this.sorted || ++this.searches > words.length)) {
       this.tokenIds = new Map();
-      for (let t = 0; t < words.length; t++) this.tokenIds.set(words[t], t);
+      words.all().forEach((word, t) => this.tokenIds!.set(word, t));
     }
     if (this.tokenIds) return this.tokenIds.get(w) ?? -1;
     let lo = 0;
     let hi = words.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      if (words[mid] < w) lo = mid + 1;
-      else if (words[mid] > w) hi = mid - 1;
+      const order = words.compare(w, mid);
+      if (order > 0) lo = mid + 1;
+      else if (order < 0) hi = mid - 1;
       else return mid;
     }
     return -1;
@@ -310,14 +310,73 @@ export class NgramTrie {
   }
 
   word(t: number): string {
-    return this.words[t];
+    return this.words.word(t);
   }
 
   /** The n-gram's tokens joined by one space. */
   text(v: number): string {
     return this.tokensOf(v)
-      .map((t) => this.words[t])
+      .map((t) => this.words.word(t))
       .join(' ');
+  }
+}
+
+/**
+ * Tokens in the text that joins them by "\n", each found by where it starts: splitting the
+ * SpamAssassin model's 183,145 into strings was a third of loading its vocabulary, and a
+ * prediction of a few texts looks up a few.
+ */
+class JoinedTokens {
+  /** Token t is text[starts[t] .. starts[t + 1] - 1). */
+  private readonly starts: Int32Array;
+
+  constructor(
+    private readonly text: string,
+    readonly length: number,
+    bad: (what: string) => never,
+  ) {
+    const starts = (this.starts = new Int32Array(length + 1));
+    let at = -1;
+    for (let t = 1; t < length; t++) {
+      at = text.indexOf('\n', at + 1);
+      if (at < 0) bad(`expected ${length} tokens, found ${t}`);
+      starts[t] = at + 1;
+    }
+    starts[length] = text.length + 1;
+    if (length > 0 && text.indexOf('\n', at + 1) >= 0) bad(`expected ${length} tokens, found more`);
+  }
+
+  word(t: number): string {
+    return this.text.slice(this.starts[t], this.starts[t + 1] - 1);
+  }
+
+  all(): string[] {
+    return Array.from({ length: this.length }, (_, t) => this.word(t));
+  }
+
+  /** The sign of w minus token t, as `<` on strings orders them (by UTF-16 code units). */
+  compare(w: string, t: number): number {
+    return this.order(w, 0, w.length, t);
+  }
+
+  /** Whether every token is before the next, read in place. */
+  increasing(): boolean {
+    const { starts } = this;
+    for (let t = 1; t < this.length; t++)
+      if (this.order(this.text, starts[t - 1], starts[t] - 1 - starts[t - 1], t) >= 0) return false;
+    return true;
+  }
+
+  /** compare() for w[from .. from + n). */
+  private order(w: string, from: number, n: number, t: number): number {
+    const { text } = this;
+    const at = this.starts[t];
+    const size = this.starts[t + 1] - 1 - at;
+    for (let i = 0; i < Math.min(n, size); i++) {
+      const d = w.charCodeAt(from + i) - text.charCodeAt(at + i);
+      if (d !== 0) return d;
+    }
+    return n - size;
   }
 }
 
