@@ -36,7 +36,11 @@ export function ngramTerms(
   return { terms, bias: sign * weights[base + stride - 1] };
 }
 
-/** The n columns with the largest weights toward class c. */
+/**
+ * The n columns with the largest weights toward class c; of equal weights (many: the n-grams of
+ * a single text often share one), the first by text, as the column order is not kept: a saved
+ * vocabulary renumbers its columns.
+ */
 export function strongestNgrams(
   bow: BagOfWords,
   weights: Float32Array,
@@ -47,18 +51,24 @@ export function strongestNgrams(
 ): DecisionTerm[] {
   const { output, sign } = side(classes, c);
   const base = output * stride;
+  const terms = bow.terms;
   const order = Array.from({ length: bow.size }, (_, j) => j).sort(
-    (a, b) => sign * (weights[base + b] - weights[base + a]) || a - b,
+    (a, b) => sign * (weights[base + b] - weights[base + a]) || byText(terms[a], terms[b]),
   );
   return order
     .slice(0, n)
     .map((j) => ({ term: bow.terms[j], kind: 'ngram', weight: sign * weights[base + j] }));
 }
 
-/** Terms by the size of their share, largest first (ties in the text's order). */
+/** Terms by the size of their share, largest first (ties by text, as strongestNgrams). */
 export function bySize(terms: DecisionTerm[]): DecisionTerm[] {
   return terms
     .map((t, i) => ({ t, i }))
-    .sort((a, b) => Math.abs(b.t.weight) - Math.abs(a.t.weight) || a.i - b.i)
+    .sort(
+      (a, b) =>
+        Math.abs(b.t.weight) - Math.abs(a.t.weight) || byText(a.t.term, b.t.term) || a.i - b.i,
+    )
     .map(({ t }) => t);
 }
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
