@@ -545,6 +545,16 @@ describe('svm and nbsvm trainers', () => {
         const reread = await trainer.load(old, before, { classes: toyClasses });
         rmSync(old, { recursive: true, force: true });
         assert.deepEqual(await reread.predict(probe), await model.predict(probe));
+        // A later layout is named as a newer emb's, anything else as not this kind's.
+        for (const [format, message] of [
+          ['emb-linear-bow-5', /saved as 'emb-linear-bow-5' by a newer emb/],
+          ['emb-hybrid-4', /expected a model saved as 'emb-linear-bow-4' or 'emb-linear-bow-3'/],
+        ] as const)
+          await assert.rejects(
+            async () => trainer.load(dir, { ...saved, format }, { classes: toyClasses }),
+            (e: unknown) =>
+              e instanceof EmbError && e.code === 'E_MODEL' && message.test(e.message),
+          );
         // A damaged weights file is reported, not misread.
         truncateSync(join(dir, 'weights.f32.gz'), 8);
         await assert.rejects(

@@ -187,10 +187,16 @@ export function checkFormat(
   format: string,
   ...older: string[]
 ): string {
-  if (saved.format !== format && !older.includes(saved.format as string))
-    throw new EmbError(
-      'E_MODEL',
-      `${dir}: expected a model saved as '${[format, ...older].join("' or '")}', found '${String(saved.format)}'`,
-    );
-  return saved.format as string;
+  const found = String(saved.format);
+  if (found === format || older.includes(found)) return found;
+  // Formats are named <layout>-<version>: a later version of ours came from a newer emb.
+  const [, layout, version] = /^(.*)-(\d+)$/.exec(format) ?? [];
+  const newer =
+    found.startsWith(`${layout}-`) && Number(found.slice(layout.length + 1)) > Number(version);
+  throw new EmbError(
+    'E_MODEL',
+    newer
+      ? `${dir}: the model was saved as '${found}' by a newer emb; this one reads '${format}' and older, so upgrade emb`
+      : `${dir}: expected a model saved as '${[format, ...older].join("' or '")}', found '${found}'`,
+  );
 }
