@@ -220,19 +220,35 @@ export class BagOfWords {
     return docs.map((_, d) => indptr[d + 1] > indptr[d]);
   }
 
-  /** CSR rows from each document's n-gram ids. */
+  /**
+   * CSR rows from each document's n-gram ids, in arrays of their exact size: a first pass
+   * counts each row's distinct columns (growing arrays by doubling and trimming them left
+   * up to three times the rows' bytes alive at once, 110 MB of a 43 MB block on SpamAssassin).
+   */
   private features(grams: readonly Int32Array[], weighting: Weighting): Csr {
     const rows = grams.length;
     const indptr = new Int32Array(rows + 1);
-    // The output grows as it fills: n-gram ids with repeats are several times the entries.
-    let indices = new Int32Array(1024);
-    let values = new Float32Array(1024);
+    const { column, idf } = this;
+    // lastRow[j] = 1 + the last row that counted column j.
+    const lastRow = new Int32Array(this.size);
     let longest = 0;
-    for (const ids of grams) longest = Math.max(longest, ids.length);
+    for (let d = 0; d < rows; d++) {
+      const ids = grams[d];
+      longest = Math.max(longest, ids.length);
+      let distinct = 0;
+      for (let k = 0; k < ids.length; k++) {
+        const j = ids[k] < column.length ? column[ids[k]] : -1;
+        if (j >= 0 && lastRow[j] !== d + 1) {
+          lastRow[j] = d + 1;
+          distinct++;
+        }
+      }
+      indptr[d + 1] = indptr[d] + distinct;
+    }
+    const indices = new Int32Array(indptr[rows]);
+    const values = new Float32Array(indptr[rows]);
     const row = new Int32Array(longest);
     const counts = new Float64Array(this.size);
-    const { column, idf } = this;
-    let nnz = 0;
     for (let d = 0; d < rows; d++) {
       const ids = grams[d];
       let distinct = 0;
@@ -240,41 +256,24 @@ export class BagOfWords {
         const j = ids[k] < column.length ? column[ids[k]] : -1;
         if (j >= 0 && counts[j]++ === 0) row[distinct++] = j;
       }
-      if (nnz + distinct > indices.length) {
-        const size = Math.max(2 * indices.length, nnz + distinct);
-        indices = grown(indices, new Int32Array(size));
-        values = grown(values, new Float32Array(size));
-      }
       const sorted = row.subarray(0, distinct).sort();
-      const start = nnz;
+      const start = indptr[d];
       let norm = 0;
       for (let k = 0; k < distinct; k++) {
         const j = sorted[k];
         const v = weighting === 'binary' ? 1 : (1 + Math.log(counts[j])) * idf[j];
         counts[j] = 0;
-        indices[nnz] = j;
-        values[nnz++] = v;
+        indices[start + k] = j;
+        values[start + k] = v;
         norm += v * v;
       }
       if (weighting === 'tfidf' && norm > 0) {
         const scale = 1 / Math.sqrt(norm);
-        for (let k = start; k < nnz; k++) values[k] *= scale;
+        for (let k = start; k < start + distinct; k++) values[k] *= scale;
       }
-      indptr[d + 1] = nnz;
     }
-    return {
-      rows,
-      cols: this.size,
-      indptr,
-      indices: indices.slice(0, nnz),
-      values: values.slice(0, nnz),
-    };
+    return { rows, cols: this.size, indptr, indices, values };
   }
-}
-
-function grown<T extends Int32Array | Float32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 /**
