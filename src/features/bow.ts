@@ -79,14 +79,24 @@ export class BagOfWords {
     const index = this.index;
     const tokenOf = new Map<number, number>();
     const words: string[] = [];
-    const paths = Array.from(this.gramOf, (id) =>
-      index.tokensOf(id).map((t) => {
+    const starts = new Int32Array(this.gramOf.length + 1);
+    // Room for n-grams as long as the options allow (a longer one, from elsewhere, grows it).
+    let tokens = new Int32Array(this.gramOf.length * this.options.ngrams[1] + 1);
+    this.gramOf.forEach((id, j) => {
+      let at = starts[j];
+      for (const t of index.tokensOf(id)) {
         let k = tokenOf.get(t);
         if (k === undefined) tokenOf.set(t, (k = words.push(index.word(t)) - 1));
-        return k;
-      }),
-    );
-    return encodeTrie({ words, paths });
+        if (at === tokens.length) {
+          const grown = new Int32Array(2 * at);
+          grown.set(tokens);
+          tokens = grown;
+        }
+        tokens[at++] = k;
+      }
+      starts[j + 1] = at;
+    });
+    return encodeTrie({ words, tokens: tokens.subarray(0, starts[this.gramOf.length]), starts });
   }
 
   /** A vocabulary from toBytes' bytes and its idf values; `source` names them in errors. */

@@ -17,35 +17,67 @@
  * predict` is mostly this decoding (issue 20): with the count the arrays are allocated once,
  * and sorted tokens are found by binary search, so a few lookups need no Map of them all.
  */
-/** The n-grams of a vocabulary as sequences of token indices, with their columns. */
+/**
+ * The n-grams of a vocabulary as sequences of token indices, with their columns, in flat
+ * arrays: an array per n-gram and an object per trie node took 280 MB of heap to save the
+ * SpamAssassin model's 975,209 n-grams, more than training it.
+ */
 export interface TermPaths {
   words: readonly string[];
-  /** Column j's n-gram: token indices into `words`. */
-  paths: readonly (readonly number[])[];
+  /** Column j's n-gram is tokens[starts[j] .. starts[j + 1]): indices into `words`. */
+  tokens: Int32Array;
+  starts: Int32Array;
 }
 
 const MAGIC = Uint8Array.from([0x45, 0x4d, 0x42, 0x56]); // "EMBV"
 
 export function encodeTrie(vocabulary: TermPaths): Uint8Array {
-  const { words, paths } = sortTokens(vocabulary);
-  const levels = paths.reduce((m, p) => Math.max(m, p.length), 1);
+  const { words, tokens, starts } = sortTokens(vocabulary);
+  const terms = starts.length - 1;
+  const length = (j: number) => starts[j + 1] - starts[j];
+  let levels = 1;
+  for (let j = 0; j < terms; j++) levels = Math.max(levels, length(j));
+  // Token i of column a and of column b are the same, for i < n.
+  const samePrefix = (a: number, b: number, n: number) => {
+    for (let i = 0; i < n; i++) if (tokens[starts[a] + i] !== tokens[starts[b] + i]) return false;
+    return true;
+  };
   // The n-grams sorted by their tokens (a prefix before its extensions): the distinct
   // prefixes of each length then come in runs, in the order the trie stores its levels.
-  const order = Array.from(paths.keys()).sort((a, b) => compareTokens(paths[a], paths[b]));
-  const byLevel: { path: readonly number[]; column: number }[][] = [
-    words.map((_, t) => ({ path: [t], column: -1 })),
-  ];
-  for (let n = 2; n <= levels; n++) byLevel.push([]);
+  const order = Int32Array.from({ length: terms }, (_, j) => j).sort((a, b) => {
+    const n = Math.min(length(a), length(b));
+    for (let i = 0; i < n; i++) {
+      const d = tokens[starts[a] + i] - tokens[starts[b] + i];
+      if (d !== 0) return d;
+    }
+    return length(a) - length(b);
+  });
+  // Level 1's node t is token t. Node k of level n > 1 is the first n tokens of the n-gram
+  // of column ref[n][k]; column[n][k] is its own column (-1: it is only a prefix).
+  const count = new Int32Array(levels + 1);
+  const ref: Int32Array[] = [];
+  const column: Int32Array[] = [new Int32Array(0), new Int32Array(words.length).fill(-1)];
+  count[1] = words.length;
+  for (let n = 2; n <= levels; n++) {
+    let longer = 0;
+    for (let j = 0; j < terms; j++) if (length(j) >= n) longer++;
+    ref[n] = new Int32Array(longer);
+    column[n] = new Int32Array(longer);
+  }
   for (const j of order) {
-    const p = paths[j];
-    if (p.length === 1) byLevel[0][p[0]].column = j;
-    for (let n = 2; n <= p.length; n++) {
-      const nodes = byLevel[n - 1];
-      const top = nodes[nodes.length - 1];
-      if (!top || !samePrefix(top.path, p, n)) nodes.push({ path: p, column: -1 });
-      if (p.length === n) nodes[nodes.length - 1].column = j;
+    const p = length(j);
+    if (p === 1) column[1][tokens[starts[j]]] = j;
+    for (let n = 2; n <= p; n++) {
+      const top = count[n] - 1;
+      if (top < 0 || !samePrefix(ref[n][top], j, n)) {
+        ref[n][count[n]] = j;
+        column[n][count[n]++] = -1;
+      }
+      if (p === n) column[n][count[n] - 1] = j;
     }
   }
+  // Token i of node k of level n.
+  const token = (n: number, k: number, i: number) => (n === 1 ? k : tokens[starts[ref[n][k]] + i]);
   const out = new ByteWriter();
   out.bytes(MAGIC);
   out.u32(2);
@@ -54,21 +86,22 @@ export function encodeTrie(vocabulary: TermPaths): Uint8Array {
   out.u32(text.length);
   out.bytes(text);
   out.u32(levels);
-  out.u32(byLevel.reduce((sum, nodes) => sum + nodes.length, 0));
+  out.u32(count.reduce((sum, c) => sum + c, 0));
   for (let n = 1; n <= levels; n++) {
-    const nodes = byLevel[n - 1];
-    const next = byLevel[n];
     let child = 0;
-    for (let k = 0; k < nodes.length; k++) {
-      const { path, column } = nodes[k];
+    for (let k = 0; k < count[n]; k++) {
       if (n > 1) {
-        const sibling = k > 0 && samePrefix(nodes[k - 1].path, path, n - 1);
-        out.varint(path[n - 1] - (sibling ? nodes[k - 1].path[n - 1] : 0));
+        const sibling = k > 0 && samePrefix(ref[n][k - 1], ref[n][k], n - 1);
+        out.varint(token(n, k, n - 1) - (sibling ? token(n, k - 1, n - 1) : 0));
       }
-      out.varint(column + 1);
+      out.varint(column[n][k] + 1);
       if (n < levels) {
         const start = child;
-        while (child < next.length && samePrefix(next[child].path, path, n)) child++;
+        const under = (c: number) => {
+          for (let i = 0; i < n; i++) if (token(n + 1, c, i) !== token(n, k, i)) return false;
+          return true;
+        };
+        while (child < count[n + 1] && under(child)) child++;
         out.varint(child - start);
       }
     }
@@ -77,22 +110,11 @@ export function encodeTrie(vocabulary: TermPaths): Uint8Array {
 }
 
 /** The same n-grams over the tokens renumbered in increasing order (`<` on strings). */
-function sortTokens({ words, paths }: TermPaths): TermPaths {
+function sortTokens({ words, tokens, starts }: TermPaths): TermPaths {
   const order = Array.from(words.keys()).sort((a, b) => (words[a] < words[b] ? -1 : 1));
   const rank = new Int32Array(words.length);
   order.forEach((t, k) => (rank[t] = k));
-  return { words: order.map((t) => words[t]), paths: paths.map((p) => p.map((t) => rank[t])) };
-}
-
-/** Token by token; a prefix before the n-grams it begins. */
-function compareTokens(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
-
-function samePrefix(a: readonly number[], b: readonly number[], n: number): boolean {
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return { words: order.map((t) => words[t]), tokens: tokens.map((t) => rank[t]), starts };
 }
 
 /** A read-only n-gram index: gram ids are node ids, and each node knows its column. */
