@@ -168,20 +168,11 @@ export class BagOfWords {
     const { index } = shared;
     const size = index.size;
     const df = new Int32Array(size);
-    // lastDoc[id] = 1 + the last document that counted n-gram id, so each document counts once.
-    const lastDoc = new Int32Array(size);
     // Columns are numbered in order of first appearance, as a fresh index numbers its ids.
     const seen = new Int32Array(size);
     let distinct = 0;
-    for (let d = 0; d < grams.length; d++) {
-      const ids = grams[d];
-      for (let k = 0; k < ids.length; k++) {
-        const id = ids[k];
-        if (lastDoc[id] === d + 1) continue;
-        if (lastDoc[id] === 0) seen[distinct++] = id;
-        lastDoc[id] = d + 1;
-        df[id]++;
-      }
+    for (const g of grams) {
+      for (let k = 0, n = g.length >> 1; k < n; k++) if (df[g[k]]++ === 0) seen[distinct++] = g[k];
     }
     const least = leastDf(df, seen, distinct, options.minDf, options.maxTerms);
     let kept = 0;
@@ -220,7 +211,8 @@ export class BagOfWords {
     this.filter ??= tokenFilter(this.options) ?? null;
     const filtered = this.filter?.apply(docs) ?? docs;
     const { ids, offsets } = gramIds(this.index, filtered, lo, hi, false);
-    const grams = filtered.map((_, d) => ids.subarray(offsets[d], offsets[d + 1]));
+    const counter = new GramCounter(this.index.size);
+    const grams = filtered.map((_, d) => counter.count(ids.subarray(offsets[d], offsets[d + 1])));
     return this.features(grams, weighting);
   }
 
@@ -231,58 +223,103 @@ export class BagOfWords {
   }
 
   /**
-   * CSR rows from each document's n-gram ids, in arrays of their exact size: a first pass
-   * counts each row's distinct columns (growing arrays by doubling and trimming them left
-   * up to three times the rows' bytes alive at once, 110 MB of a 43 MB block on SpamAssassin).
+   * CSR rows from each document's n-grams (GramCounter's), in arrays of their exact size:
+   * growing them by doubling and trimming left up to three times the rows' bytes alive at
+   * once (110 MB for a 43 MB block on SpamAssassin).
    */
   private features(grams: readonly Int32Array[], weighting: Weighting): Csr {
     const rows = grams.length;
     const indptr = new Int32Array(rows + 1);
     const { column, idf } = this;
-    // lastRow[j] = 1 + the last row that counted column j.
-    const lastRow = new Int32Array(this.size);
+    const columnOf = (id: number) => (id < column.length ? column[id] : -1);
     let longest = 0;
     for (let d = 0; d < rows; d++) {
-      const ids = grams[d];
-      longest = Math.max(longest, ids.length);
-      let distinct = 0;
-      for (let k = 0; k < ids.length; k++) {
-        const j = ids[k] < column.length ? column[ids[k]] : -1;
-        if (j >= 0 && lastRow[j] !== d + 1) {
-          lastRow[j] = d + 1;
-          distinct++;
-        }
-      }
-      indptr[d + 1] = indptr[d] + distinct;
+      const g = grams[d];
+      const n = g.length >> 1;
+      longest = Math.max(longest, n);
+      let kept = 0;
+      for (let k = 0; k < n; k++) if (columnOf(g[k]) >= 0) kept++;
+      indptr[d + 1] = indptr[d] + kept;
     }
     const indices = new Int32Array(indptr[rows]);
     const values = new Float32Array(indptr[rows]);
+    // Each row's columns, then their counts by column (distinct n-grams have distinct columns).
     const row = new Int32Array(longest);
     const counts = new Float64Array(this.size);
     for (let d = 0; d < rows; d++) {
-      const ids = grams[d];
-      let distinct = 0;
-      for (let k = 0; k < ids.length; k++) {
-        const j = ids[k] < column.length ? column[ids[k]] : -1;
-        if (j >= 0 && counts[j]++ === 0) row[distinct++] = j;
+      const g = grams[d];
+      const n = g.length >> 1;
+      let kept = 0;
+      for (let k = 0; k < n; k++) {
+        const j = columnOf(g[k]);
+        if (j < 0) continue;
+        counts[j] = g[n + k];
+        row[kept++] = j;
       }
-      const sorted = row.subarray(0, distinct).sort();
+      const sorted = row.subarray(0, kept).sort();
       const start = indptr[d];
       let norm = 0;
-      for (let k = 0; k < distinct; k++) {
+      for (let k = 0; k < kept; k++) {
         const j = sorted[k];
         const v = weighting === 'binary' ? 1 : (1 + Math.log(counts[j])) * idf[j];
-        counts[j] = 0;
         indices[start + k] = j;
         values[start + k] = v;
         norm += v * v;
       }
       if (weighting === 'tfidf' && norm > 0) {
         const scale = 1 / Math.sqrt(norm);
-        for (let k = start; k < start + distinct; k++) values[k] *= scale;
+        for (let k = start; k < start + kept; k++) values[k] *= scale;
       }
     }
     return { rows, cols: this.size, indptr, indices, values };
+  }
+}
+
+/**
+ * A document's n-grams as its distinct ids in order of first occurrence, then how often each
+ * occurs: for n of them, ids at [0, n) and counts at [n, 2n). What a fit needs of a text, in a
+ * third of the ids with repeats on SpamAssassin's long e-mails (48 MB instead of 74 a thread).
+ */
+class GramCounter {
+  /** slot[id] = 1 + the position of n-gram id in the document being counted, else 0. */
+  private slot: Int32Array;
+  private ids = new Int32Array(0);
+  private counts = new Int32Array(0);
+
+  constructor(ngrams: number) {
+    this.slot = new Int32Array(ngrams);
+  }
+
+  count(grams: Int32Array): Int32Array {
+    if (this.ids.length < grams.length) {
+      this.ids = new Int32Array(grams.length);
+      this.counts = new Int32Array(grams.length);
+    }
+    let top = this.slot.length - 1;
+    for (let k = 0; k < grams.length; k++) top = Math.max(top, grams[k]);
+    if (top >= this.slot.length) {
+      // The shared index grows as it meets new texts.
+      const grown = new Int32Array(Math.max(top + 1, 2 * this.slot.length));
+      grown.set(this.slot);
+      this.slot = grown;
+    }
+    const { slot, ids, counts } = this;
+    let n = 0;
+    for (let k = 0; k < grams.length; k++) {
+      const id = grams[k];
+      const s = slot[id];
+      if (s > 0) counts[s - 1]++;
+      else {
+        slot[id] = ++n;
+        ids[n - 1] = id;
+        counts[n - 1] = 1;
+      }
+    }
+    const out = new Int32Array(2 * n);
+    out.set(ids.subarray(0, n));
+    out.set(counts.subarray(0, n), n);
+    for (let k = 0; k < n; k++) slot[ids[k]] = 0;
+    return out;
   }
 }
 
@@ -348,6 +385,9 @@ function gramIds(
 class SharedGrams {
   readonly index = new NgramIndex();
   readonly filter: TokenFilter | null;
+  private readonly counter = new GramCounter(0);
+  /** The ids with repeats of the document being counted. */
+  private scratch = new Int32Array(0);
   private readonly byDoc = new WeakMap<readonly string[], Int32Array>();
 
   private constructor(private readonly options: BowOptions) {
@@ -365,17 +405,19 @@ class SharedGrams {
     return shared;
   }
 
-  /** The ids of the document's n-grams, by length then position (as NgramIndex.grams gives). */
+  /** The document's n-grams, counted (GramCounter). */
   of(doc: readonly string[]): Int32Array {
-    let ids = this.byDoc.get(doc);
-    if (!ids) {
+    let grams = this.byDoc.get(doc);
+    if (!grams) {
       const tokens = this.filter ? this.filter.apply([doc])[0] : doc;
       const [lo, hi] = this.options.ngrams;
-      const out = new Int32Array(gramCount(tokens, lo, hi));
-      ids = out.subarray(0, this.index.grams(tokens, lo, hi, true, out, 0));
-      this.byDoc.set(doc, ids);
+      if (this.scratch.length < gramCount(tokens, lo, hi))
+        this.scratch = new Int32Array(2 * gramCount(tokens, lo, hi));
+      const found = this.index.grams(tokens, lo, hi, true, this.scratch, 0);
+      grams = this.counter.count(this.scratch.subarray(0, found));
+      this.byDoc.set(doc, grams);
     }
-    return ids;
+    return grams;
   }
 }
 
