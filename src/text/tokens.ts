@@ -5,6 +5,7 @@
  * training run's time). To cross to a worker thread they are packed as ids into the distinct
  * tokens, since a structured clone copies every string again.
  */
+import { ownString } from './own-string.js';
 
 type Docs = readonly (readonly string[])[];
 
@@ -36,15 +37,6 @@ export function tokenizeTexts(
   });
   tokenized.set(texts, { tokenize, texts: [...texts], docs });
   return docs;
-}
-
-/**
- * The token as a string of its own. V8 makes a substring of 13 characters or more a view of
- * the string it was cut from, so a kept token kept its whole (normalised, lower-cased) text
- * alive: 50 MB of the SpamAssassin corpus's heap, a second copy of its texts.
- */
-function ownString(token: string): string {
-  return token.length < 13 ? token : token.split('').join('');
 }
 
 const tokenized = new WeakMap<
