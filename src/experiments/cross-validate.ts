@@ -208,7 +208,8 @@ async function inThreads(
   parallel: Parallel,
   onFold?: (done: number, total: number) => void,
 ): Promise<FoldResult[]> {
-  const workerData: FoldWorkerData = {
+  // Let go once the workers have their copies: the packed ids are 37 MB on SpamAssassin.
+  let workerData: FoldWorkerData | undefined = {
     settings,
     vectorsPath: usesVectors(settings.model) ? parallel.vectorsPath : undefined,
     docs: packDocs(docs),
@@ -267,6 +268,7 @@ async function inThreads(
       queued.set(w, 1);
       w.postMessage({ fold: f, train: folds[f].train, test: folds[f].test });
     }
+    workerData = undefined;
     while (next < folds.length && !failure) {
       checkAborted(ctx.signal);
       const f = next++;

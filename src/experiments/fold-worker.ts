@@ -37,6 +37,8 @@ export type FoldAnswer =
 
 const data = workerData as FoldWorkerData;
 const docs = unpackDocs(data.docs);
+// workerData lives as long as the thread: without the packed copy once unpacked (37 MB).
+delete (data as Partial<FoldWorkerData>).docs;
 setBackend(data.backend.name, { production: data.backend.production });
 const embeddings = data.vectorsPath ? readVectors(data.vectorsPath).embeddings : undefined;
 
