@@ -22,6 +22,7 @@ import {
 import { groupsOf } from '../text/duplicates.js';
 import { stratifiedHoldout, stratifiedKFold, type Fold } from '../text/splits.js';
 import { packDocs } from '../text/tokens.js';
+import { shareNgrams } from '../features/bow.js';
 import type { FoldAnswer, FoldWorkerData } from './fold-worker.js';
 
 export type Plan =
@@ -213,6 +214,7 @@ async function inThreads(
     settings,
     vectorsPath: usesVectors(settings.model) ? parallel.vectorsPath : undefined,
     docs: packDocs(docs),
+    ngrams: 'ngrams' in settings ? shareNgrams(docs, settings) : undefined,
     labels: [...labels],
     classes: [...classes],
     seed: ctx.seed,

@@ -1,4 +1,4 @@
-import { PairTable } from './pair-table.js';
+import { PairTable, type PairTableState } from './pair-table.js';
 
 /**
  * Ids for word n-grams without building their strings: a token has an id from a Map, and an
@@ -17,8 +17,30 @@ export class NgramIndex {
   private count = 0;
 
   /** `expectedPairs`: about how many n-grams of more than one token will get ids. */
-  constructor(expectedPairs = 0) {
-    this.pairs = new PairTable(expectedPairs);
+  constructor(expectedPairs = 0, state?: NgramIndexState) {
+    this.pairs = state ? PairTable.from(state.pairs) : new PairTable(expectedPairs);
+    if (!state) return;
+    state.tokens.forEach((id, k) => {
+      this.tokens.set(state.words[k], id);
+      this.words[id] = state.words[k];
+    });
+    this.prefix = state.prefix;
+    this.last = state.last;
+    this.count = state.prefix.length;
+  }
+
+  /**
+   * The index as arrays for another thread (new NgramIndex(0, state) there), which posting
+   * copies; not to be kept while this index grows, as the pair table is its own.
+   */
+  state(): NgramIndexState {
+    return {
+      words: [...this.tokens.keys()],
+      tokens: Int32Array.from(this.tokens.values()),
+      prefix: this.prefix.slice(0, this.count),
+      last: this.last.slice(0, this.count),
+      pairs: this.pairs.state(),
+    };
   }
 
   /** How many n-grams have ids (ids are 0 .. size - 1). */
@@ -116,6 +138,15 @@ export class NgramIndex {
     this.last[this.count] = last;
     return this.count++;
   }
+}
+
+/** An NgramIndex as plain arrays: its tokens (words[k] has id tokens[k]) and n-grams. */
+export interface NgramIndexState {
+  words: string[];
+  tokens: Int32Array;
+  prefix: Int32Array;
+  last: Int32Array;
+  pairs: PairTableState;
 }
 
 /** The number of n-grams with lo <= n <= hi in `tokens`: room enough for `grams`. */

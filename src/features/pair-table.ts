@@ -17,6 +17,19 @@ export class PairTable {
     this.mask = capacity - 1;
   }
 
+  /** The table as arrays another thread can be given (PairTable.from). */
+  state(): PairTableState {
+    return { slots: this.slots, size: this.size };
+  }
+
+  static from(state: PairTableState): PairTable {
+    const table = new PairTable();
+    table.slots = state.slots;
+    table.mask = state.slots.length / 4 - 1;
+    table.size = state.size;
+    return table;
+  }
+
   /** The id of (a, b), or -1. */
   get(a: number, b: number): number {
     const slots = this.slots;
@@ -49,6 +62,11 @@ export class PairTable {
       this.slots.set(old.subarray(s, s + 3), 4 * t);
     }
   }
+}
+
+export interface PairTableState {
+  slots: Int32Array;
+  size: number;
 }
 
 function emptySlots(capacity: number): Int32Array {
