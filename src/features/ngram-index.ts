@@ -30,8 +30,8 @@ export class NgramIndex {
   }
 
   /**
-   * The index as arrays for another thread (new NgramIndex(0, state) there), which posting
-   * copies; not to be kept while this index grows, as the pair table is its own.
+   * The index as arrays for another thread (new NgramIndex(0, state) there): posting copies
+   * the tokens and n-grams, and the pair table is shared (PairTable.state).
    */
   state(): NgramIndexState {
     return {
