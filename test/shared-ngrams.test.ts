@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { adoptNgrams, BagOfWords, shareNgrams } from '../src/features/bow.js';
+import { NgramIndex } from '../src/features/ngram-index.js';
 import { PairTable } from '../src/features/pair-table.js';
 import { tokenize } from '../src/text/tokenize.js';
 
@@ -36,4 +37,17 @@ test('PairTable state: the slots are shared, and copied before either side write
   assert.equal(table.get(5, 6), -1);
   assert.equal(table.get(3, 4), 8);
   assert.equal(other.get(5, 6), 9);
+});
+
+test('NgramIndex state: both sides go on adding n-grams without seeing the other', () => {
+  const index = new NgramIndex();
+  const film = index.intern(['good', 'film']);
+  const other = new NgramIndex(0, structuredClone(index.state()));
+  const here = index.intern(['long', 'film']);
+  const there = other.intern(['bad', 'film']);
+  assert.equal(other.intern(['good', 'film']), film);
+  assert.equal(other.text(there), 'bad film');
+  assert.equal(index.text(here), 'long film');
+  assert.equal(here, there); // the same next id on each side, for different n-grams
+  assert.equal(index.size, other.size);
 });

@@ -30,15 +30,19 @@ export class NgramIndex {
   }
 
   /**
-   * The index as arrays for another thread (new NgramIndex(0, state) there): posting copies
-   * the tokens and n-grams, and the pair table is shared (PairTable.state).
+   * The index as arrays for another thread (new NgramIndex(0, state) there). The n-grams and
+   * the pair table are then in memory both threads read (8 + 32 MB for SpamAssassin's): the
+   * arrays are exactly full, so the first n-gram either side adds grows a copy of its own, and
+   * the pair table copies its slots first (PairTable.state).
    */
   state(): NgramIndexState {
+    this.prefix = sharedCopy(this.prefix.subarray(0, this.count));
+    this.last = sharedCopy(this.last.subarray(0, this.count));
     return {
       words: [...this.tokens.keys()],
       tokens: Int32Array.from(this.tokens.values()),
-      prefix: this.prefix.slice(0, this.count),
-      last: this.last.slice(0, this.count),
+      prefix: this.prefix,
+      last: this.last,
       pairs: this.pairs.state(),
     };
   }
@@ -156,8 +160,14 @@ export function gramCount(tokens: readonly unknown[], lo: number, hi: number): n
   return total;
 }
 
+function sharedCopy(a: Int32Array): Int32Array {
+  const out = new Int32Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
 function grow(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
+  const b = new Int32Array(Math.max(1 << 12, a.length * 2));
   b.set(a);
   return b;
 }
