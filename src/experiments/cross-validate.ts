@@ -22,6 +22,7 @@ import {
 import { groupsOf } from '../text/duplicates.js';
 import { stratifiedHoldout, stratifiedKFold, type Fold } from '../text/splits.js';
 import { packDocs } from '../text/tokens.js';
+import { shareNgrams } from '../features/bow.js';
 import type { FoldAnswer, FoldWorkerData } from './fold-worker.js';
 
 export type Plan =
@@ -208,10 +209,12 @@ async function inThreads(
   parallel: Parallel,
   onFold?: (done: number, total: number) => void,
 ): Promise<FoldResult[]> {
-  const workerData: FoldWorkerData = {
+  // Let go once the workers have their copies: the packed ids are 37 MB on SpamAssassin.
+  let workerData: FoldWorkerData | undefined = {
     settings,
     vectorsPath: usesVectors(settings.model) ? parallel.vectorsPath : undefined,
     docs: packDocs(docs),
+    ngrams: 'ngrams' in settings ? shareNgrams(docs, settings) : undefined,
     labels: [...labels],
     classes: [...classes],
     seed: ctx.seed,
@@ -267,6 +270,7 @@ async function inThreads(
       queued.set(w, 1);
       w.postMessage({ fold: f, train: folds[f].train, test: folds[f].test });
     }
+    workerData = undefined;
     while (next < folds.length && !failure) {
       checkAborted(ctx.signal);
       const f = next++;

@@ -9,6 +9,7 @@ import { readVectors } from '../formats/index.js';
 import { setBackend, type BackendName } from '../models/tfjs/backend.js';
 import type { Decision } from '../models/kind.js';
 import type { ModelSettings } from '../models/registry.js';
+import { adoptNgrams, type SharedNgrams } from '../features/bow.js';
 import { unpackDocs, type PackedDocs } from '../text/tokens.js';
 import { runFold } from './fold.js';
 
@@ -18,6 +19,8 @@ export interface FoldWorkerData {
   vectorsPath?: string;
   /** Packed: a structured clone of the tokens as strings copied every one of them. */
   docs: PackedDocs;
+  /** The documents' n-grams, for models of n-grams (bow.ts's shareNgrams). */
+  ngrams?: SharedNgrams;
   labels: number[];
   classes: string[];
   seed: number;
@@ -37,6 +40,10 @@ export type FoldAnswer =
 
 const data = workerData as FoldWorkerData;
 const docs = unpackDocs(data.docs);
+if (data.ngrams) adoptNgrams(docs, data.ngrams);
+// workerData lives as long as the thread: without the packed copy once unpacked (37 MB).
+delete (data as Partial<FoldWorkerData>).docs;
+delete data.ngrams;
 setBackend(data.backend.name, { production: data.backend.production });
 const embeddings = data.vectorsPath ? readVectors(data.vectorsPath).embeddings : undefined;
 

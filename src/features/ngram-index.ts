@@ -1,4 +1,4 @@
-import { PairTable } from './pair-table.js';
+import { PairTable, type PairTableState } from './pair-table.js';
 
 /**
  * Ids for word n-grams without building their strings: a token has an id from a Map, and an
@@ -17,8 +17,34 @@ export class NgramIndex {
   private count = 0;
 
   /** `expectedPairs`: about how many n-grams of more than one token will get ids. */
-  constructor(expectedPairs = 0) {
-    this.pairs = new PairTable(expectedPairs);
+  constructor(expectedPairs = 0, state?: NgramIndexState) {
+    this.pairs = state ? PairTable.from(state.pairs) : new PairTable(expectedPairs);
+    if (!state) return;
+    state.tokens.forEach((id, k) => {
+      this.tokens.set(state.words[k], id);
+      this.words[id] = state.words[k];
+    });
+    this.prefix = state.prefix;
+    this.last = state.last;
+    this.count = state.prefix.length;
+  }
+
+  /**
+   * The index as arrays for another thread (new NgramIndex(0, state) there). The n-grams and
+   * the pair table are then in memory both threads read (8 + 32 MB for SpamAssassin's): the
+   * arrays are exactly full, so the first n-gram either side adds grows a copy of its own, and
+   * the pair table copies its slots first (PairTable.state).
+   */
+  state(): NgramIndexState {
+    this.prefix = sharedCopy(this.prefix.subarray(0, this.count));
+    this.last = sharedCopy(this.last.subarray(0, this.count));
+    return {
+      words: [...this.tokens.keys()],
+      tokens: Int32Array.from(this.tokens.values()),
+      prefix: this.prefix,
+      last: this.last,
+      pairs: this.pairs.state(),
+    };
   }
 
   /** How many n-grams have ids (ids are 0 .. size - 1). */
@@ -118,6 +144,15 @@ export class NgramIndex {
   }
 }
 
+/** An NgramIndex as plain arrays: its tokens (words[k] has id tokens[k]) and n-grams. */
+export interface NgramIndexState {
+  words: string[];
+  tokens: Int32Array;
+  prefix: Int32Array;
+  last: Int32Array;
+  pairs: PairTableState;
+}
+
 /** The number of n-grams with lo <= n <= hi in `tokens`: room enough for `grams`. */
 export function gramCount(tokens: readonly unknown[], lo: number, hi: number): number {
   let total = 0;
@@ -125,8 +160,14 @@ export function gramCount(tokens: readonly unknown[], lo: number, hi: number): n
   return total;
 }
 
+function sharedCopy(a: Int32Array): Int32Array {
+  const out = new Int32Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
 function grow(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
+  const b = new Int32Array(Math.max(1 << 12, a.length * 2));
   b.set(a);
   return b;
 }

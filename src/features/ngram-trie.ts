@@ -20,11 +20,16 @@
  * predict` is mostly this decoding (issue 20): with the count the arrays are allocated once,
  * and sorted tokens are found by binary search, so a few lookups need no Map of them all.
  */
-/** The n-grams of a vocabulary as sequences of token indices, with their columns. */
+/**
+ * The n-grams of a vocabulary as sequences of token indices, with their columns, in flat
+ * arrays: an array per n-gram and an object per trie node took 280 MB of heap to save the
+ * SpamAssassin model's 975,209 n-grams, more than training it.
+ */
 export interface TermPaths {
   words: readonly string[];
-  /** Column j's n-gram: token indices into `words`. */
-  paths: readonly (readonly number[])[];
+  /** Column j's n-gram is tokens[starts[j] .. starts[j + 1]): indices into `words`. */
+  tokens: Int32Array;
+  starts: Int32Array;
 }
 
 const MAGIC = Uint8Array.from([0x45, 0x4d, 0x42, 0x56]); // "EMBV"
@@ -40,7 +45,7 @@ export function encodeTrie(
   vocabulary: TermPaths,
   version: 2 | 3 = 3,
 ): { bytes: Uint8Array; keep: Int32Array } {
-  const { words, levels, byLevel } = trieNodes(vocabulary);
+  const { words, levels, count, column, token, under } = trieNodes(vocabulary);
   const out = new ByteWriter();
   out.bytes(MAGIC);
   out.u32(version);
@@ -49,87 +54,105 @@ export function encodeTrie(
   out.u32(text.length);
   out.bytes(text);
   out.u32(levels);
-  out.u32(byLevel.reduce((sum, nodes) => sum + nodes.length, 0));
+  out.u32(count.reduce((sum, c) => sum + c, 0));
   const keep: number[] = [];
   for (let n = 1; n <= levels; n++) {
-    const nodes = byLevel[n - 1];
-    const next = byLevel[n];
     let child = 0;
-    for (let k = 0; k < nodes.length; k++) {
-      const { path, column } = nodes[k];
+    for (let k = 0; k < count[n]; k++) {
+      const term = column[n][k];
       let delta = 0;
       if (n > 1) {
-        const sibling = k > 0 && samePrefix(nodes[k - 1].path, path, n - 1);
-        delta = path[n - 1] - (sibling ? nodes[k - 1].path[n - 1] : 0);
+        const sibling = k > 0 && under(n, k - 1, n, k, n - 1);
+        delta = token(n, k, n - 1) - (sibling ? token(n, k - 1, n - 1) : 0);
       }
       let children = 0;
       if (n < levels) {
         const start = child;
-        while (child < next.length && samePrefix(next[child].path, path, n)) child++;
+        while (child < count[n + 1] && under(n + 1, child, n, k, n)) child++;
         children = child - start;
       }
       if (version === 2) {
         if (n > 1) out.varint(delta);
-        out.varint(column + 1);
+        out.varint(term + 1);
         if (n < levels) out.varint(children);
         continue;
       }
-      if (column >= 0) keep.push(column);
-      out.varint(2 * (n > 1 ? delta : children) + (column >= 0 ? 1 : 0));
+      if (term >= 0) keep.push(term);
+      out.varint(2 * (n > 1 ? delta : children) + (term >= 0 ? 1 : 0));
       if (n > 1 && n < levels) out.varint(children);
     }
   }
+  const terms = vocabulary.starts.length - 1;
   return {
     bytes: out.done(),
-    keep: version === 2 ? Int32Array.from(vocabulary.paths.keys()) : Int32Array.from(keep),
+    keep: version === 2 ? Int32Array.from({ length: terms }, (_, j) => j) : Int32Array.from(keep),
   };
 }
 
-/** The trie's nodes level by level, in the order it stores them, each with its column or -1. */
-function trieNodes(vocabulary: TermPaths): {
-  words: readonly string[];
-  levels: number;
-  byLevel: { path: readonly number[]; column: number }[][];
-} {
-  const { words, paths } = sortTokens(vocabulary);
-  const levels = paths.reduce((m, p) => Math.max(m, p.length), 1);
+/**
+ * The trie's nodes level by level, in the order it stores them, in flat arrays: level 1's node
+ * t is token t; node k of level n > 1 is the first n tokens of the n-gram of column ref[n][k],
+ * and column[n][k] is its own column (-1: it is only a prefix).
+ */
+function trieNodes(vocabulary: TermPaths) {
+  const { words, tokens, starts } = sortTokens(vocabulary);
+  const terms = starts.length - 1;
+  const length = (j: number) => starts[j + 1] - starts[j];
+  let levels = 1;
+  for (let j = 0; j < terms; j++) levels = Math.max(levels, length(j));
   // The n-grams sorted by their tokens (a prefix before its extensions): the distinct
   // prefixes of each length then come in runs, in the order the trie stores its levels.
-  const order = Array.from(paths.keys()).sort((a, b) => compareTokens(paths[a], paths[b]));
-  const byLevel: { path: readonly number[]; column: number }[][] = [
-    words.map((_, t) => ({ path: [t], column: -1 })),
-  ];
-  for (let n = 2; n <= levels; n++) byLevel.push([]);
+  const order = Int32Array.from({ length: terms }, (_, j) => j).sort((a, b) => {
+    const n = Math.min(length(a), length(b));
+    for (let i = 0; i < n; i++) {
+      const d = tokens[starts[a] + i] - tokens[starts[b] + i];
+      if (d !== 0) return d;
+    }
+    return length(a) - length(b);
+  });
+  const count = new Int32Array(levels + 1);
+  const ref: Int32Array[] = [];
+  const column: Int32Array[] = [new Int32Array(0), new Int32Array(words.length).fill(-1)];
+  count[1] = words.length;
+  for (let n = 2; n <= levels; n++) {
+    let longer = 0;
+    for (let j = 0; j < terms; j++) if (length(j) >= n) longer++;
+    ref[n] = new Int32Array(longer);
+    column[n] = new Int32Array(longer);
+  }
+  // Token i of column a and of column b are the same, for i < n.
+  const sameStart = (a: number, b: number, n: number) => {
+    for (let i = 0; i < n; i++) if (tokens[starts[a] + i] !== tokens[starts[b] + i]) return false;
+    return true;
+  };
   for (const j of order) {
-    const p = paths[j];
-    if (p.length === 1) byLevel[0][p[0]].column = j;
-    for (let n = 2; n <= p.length; n++) {
-      const nodes = byLevel[n - 1];
-      const top = nodes[nodes.length - 1];
-      if (!top || !samePrefix(top.path, p, n)) nodes.push({ path: p, column: -1 });
-      if (p.length === n) nodes[nodes.length - 1].column = j;
+    const p = length(j);
+    if (p === 1) column[1][tokens[starts[j]]] = j;
+    for (let n = 2; n <= p; n++) {
+      const top = count[n] - 1;
+      if (top < 0 || !sameStart(ref[n][top], j, n)) {
+        ref[n][count[n]] = j;
+        column[n][count[n]++] = -1;
+      }
+      if (p === n) column[n][count[n] - 1] = j;
     }
   }
-  return { words, levels, byLevel };
+  /** Token i of node k of level n. */
+  const token = (n: number, k: number, i: number) => (n === 1 ? k : tokens[starts[ref[n][k]] + i]);
+  /** Whether node a of level m and node b of level n share their first `prefix` tokens. */
+  const under = (m: number, a: number, n: number, b: number, prefix: number) => {
+    for (let i = 0; i < prefix; i++) if (token(m, a, i) !== token(n, b, i)) return false;
+    return true;
+  };
+  return { words, levels, count, column, token, under };
 }
 
 /** The same n-grams over the tokens renumbered in increasing order (`<` on strings). */
-function sortTokens({ words, paths }: TermPaths): TermPaths {
+function sortTokens({ words, tokens, starts }: TermPaths): TermPaths {
   const order = Array.from(words.keys()).sort((a, b) => (words[a] < words[b] ? -1 : 1));
   const rank = new Int32Array(words.length);
   order.forEach((t, k) => (rank[t] = k));
-  return { words: order.map((t) => words[t]), paths: paths.map((p) => p.map((t) => rank[t])) };
-}
-
-/** Token by token; a prefix before the n-grams it begins. */
-function compareTokens(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
-
-function samePrefix(a: readonly number[], b: readonly number[], n: number): boolean {
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return { words: order.map((t) => words[t]), tokens: tokens.map((t) => rank[t]), starts };
 }
 
 /** A read-only n-gram index: gram ids are node ids, and each node knows its column. */

@@ -7,6 +7,8 @@
 export class PairTable {
   private slots: Int32Array;
   private mask: number;
+  /** Whether the slots are shared with another thread (state, from): copied before a write. */
+  private shared = false;
   size = 0;
 
   /** `expected`: about how many pairs will be stored (sizes the table once, up to 2^20 slots). */
@@ -15,6 +17,30 @@ export class PairTable {
     while (capacity < 2 * expected && capacity < 1 << 20) capacity *= 2;
     this.slots = emptySlots(capacity);
     this.mask = capacity - 1;
+  }
+
+  /**
+   * The table for another thread (PairTable.from there), in memory both then read: 32 MB for
+   * SpamAssassin's n-grams. Whichever first adds a pair copies the slots first (set), so
+   * neither ever sees the other write.
+   */
+  state(): PairTableState {
+    if (!this.shared) {
+      const slots = new Int32Array(new SharedArrayBuffer(this.slots.byteLength));
+      slots.set(this.slots);
+      this.slots = slots;
+      this.shared = true;
+    }
+    return { slots: this.slots, size: this.size };
+  }
+
+  static from(state: PairTableState): PairTable {
+    const table = new PairTable();
+    table.slots = state.slots;
+    table.mask = state.slots.length / 4 - 1;
+    table.size = state.size;
+    table.shared = true;
+    return table;
   }
 
   /** The id of (a, b), or -1. */
@@ -28,6 +54,10 @@ export class PairTable {
 
   /** Gives (a, b), which must not be in the table yet, the id `id` (>= 0). */
   set(a: number, b: number, id: number): void {
+    if (this.shared) {
+      this.slots = this.slots.slice();
+      this.shared = false;
+    }
     let s = hash(a, b) & this.mask;
     while (this.slots[4 * s + 2] >= 0) s = (s + 1) & this.mask;
     this.slots[4 * s] = a;
@@ -49,6 +79,11 @@ export class PairTable {
       this.slots.set(old.subarray(s, s + 3), 4 * t);
     }
   }
+}
+
+export interface PairTableState {
+  slots: Int32Array;
+  size: number;
 }
 
 function emptySlots(capacity: number): Int32Array {

@@ -185,7 +185,8 @@ class VectorPool {
     this.copied++;
     const d = this.emb.dims;
     if ((this.size + 1) * d > this.data.length) {
-      const grown = new Float32Array(this.data.length * 2);
+      // By a quarter: doubling left 25 MB for SpamAssassin's 16 MB of rows, in every thread.
+      const grown = new Float32Array(Math.ceil((this.data.length * 1.25) / d) * d);
       grown.set(this.data);
       this.data = grown;
     }

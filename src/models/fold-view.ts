@@ -41,8 +41,10 @@ function rowsIn(
   cols: number,
   l2: boolean,
 ): Csr {
+  // Counted first, so that the rows are made in arrays of their exact size (no trimmed copy).
   let nnz = 0;
-  for (const i of rows) nnz += x.indptr[i + 1] - x.indptr[i];
+  for (const i of rows)
+    for (let k = x.indptr[i]; k < x.indptr[i + 1]; k++) if (column[x.indices[k]] >= 0) nnz++;
   const indptr = new Int32Array(rows.length + 1);
   const indices = new Int32Array(nnz);
   const values = new Float32Array(nnz);
@@ -67,11 +69,5 @@ function rowsIn(
     }
     indptr[r + 1] = at;
   });
-  return {
-    rows: rows.length,
-    cols,
-    indptr,
-    indices: indices.slice(0, at),
-    values: values.slice(0, at),
-  };
+  return { rows: rows.length, cols, indptr, indices, values };
 }

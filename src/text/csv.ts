@@ -13,6 +13,7 @@ import { CsvParser, printable, type CsvRow } from './csv-parse.js';
 import { fromLabelled, labelWarnings, type LabelledSet } from './dataset.js';
 import { decodeStream } from './decode.js';
 import { isJsonLinesName, looksLikeJsonLines, openJsonLines } from './jsonl.js';
+import { ownString } from './own-string.js';
 
 export { decodeUtf8 } from './decode.js';
 
@@ -214,7 +215,7 @@ async function labelled(table: CsvTable, path: string, options: CsvOptions): Pro
         }
         labels.push(l);
       }
-      texts.push(t);
+      texts.push(ownString(t));
       lines.push(line);
     }
   }

@@ -20,16 +20,42 @@ export interface DuplicateGroup {
  * the first): what the splits take as `groups`.
  */
 export function groupsOf(docs: Docs): Int32Array {
-  const first = new Map<string, number>();
+  // By a hash of the tokens, compared in full when hashes meet: a Map keyed by the joined
+  // tokens held a second copy of the corpus while it ran (in every fit of the hybrid).
+  const firsts = new Map<number, number[]>();
   const out = new Int32Array(docs.length);
   docs.forEach((doc, i) => {
-    // Tokens never hold U+0000 (no tokenizer keeps control characters).
-    const key = doc.join('\u0000');
-    const seen = first.get(key);
-    if (seen === undefined) first.set(key, i);
+    const h = tokensHash(doc);
+    const same = firsts.get(h);
+    const seen = same?.find((j) => sameTokens(docs[j], doc));
+    if (seen === undefined) {
+      if (same) same.push(i);
+      else firsts.set(h, [i]);
+    }
     out[i] = seen ?? i;
   });
   return out;
+}
+
+/** FNV-1a over the tokens' UTF-16 code units, each token closed by a value no unit has. */
+function tokensHash(doc: readonly string[]): number {
+  let h = hashes.get(doc);
+  if (h === undefined) {
+    h = 0x811c9dc5;
+    for (const t of doc) {
+      for (let k = 0; k < t.length; k++) h = Math.imul(h ^ t.charCodeAt(k), 0x01000193);
+      h = Math.imul(h ^ 0x10000, 0x01000193);
+    }
+    hashes.set(doc, h);
+  }
+  return h;
+}
+
+/** Each document's hash, as the folds of one run ask for the same documents again. */
+const hashes = new WeakMap<readonly string[], number>();
+
+function sameTokens(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((t, k) => t === b[k]);
 }
 
 /** The groups of copies, in order of their first text. Labels are class ids. */

@@ -5,6 +5,7 @@
  * training run's time). To cross to a worker thread they are packed as ids into the distinct
  * tokens, since a structured clone copies every string again.
  */
+import { ownString } from './own-string.js';
 
 type Docs = readonly (readonly string[])[];
 
@@ -29,7 +30,7 @@ export function tokenizeTexts(
     const doc = tokenize(text);
     for (let i = 0; i < doc.length; i++) {
       const s = shared.get(doc[i]);
-      if (s === undefined) shared.set(doc[i], doc[i]);
+      if (s === undefined) shared.set(doc[i], (doc[i] = ownString(doc[i])));
       else doc[i] = s;
     }
     return doc;
