@@ -23,6 +23,7 @@ import { groupsOf } from '../text/duplicates.js';
 import { stratifiedHoldout, stratifiedKFold, type Fold } from '../text/splits.js';
 import { packDocs } from '../text/tokens.js';
 import { shareNgrams } from '../features/bow.js';
+import { shareVectorRows } from '../features/sentence.js';
 import type { FoldAnswer, FoldWorkerData } from './fold-worker.js';
 
 export type Plan =
@@ -215,6 +216,7 @@ async function inThreads(
     vectorsPath: usesVectors(settings.model) ? parallel.vectorsPath : undefined,
     docs: packDocs(docs),
     ngrams: 'ngrams' in settings ? shareNgrams(docs, settings) : undefined,
+    vectorRows: ctx.embeddings && shareVectorRows(ctx.embeddings),
     labels: [...labels],
     classes: [...classes],
     seed: ctx.seed,

@@ -10,6 +10,7 @@ import { setBackend, type BackendName } from '../models/tfjs/backend.js';
 import type { Decision } from '../models/kind.js';
 import type { ModelSettings } from '../models/registry.js';
 import { adoptNgrams, type SharedNgrams } from '../features/bow.js';
+import { adoptVectorRows, type SharedPool } from '../features/sentence.js';
 import { unpackDocs, type PackedDocs } from '../text/tokens.js';
 import { runFold } from './fold.js';
 
@@ -21,6 +22,8 @@ export interface FoldWorkerData {
   docs: PackedDocs;
   /** The documents' n-grams, for models of n-grams (bow.ts's shareNgrams). */
   ngrams?: SharedNgrams;
+  /** The word vectors this thread copied (sentence.ts's shareVectorRows). */
+  vectorRows?: SharedPool[];
   labels: number[];
   classes: string[];
   seed: number;
@@ -46,6 +49,8 @@ delete (data as Partial<FoldWorkerData>).docs;
 delete data.ngrams;
 setBackend(data.backend.name, { production: data.backend.production });
 const embeddings = data.vectorsPath ? readVectors(data.vectorsPath).embeddings : undefined;
+if (embeddings && data.vectorRows) adoptVectorRows(embeddings, data.vectorRows);
+delete data.vectorRows;
 
 // Folds are trained one after the other, in the order they came (two may be waiting).
 let queue = Promise.resolve();

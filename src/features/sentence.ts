@@ -120,6 +120,37 @@ class VectorPool {
   }
 
   /**
+   * The rows and each token's rows, for another thread (adopt there). The rows are then in
+   * memory both threads read, exactly full, so that the first row either side adds grows a
+   * copy of its own.
+   */
+  share(): SharedPool {
+    const d = this.emb.dims;
+    const data = new Float32Array(new SharedArrayBuffer(4 * this.size * d));
+    data.set(this.data.subarray(0, this.size * d));
+    this.data = data;
+    const tokens = [...this.index.keys()];
+    const offsets = new Int32Array(tokens.length + 1);
+    tokens.forEach((t, k) => (offsets[k + 1] = offsets[k] + this.index.get(t)!.length));
+    const rows = new Int32Array(offsets[tokens.length]);
+    tokens.forEach((t, k) => rows.set(this.index.get(t)!, offsets[k]));
+    return { lookup: this.lookup, data, tokens, rows, offsets };
+  }
+
+  static adopt(emb: Embeddings, shared: SharedPool): void {
+    const pool = VectorPool.for(emb, shared.lookup);
+    const { tokens, rows, offsets } = shared;
+    pool.data = shared.data;
+    pool.size = shared.data.length / emb.dims;
+    tokens.forEach((t, k) =>
+      pool.index.set(
+        t,
+        offsets[k + 1] > offsets[k] ? rows.subarray(offsets[k], offsets[k + 1]) : NO_ROWS,
+      ),
+    );
+  }
+
+  /**
    * The pool rows of a document's tokens, in order (valid until the next call). `remember`
    * keeps them for the next time the same document comes (training); texts to label come once.
    */
@@ -196,6 +227,28 @@ class VectorPool {
 }
 
 const pools = new WeakMap<Embeddings, Map<string, VectorPool>>();
+
+/**
+ * The word vectors this thread copied out of the mapped file, for a fold worker
+ * (shareVectorRows, then adoptVectorRows there with its own vectors, the same file): each
+ * thread copied the same 16 MB of SpamAssassin's rows for itself.
+ */
+export interface SharedPool {
+  lookup: SentenceLookup;
+  data: Float32Array;
+  tokens: string[];
+  /** Token k's rows are rows[offsets[k] .. offsets[k + 1]). */
+  rows: Int32Array;
+  offsets: Int32Array;
+}
+
+export function shareVectorRows(emb: Embeddings): SharedPool[] {
+  return [...(pools.get(emb)?.values() ?? [])].map((pool) => pool.share());
+}
+
+export function adoptVectorRows(emb: Embeddings, shared: readonly SharedPool[]): void {
+  for (const pool of shared) VectorPool.adopt(emb, pool);
+}
 
 export class SentenceEncoder {
   private readonly pool: VectorPool;

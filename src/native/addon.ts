@@ -9,6 +9,8 @@ export interface NativeAddon {
   map(path: string, expectedSize: number): { buffer: ArrayBuffer; fd: number };
   /** Gives back the pages of buffer[offset, offset + length) of a mapping (read again if touched). */
   release(buffer: ArrayBuffer, offset: number, length: number): void;
+  /** Large blocks mapped and given back when freed, one arena (glibc): for `emb train`. */
+  tuneAllocator(): void;
   /** Registers (on) or forgets a temporary file to remove if SIGINT or SIGTERM arrives. */
   guardTemp(path: string, on: boolean): boolean;
   products(
