@@ -75,7 +75,7 @@ Examples:
   return addQuietOption(addVectorOptions(cmd, true)).action(
     async (file: string, opts: TrainFlags, command: Command) => {
       // Peak memory is the process's: big blocks back to the system as soon as they are freed.
-      (await import('../../native/addon.js')).native?.tuneAllocator();
+      (await import('../../api/process.js')).returnFreedMemory();
       const { crossValidate } = await import('../../api/evaluate.js');
       const { train } = await import('../../api/classifier.js');
       const [typed] = modelOptionsFrom(command, [opts.model]);
