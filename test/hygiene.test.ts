@@ -163,6 +163,36 @@ describe('copies of a text', () => {
       conflicting: false,
     });
   });
+
+  test('a separate test set: its copies of training texts are reported by line, not hidden', async () => {
+    const trainFile = join(dir, 'train.csv');
+    const testFile = join(dir, 'test.csv');
+    writeFileSync(
+      trainFile,
+      'text,label\n' +
+        Array.from({ length: 20 }, (_, i) => `good film ${i},pos\nbad film ${i},neg`).join('\n') +
+        '\n',
+    );
+    // Lines 2 and 4 repeat training texts (after normalisation); line 3 is new.
+    writeFileSync(testFile, 'text,label\ngood FILM 3,pos\nfine movie,pos\nbad FILM 7,neg\n');
+    const [data, held] = [await readDataset(trainFile), await readDataset(testFile)];
+    const e = await crossValidate(data, { model: 'svm', test: held });
+    const line = `${testFile}: 2 test texts repeat a training text's tokens (lines 2, 4); their answers are not held out`;
+    assert.ok(e.warnings.includes(line), e.warnings.join('\n'));
+    const report = await compare(data, {
+      methods: ['svm'],
+      sizes: ['all'],
+      repeats: 1,
+      test: held,
+    });
+    assert.ok(report.warnings.includes(line), report.warnings.join('\n'));
+    // Without copies, no such line.
+    const fresh = await crossValidate(data, {
+      model: 'svm',
+      test: { texts: ['fine movie'], labels: ['pos'] },
+    });
+    assert.ok(!fresh.warnings.some((w) => w.includes('not held out')));
+  });
 });
 
 describe('unseen texts', () => {

@@ -17,10 +17,10 @@ import {
 } from '../models/registry.js';
 import { scorer, type MetricName } from '../models/metric.js';
 import { tokenizeTexts } from '../text/tokens.js';
-import { duplicatesOf, type Duplicates } from '../text/duplicates.js';
+import { copiesIn, duplicatesOf, testCopiesWarning, type Duplicates } from '../text/duplicates.js';
 
 export type { Duplicates, DuplicateRecord } from '../text/duplicates.js';
-import { encodeDataset, type Dataset } from './dataset.js';
+import { encodeDataset, type Dataset, type DatasetFile } from './dataset.js';
 import { checkWhole, parseOptions, vectorsFor, type TrainOptions } from './options.js';
 
 export interface EvaluateOptions {
@@ -112,6 +112,13 @@ export async function crossValidate(
   const plan = planFor(extra, set.classes, counts, set.source, tokenize);
   const vectors = await vectorsFor(run.settings, run.vectors, run.signal);
   const warnings: string[] = [...set.warnings];
+  if ('test' in plan) {
+    const copies = copiesIn(plan.test.docs, docs);
+    if (copies.length) {
+      const { source, lines } = extra.test as Partial<DatasetFile>;
+      warnings.push(testCopiesWarning(source ?? 'test', copies, lines));
+    }
+  }
   let oov: number | null = null;
   if (vectors) {
     const lookup = tokenLookup(run.settings);

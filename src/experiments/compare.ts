@@ -10,7 +10,7 @@ import { defaultMetric, type MetricName } from '../models/metric.js';
 import { kindNamed, tokenLookup } from '../models/registry.js';
 import type { OnProgress } from '../progress.js';
 import type { LabelledSet } from '../text/dataset.js';
-import { duplicatesOf, groupsOf } from '../text/duplicates.js';
+import { copiesIn, duplicatesOf, groupsOf, testCopiesWarning } from '../text/duplicates.js';
 import { stratifiedHoldout } from '../text/splits.js';
 import { tokenizerFor } from '../text/tokenize.js';
 import { tokenizeTexts } from '../text/tokens.js';
@@ -139,6 +139,11 @@ export async function runComparison(plan: ComparisonPlan): Promise<CompareReport
     final: { texts: testTexts, probabilities: final },
   });
   if (coverage?.warning) report.warnings.unshift(coverage.warning);
+  if (plan.test) {
+    const copies = copiesIn(test.docs, train.docs);
+    if (copies.length)
+      report.warnings.push(testCopiesWarning(plan.test.source, copies, plan.test.lines));
+  }
   return report;
 }
 

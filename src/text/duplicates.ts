@@ -37,6 +37,40 @@ export function groupsOf(docs: Docs): Int32Array {
   return out;
 }
 
+/**
+ * The texts of `test` whose tokens are those of some text of `train`, ascending: a separate test
+ * set cannot be split by groups, so its copies of training texts are only reported.
+ */
+export function copiesIn(test: Docs, train: Docs): number[] {
+  const byHash = new Map<number, number[]>();
+  train.forEach((doc, i) => {
+    const h = tokensHash(doc);
+    const same = byHash.get(h);
+    if (same) same.push(i);
+    else byHash.set(h, [i]);
+  });
+  const out: number[] = [];
+  test.forEach((doc, i) => {
+    if (byHash.get(tokensHash(doc))?.some((j) => sameTokens(train[j], doc))) out.push(i);
+  });
+  return out;
+}
+
+/** One line on the test texts (indices `copies`) that repeat a training text. */
+export function testCopiesWarning(
+  source: string,
+  copies: readonly number[],
+  lines?: readonly number[],
+): string {
+  const one = copies.length === 1;
+  const first = copies.slice(0, 3).map((i) => lines?.[i]);
+  const where = lines
+    ? ` (${one ? 'line' : 'lines'} ${first.join(', ')}${copies.length > 3 ? ', ...' : ''})`
+    : '';
+  const n = copies.length.toLocaleString('en-US');
+  return `${source}: ${n} test ${one ? 'text repeats' : 'texts repeat'} a training text's tokens${where}; ${one ? 'its answer is' : 'their answers are'} not held out`;
+}
+
 /** FNV-1a over the tokens' UTF-16 code units, each token closed by a value no unit has. */
 function tokensHash(doc: readonly string[]): number {
   let h = hashes.get(doc);
