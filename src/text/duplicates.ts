@@ -42,16 +42,11 @@ export function groupsOf(docs: Docs): Int32Array {
  * set cannot be split by groups, so its copies of training texts are only reported.
  */
 export function copiesIn(test: Docs, train: Docs): number[] {
-  const byHash = new Map<number, number[]>();
-  train.forEach((doc, i) => {
-    const h = tokensHash(doc);
-    const same = byHash.get(h);
-    if (same) same.push(i);
-    else byHash.set(h, [i]);
-  });
+  // A test text's group starts in the training part exactly when it repeats a training text.
+  const groups = groupsOf([...train, ...test]);
   const out: number[] = [];
-  test.forEach((doc, i) => {
-    if (byHash.get(tokensHash(doc))?.some((j) => sameTokens(train[j], doc))) out.push(i);
+  test.forEach((_, i) => {
+    if (groups[train.length + i] < train.length) out.push(i);
   });
   return out;
 }
